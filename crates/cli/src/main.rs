@@ -1,0 +1,30 @@
+//! The `assay` binary: parses the command line and runs one command.
+
+mod args;
+mod keys;
+mod logging;
+mod serve;
+mod teams;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(serve) => serve::run(&cli.global, serve).await,
+        Command::Migrate => serve::migrate(&cli.global).await,
+        Command::Keys(command) => keys::run(&cli.global, command).await,
+        Command::Teams(command) => teams::run(&cli.global, command).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            // The one place an error is reported: with its whole chain of causes.
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! `assay serve` and `assay migrate`.
+
+use anyhow::Context;
+use assay_server::{Application, Config, Layer};
+use assay_store::Store;
+
+use crate::args::{Global, ServeArgs};
+use crate::logging;
+
+pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
+    let command_layer = Layer {
+        addr: args.addr,
+        no_auth: args.no_auth.then_some(true),
+        body_limit: args.body_limit,
+        rate_limit_free_per_hour: args.rate_limit_free_per_hour,
+        rate_limit_pro_per_hour: args.rate_limit_pro_per_hour,
+        ..Layer::default()
+    };
+    let config = Config::resolve(global.layer(command_layer)?).context("invalid configuration")?;
+    logging::init(config.log_format);
+    tracing::info!(database = %config.database.redacted(), no_auth = config.no_auth, "starting");
+    let app = Application::build(config).await.context("cannot start the server")?;
+    // Printed on stdout so scripts (and tests using port 0) learn the bound address.
+    println!("assay listening on http://{}", app.local_addr());
+    app.run_until_stopped().await.context("server error")
+}
+
+pub async fn migrate(global: &Global) -> anyhow::Result<()> {
+    let database = global.database()?;
+    let store = Store::open(&database).await.with_context(|| format!("cannot open {}", database.redacted()))?;
+    let applied = store.migrate().await.context("migration failed")?;
+    println!("{applied} migration(s) applied to {}", database.redacted());
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! The `assay` binary end to end: keys made by the CLI work against `assay serve` on the same
+//! data dir, flags and environment configure the server, and it shuts down on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const ASSAY: &str = env!("CARGO_BIN_EXE_assay");
+
+/// Runs `assay ARGS` in `cwd` with no ASSAY_* variables inherited.
+fn assay(cwd: &Path, args: &[&str]) -> Output {
+    clean_command(cwd).args(args).output().expect("assay runs")
+}
+
+fn clean_command(cwd: &Path) -> Command {
+    let mut command = Command::new(ASSAY);
+    command.current_dir(cwd);
+    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("ASSAY_")) {
+        command.env_remove(name);
+    }
+    command
+}
+
+fn stdout_of(output: &Output) -> String {
+    assert!(output.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout.clone()).expect("utf-8")
+}
+
+/// A running `assay serve`; killed on drop.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(cwd: &Path, args: &[&str]) -> Server {
+    let mut child =
+        clean_command(cwd).arg("serve").args(args).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("serve starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("the listening line");
+    let base = line.trim().strip_prefix("assay listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_owned();
+    Server { child, base }
+}
+
+async fn get_status(url: &str, key: Option<&str>) -> u16 {
+    let mut request = reqwest::Client::new().get(url);
+    if let Some(key) = key {
+        request = request.header("X-API-Key", key);
+    }
+    request.send().await.expect("request").status().as_u16()
+}
+
+#[tokio::test]
+async fn a_key_created_by_the_cli_works_against_the_server_until_revoked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let created = stdout_of(&assay(dir.path(), &["keys", "create", "--team", "acme"]));
+    let key = created.lines().last().expect("a last line").to_owned();
+    assert!(key.starts_with("assay_") && key.len() == 54, "the key is the last line: {created}");
+
+    let server = serve(dir.path(), &["--addr", "127.0.0.1:0"]);
+    assert_eq!(get_status(&format!("{}/v1/users/me", server.base), Some(&key)).await, 200);
+
+    // A second key for the same team, made while the server runs, on the same SQLite file.
+    let second = stdout_of(&assay(dir.path(), &["keys", "create", "--team", "acme", "--name", "ci"]));
+    assert!(!second.contains("created team"), "the team is reused: {second}");
+    let second_key = second.lines().last().expect("line").to_owned();
+    assert_eq!(get_status(&format!("{}/v1/users/me", server.base), Some(&second_key)).await, 200);
+
+    let listed = stdout_of(&assay(dir.path(), &["keys", "list"]));
+    assert!(!listed.contains(&key) && !listed.contains(&key[12..]), "secrets are never listed: {listed}");
+    assert_eq!(listed.lines().filter(|l| l.contains(" acme ") && l.ends_with("active")).count(), 2, "{listed}");
+
+    let id = listed.lines().find(|l| l.contains(" default ")).and_then(|l| l.split_whitespace().next()).expect("key id").to_owned();
+    stdout_of(&assay(dir.path(), &["keys", "revoke", &id]));
+    assert_eq!(get_status(&format!("{}/v1/users/me", server.base), Some(&key)).await, 401);
+    assert_eq!(get_status(&format!("{}/v1/users/me", server.base), Some(&second_key)).await, 200);
+
+    let again = assay(dir.path(), &["keys", "revoke", &id]);
+    assert!(!again.status.success(), "revoking twice is an error");
+}
+
+#[tokio::test]
+async fn serve_with_no_flags_uses_the_zero_config_defaults() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = serve(dir.path(), &[]);
+    assert_eq!(server.base, "http://127.0.0.1:7700");
+    assert_eq!(get_status(&format!("{}/healthz", server.base), None).await, 200);
+    assert!(dir.path().join("assay-data/assay.db").is_file(), "SQLite under ./assay-data");
+}
+
+#[tokio::test]
+async fn flags_beat_the_environment_which_beats_the_config_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("assay.toml"), "data_dir = \"from-file\"\nbody_limit = 10\n").expect("config file");
+    // The file alone sets the data dir …
+    stdout_of(&assay(dir.path(), &["migrate"]));
+    assert!(dir.path().join("from-file/assay.db").is_file());
+    // … the environment beats the file …
+    let output = clean_command(dir.path()).env("ASSAY_DATA_DIR", "from-env").arg("migrate").output().expect("runs");
+    stdout_of(&output);
+    assert!(dir.path().join("from-env/assay.db").is_file());
+    // … and a flag beats both.
+    let output =
+        clean_command(dir.path()).env("ASSAY_DATA_DIR", "from-env").args(["migrate", "--data-dir", "from-flag"]).output().expect("runs");
+    stdout_of(&output);
+    assert!(dir.path().join("from-flag/assay.db").is_file());
+
+    // body_limit = 10 from the file reaches the server.
+    let server = serve(dir.path(), &["--addr", "127.0.0.1:0", "--no-auth"]);
+    let response = reqwest::Client::new()
+        .put(format!("{}/v1/teams/687514635616db903d042808", server.base))
+        .body("x".repeat(11))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 413);
+}
+
+#[test]
+fn no_auth_is_refused_off_loopback() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = assay(dir.path(), &["serve", "--no-auth", "--addr", "0.0.0.0:0"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("loopback"), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn a_bad_config_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("bad.toml"), "adress = 1").expect("file");
+    let output = assay(dir.path(), &["--config", "bad.toml", "migrate"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("bad.toml"), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn migrate_reports_what_it_applied_and_is_idempotent() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = stdout_of(&assay(dir.path(), &["migrate"]));
+    assert!(first.starts_with("1 migration(s) applied"), "{first}");
+    let second = stdout_of(&assay(dir.path(), &["migrate"]));
+    assert!(second.starts_with("0 migration(s) applied"), "{second}");
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_server_gracefully() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut server = serve(dir.path(), &["--addr", "127.0.0.1:0", "--log-format", "json"]);
+    assert_eq!(get_status(&format!("{}/healthz", server.base), None).await, 200);
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the server did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+}
+
+#[test]
+fn json_logs_are_one_json_object_per_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = clean_command(dir.path())
+        .args(["serve", "--addr", "127.0.0.1:0", "--log-format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("listening line");
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let output = child.wait_with_output().expect("exit");
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(logs.lines().count() >= 2, "{logs}");
+    for log_line in logs.lines() {
+        let value: serde_json::Value = serde_json::from_str(log_line).unwrap_or_else(|e| panic!("not JSON ({e}): {log_line}"));
+        assert!(value["level"].is_string() && value["timestamp"].is_string(), "{log_line}");
+    }
+}

@@ -1,0 +1,118 @@
+//! The one table of error codes every API error maps to.
+//!
+//! Each code has an HTTP status, a snake_case code (served by the workbench `/api/v1` surface
+//! as `code` and by the trust-platform, contract and operations surfaces as `error`), an
+//! UPPERCASE code (served by the ingest surface) and a default message. The server renders
+//! them into each surface's envelope; nothing else invents a status or a code. The `match`
+//! below has no `_` arm on purpose: a new code forces a decision on every column.
+
+/// Every error an API of assay can answer with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// The body is not syntactically valid JSON.
+    MalformedJson,
+    /// The body is JSON but a field is missing, has the wrong type or fails validation.
+    InvalidRequest,
+    /// No, or an unknown or revoked, API key.
+    Unauthorized,
+    /// No such route, or no such object in the caller's team (another team's object is
+    /// reported as missing, never as forbidden, so ids do not leak).
+    NotFound,
+    /// The route exists but not with this HTTP method.
+    MethodNotAllowed,
+    /// A unique constraint was hit (e.g. a name already taken).
+    Conflict,
+    /// The body exceeds the configured request body limit.
+    PayloadTooLarge,
+    /// The body is not declared as `application/json`.
+    UnsupportedMediaType,
+    /// The API key has used up its plan's requests for the current window.
+    RateLimited,
+    /// A failure on our side; details are logged, never sent.
+    Internal,
+    /// The database (or another dependency) cannot be reached.
+    ServiceUnavailable,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorSpec {
+    pub status: u16,
+    pub code: &'static str,
+    pub ingest_code: &'static str,
+    pub message: &'static str,
+}
+
+impl ErrorCode {
+    /// Every code, for tests and documentation.
+    /// Ordered so that `for_status` picks the most general code of a status first.
+    pub const ALL: [ErrorCode; 11] = [
+        Self::InvalidRequest,
+        Self::MalformedJson,
+        Self::Unauthorized,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::Conflict,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
+        Self::RateLimited,
+        Self::Internal,
+        Self::ServiceUnavailable,
+    ];
+
+    pub const fn spec(self) -> ErrorSpec {
+        const fn row(status: u16, code: &'static str, ingest_code: &'static str, message: &'static str) -> ErrorSpec {
+            ErrorSpec { status, code, ingest_code, message }
+        }
+        match self {
+            Self::MalformedJson => row(400, "malformed_json", "INVALID_PAYLOAD", "The request body is not valid JSON."),
+            Self::InvalidRequest => row(400, "invalid_request", "INVALID_PAYLOAD", "The request is invalid."),
+            Self::Unauthorized => row(401, "unauthorized", "UNAUTHORIZED", "Invalid or missing API key."),
+            Self::NotFound => row(404, "not_found", "NOT_FOUND", "Not found."),
+            Self::MethodNotAllowed => row(405, "method_not_allowed", "METHOD_NOT_ALLOWED", "This method is not allowed on this route."),
+            Self::Conflict => row(409, "conflict", "CONFLICT", "The object already exists."),
+            Self::PayloadTooLarge => row(413, "payload_too_large", "PAYLOAD_TOO_LARGE", "The request body exceeds the size limit."),
+            Self::UnsupportedMediaType => {
+                row(415, "unsupported_media_type", "INVALID_PAYLOAD", "The request body must be sent as application/json.")
+            }
+            Self::RateLimited => row(429, "rate_limited", "RATE_LIMITED", "Rate limit exceeded for this API key."),
+            Self::Internal => row(500, "internal_error", "INTERNAL_ERROR", "Internal server error."),
+            Self::ServiceUnavailable => row(503, "service_unavailable", "SERVICE_UNAVAILABLE", "The service is temporarily unavailable."),
+        }
+    }
+
+    /// The code that best describes a bare HTTP status (used to dress responses that some
+    /// layer produced without a body of ours).
+    pub fn for_status(status: u16) -> Self {
+        Self::ALL.into_iter().find(|c| c.spec().status == status).unwrap_or(match status {
+            400..=499 => Self::InvalidRequest,
+            _ => Self::Internal,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_in_their_case() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let spec = code.spec();
+            assert!(seen.insert(spec.code), "duplicate code {}", spec.code);
+            assert!(spec.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{}", spec.code);
+            assert!(spec.ingest_code.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'), "{}", spec.ingest_code);
+            assert!((400..600).contains(&spec.status));
+        }
+    }
+
+    #[test]
+    fn a_bare_status_maps_to_its_code() {
+        assert_eq!(ErrorCode::for_status(404), ErrorCode::NotFound);
+        assert_eq!(ErrorCode::for_status(405), ErrorCode::MethodNotAllowed);
+        assert_eq!(ErrorCode::for_status(413), ErrorCode::PayloadTooLarge);
+        assert_eq!(ErrorCode::for_status(418), ErrorCode::InvalidRequest);
+        assert_eq!(ErrorCode::for_status(502), ErrorCode::Internal);
+    }
+}

@@ -1,0 +1,29 @@
+//! assay's domain vocabulary: ids, tenancy (teams, users, API keys) and the central table of
+//! error codes. No IO lives here: the store, the engine and the server all speak these types.
+
+pub mod error_code;
+pub mod id;
+pub mod tenancy;
+
+pub use error_code::ErrorCode;
+pub use id::Id;
+pub use tenancy::{ApiKey, KeySecret, Plan, Principal, Team, TeamName, User};
+
+/// Errors raised when outside input does not parse into a domain type.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Error {
+    #[error("invalid id {0:?}: expected 24 hex digits or a UUID")]
+    InvalidId(String),
+    #[error("invalid team name {0:?}: use 1-64 letters, digits, '-', '_' or '.'")]
+    InvalidTeamName(String),
+    #[error("unknown plan {0:?}: expected \"free\" or \"pro\"")]
+    UnknownPlan(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Seconds since the Unix epoch: the one timestamp form stored and served (the workbench API
+/// serves `dateCreated` as Unix seconds; SQLite and PostgreSQL both store it as a plain integer).
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}

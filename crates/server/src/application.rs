@@ -1,0 +1,122 @@
+//! [`Application`]: builds the server from a [`Config`] (opens and migrates the database,
+//! binds the listener, port 0 allowed), then serves until SIGINT/SIGTERM.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use assay_core::{Id, Plan, Principal, TeamName};
+use assay_store::Store;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::metrics::HttpMetrics;
+use crate::rate_limit::RateLimiter;
+use crate::routes;
+use crate::state::AppState;
+
+/// The team every request acts as under `--no-auth`.
+pub const LOCAL_TEAM: &str = "local";
+
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    store: Store,
+    local_addr: SocketAddr,
+}
+
+impl Application {
+    /// Opens and migrates the configured database, then builds on it.
+    pub async fn build(config: Config) -> Result<Self> {
+        let store = Store::open_and_migrate(&config.database).await?;
+        Self::build_with_store(config, store).await
+    }
+
+    /// Builds on an already opened (and migrated) store.
+    pub async fn build_with_store(config: Config, store: Store) -> Result<Self> {
+        let no_auth_principal = if config.no_auth { Some(local_principal(&store).await?) } else { None };
+        let state = AppState {
+            store: store.clone(),
+            rate_limiter: Arc::new(RateLimiter::new(config.rate_limit_free_per_hour, config.rate_limit_pro_per_hour)),
+            metrics: Arc::new(HttpMetrics::default()),
+            no_auth_principal,
+            body_limit: config.body_limit,
+        };
+        let listener = TcpListener::bind(config.addr).await.map_err(|e| Error::Bind(config.addr, e))?;
+        let local_addr = listener.local_addr().map_err(|e| Error::Bind(config.addr, e))?;
+        Ok(Self { listener, router: routes::router(state), store, local_addr })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.local_addr.port()
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests and closes the database.
+    pub async fn run_until_stopped(self) -> Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `shutdown` completes.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
+        tracing::info!(addr = %self.local_addr, backend = self.store.backend(), "serving");
+        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
+        self.store.close().await;
+        tracing::info!("stopped");
+        served.map_err(Error::Serve)
+    }
+}
+
+/// The `local` team's owner, created on first use, acting under `--no-auth`. Its rate limit is
+/// keyed by the team id, shared by all anonymous callers.
+async fn local_principal(store: &Store) -> Result<Principal> {
+    let name = TeamName::parse(LOCAL_TEAM).expect("the local team name is valid");
+    let team = match store.team_by_name(&name).await? {
+        Some(team) => team,
+        None => match store.create_team(&name, Plan::Pro).await {
+            Ok((team, _owner)) => team,
+            // Another process created it between our lookup and insert.
+            Err(assay_store::Error::Conflict(_)) => {
+                store.team_by_name(&name).await?.ok_or(assay_store::Error::Conflict(LOCAL_TEAM.into()))?
+            }
+            Err(other) => return Err(other.into()),
+        },
+    };
+    let owner = store.team_owner(&team.id).await?.ok_or_else(|| assay_store::Error::Corrupt("the local team has no owner".into()))?;
+    Ok(Principal { key_id: Id::clone(&team.id), team_id: team.id, user_id: owner.id, plan: team.plan })
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT received, shutting down"),
+        () = terminate => tracing::info!("SIGTERM received, shutting down"),
+    }
+}

@@ -1,0 +1,124 @@
+//! The server's two error types: [`Error`] for start-up (config, database, bind) and
+//! [`ApiError`], the one error every handler and layer answers with.
+//!
+//! An `ApiError` response carries the error itself in its extensions; the `envelope` layer
+//! renders it into the calling surface's shape, so handlers never choose a shape.
+
+use std::net::SocketAddr;
+
+use assay_core::ErrorCode;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+pub use crate::config::ConfigError;
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot open the database")]
+    Store(#[from] assay_store::Error),
+    #[error("cannot listen on {0}")]
+    Bind(SocketAddr, #[source] std::io::Error),
+    #[error("the server stopped with an error")]
+    Serve(#[source] std::io::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An API error: a code of the central table, an optional message that overrides the code's
+/// default, and, for 429, the seconds until a retry can succeed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: Option<String>,
+    pub retry_after_secs: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode) -> Self {
+        Self { code, message: None, retry_after_secs: None }
+    }
+
+    pub fn with_message(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: Some(message.into()), retry_after_secs: None }
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(ErrorCode::NotFound)
+    }
+
+    pub fn rate_limited(retry_after_secs: u64) -> Self {
+        Self { code: ErrorCode::RateLimited, message: None, retry_after_secs: Some(retry_after_secs.max(1)) }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.spec().status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    pub fn message(&self) -> &str {
+        self.message.as_deref().unwrap_or(self.code.spec().message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        // The body is the plain `{error, message}` shape; the envelope layer re-renders it for
+        // surfaces that use another shape.
+        let body = serde_json::json!({ "error": self.code.spec().code, "message": self.message() });
+        let mut response = (self.status(), axum::Json(body)).into_response();
+        if let Some(secs) = self.retry_after_secs {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+impl From<assay_store::Error> for ApiError {
+    fn from(error: assay_store::Error) -> Self {
+        match &error {
+            assay_store::Error::Conflict(what) => Self::with_message(ErrorCode::Conflict, format!("This {what} already exists.")),
+            _ if error.is_unavailable() => {
+                tracing::error!(error = ?error, "database unavailable");
+                Self::new(ErrorCode::ServiceUnavailable)
+            }
+            _ => {
+                tracing::error!(error = ?error, "store error");
+                Self::new(ErrorCode::Internal)
+            }
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let code = match &rejection {
+            JsonRejection::JsonSyntaxError(_) => ErrorCode::MalformedJson,
+            JsonRejection::JsonDataError(_) => ErrorCode::InvalidRequest,
+            JsonRejection::MissingJsonContentType(_) => ErrorCode::UnsupportedMediaType,
+            JsonRejection::BytesRejection(_) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+            _ => ErrorCode::InvalidRequest,
+        };
+        match code {
+            // axum's own text for these is precise ("… expected a string at line 1 column 9").
+            ErrorCode::MalformedJson | ErrorCode::InvalidRequest => Self::with_message(code, rejection.body_text()),
+            _ => Self::new(code),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::with_message(ErrorCode::InvalidRequest, rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(_: PathRejection) -> Self {
+        // A path segment that does not parse cannot name an existing object.
+        Self::not_found()
+    }
+}

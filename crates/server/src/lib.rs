@@ -1,0 +1,20 @@
+//! assay's HTTP server: every API surface (trust platform `/v1`, workbench `/api/v1`, ingest
+//! `/api/ingest`, operations) over one store, with authentication, per-key rate limits, one
+//! error table rendered in each surface's envelope, metrics and an OpenAPI document.
+
+mod application;
+mod auth;
+pub mod config;
+mod envelope;
+mod error;
+mod extract;
+mod limits;
+mod metrics;
+mod openapi;
+mod rate_limit;
+mod routes;
+mod state;
+
+pub use application::{Application, LOCAL_TEAM};
+pub use config::{Config, ConfigError, Layer, LogFormat};
+pub use error::{ApiError, Error, Result};

@@ -1,0 +1,19 @@
+//! The state every handler and layer shares.
+
+use std::sync::Arc;
+
+use assay_core::Principal;
+use assay_store::Store;
+
+use crate::metrics::HttpMetrics;
+use crate::rate_limit::RateLimiter;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub rate_limiter: Arc<RateLimiter>,
+    pub metrics: Arc<HttpMetrics>,
+    /// Set only under `--no-auth`: the caller every request acts as.
+    pub no_auth_principal: Option<Principal>,
+    pub body_limit: usize,
+}

@@ -1,0 +1,103 @@
+//! `spawn_app()`: a real server on 127.0.0.1:0 over a fresh SQLite file (or PostgreSQL
+//! database), and typed helpers to call it.
+
+use assay_core::{KeySecret, Plan, Team, TeamName, User};
+use assay_server::{Application, Config};
+use assay_store::Store;
+
+pub struct TestApp {
+    pub address: String,
+    pub store: Store,
+    pub client: reqwest::Client,
+    _data_dir: tempfile::TempDir,
+}
+
+pub struct TestTeam {
+    pub team: Team,
+    pub owner: User,
+    pub key: String,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Spawns an app whose config `adjust` may change first.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::for_tests(data_dir.path());
+    adjust(&mut config);
+    let app = Application::build(config).await.expect("app builds");
+    start(app, data_dir)
+}
+
+/// Spawns an app on an existing store (e.g. a PostgreSQL one).
+pub async fn spawn_app_on(store: Store) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let app = Application::build_with_store(Config::for_tests(data_dir.path()), store).await.expect("app builds");
+    start(app, data_dir)
+}
+
+fn start(app: Application, data_dir: tempfile::TempDir) -> TestApp {
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let store = app.store().clone();
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp { address, store, client: reqwest::Client::new(), _data_dir: data_dir }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A team with its owner and one live key, created straight in the store.
+    pub async fn team(&self, name: &str, plan: Plan) -> TestTeam {
+        let (team, owner) = self.store.create_team(&TeamName::parse(name).expect("name"), plan).await.expect("team");
+        let secret = KeySecret::generate();
+        self.store.create_api_key(&team.id, &owner.id, "test", &secret).await.expect("key");
+        TestTeam { team, owner, key: secret.expose().to_owned() }
+    }
+
+    pub async fn get(&self, path: &str, key: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).bearer_auth(key).send().await.expect("request")
+    }
+
+    pub async fn get_anonymous(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    pub async fn put_raw(&self, path: &str, key: &str, content_type: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        self.client.put(self.url(path)).bearer_auth(key).header("content-type", content_type).body(body).send().await.expect("request")
+    }
+}
+
+/// Status and JSON body of a response (panics if the body is not JSON).
+pub async fn json_of(response: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("body is not JSON ({e}): {text:?}"));
+    (status, body)
+}
+
+/// Validates an OpenAPI document with the reference validator (PyPI `openapi-spec-validator`,
+/// installed by `scripts/test.sh`). Required under `CI=true`; skipped with a note elsewhere.
+pub fn validate_with_openapi_spec_validator(document: &str) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("openapi.json");
+    std::fs::write(&path, document).expect("write document");
+    let output = std::process::Command::new("python3").args(["-m", "openapi_spec_validator"]).arg(&path).output();
+    let ci = std::env::var("CI").as_deref() == Ok("true");
+    match output {
+        Ok(out) if out.status.success() => {}
+        Ok(out) if !ci && String::from_utf8_lossy(&out.stderr).contains("No module named") => {
+            eprintln!("note: openapi-spec-validator is not installed; skipping the reference validation");
+        }
+        Ok(out) => panic!(
+            "openapi-spec-validator refused the document:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(error) if !ci => eprintln!("note: python3 unavailable ({error}); skipping the reference validation"),
+        Err(error) => panic!("python3 is required under CI: {error}"),
+    }
+}

@@ -1,0 +1,7 @@
+//! Black-box tests of the HTTP server over real loopback HTTP and a real SQLite file.
+
+mod auth;
+mod errors;
+mod helpers;
+mod ops;
+mod tenancy;

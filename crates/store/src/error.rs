@@ -1,0 +1,42 @@
+//! The store's error type.
+
+/// Errors from the store. A unique-constraint hit becomes [`Error::Conflict`] so callers
+/// can answer 409 instead of 500.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot create the data directory {0}: {1}")]
+    DataDir(String, #[source] std::io::Error),
+    #[error("invalid database URL {0:?}: expected postgres://…, postgresql://…, sqlite://PATH or a file path")]
+    InvalidUrl(String),
+    #[error("{0} already exists")]
+    Conflict(String),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error("database migration failed")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error")]
+    Database(#[source] sqlx::Error),
+}
+
+impl Error {
+    /// True when the database could not be reached (as opposed to a query being refused).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Self::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_)))
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Database(error)
+    }
+}
+
+/// Maps a unique violation to [`Error::Conflict`] naming `what`.
+pub(crate) fn conflict_as(what: &str) -> impl FnOnce(sqlx::Error) -> Error + '_ {
+    move |error| match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => Error::Conflict(what.to_owned()),
+        _ => Error::Database(error),
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

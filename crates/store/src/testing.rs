@@ -1,0 +1,57 @@
+//! Helpers for tests (of this crate and of the crates above it) that need a real database:
+//! a fresh SQLite file, or a fresh PostgreSQL database on the server named by
+//! `ASSAY_TEST_POSTGRES_URL` (the test script starts one on 127.0.0.1).
+
+use crate::{DatabaseUrl, Result, Store};
+
+/// The environment variable naming the PostgreSQL server tests may create databases on.
+pub const POSTGRES_URL_VAR: &str = "ASSAY_TEST_POSTGRES_URL";
+
+/// The admin URL of the test PostgreSQL server, if configured. Under `CI=true` it must be:
+/// the PostgreSQL half of the suite may not be skipped silently there.
+pub fn postgres_admin_url() -> Option<String> {
+    match std::env::var(POSTGRES_URL_VAR) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{POSTGRES_URL_VAR} must be set under CI=true (scripts/test.sh starts PostgreSQL and sets it)"
+            );
+            eprintln!("note: {POSTGRES_URL_VAR} is not set; skipping the PostgreSQL half of this test");
+            None
+        }
+    }
+}
+
+/// Creates an empty database with a random name on the test server and returns its URL.
+pub async fn fresh_postgres_url(admin_url: &str) -> Result<DatabaseUrl> {
+    let admin = Store::open(&DatabaseUrl::Postgres(admin_url.to_owned())).await?;
+    let name = format!("assay_test_{}", assay_core::Id::generate());
+    create_database(&admin, &name).await?;
+    admin.close().await;
+    let (base, query) = match admin_url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (admin_url, String::new()),
+    };
+    let server = base.rsplit_once('/').map_or(base, |(server, _db)| server);
+    Ok(DatabaseUrl::Postgres(format!("{server}/{name}{query}")))
+}
+
+async fn create_database(admin: &Store, name: &str) -> Result<()> {
+    // The name is ours (hex digits only), so formatting it into DDL is safe.
+    let ddl = format!("CREATE DATABASE {name}");
+    crate::on_pool!(admin, pool => sqlx::query(sqlx::AssertSqlSafe(ddl)).execute(pool).await.map(|_| ())?);
+    Ok(())
+}
+
+/// A migrated store on a new SQLite file inside `dir`.
+pub async fn sqlite_store(dir: &std::path::Path) -> Result<Store> {
+    Store::open_and_migrate(&DatabaseUrl::default_in(dir)).await
+}
+
+/// A migrated store on a new PostgreSQL database, or `None` when no test server is set.
+pub async fn postgres_store() -> Result<Option<Store>> {
+    let Some(admin) = postgres_admin_url() else { return Ok(None) };
+    let url = fresh_postgres_url(&admin).await?;
+    Ok(Some(Store::open_and_migrate(&url).await?))
+}

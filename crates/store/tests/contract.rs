@@ -1,0 +1,130 @@
+//! The store's contract, run against SQLite and against PostgreSQL: each test body is one
+//! async fn taking a `Store`; the macro at the bottom runs it on both databases.
+
+use assay_core::{Id, KeySecret, Plan, TeamName};
+use assay_store::{Error, Store, testing};
+
+fn name(raw: &str) -> TeamName {
+    TeamName::parse(raw).expect("valid team name")
+}
+
+async fn migrations_are_idempotent(store: Store) {
+    assert_eq!(store.migrate().await.expect("re-running migrations"), 0);
+    store.ping().await.expect("ping");
+}
+
+async fn a_team_is_created_with_its_owner_and_found_by_id_and_name(store: Store) {
+    let (team, owner) = store.create_team(&name("acme"), Plan::Pro).await.expect("create team");
+    assert_eq!(team.plan, Plan::Pro);
+    assert_eq!(owner.team_id, team.id);
+    assert_eq!(store.team(&team.id).await.expect("by id"), Some(team.clone()));
+    assert_eq!(store.team_by_name(&name("acme")).await.expect("by name"), Some(team.clone()));
+    assert_eq!(store.team_owner(&team.id).await.expect("owner"), Some(owner.clone()));
+    assert_eq!(store.user(&team.id, &owner.id).await.expect("user"), Some(owner));
+    assert_eq!(store.team(&Id::generate()).await.expect("missing"), None);
+}
+
+async fn a_duplicate_team_name_is_a_conflict_and_leaves_no_orphan_user(store: Store) {
+    store.create_team(&name("dup"), Plan::Free).await.expect("first");
+    let second = store.create_team(&name("dup"), Plan::Free).await;
+    assert!(matches!(second, Err(Error::Conflict(_))), "{second:?}");
+    assert_eq!(store.list_teams().await.expect("list").len(), 1);
+    let team = store.team_by_name(&name("dup")).await.expect("lookup").expect("exists");
+    assert_eq!(store.list_users(&team.id).await.expect("users").len(), 1);
+}
+
+async fn a_team_plan_can_be_changed(store: Store) {
+    let (team, _) = store.create_team(&name("planned"), Plan::Free).await.expect("create");
+    assert!(store.set_team_plan(&team.id, Plan::Pro).await.expect("set"));
+    assert_eq!(store.team(&team.id).await.expect("get").map(|t| t.plan), Some(Plan::Pro));
+    assert!(!store.set_team_plan(&Id::generate(), Plan::Pro).await.expect("set missing"));
+}
+
+async fn a_team_can_be_renamed_but_not_onto_a_taken_name(store: Store) {
+    let (team, _) = store.create_team(&name("old"), Plan::Free).await.expect("create");
+    store.create_team(&name("taken"), Plan::Free).await.expect("other");
+    let renamed = store.rename_team(&team.id, &name("new")).await.expect("rename").expect("exists");
+    assert_eq!(renamed.name, "new");
+    let clash = store.rename_team(&team.id, &name("taken")).await;
+    assert!(matches!(clash, Err(Error::Conflict(_))), "{clash:?}");
+    assert_eq!(store.team(&team.id).await.expect("get").map(|t| t.name), Some("new".to_owned()));
+    assert_eq!(store.rename_team(&Id::generate(), &name("x")).await.expect("missing"), None);
+}
+
+async fn users_of_another_team_are_invisible(store: Store) {
+    let (a, _) = store.create_team(&name("team-a"), Plan::Free).await.expect("a");
+    let (_, b_owner) = store.create_team(&name("team-b"), Plan::Free).await.expect("b");
+    assert_eq!(store.user(&a.id, &b_owner.id).await.expect("lookup"), None);
+}
+
+async fn a_key_authenticates_until_revoked_and_only_its_hash_is_stored(store: Store) {
+    let (team, owner) = store.create_team(&name("keyed"), Plan::Free).await.expect("team");
+    let secret = KeySecret::generate();
+    let key = store.create_api_key(&team.id, &owner.id, "ci", &secret).await.expect("key");
+    let principal = store.authenticate(secret.expose()).await.expect("auth").expect("live key");
+    assert_eq!(
+        (principal.key_id, principal.team_id, principal.user_id, principal.plan),
+        (key.id.clone(), team.id.clone(), owner.id, Plan::Free)
+    );
+    assert_eq!(store.authenticate("assay_wrong").await.expect("auth"), None);
+
+    let listed = store.list_api_keys(Some(&team.id)).await.expect("list");
+    assert_eq!(listed, vec![key.clone()]);
+    assert!(!format!("{listed:?}").contains(&secret.expose()[12..]));
+
+    assert!(store.revoke_api_key(&key.id).await.expect("revoke"));
+    assert!(!store.revoke_api_key(&key.id).await.expect("revoke twice"), "second revoke reports nothing done");
+    assert_eq!(store.authenticate(secret.expose()).await.expect("auth"), None);
+    let revoked = store.list_api_keys(None).await.expect("list all");
+    assert!(revoked[0].revoked_at.is_some());
+}
+
+async fn keys_are_listed_per_team(store: Store) {
+    let (a, a_owner) = store.create_team(&name("list-a"), Plan::Free).await.expect("a");
+    let (b, b_owner) = store.create_team(&name("list-b"), Plan::Free).await.expect("b");
+    store.create_api_key(&a.id, &a_owner.id, "a1", &KeySecret::generate()).await.expect("a1");
+    store.create_api_key(&b.id, &b_owner.id, "b1", &KeySecret::generate()).await.expect("b1");
+    store.create_api_key(&b.id, &b_owner.id, "b2", &KeySecret::generate()).await.expect("b2");
+    assert_eq!(store.list_api_keys(Some(&a.id)).await.expect("a").len(), 1);
+    assert_eq!(store.list_api_keys(Some(&b.id)).await.expect("b").len(), 2);
+    assert_eq!(store.list_api_keys(None).await.expect("all").len(), 3);
+}
+
+async fn a_closed_store_reports_itself_unavailable(store: Store) {
+    store.close().await;
+    let error = store.ping().await.expect_err("closed pool must fail");
+    assert!(error.is_unavailable(), "{error:?}");
+}
+
+/// Generates `mod NAME { sqlite, postgres }` for each contract test.
+macro_rules! on_both_databases {
+    ($($test:ident),* $(,)?) => {$(
+        mod $test {
+            #[tokio::test]
+            async fn on_sqlite() {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let store = super::testing::sqlite_store(dir.path()).await.expect("sqlite store");
+                super::$test(store).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                if let Some(store) = super::testing::postgres_store().await.expect("postgres store") {
+                    super::$test(store).await;
+                }
+            }
+        }
+    )*};
+}
+
+on_both_databases!(
+    migrations_are_idempotent,
+    a_team_is_created_with_its_owner_and_found_by_id_and_name,
+    a_duplicate_team_name_is_a_conflict_and_leaves_no_orphan_user,
+    a_team_plan_can_be_changed,
+    a_team_can_be_renamed_but_not_onto_a_taken_name,
+    users_of_another_team_are_invisible,
+    a_key_authenticates_until_revoked_and_only_its_hash_is_stored,
+    keys_are_listed_per_team,
+    a_closed_store_reports_itself_unavailable,
+);
