@@ -64,6 +64,7 @@ impl From<User> for UserView {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Page {
     /// At most this many items (default 50, at most 500).
     limit: Option<u32>,
@@ -92,7 +93,7 @@ fn own_team_id(caller: &Caller, id: &Id) -> Result<(), ApiError> {
 
 /// The user the API key acts for.
 #[utoipa::path(get, path = "/v1/users/me", tag = "users",
-    responses((status = 200, body = UserView), (status = 401, description = "Missing or invalid key")))]
+    responses((status = 200, description = "The user", body = UserView), (status = 401, description = "Missing or invalid key")))]
 async fn current_user(State(state): State<AppState>, caller: Caller) -> Result<Json<UserView>, ApiError> {
     let user = state.store.user(&caller.0.team_id, &caller.0.user_id).await?.ok_or_else(ApiError::not_found)?;
     Ok(Json(user.into()))
@@ -100,14 +101,14 @@ async fn current_user(State(state): State<AppState>, caller: Caller) -> Result<J
 
 /// A user of the caller's team.
 #[utoipa::path(get, path = "/v1/users/{id}", tag = "users", params(("id" = String, Path)),
-    responses((status = 200, body = UserView), (status = 404, description = "No such user in this team")))]
+    responses((status = 200, description = "The user", body = UserView), (status = 404, description = "No such user in this team")))]
 async fn user_by_id(State(state): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<Json<UserView>, ApiError> {
     let user = state.store.user(&caller.0.team_id, &id).await?.ok_or_else(ApiError::not_found)?;
     Ok(Json(user.into()))
 }
 
 /// The teams the caller belongs to (its key's team).
-#[utoipa::path(get, path = "/v1/teams", tag = "teams", params(Page), responses((status = 200, body = Vec<TeamView>)))]
+#[utoipa::path(get, path = "/v1/teams", tag = "teams", params(Page), responses((status = 200, description = "The teams", body = Vec<TeamView>)))]
 async fn list_teams(
     State(state): State<AppState>,
     caller: Caller,
@@ -119,7 +120,7 @@ async fn list_teams(
 
 /// The caller's team by id.
 #[utoipa::path(get, path = "/v1/teams/{id}", tag = "teams", params(("id" = String, Path)),
-    responses((status = 200, body = TeamView), (status = 404, description = "Not the caller's team")))]
+    responses((status = 200, description = "The team", body = TeamView), (status = 404, description = "Not the caller's team")))]
 async fn team_by_id(State(state): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<Json<TeamView>, ApiError> {
     own_team_id(&caller, &id)?;
     let team = state.store.team(&id).await?.ok_or_else(ApiError::not_found)?;
@@ -128,7 +129,7 @@ async fn team_by_id(State(state): State<AppState>, caller: Caller, PathId(id): P
 
 /// Renames the caller's team.
 #[utoipa::path(put, path = "/v1/teams/{id}", tag = "teams", params(("id" = String, Path)), request_body = UpdateTeam,
-    responses((status = 200, body = TeamView), (status = 400, description = "Invalid body"),
+    responses((status = 200, description = "The team", body = TeamView), (status = 400, description = "Invalid body"),
         (status = 404, description = "Not the caller's team"), (status = 409, description = "Name taken")))]
 async fn update_team(
     State(state): State<AppState>,
@@ -144,7 +145,7 @@ async fn update_team(
 
 /// The users of the caller's team.
 #[utoipa::path(get, path = "/v1/teams/{id}/users", tag = "teams", params(("id" = String, Path), Page),
-    responses((status = 200, body = Vec<UserView>), (status = 404, description = "Not the caller's team")))]
+    responses((status = 200, description = "The users", body = Vec<UserView>), (status = 404, description = "Not the caller's team")))]
 async fn team_users(
     State(state): State<AppState>,
     caller: Caller,
