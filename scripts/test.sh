@@ -3,7 +3,7 @@
 #   1. makes sure PostgreSQL is present (Debian packages) and starts a throwaway server on
 #      127.0.0.1 for the PostgreSQL half of the store and server tests;
 #   2. installs the OpenAPI reference validator (PyPI openapi-spec-validator);
-#   3. checks formatting, then runs every test of the workspace (dev profile).
+#   3. checks formatting and clippy, then runs every test of the workspace (dev profile).
 # Nothing outside the registries is downloaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,5 +38,7 @@ fi
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked

@@ -47,6 +47,47 @@ pub enum Command {
     /// Manage teams and their plans.
     #[command(subcommand)]
     Teams(TeamsCommand),
+    /// Send one prompt to a target and print its reply (a quick check of a target).
+    Chat(ChatArgs),
+    /// Serve a mock system under test (contract, OpenAI and Anthropic wire formats).
+    MockTarget(MockTargetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    /// mock | local | contract+http://HOST:PORT/PATH | openai+http://HOST:PORT/v1#MODEL | anthropic+https://HOST#MODEL
+    #[arg(long, env = "ASSAY_TARGET", default_value = "local")]
+    pub target: String,
+    /// The target's API key (else ASSAY_TARGET_KEY, OPENAI_API_KEY or ANTHROPIC_API_KEY).
+    #[arg(long)]
+    pub key: Option<String>,
+    /// A system prompt.
+    #[arg(long)]
+    pub system: Option<String>,
+    /// Give up on one attempt after this many seconds.
+    #[arg(long, default_value_t = 60)]
+    pub timeout_secs: u64,
+    /// The user prompt.
+    pub prompt: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MockTargetArgs {
+    /// Listen address.
+    #[arg(long, default_value = "127.0.0.1:7800")]
+    pub addr: SocketAddr,
+    /// Delay before every reply, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Serve the optional /sessions endpoints.
+    #[arg(long)]
+    pub sessions: bool,
+    /// Require this key (Bearer, X-API-Key or api-key).
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Reply with this text instead of echoing the prompt.
+    #[arg(long)]
+    pub reply: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! The `assay` binary: parses the command line and runs one command.
 
 mod args;
+mod chat;
 mod keys;
 mod logging;
 mod serve;
@@ -18,6 +19,8 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate => serve::migrate(&cli.global).await,
         Command::Keys(command) => keys::run(&cli.global, command).await,
         Command::Teams(command) => teams::run(&cli.global, command).await,
+        Command::Chat(args) => chat::run(args).await,
+        Command::MockTarget(args) => chat::mock_target(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

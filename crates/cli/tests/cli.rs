@@ -50,8 +50,13 @@ fn serve(cwd: &Path, args: &[&str]) -> Server {
     Server { child, base }
 }
 
+fn http() -> reqwest::Client {
+    assay_targets::http::ensure_crypto_provider();
+    reqwest::Client::new()
+}
+
 async fn get_status(url: &str, key: Option<&str>) -> u16 {
-    let mut request = reqwest::Client::new().get(url);
+    let mut request = http().get(url);
     if let Some(key) = key {
         request = request.header("X-API-Key", key);
     }
@@ -115,12 +120,8 @@ async fn flags_beat_the_environment_which_beats_the_config_file() {
 
     // body_limit = 10 from the file reaches the server.
     let server = serve(dir.path(), &["--addr", "127.0.0.1:0", "--no-auth"]);
-    let response = reqwest::Client::new()
-        .put(format!("{}/v1/teams/687514635616db903d042808", server.base))
-        .body("x".repeat(11))
-        .send()
-        .await
-        .expect("request");
+    let response =
+        http().put(format!("{}/v1/teams/687514635616db903d042808", server.base)).body("x".repeat(11)).send().await.expect("request");
     assert_eq!(response.status(), 413);
 }
 
@@ -188,4 +189,48 @@ fn json_logs_are_one_json_object_per_line() {
         let value: serde_json::Value = serde_json::from_str(log_line).unwrap_or_else(|e| panic!("not JSON ({e}): {log_line}"));
         assert!(value["level"].is_string() && value["timestamp"].is_string(), "{log_line}");
     }
+}
+
+#[test]
+fn chat_answers_from_the_mock_target() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = stdout_of(&assay(dir.path(), &["chat", "--target", "mock", "What is the capital of France."]));
+    assert_eq!(out, "echo: What is the capital of France.\n");
+}
+
+#[test]
+fn chat_reaches_a_contract_endpoint_served_by_mock_target() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut mock = clean_command(dir.path())
+        .args(["mock-target", "--addr", &addr, "--key", "k1", "--reply", "Paris."])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("mock-target");
+    let mut line = String::new();
+    BufReader::new(mock.stdout.take().expect("stdout")).read_line(&mut line).expect("listening line");
+    assert!(line.contains(&addr), "{line}");
+    let contract = format!("contract+http://{addr}/chat");
+    let answered = assay(dir.path(), &["chat", "--target", &contract, "--key", "k1", "hi"]);
+    let wrong_key = assay(dir.path(), &["chat", "--target", &contract, "--key", "nope", "hi"]);
+    let openai = assay(dir.path(), &["chat", "--target", &format!("openai+http://{addr}/v1#m"), "--key", "k1", "hi"]);
+    let _ = mock.kill();
+    let _ = mock.wait();
+    assert_eq!(stdout_of(&answered), "Paris.\n");
+    assert_eq!(stdout_of(&openai), "Paris.\n");
+    assert!(!wrong_key.status.success());
+    assert!(
+        String::from_utf8_lossy(&wrong_key.stderr).contains("Invalid or missing API key"),
+        "{}",
+        String::from_utf8_lossy(&wrong_key.stderr)
+    );
+}
+
+#[test]
+fn chat_explains_a_bad_target_spec() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = assay(dir.path(), &["chat", "--target", "openai+http://h/v1", "hi"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("invalid target spec"), "{}", String::from_utf8_lossy(&output.stderr));
 }

@@ -3,10 +3,12 @@
 
 pub mod error_code;
 pub mod id;
+pub mod target;
 pub mod tenancy;
 
 pub use error_code::ErrorCode;
 pub use id::Id;
+pub use target::{ChatReply, ChatRequest, GenerationParams, Message, Role, Target, TargetDescription, TargetError, Usage};
 pub use tenancy::{ApiKey, KeySecret, Plan, Principal, Team, TeamName, User};
 
 /// Errors raised when outside input does not parse into a domain type.

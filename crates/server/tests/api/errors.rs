@@ -103,3 +103,28 @@ async fn a_bad_query_parameter_is_400() {
     let (status, body) = json_of(app.get("/v1/teams?limit=lots", &acme.key).await).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_request")), "{body}");
 }
+
+#[tokio::test]
+async fn a_chunked_body_over_the_limit_is_413_too() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let app = spawn_app_with(|config| config.body_limit = 64).await;
+    let acme = app.team("acme", Plan::Free).await;
+    // No Content-Length: the limit must hold while the body is read.
+    let body = format!(r#"{{"name":"{}"}}"#, "a".repeat(100));
+    let request = format!(
+        "PUT /v1/teams/{} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n",
+        acme.team.id,
+        acme.key,
+        body.len()
+    );
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.expect("connect");
+    stream.write_all(request.as_bytes()).await.expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.expect("read");
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    assert!(response.contains(r#""error":"payload_too_large""#), "{response}");
+    assert_eq!(app.store.team(&acme.team.id).await.expect("get").map(|t| t.name), Some("acme".to_owned()));
+}

@@ -39,6 +39,7 @@ pub async fn spawn_app_on(store: Store) -> TestApp {
 }
 
 fn start(app: Application, data_dir: tempfile::TempDir) -> TestApp {
+    assay_targets::http::ensure_crypto_provider();
     let address = format!("http://127.0.0.1:{}", app.port());
     let store = app.store().clone();
     tokio::spawn(app.run_until(std::future::pending()));

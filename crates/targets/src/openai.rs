@@ -1,0 +1,149 @@
+//! The `openai` kind: any OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, Ollama,
+//! Together, Fireworks, OpenRouter, NVIDIA, Mistral …), and Azure OpenAI's deployment URL
+//! with its `api-key` header and `api-version` query.
+
+use std::time::Instant;
+
+use assay_core::{ChatReply, ChatRequest, Target, TargetDescription, TargetError, Usage};
+use serde_json::{Value, json};
+
+use crate::http::send_json;
+
+#[derive(Debug, Clone)]
+pub struct OpenAiConfig {
+    /// The API root, e.g. `https://api.openai.com/v1` or `http://127.0.0.1:11434/v1`;
+    /// for Azure, the resource endpoint `https://NAME.openai.azure.com`.
+    pub base_url: String,
+    pub api_key: Option<String>,
+    /// The model name; for Azure, the deployment name.
+    pub model: String,
+    /// Set for Azure OpenAI: the `api-version` to send.
+    pub azure_api_version: Option<String>,
+}
+
+pub struct OpenAiTarget {
+    client: reqwest::Client,
+    url: String,
+    config: OpenAiConfig,
+}
+
+impl OpenAiTarget {
+    pub fn new(config: OpenAiConfig) -> Result<Self, crate::Error> {
+        let base = config.base_url.trim_end_matches('/');
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(crate::Error::InvalidUrl(config.base_url.clone()));
+        }
+        let url = match &config.azure_api_version {
+            Some(version) => {
+                let safe = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
+                if !safe(version) || !safe(&config.model) {
+                    return Err(crate::Error::InvalidUrl(format!("Azure deployment {:?} / api-version {version:?}", config.model)));
+                }
+                format!("{base}/openai/deployments/{}/chat/completions?api-version={version}", config.model)
+            }
+            None => format!("{base}/chat/completions"),
+        };
+        Ok(Self { client: crate::http::client()?, url, config })
+    }
+}
+
+/// The chat-completions request body.
+pub fn request_body(model: &str, request: &ChatRequest) -> Value {
+    let mut messages: Vec<Value> = Vec::with_capacity(request.messages.len() + 1);
+    if let Some(system) = &request.system {
+        messages.push(json!({ "role": "system", "content": system }));
+    }
+    messages.extend(request.messages.iter().map(|m| json!({ "role": m.role.as_str(), "content": m.content })));
+    let mut body = json!({ "model": model, "messages": messages });
+    let params = &request.params;
+    if let Some(v) = params.max_tokens {
+        body["max_tokens"] = json!(v);
+    }
+    if let Some(v) = params.temperature {
+        body["temperature"] = json!(v);
+    }
+    if let Some(v) = params.top_p {
+        body["top_p"] = json!(v);
+    }
+    if !params.stop.is_empty() {
+        body["stop"] = json!(params.stop);
+    }
+    if let Some(v) = params.seed {
+        body["seed"] = json!(v);
+    }
+    body
+}
+
+/// Text, usage and model of a chat-completions response.
+pub fn parse_reply(value: &Value) -> Result<(String, Option<Usage>, Option<String>), TargetError> {
+    let message = value.pointer("/choices/0/message").ok_or_else(|| TargetError::MalformedReply("no choices[0].message".into()))?;
+    // `content` is null when the model only called tools or refused via `refusal`.
+    let text = match message.get("content") {
+        Some(Value::String(text)) => text.clone(),
+        _ => message.get("refusal").and_then(Value::as_str).unwrap_or_default().to_owned(),
+    };
+    let usage = value.get("usage").map(|u| Usage {
+        prompt_tokens: u.get("prompt_tokens").and_then(Value::as_u64).unwrap_or(0) as u32,
+        completion_tokens: u.get("completion_tokens").and_then(Value::as_u64).unwrap_or(0) as u32,
+    });
+    let model = value.get("model").and_then(Value::as_str).map(str::to_owned);
+    Ok((text, usage, model))
+}
+
+#[async_trait::async_trait]
+impl Target for OpenAiTarget {
+    async fn chat(&self, request: &ChatRequest) -> Result<ChatReply, TargetError> {
+        let mut http = self.client.post(&self.url).json(&request_body(&self.config.model, request));
+        match (&self.config.azure_api_version, &self.config.api_key) {
+            (Some(_), Some(key)) => http = http.header("api-key", key.as_str()),
+            (None, Some(key)) => http = http.bearer_auth(key),
+            (_, None) => {}
+        }
+        let started = Instant::now();
+        let (_, value) = send_json(http).await?;
+        let latency = started.elapsed();
+        let (text, usage, model) = parse_reply(&value)?;
+        Ok(ChatReply { text, usage, latency, session_id: None, model: model.or_else(|| Some(self.config.model.clone())) })
+    }
+
+    fn describe(&self) -> TargetDescription {
+        TargetDescription {
+            kind: "openai".into(),
+            model: Some(self.config.model.clone()),
+            sessions: false,
+            multi_turn: true,
+            system_prompt: true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use assay_core::{GenerationParams, Message};
+
+    use super::*;
+
+    #[test]
+    fn the_body_carries_system_messages_and_set_parameters_only() {
+        let request = ChatRequest {
+            system: Some("sys".into()),
+            messages: vec![Message::user("hi")],
+            params: GenerationParams { max_tokens: Some(5), temperature: Some(0.0), ..GenerationParams::default() },
+            ..ChatRequest::default()
+        };
+        assert_eq!(
+            request_body("m", &request),
+            json!({"model": "m", "messages": [{"role": "system", "content": "sys"}, {"role": "user", "content": "hi"}], "max_tokens": 5, "temperature": 0.0})
+        );
+    }
+
+    #[test]
+    fn replies_parse_and_a_missing_choice_is_malformed() {
+        let value = json!({"model": "gpt", "choices": [{"message": {"role": "assistant", "content": "Paris"}}], "usage": {"prompt_tokens": 3, "completion_tokens": 1}});
+        assert_eq!(
+            parse_reply(&value).expect("parses"),
+            ("Paris".into(), Some(Usage { prompt_tokens: 3, completion_tokens: 1 }), Some("gpt".into()))
+        );
+        assert!(matches!(parse_reply(&json!({"choices": []})), Err(TargetError::MalformedReply(_))));
+    }
+}

@@ -1,0 +1,220 @@
+//! The contract client (and the OpenAI and Anthropic clients) over real loopback HTTP against
+//! the mock server: every fault maps to the right typed error or to a successful retry.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use assay_core::{ChatRequest, Message, Target, TargetError, Usage};
+use assay_targets::anthropic::{AnthropicConfig, AnthropicTarget};
+use assay_targets::contract::{Auth, ContractConfig, ContractTarget};
+use assay_targets::mock::{Behavior, Fault, ReplyMode};
+use assay_targets::mock_server::{MockServer, MockServerOptions};
+use assay_targets::openai::{OpenAiConfig, OpenAiTarget};
+use assay_targets::{Policy, Reliable};
+use serde_json::json;
+
+async fn server(options: MockServerOptions) -> MockServer {
+    MockServer::start(Behavior::new(Duration::ZERO, ReplyMode::Echo), options).await.expect("mock server")
+}
+
+fn contract(server: &MockServer, auth: Auth) -> ContractTarget {
+    ContractTarget::new(ContractConfig { base_url: server.url(), chat_path: "/chat".into(), sessions_path: None, auth }).expect("target")
+}
+
+/// Fast retries so the suite stays quick; the timeout bounds a hang.
+fn quick_policy() -> Policy {
+    Policy {
+        timeout: Duration::from_millis(300),
+        max_retries: 2,
+        base_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(50),
+        ..Policy::default()
+    }
+}
+
+fn reliable(target: ContractTarget) -> Reliable {
+    Reliable::new(Arc::new(target), quick_policy())
+}
+
+#[tokio::test]
+async fn a_single_turn_round_trips_with_usage() {
+    let server = server(MockServerOptions::default()).await;
+    let target = contract(&server, Auth::None);
+    let request = ChatRequest { system: Some("be brief".into()), ..ChatRequest::single("hello there") };
+    let reply = target.chat(&request).await.expect("reply");
+    assert_eq!(reply.text, "echo: hello there");
+    assert_eq!(reply.usage, Some(Usage { prompt_tokens: 2, completion_tokens: 3 }));
+    assert_eq!(server.last_chat_body(), Some(json!({"message": "hello there", "system": "be brief"})));
+}
+
+#[tokio::test]
+async fn history_goes_as_messages_and_the_reply_answers_the_last_user_turn() {
+    let server = server(MockServerOptions::default()).await;
+    let target = contract(&server, Auth::None);
+    let request = ChatRequest {
+        messages: vec![Message::user("2+2?"), Message::assistant("4"), Message::user("times ten?")],
+        ..ChatRequest::default()
+    };
+    assert_eq!(target.chat(&request).await.expect("reply").text, "echo: times ten?");
+    assert_eq!(server.last_chat_body().and_then(|b| b["messages"].as_array().map(Vec::len)), Some(3));
+}
+
+#[tokio::test]
+async fn sessions_open_continue_restart_and_end() {
+    let server = server(MockServerOptions { sessions: true, ..MockServerOptions::default() }).await;
+    let target = reliable(contract(&server, Auth::None));
+    let id = target.open_session(Some("sys")).await.expect("open").expect("the target has sessions");
+    let turn = ChatRequest { session_id: Some(id.clone()), ..ChatRequest::single("hi") };
+    for expected in 1..=2 {
+        let reply = target.chat(&turn).await.expect("reply");
+        assert_eq!(reply.session_id.as_deref(), Some(id.as_str()));
+        assert_eq!(server.last_chat_body().map(|b| b["session_id"].clone()), Some(json!(id)));
+        let _ = expected;
+    }
+    assert_eq!(target.restart_session(&id, None).await.expect("restart"), id);
+    target.end_session(&id).await.expect("end");
+    // An ended session is gone: 404, and not retried.
+    let calls = server.chat_calls();
+    assert!(matches!(target.chat(&turn).await, Err(TargetError::NotFound(_))));
+    assert_eq!(server.chat_calls(), calls + 1, "404 is never retried");
+    assert!(matches!(target.restart_session(&id, None).await, Err(TargetError::NotFound(_))));
+    assert!(matches!(target.end_session(&id).await, Err(TargetError::NotFound(_))));
+}
+
+#[tokio::test]
+async fn a_target_without_sessions_falls_back_to_stateless_messages() {
+    let server = server(MockServerOptions::default()).await;
+    let target = contract(&server, Auth::None);
+    assert_eq!(target.open_session(None).await.expect("no error"), None);
+    assert!(!target.describe().sessions);
+}
+
+#[tokio::test]
+async fn credentials_are_sent_as_configured_and_a_wrong_key_is_an_auth_error_without_retry() {
+    let options = MockServerOptions { required_key: Some("sekret".into()), ..MockServerOptions::default() };
+    let server = server(options).await;
+    for auth in [Auth::Bearer("sekret".into()), Auth::Header { name: "X-API-Key".into(), value: "sekret".into() }] {
+        assert!(contract(&server, auth).chat(&ChatRequest::single("hi")).await.is_ok());
+    }
+    let before = server.chat_calls();
+    let error = reliable(contract(&server, Auth::Bearer("wrong".into()))).chat(&ChatRequest::single("hi")).await.expect_err("refused");
+    assert_eq!(error, TargetError::Auth("Invalid or missing API key.".into()), "the body's message is surfaced");
+    assert_eq!(server.chat_calls(), before + 1);
+}
+
+#[tokio::test]
+async fn transient_faults_are_retried_to_success() {
+    let server = server(MockServerOptions::default()).await;
+    let target = reliable(contract(&server, Auth::None));
+    for fault in [Fault::Status(500), Fault::Status(502), Fault::Status(503), Fault::Hang, Fault::RateLimit { retry_after_secs: 0 }] {
+        server.push_faults([fault.clone()]);
+        let before = server.chat_calls();
+        let reply = target.chat(&ChatRequest::single("again")).await.unwrap_or_else(|e| panic!("{fault:?} not recovered: {e}"));
+        assert_eq!(reply.text, "echo: again");
+        assert_eq!(server.chat_calls(), before + 2, "{fault:?}: one failure, one retry");
+    }
+}
+
+#[tokio::test]
+async fn final_faults_are_typed_and_never_retried() {
+    let server = server(MockServerOptions::default()).await;
+    let target = reliable(contract(&server, Auth::None));
+    type Expectation = fn(&TargetError) -> bool;
+    let cases: [(Fault, Expectation); 5] = [
+        (Fault::Status(400), |e| matches!(e, TargetError::BadRequest(m) if m == "injected fault")),
+        (Fault::Status(401), |e| matches!(e, TargetError::Auth(_))),
+        (Fault::Status(403), |e| matches!(e, TargetError::Auth(_))),
+        (Fault::Status(404), |e| matches!(e, TargetError::NotFound(_))),
+        (Fault::Garbage, |e| matches!(e, TargetError::MalformedReply(_))),
+    ];
+    for (fault, expected) in cases {
+        server.push_faults([fault.clone()]);
+        let before = server.chat_calls();
+        let error = target.chat(&ChatRequest::single("x")).await.expect_err("fails");
+        assert!(expected(&error), "{fault:?} gave {error:?}");
+        assert_eq!(server.chat_calls(), before + 1, "{fault:?} must not be retried");
+    }
+}
+
+#[tokio::test]
+async fn persistent_failures_give_up_after_the_retry_budget_with_the_last_error() {
+    let server = server(MockServerOptions::default()).await;
+    let target = reliable(contract(&server, Auth::None));
+    server.push_faults([Fault::Status(503), Fault::Status(503), Fault::Status(503)]);
+    let error = target.chat(&ChatRequest::single("x")).await.expect_err("gives up");
+    assert!(matches!(error, TargetError::Server { status: 503, .. }), "{error:?}");
+    assert_eq!(server.chat_calls(), 3, "first attempt + max_retries (2)");
+
+    server.push_faults([Fault::Hang, Fault::Hang, Fault::Hang]);
+    let error = target.chat(&ChatRequest::single("x")).await.expect_err("times out");
+    assert_eq!(error, TargetError::Timeout(Duration::from_millis(300)), "a hang ends at the timeout");
+}
+
+#[tokio::test]
+async fn a_429_halves_the_adaptive_concurrency_limit() {
+    let server = server(MockServerOptions::default()).await;
+    let target = Reliable::new(Arc::new(contract(&server, Auth::None)), Policy { max_concurrency: 8, ..quick_policy() });
+    assert_eq!(target.concurrency_limit(), 8);
+    server.push_faults([Fault::RateLimit { retry_after_secs: 0 }]);
+    target.chat(&ChatRequest::single("x")).await.expect("recovered");
+    assert_eq!(target.concurrency_limit(), 4);
+}
+
+#[tokio::test]
+async fn connection_failures_are_typed_and_retried() {
+    // Bind then drop a listener: its port refuses connections.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let target = ContractTarget::new(ContractConfig {
+        base_url: format!("http://127.0.0.1:{port}"),
+        chat_path: "/chat".into(),
+        sessions_path: None,
+        auth: Auth::None,
+    })
+    .expect("target");
+    let error = reliable(target).chat(&ChatRequest::single("x")).await.expect_err("refused");
+    assert!(matches!(error, TargetError::Connection(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn the_openai_client_speaks_chat_completions_and_azure() {
+    let server = server(MockServerOptions { required_key: Some("k".into()), ..MockServerOptions::default() }).await;
+    let plain = OpenAiTarget::new(OpenAiConfig {
+        base_url: format!("{}/v1", server.url()),
+        api_key: Some("k".into()),
+        model: "gpt-test".into(),
+        azure_api_version: None,
+    })
+    .expect("target");
+    let reply = plain.chat(&ChatRequest::single("capital of France")).await.expect("reply");
+    assert_eq!((reply.text.as_str(), reply.model.as_deref()), ("echo: capital of France", Some("gpt-test")));
+    assert_eq!(reply.usage, Some(Usage { prompt_tokens: 3, completion_tokens: 4 }));
+
+    let azure = OpenAiTarget::new(OpenAiConfig {
+        base_url: server.url(),
+        api_key: Some("k".into()),
+        model: "my-deployment".into(),
+        azure_api_version: Some("2024-02-01".into()),
+    })
+    .expect("target");
+    assert_eq!(azure.chat(&ChatRequest::single("hi")).await.expect("azure reply").text, "echo: hi");
+
+    server.push_faults([Fault::Status(429)]);
+    assert!(matches!(plain.chat(&ChatRequest::single("hi")).await, Err(TargetError::RateLimited { .. })));
+}
+
+#[tokio::test]
+async fn the_anthropic_client_speaks_the_messages_api() {
+    let server = server(MockServerOptions { required_key: Some("k".into()), ..MockServerOptions::default() }).await;
+    let target =
+        AnthropicTarget::new(AnthropicConfig { base_url: server.url(), api_key: "k".into(), model: "claude-test".into(), version: None })
+            .expect("target");
+    let request = ChatRequest { system: Some("sys".into()), ..ChatRequest::single("hi there") };
+    let reply = target.chat(&request).await.expect("reply");
+    assert_eq!(reply.text, "echo: hi there");
+    assert_eq!(reply.usage, Some(Usage { prompt_tokens: 2, completion_tokens: 3 }));
+    let body = server.last_chat_body().expect("body");
+    assert_eq!((body["system"].as_str(), body["max_tokens"].as_u64()), (Some("sys"), Some(1024)));
+    let wrong = AnthropicTarget::new(AnthropicConfig { base_url: server.url(), api_key: "nope".into(), model: "c".into(), version: None })
+        .expect("target");
+    assert!(matches!(wrong.chat(&request).await, Err(TargetError::Auth(_))));
+}
