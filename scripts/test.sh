@@ -3,7 +3,9 @@
 #   1. makes sure PostgreSQL is present (Debian packages) and starts a throwaway server on
 #      127.0.0.1 for the PostgreSQL half of the store and server tests;
 #   2. installs the OpenAPI reference validator (PyPI openapi-spec-validator);
-#   3. checks formatting and clippy, then runs every test of the workspace (dev profile).
+#   3. checks formatting and clippy, then runs every test of the workspace (dev profile);
+#   4. runs schemathesis (PyPI) against the contract assay serves, with the contract's own
+#      OpenAPI document: no 5xx, conforming responses and content types, invalid input refused.
 # Nothing outside the registries is downloaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,10 +33,12 @@ run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w start \
   -o "-h 127.0.0.1 -p $PG_PORT -k $PG_DIR -c max_connections=400 -c fsync=off -c synchronous_commit=off" >/dev/null
 export ASSAY_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 
-if ! python3 -c 'import openapi_spec_validator' 2>/dev/null; then
-  echo "== installing openapi-spec-validator"
-  python3 -m pip install -q openapi-spec-validator
-fi
+for module in openapi_spec_validator:openapi-spec-validator schemathesis:schemathesis; do
+  if ! python3 -c "import ${module%%:*}" 2>/dev/null; then
+    echo "== installing ${module##*:}"
+    python3 -m pip install -q "${module##*:}"
+  fi
+done
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
@@ -42,3 +46,27 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+
+echo "== schemathesis against the served contract"
+ST_DIR="$(mktemp -d /tmp/assay-st.XXXXXX)"
+ST_PORT="${ASSAY_TEST_ST_PORT:-55433}"
+ASSAY=target/debug/assay
+ST_KEY="$("$ASSAY" --data-dir "$ST_DIR" keys create --team schemathesis | tail -n 1)"
+"$ASSAY" --data-dir "$ST_DIR" serve --addr "127.0.0.1:$ST_PORT" --default-target mock >"$ST_DIR/serve.log" 2>&1 &
+ST_PID=$!
+trap 'kill $ST_PID 2>/dev/null || true; rm -rf "$ST_DIR"; stop_pg' EXIT
+python3 - "$ST_PORT" <<'PY'
+import sys, time, urllib.request
+for _ in range(100):
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/healthz", timeout=1)
+        sys.exit(0)
+    except Exception:
+        time.sleep(0.1)
+sys.exit("assay serve did not become healthy")
+PY
+schemathesis run ../shared/specs/target-contract.openapi.yaml \
+  --url "http://127.0.0.1:$ST_PORT" -H "Authorization: Bearer $ST_KEY" \
+  --checks not_a_server_error,response_schema_conformance,content_type_conformance,negative_data_rejection \
+  --max-examples 50 --seed 1
+kill $ST_PID

@@ -107,6 +107,9 @@ pub struct ServeArgs {
     /// Requests per hour per API key on the pro plan [default: 10000].
     #[arg(long, env = "ASSAY_RATE_LIMIT_PRO_PER_HOUR")]
     pub rate_limit_pro_per_hour: Option<u32>,
+    /// Target behind the root contract endpoints (/chat, /sessions), as a target spec [default: local].
+    #[arg(long, env = "ASSAY_DEFAULT_TARGET")]
+    pub default_target: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -14,9 +14,11 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
         body_limit: args.body_limit,
         rate_limit_free_per_hour: args.rate_limit_free_per_hour,
         rate_limit_pro_per_hour: args.rate_limit_pro_per_hour,
+        default_target: args.default_target,
         ..Layer::default()
     };
-    let config = Config::resolve(global.layer(command_layer)?).context("invalid configuration")?;
+    let mut config = Config::resolve(global.layer(command_layer)?).context("invalid configuration")?;
+    config.secret_key = std::env::var("ASSAY_SECRET_KEY").ok();
     logging::init(config.log_format);
     tracing::info!(database = %config.database.redacted(), no_auth = config.no_auth, "starting");
     let app = Application::build(config).await.context("cannot start the server")?;

@@ -30,6 +30,10 @@ pub enum ErrorCode {
     RateLimited,
     /// A failure on our side; details are logged, never sent.
     Internal,
+    /// The system under test answered with an error or an unusable reply.
+    TargetFailed,
+    /// The system under test did not answer in time.
+    TargetTimeout,
     /// The database (or another dependency) cannot be reached.
     ServiceUnavailable,
 }
@@ -46,7 +50,7 @@ pub struct ErrorSpec {
 impl ErrorCode {
     /// Every code, for tests and documentation.
     /// Ordered so that `for_status` picks the most general code of a status first.
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 13] = [
         Self::InvalidRequest,
         Self::MalformedJson,
         Self::Unauthorized,
@@ -57,7 +61,9 @@ impl ErrorCode {
         Self::UnsupportedMediaType,
         Self::RateLimited,
         Self::Internal,
+        Self::TargetFailed,
         Self::ServiceUnavailable,
+        Self::TargetTimeout,
     ];
 
     pub const fn spec(self) -> ErrorSpec {
@@ -77,6 +83,8 @@ impl ErrorCode {
             }
             Self::RateLimited => row(429, "rate_limited", "RATE_LIMITED", "Rate limit exceeded for this API key."),
             Self::Internal => row(500, "internal_error", "INTERNAL_ERROR", "Internal server error."),
+            Self::TargetFailed => row(502, "target_error", "TARGET_ERROR", "The system under test failed to answer."),
+            Self::TargetTimeout => row(504, "target_timeout", "TARGET_TIMEOUT", "The system under test did not answer in time."),
             Self::ServiceUnavailable => row(503, "service_unavailable", "SERVICE_UNAVAILABLE", "The service is temporarily unavailable."),
         }
     }
@@ -113,6 +121,7 @@ mod tests {
         assert_eq!(ErrorCode::for_status(405), ErrorCode::MethodNotAllowed);
         assert_eq!(ErrorCode::for_status(413), ErrorCode::PayloadTooLarge);
         assert_eq!(ErrorCode::for_status(418), ErrorCode::InvalidRequest);
-        assert_eq!(ErrorCode::for_status(502), ErrorCode::Internal);
+        assert_eq!(ErrorCode::for_status(502), ErrorCode::TargetFailed);
+        assert_eq!(ErrorCode::for_status(599), ErrorCode::Internal);
     }
 }

@@ -3,11 +3,13 @@
 
 pub mod error_code;
 pub mod id;
+pub mod stored_target;
 pub mod target;
 pub mod tenancy;
 
 pub use error_code::ErrorCode;
 pub use id::Id;
+pub use stored_target::{ContractSession, StoredTarget, TargetKind, TargetLimits, TargetSettings};
 pub use target::{ChatReply, ChatRequest, GenerationParams, Message, Role, Target, TargetDescription, TargetError, Usage};
 pub use tenancy::{ApiKey, KeySecret, Plan, Principal, Team, TeamName, User};
 

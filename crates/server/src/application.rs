@@ -6,7 +6,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use assay_core::{Id, Plan, Principal, TeamName};
-use assay_store::Store;
+use assay_store::{SecretKey, Store};
+use assay_targets::{Policy, Reliable};
 use tokio::net::TcpListener;
 
 use crate::config::Config;
@@ -15,6 +16,7 @@ use crate::metrics::HttpMetrics;
 use crate::rate_limit::RateLimiter;
 use crate::routes;
 use crate::state::AppState;
+use crate::target_cache::{DefaultTarget, TargetCache};
 
 /// The team every request acts as under `--no-auth`.
 pub const LOCAL_TEAM: &str = "local";
@@ -33,8 +35,15 @@ impl Application {
         Self::build_with_store(config, store).await
     }
 
+    /// The default target from its spec, or why it cannot serve.
+    fn default_target(spec: &str) -> DefaultTarget {
+        let target = assay_targets::TargetSpec::parse(spec).and_then(|spec| spec.build(None)).map_err(|e| e.to_string())?;
+        Ok(Arc::new(Reliable::new(target, Policy::default())))
+    }
+
     /// Builds on an already opened (and migrated) store.
     pub async fn build_with_store(config: Config, store: Store) -> Result<Self> {
+        let store = store.with_secret_key(SecretKey::resolve(config.secret_key.as_deref(), &config.data_dir)?);
         let no_auth_principal = if config.no_auth { Some(local_principal(&store).await?) } else { None };
         let state = AppState {
             store: store.clone(),
@@ -42,6 +51,8 @@ impl Application {
             metrics: Arc::new(HttpMetrics::default()),
             no_auth_principal,
             body_limit: config.body_limit,
+            targets: Arc::new(TargetCache::default()),
+            default_target: Self::default_target(&config.default_target),
         };
         let listener = TcpListener::bind(config.addr).await.map_err(|e| Error::Bind(config.addr, e))?;
         let local_addr = listener.local_addr().map_err(|e| Error::Bind(config.addr, e))?;

@@ -45,6 +45,8 @@ pub struct Layer {
     pub log_format: Option<LogFormat>,
     pub rate_limit_free_per_hour: Option<u32>,
     pub rate_limit_pro_per_hour: Option<u32>,
+    /// The target behind the root contract endpoints, as a target spec (default `local`).
+    pub default_target: Option<String>,
 }
 
 impl Layer {
@@ -65,6 +67,7 @@ impl Layer {
             log_format: self.log_format.or(lower.log_format),
             rate_limit_free_per_hour: self.rate_limit_free_per_hour.or(lower.rate_limit_free_per_hour),
             rate_limit_pro_per_hour: self.rate_limit_pro_per_hour.or(lower.rate_limit_pro_per_hour),
+            default_target: self.default_target.or(lower.default_target),
         }
     }
 }
@@ -94,6 +97,10 @@ pub struct Config {
     pub log_format: LogFormat,
     pub rate_limit_free_per_hour: u32,
     pub rate_limit_pro_per_hour: u32,
+    pub default_target: String,
+    /// Seals stored credentials: 64 hex digits from `ASSAY_SECRET_KEY`, else the data dir's
+    /// `secret.key` (created on first start). Never read from the config file.
+    pub secret_key: Option<String>,
 }
 
 /// `$ASSAY_DATA_DIR` aside, data lives in `./assay-data` so a first run needs no setup.
@@ -123,6 +130,8 @@ impl Config {
             log_format: layer.log_format.unwrap_or_default(),
             rate_limit_free_per_hour: layer.rate_limit_free_per_hour.unwrap_or(1_000),
             rate_limit_pro_per_hour: layer.rate_limit_pro_per_hour.unwrap_or(10_000),
+            default_target: layer.default_target.unwrap_or_else(|| "local".to_owned()),
+            secret_key: None,
         };
         for (name, value) in [
             ("body_limit", config.body_limit as u64),

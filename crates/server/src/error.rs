@@ -122,3 +122,20 @@ impl From<PathRejection> for ApiError {
         Self::not_found()
     }
 }
+
+impl From<assay_core::TargetError> for ApiError {
+    fn from(error: assay_core::TargetError) -> Self {
+        use assay_core::TargetError as T;
+        let code = match &error {
+            T::Timeout(_) => ErrorCode::TargetTimeout,
+            // The caller's conversation was refused by the target: theirs to fix.
+            T::BadRequest(_) => ErrorCode::InvalidRequest,
+            T::Unsupported(_) => ErrorCode::InvalidRequest,
+            T::Auth(_) | T::NotFound(_) | T::RateLimited { .. } | T::Server { .. } | T::MalformedReply(_) | T::Connection(_) => {
+                ErrorCode::TargetFailed
+            }
+        };
+        // The target's own message is the point of a test tool; it never holds our secrets.
+        Self::with_message(code, error.to_string())
+    }
+}

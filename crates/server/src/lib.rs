@@ -14,6 +14,7 @@ mod openapi;
 mod rate_limit;
 mod routes;
 mod state;
+mod target_cache;
 
 pub use application::{Application, LOCAL_TEAM};
 pub use config::{Config, ConfigError, Layer, LogFormat};

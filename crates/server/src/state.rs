@@ -7,6 +7,7 @@ use assay_store::Store;
 
 use crate::metrics::HttpMetrics;
 use crate::rate_limit::RateLimiter;
+use crate::target_cache::{DefaultTarget, TargetCache};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -16,4 +17,6 @@ pub struct AppState {
     /// Set only under `--no-auth`: the caller every request acts as.
     pub no_auth_principal: Option<Principal>,
     pub body_limit: usize,
+    pub targets: Arc<TargetCache>,
+    pub default_target: DefaultTarget,
 }

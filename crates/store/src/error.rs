@@ -10,6 +10,10 @@ pub enum Error {
     InvalidUrl(String),
     #[error("{0} already exists")]
     Conflict(String),
+    #[error("secret key: {0}")]
+    SecretKey(String),
+    #[error("no secret key is configured, so credentials cannot be stored")]
+    NoSecretKey,
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
     #[error("database migration failed")]

@@ -8,6 +8,9 @@
 
 mod database;
 mod error;
+mod secret;
+mod sessions;
+mod targets;
 mod tenancy;
 pub mod testing;
 
@@ -18,6 +21,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 pub use database::DatabaseUrl;
 pub use error::{Error, Result};
+pub use secret::SecretKey;
+pub use targets::CredentialChange;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -50,6 +55,8 @@ pub(crate) use on_pool;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
+    /// Seals credentials at rest; without it, storing a credential is refused.
+    secret_key: Option<std::sync::Arc<SecretKey>>,
 }
 
 impl Store {
@@ -76,7 +83,17 @@ impl Store {
                 Pool::Postgres(pool)
             }
         };
-        Ok(Self { pool })
+        Ok(Self { pool, secret_key: None })
+    }
+
+    /// The store, sealing credentials with `key`.
+    pub fn with_secret_key(mut self, key: SecretKey) -> Self {
+        self.secret_key = Some(std::sync::Arc::new(key));
+        self
+    }
+
+    fn secret_key(&self) -> Result<&SecretKey> {
+        self.secret_key.as_deref().ok_or(Error::NoSecretKey)
     }
 
     /// Opens the database and brings its schema up to date.

@@ -44,14 +44,19 @@ async fn create_database(admin: &Store, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// A migrated store on a new SQLite file inside `dir`.
+/// A migrated store on a new SQLite file inside `dir`, sealing with a fresh key.
 pub async fn sqlite_store(dir: &std::path::Path) -> Result<Store> {
-    Store::open_and_migrate(&DatabaseUrl::default_in(dir)).await
+    Ok(Store::open_and_migrate(&DatabaseUrl::default_in(dir)).await?.with_secret_key(crate::SecretKey::generate()))
 }
 
-/// A migrated store on a new PostgreSQL database, or `None` when no test server is set.
+/// A migrated store on a new PostgreSQL database (fresh key), or `None` without a test server.
 pub async fn postgres_store() -> Result<Option<Store>> {
     let Some(admin) = postgres_admin_url() else { return Ok(None) };
     let url = fresh_postgres_url(&admin).await?;
-    Ok(Some(Store::open_and_migrate(&url).await?))
+    Ok(Some(Store::open_and_migrate(&url).await?.with_secret_key(crate::SecretKey::generate())))
+}
+
+/// The same database without the secret key (to test the refusal to store credentials).
+pub fn without_secret_key(store: &Store) -> Store {
+    Store { pool: store.pool.clone(), secret_key: None }
 }

@@ -1,8 +1,8 @@
 //! The store's contract, run against SQLite and against PostgreSQL: each test body is one
 //! async fn taking a `Store`; the macro at the bottom runs it on both databases.
 
-use assay_core::{Id, KeySecret, Plan, TeamName};
-use assay_store::{Error, Store, testing};
+use assay_core::{Id, KeySecret, Message, Plan, TargetKind, TargetSettings, TeamName};
+use assay_store::{CredentialChange, Error, Store, testing};
 
 fn name(raw: &str) -> TeamName {
     TeamName::parse(raw).expect("valid team name")
@@ -96,6 +96,75 @@ async fn a_closed_store_reports_itself_unavailable(store: Store) {
     assert!(error.is_unavailable(), "{error:?}");
 }
 
+fn contract_settings(url: &str) -> TargetSettings {
+    serde_json::from_value(serde_json::json!({"kind": "contract", "base_url": url, "limits": {"max_retries": 1}})).expect("settings")
+}
+
+async fn targets_keep_settings_and_a_sealed_credential_per_team(store: Store) {
+    let (a, _) = store.create_team(&name("t-a"), Plan::Free).await.expect("a");
+    let (b, _) = store.create_team(&name("t-b"), Plan::Free).await.expect("b");
+    let settings = contract_settings("http://127.0.0.1:9/");
+    let target = store.create_target(&a.id, "bot", &settings, Some("sk-123")).await.expect("create");
+    assert!(target.has_credential);
+    assert_eq!(store.target(&a.id, &target.id).await.expect("get"), Some(target.clone()));
+    assert_eq!(store.list_targets(&a.id).await.expect("list"), vec![target.clone()]);
+    assert_eq!(store.target_credential(&a.id, &target.id).await.expect("cred").as_deref(), Some("sk-123"));
+    // Another team sees nothing, and the same name is free for it.
+    assert_eq!(store.target(&b.id, &target.id).await.expect("get"), None);
+    assert_eq!(store.target_credential(&b.id, &target.id).await.expect("cred"), None);
+    store.create_target(&b.id, "bot", &settings, None).await.expect("same name, other team");
+    let duplicate = store.create_target(&a.id, "bot", &settings, None).await;
+    assert!(matches!(duplicate, Err(Error::Conflict(_))), "{duplicate:?}");
+    assert!(!store.delete_target(&b.id, &target.id).await.expect("delete other team's"), "cannot delete another team's target");
+}
+
+async fn target_updates_change_only_what_is_given(store: Store) {
+    let (team, _) = store.create_team(&name("upd"), Plan::Free).await.expect("team");
+    let target = store.create_target(&team.id, "bot", &contract_settings("http://a"), Some("one")).await.expect("create");
+    let renamed =
+        store.update_target(&team.id, &target.id, Some("bot2"), None, CredentialChange::Keep).await.expect("update").expect("exists");
+    assert_eq!((renamed.name.as_str(), &renamed.settings), ("bot2", &target.settings));
+    assert_eq!(store.target_credential(&team.id, &target.id).await.expect("cred").as_deref(), Some("one"));
+    let new_settings = TargetSettings { kind: TargetKind::Mock, ..contract_settings("http://b") };
+    store.update_target(&team.id, &target.id, None, Some(&new_settings), CredentialChange::Set("two".into())).await.expect("update");
+    assert_eq!(store.target_credential(&team.id, &target.id).await.expect("cred").as_deref(), Some("two"));
+    let cleared = store.update_target(&team.id, &target.id, None, None, CredentialChange::Clear).await.expect("update").expect("exists");
+    assert_eq!((cleared.settings.kind, cleared.has_credential), (TargetKind::Mock, false));
+    assert_eq!(store.update_target(&team.id, &Id::generate(), Some("x"), None, CredentialChange::Keep).await.expect("missing"), None);
+    assert!(store.delete_target(&team.id, &target.id).await.expect("delete"));
+    assert_eq!(store.target(&team.id, &target.id).await.expect("get"), None);
+}
+
+async fn credentials_are_refused_without_a_secret_key(store: Store) {
+    let (team, _) = store.create_team(&name("nokey"), Plan::Free).await.expect("team");
+    let keyless = testing::without_secret_key(&store);
+    let refused = keyless.create_target(&team.id, "bot", &contract_settings("http://a"), Some("s")).await;
+    assert!(matches!(refused, Err(Error::NoSecretKey)), "{refused:?}");
+    keyless.create_target(&team.id, "bot", &contract_settings("http://a"), None).await.expect("no credential, no key needed");
+}
+
+async fn contract_sessions_keep_history_until_ended(store: Store) {
+    let (team, _) = store.create_team(&name("sess"), Plan::Free).await.expect("team");
+    let (other, _) = store.create_team(&name("sess-other"), Plan::Free).await.expect("other");
+    let target = store.create_target(&team.id, "bot", &contract_settings("http://a"), None).await.expect("target");
+    let session = store.create_contract_session(&team.id, Some(&target.id), Some("sys")).await.expect("create");
+    let history = vec![Message::user("hi"), Message::assistant("hello")];
+    assert!(store.save_contract_session(&team.id, &session.id, None, &history).await.expect("save"));
+    let found = store.live_contract_session(&team.id, Some(&target.id), &session.id).await.expect("get").expect("live");
+    assert_eq!((found.messages, found.system.as_deref()), (history, Some("sys")));
+    // Not visible through another target, the default target, or another team.
+    assert_eq!(store.live_contract_session(&team.id, None, &session.id).await.expect("get"), None);
+    assert_eq!(store.live_contract_session(&other.id, Some(&target.id), &session.id).await.expect("get"), None);
+    assert!(!store.end_contract_session(&other.id, &session.id).await.expect("end other"));
+    assert!(store.end_contract_session(&team.id, &session.id).await.expect("end"));
+    assert_eq!(store.live_contract_session(&team.id, Some(&target.id), &session.id).await.expect("get"), None);
+    assert!(!store.save_contract_session(&team.id, &session.id, None, &[]).await.expect("save ended"));
+    assert!(!store.end_contract_session(&team.id, &session.id).await.expect("end twice"));
+    // Default-target sessions have no target id.
+    let root = store.create_contract_session(&team.id, None, None).await.expect("root");
+    assert!(store.live_contract_session(&team.id, None, &root.id).await.expect("get").is_some());
+}
+
 /// Generates `mod NAME { sqlite, postgres }` for each contract test.
 macro_rules! on_both_databases {
     ($($test:ident),* $(,)?) => {$(
@@ -127,4 +196,8 @@ on_both_databases!(
     a_key_authenticates_until_revoked_and_only_its_hash_is_stored,
     keys_are_listed_per_team,
     a_closed_store_reports_itself_unavailable,
+    targets_keep_settings_and_a_sealed_credential_per_team,
+    target_updates_change_only_what_is_given,
+    credentials_are_refused_without_a_secret_key,
+    contract_sessions_keep_history_until_ended,
 );

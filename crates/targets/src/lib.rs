@@ -4,6 +4,7 @@
 
 pub mod anthropic;
 pub mod contract;
+pub mod factory;
 pub mod http;
 pub mod mock;
 pub mod mock_server;
@@ -27,6 +28,8 @@ pub enum Error {
     MissingKey(String),
     #[error("{0}")]
     Unavailable(String),
+    #[error("invalid target settings: {0}")]
+    Settings(String),
     #[error("cannot build the HTTP client: {0}")]
     Client(String),
 }

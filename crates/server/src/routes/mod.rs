@@ -1,6 +1,8 @@
 //! The router: one module per API surface, merged here under the shared layers.
 
+mod contract;
 mod ops;
+mod targets;
 mod trust;
 mod unmatched;
 
@@ -21,6 +23,8 @@ use crate::{auth, envelope, limits, metrics, openapi};
 pub fn router(state: AppState) -> Router {
     let authenticated = OpenApiRouter::new()
         .merge(trust::routes())
+        .merge(targets::routes())
+        .merge(contract::routes())
         .merge(unmatched::authenticated_surfaces())
         .layer(from_fn_with_state(state.clone(), auth::require_caller));
     let (api, doc) = OpenApiRouter::with_openapi(openapi::base()).merge(ops::routes()).merge(authenticated).split_for_parts();

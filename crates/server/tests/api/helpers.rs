@@ -47,6 +47,10 @@ fn start(app: Application, data_dir: tempfile::TempDir) -> TestApp {
 }
 
 impl TestApp {
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data_dir.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -65,6 +69,18 @@ impl TestApp {
 
     pub async fn get_anonymous(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    pub async fn post_json(&self, path: &str, key: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client.post(self.url(path)).bearer_auth(key).json(body).send().await.expect("request")
+    }
+
+    pub async fn patch_json(&self, path: &str, key: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client.patch(self.url(path)).bearer_auth(key).json(body).send().await.expect("request")
+    }
+
+    pub async fn delete(&self, path: &str, key: &str) -> reqwest::Response {
+        self.client.delete(self.url(path)).bearer_auth(key).send().await.expect("request")
     }
 
     pub async fn put_raw(&self, path: &str, key: &str, content_type: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {

@@ -1,7 +1,9 @@
 //! Black-box tests of the HTTP server over real loopback HTTP and a real SQLite file.
 
 mod auth;
+mod contract;
 mod errors;
 mod helpers;
 mod ops;
+mod targets;
 mod tenancy;

@@ -1,0 +1,49 @@
+//! Live targets for the served contract: built once per stored version (id + `updated_at`)
+//! so their HTTP connection pools and adaptive concurrency state carry across requests, and
+//! rebuilt when the target is edited.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use assay_core::{ErrorCode, Id, StoredTarget};
+use assay_store::Store;
+use assay_targets::Reliable;
+
+use crate::error::ApiError;
+
+/// The server's default target (`/chat` at the root): built at start from `--default-target`,
+/// or the reason it cannot be used.
+pub type DefaultTarget = Result<Arc<Reliable>, String>;
+
+#[derive(Default)]
+pub struct TargetCache {
+    live: Mutex<HashMap<Id, (i64, Arc<Reliable>)>>,
+}
+
+impl TargetCache {
+    /// The live target for a stored one (its credential decrypted on first use only).
+    pub async fn get(&self, store: &Store, target: &StoredTarget) -> Result<Arc<Reliable>, ApiError> {
+        if let Some((version, live)) = self.live.lock().unwrap_or_else(PoisonError::into_inner).get(&target.id)
+            && *version == target.updated_at
+        {
+            return Ok(Arc::clone(live));
+        }
+        let credential = store.target_credential(&target.team_id, &target.id).await?;
+        let live = assay_targets::factory::build(&target.settings, credential.as_deref()).map_err(build_error)?;
+        self.live.lock().unwrap_or_else(PoisonError::into_inner).insert(target.id.clone(), (target.updated_at, Arc::clone(&live)));
+        Ok(live)
+    }
+
+    pub fn forget(&self, id: &Id) {
+        self.live.lock().unwrap_or_else(PoisonError::into_inner).remove(id);
+    }
+}
+
+/// Why a target cannot be built, as an API error: a missing capability is 503, bad stored
+/// settings are the caller's to fix.
+pub fn build_error(error: assay_targets::Error) -> ApiError {
+    match error {
+        assay_targets::Error::Unavailable(message) => ApiError::with_message(ErrorCode::ServiceUnavailable, message),
+        other => ApiError::with_message(ErrorCode::InvalidRequest, other.to_string()),
+    }
+}

@@ -1,0 +1,114 @@
+//! Builds a live, reliable target from stored settings and the decrypted credential.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use assay_core::{Target, TargetKind, TargetLimits, TargetSettings};
+
+use crate::anthropic::{AnthropicConfig, AnthropicTarget};
+use crate::contract::{Auth, ContractConfig, ContractTarget};
+use crate::mock::{Behavior, MockTarget, ReplyMode};
+use crate::openai::{OpenAiConfig, OpenAiTarget};
+use crate::{Error, Policy, Reliable};
+
+/// The reliability policy a target's stored limits ask for.
+pub fn policy_for(limits: &TargetLimits) -> Policy {
+    let default = Policy::default();
+    Policy {
+        timeout: limits.timeout_ms.map_or(default.timeout, Duration::from_millis),
+        max_retries: limits.max_retries.unwrap_or(default.max_retries),
+        max_concurrency: limits.max_concurrency.map_or(default.max_concurrency, |n| n.max(1) as usize),
+        rate_limit_per_interval: limits.rate_limit_per_interval.or(default.rate_limit_per_interval),
+        rate_limit_interval: limits.rate_limit_interval.map_or(default.rate_limit_interval, Duration::from_secs),
+        adaptive: limits.adaptive.unwrap_or(default.adaptive),
+        ..default
+    }
+}
+
+/// Checks settings without building: what a create or update must refuse.
+pub fn validate(settings: &TargetSettings) -> Result<(), Error> {
+    match build_raw(settings, Some("validation-only")) {
+        // A kind this build cannot run yet may still be stored for a later one.
+        Ok(_) | Err(Error::Unavailable(_)) => Ok(()),
+        Err(other) => Err(other),
+    }
+}
+
+fn required<'a>(value: &'a Option<String>, what: &str, kind: TargetKind) -> Result<&'a str, Error> {
+    value.as_deref().filter(|v| !v.is_empty()).ok_or_else(|| Error::Settings(format!("a {} target needs `{what}`", kind.as_str())))
+}
+
+fn build_raw(settings: &TargetSettings, credential: Option<&str>) -> Result<Arc<dyn Target>, Error> {
+    let kind = settings.kind;
+    Ok(match kind {
+        TargetKind::Contract => {
+            let auth = match (credential, settings.auth_header.as_deref()) {
+                (None, _) => Auth::None,
+                (Some(secret), None) => Auth::Bearer(secret.to_owned()),
+                (Some(secret), Some(header)) if header.eq_ignore_ascii_case("authorization") => Auth::Bearer(secret.to_owned()),
+                (Some(secret), Some(header)) => Auth::Header { name: header.to_owned(), value: secret.to_owned() },
+            };
+            Arc::new(ContractTarget::new(ContractConfig {
+                base_url: required(&settings.base_url, "base_url", kind)?.to_owned(),
+                chat_path: settings.chat_path.clone().unwrap_or_else(|| "/chat".into()),
+                sessions_path: settings.sessions_path.clone(),
+                auth,
+            })?)
+        }
+        TargetKind::Openai => Arc::new(OpenAiTarget::new(OpenAiConfig {
+            base_url: required(&settings.base_url, "base_url", kind)?.to_owned(),
+            api_key: credential.map(str::to_owned),
+            model: required(&settings.model, "model", kind)?.to_owned(),
+            azure_api_version: settings.azure_api_version.clone(),
+        })?),
+        TargetKind::Anthropic => Arc::new(AnthropicTarget::new(AnthropicConfig {
+            base_url: settings.base_url.clone().unwrap_or_else(|| "https://api.anthropic.com".into()),
+            api_key: credential.ok_or_else(|| Error::MissingKey("anthropic".into()))?.to_owned(),
+            model: required(&settings.model, "model", kind)?.to_owned(),
+            version: settings.anthropic_version.clone(),
+        })?),
+        TargetKind::Mock => {
+            let reply = settings.mock_reply.clone().map_or(ReplyMode::Echo, ReplyMode::Fixed);
+            Arc::new(MockTarget::new(Behavior::new(Duration::from_millis(settings.mock_latency_ms.unwrap_or(0)), reply)))
+        }
+        TargetKind::Local => return Err(Error::Unavailable("the embedded model (`local`) is not in this build yet".into())),
+    })
+}
+
+/// The target the settings describe, wrapped in the reliability layer its limits ask for.
+pub fn build(settings: &TargetSettings, credential: Option<&str>) -> Result<Arc<Reliable>, Error> {
+    Ok(Arc::new(Reliable::new(build_raw(settings, credential)?, policy_for(&settings.limits))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(json: serde_json::Value) -> TargetSettings {
+        serde_json::from_value(json).expect("settings")
+    }
+
+    #[test]
+    fn each_kind_states_what_it_needs() {
+        assert!(validate(&settings(serde_json::json!({"kind": "mock"}))).is_ok());
+        assert!(validate(&settings(serde_json::json!({"kind": "contract", "base_url": "http://h:1"}))).is_ok());
+        assert!(matches!(validate(&settings(serde_json::json!({"kind": "contract"}))), Err(Error::Settings(_))));
+        assert!(matches!(validate(&settings(serde_json::json!({"kind": "openai", "base_url": "http://h/v1"}))), Err(Error::Settings(_))));
+        assert!(matches!(validate(&settings(serde_json::json!({"kind": "contract", "base_url": "ftp://h"}))), Err(Error::InvalidUrl(_))));
+    }
+
+    #[test]
+    fn limits_map_onto_the_policy() {
+        let policy = policy_for(&TargetLimits {
+            timeout_ms: Some(1500),
+            max_retries: Some(0),
+            max_concurrency: Some(0),
+            rate_limit_per_interval: Some(10),
+            rate_limit_interval: Some(1),
+            adaptive: Some(false),
+        });
+        assert_eq!(policy.timeout, Duration::from_millis(1500));
+        assert_eq!((policy.max_retries, policy.max_concurrency, policy.adaptive), (0, 1, false));
+        assert_eq!((policy.rate_limit_per_interval, policy.rate_limit_interval), (Some(10), Duration::from_secs(1)));
+    }
+}
