@@ -1,7 +1,7 @@
 //! `assay serve` and `assay migrate`.
 
 use anyhow::Context;
-use assay_server::{Application, Config, Layer};
+use assay_server::{Application, Config, Layer, termination_signal};
 use assay_store::Store;
 
 use crate::args::{Global, ServeArgs};
@@ -22,9 +22,10 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     logging::init(config.log_format);
     tracing::info!(database = %config.database.redacted(), no_auth = config.no_auth, "starting");
     let app = Application::build(config).await.context("cannot start the server")?;
-    // Printed on stdout so scripts (and tests using port 0) learn the bound address.
+    let stop = termination_signal().context("cannot listen for SIGINT/SIGTERM")?;
+    // Printed on stdout, once ready, so scripts (and tests using port 0) learn the address.
     println!("assay listening on http://{}", app.local_addr());
-    app.run_until_stopped().await.context("server error")
+    app.run_until(stop).await.context("server error")
 }
 
 pub async fn migrate(global: &Global) -> anyhow::Result<()> {

@@ -56,6 +56,7 @@ impl Application {
         };
         let listener = TcpListener::bind(config.addr).await.map_err(|e| Error::Bind(config.addr, e))?;
         let local_addr = listener.local_addr().map_err(|e| Error::Bind(config.addr, e))?;
+        tracing::info!(addr = %local_addr, backend = store.backend(), "listening");
         Ok(Self { listener, router: routes::router(state), store, local_addr })
     }
 
@@ -73,12 +74,12 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then finishes in-flight requests and closes the database.
     pub async fn run_until_stopped(self) -> Result<()> {
-        self.run_until(shutdown_signal()).await
+        let stop = termination_signal().map_err(Error::Serve)?;
+        self.run_until(stop).await
     }
 
-    /// Serves until `shutdown` completes.
+    /// Serves until `shutdown` completes, then finishes in-flight requests.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
-        tracing::info!(addr = %self.local_addr, backend = self.store.backend(), "serving");
         let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
         self.store.close().await;
         tracing::info!("stopped");
@@ -105,29 +106,27 @@ async fn local_principal(store: &Store) -> Result<Principal> {
     Ok(Principal { key_id: Id::clone(&team.id), team_id: team.id, user_id: owner.id, plan: team.plan })
 }
 
-async fn shutdown_signal() {
-    let interrupt = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "cannot listen for SIGINT");
-            std::future::pending::<()>().await;
-        }
-    };
+/// A future that completes on SIGINT or SIGTERM. The handlers are installed now, not when
+/// the future is first polled, so a signal sent right after the server announces itself is
+/// never lost to the default action (which would kill the process without a clean stop).
+pub fn termination_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => tracing::info!("SIGINT received, shutting down"),
+                _ = terminate.recv() => tracing::info!("SIGTERM received, shutting down"),
             }
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
+        })
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => tracing::info!("SIGINT received, shutting down"),
-        () = terminate => tracing::info!("SIGTERM received, shutting down"),
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("Ctrl-C received, shutting down");
+        })
     }
 }

@@ -16,6 +16,6 @@ mod routes;
 mod state;
 mod target_cache;
 
-pub use application::{Application, LOCAL_TEAM};
+pub use application::{Application, LOCAL_TEAM, termination_signal};
 pub use config::{Config, ConfigError, Layer, LogFormat};
 pub use error::{ApiError, Error, Result};
