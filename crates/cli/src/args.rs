@@ -51,6 +51,25 @@ pub enum Command {
     Chat(ChatArgs),
     /// Serve a mock system under test (contract, OpenAI and Anthropic wire formats).
     MockTarget(MockTargetArgs),
+    /// Benchmarks that print their figures next to a baseline measured in the same run.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Contract-client requests/s against a zero-latency mock, vs wrk on the same mock.
+    Contract(BenchContractArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchContractArgs {
+    /// Seconds per measured run.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// Concurrent requests (client tasks, and wrk connections).
+    #[arg(long, default_value_t = 32)]
+    pub connections: usize,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! The `assay` binary: parses the command line and runs one command.
 
 mod args;
+mod bench;
 mod chat;
 mod keys;
 mod logging;
@@ -9,7 +10,7 @@ mod teams;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command};
+use crate::args::{BenchCommand, Cli, Command};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -21,6 +22,7 @@ async fn main() -> std::process::ExitCode {
         Command::Teams(command) => teams::run(&cli.global, command).await,
         Command::Chat(args) => chat::run(args).await,
         Command::MockTarget(args) => chat::mock_target(args).await,
+        Command::Bench(BenchCommand::Contract(args)) => bench::contract(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

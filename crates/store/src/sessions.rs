@@ -3,6 +3,7 @@
 
 use assay_core::{ContractSession, Id, Message, unix_now};
 
+use crate::tenancy::stored_id;
 use crate::{Error, Result, Store, on_pool};
 
 #[derive(sqlx::FromRow)]
@@ -19,11 +20,10 @@ struct SessionRow {
 impl TryFrom<SessionRow> for ContractSession {
     type Error = Error;
     fn try_from(row: SessionRow) -> Result<Self> {
-        let parse_id = |raw: &str| Id::parse(raw).map_err(|e| Error::Corrupt(e.to_string()));
         Ok(ContractSession {
-            id: parse_id(&row.id)?,
-            team_id: parse_id(&row.team_id)?,
-            target_id: row.target_id.as_deref().map(parse_id).transpose()?,
+            id: stored_id(&row.id)?,
+            team_id: stored_id(&row.team_id)?,
+            target_id: row.target_id.as_deref().map(stored_id).transpose()?,
             system: row.system,
             messages: serde_json::from_str(&row.messages).map_err(|e| Error::Corrupt(format!("session messages: {e}")))?,
             created_at: row.created_at,

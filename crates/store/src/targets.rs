@@ -3,6 +3,7 @@
 use assay_core::{Id, StoredTarget, TargetSettings, unix_now};
 
 use crate::error::conflict_as;
+use crate::tenancy::stored_id;
 use crate::{Error, Result, Store, on_pool};
 
 /// What an update does to the stored credential.
@@ -29,10 +30,9 @@ const COLUMNS: &str = "id, team_id, name, settings, credential IS NOT NULL AS ha
 impl TryFrom<TargetRow> for StoredTarget {
     type Error = Error;
     fn try_from(row: TargetRow) -> Result<Self> {
-        let parse_id = |raw: &str| Id::parse(raw).map_err(|e| Error::Corrupt(e.to_string()));
         Ok(StoredTarget {
-            id: parse_id(&row.id)?,
-            team_id: parse_id(&row.team_id)?,
+            id: stored_id(&row.id)?,
+            team_id: stored_id(&row.team_id)?,
             name: row.name,
             settings: serde_json::from_str(&row.settings).map_err(|e| Error::Corrupt(format!("target settings: {e}")))?,
             has_credential: row.has_credential,

@@ -42,7 +42,8 @@ struct PrincipalRow {
     plan: String,
 }
 
-fn stored_id(raw: &str) -> Result<Id> {
+/// An id read back from the database; a malformed one means corrupt data.
+pub(crate) fn stored_id(raw: &str) -> Result<Id> {
     Id::parse(raw).map_err(|e| Error::Corrupt(e.to_string()))
 }
 

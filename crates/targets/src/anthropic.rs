@@ -1,12 +1,10 @@
 //! The `anthropic` kind: the Messages API (`POST /v1/messages`, `x-api-key`,
 //! `anthropic-version`).
 
-use std::time::Instant;
-
 use assay_core::{ChatReply, ChatRequest, Role, Target, TargetDescription, TargetError, Usage};
 use serde_json::{Value, json};
 
-use crate::http::send_json;
+use crate::http::{ParsedReply, model_api_description, model_api_reply};
 
 /// The API version header value sent unless configured otherwise.
 pub const DEFAULT_VERSION: &str = "2023-06-01";
@@ -72,7 +70,7 @@ pub fn request_body(model: &str, request: &ChatRequest) -> Value {
     body
 }
 
-pub fn parse_reply(value: &Value) -> Result<(String, Option<Usage>, Option<String>), TargetError> {
+pub fn parse_reply(value: &Value) -> Result<ParsedReply, TargetError> {
     let blocks = value.get("content").and_then(Value::as_array).ok_or_else(|| TargetError::MalformedReply("no `content` array".into()))?;
     let text: String = blocks
         .iter()
@@ -95,21 +93,11 @@ impl Target for AnthropicTarget {
             .header("x-api-key", &self.config.api_key)
             .header("anthropic-version", self.config.version.as_deref().unwrap_or(DEFAULT_VERSION))
             .json(&request_body(&self.config.model, request));
-        let started = Instant::now();
-        let (_, value) = send_json(http).await?;
-        let latency = started.elapsed();
-        let (text, usage, model) = parse_reply(&value)?;
-        Ok(ChatReply { text, usage, latency, session_id: None, model: model.or_else(|| Some(self.config.model.clone())) })
+        model_api_reply(http, &self.config.model, parse_reply).await
     }
 
     fn describe(&self) -> TargetDescription {
-        TargetDescription {
-            kind: "anthropic".into(),
-            model: Some(self.config.model.clone()),
-            sessions: false,
-            multi_turn: true,
-            system_prompt: true,
-        }
+        model_api_description("anthropic", &self.config.model)
     }
 }
 

@@ -4,7 +4,7 @@
 use std::sync::Once;
 use std::time::Duration;
 
-use assay_core::TargetError;
+use assay_core::{ChatReply, TargetDescription, TargetError, Usage};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
@@ -113,6 +113,28 @@ pub async fn send_json(request: reqwest::RequestBuilder) -> Result<(StatusCode, 
     let value =
         serde_json::from_str(&body).map_err(|e| TargetError::MalformedReply(format!("not JSON ({e}): {}", error_message(&body))))?;
     Ok((status, value))
+}
+
+/// A model API's reply parts: text, usage, and the model that answered.
+pub type ParsedReply = (String, Option<Usage>, Option<String>);
+
+/// Sends a stateless model-API request (OpenAI, Anthropic) and builds the reply with `parse`;
+/// the configured model names the reply when the API does not.
+pub async fn model_api_reply(
+    request: reqwest::RequestBuilder,
+    configured_model: &str,
+    parse: fn(&serde_json::Value) -> Result<ParsedReply, TargetError>,
+) -> Result<ChatReply, TargetError> {
+    let started = std::time::Instant::now();
+    let (_, value) = send_json(request).await?;
+    let latency = started.elapsed();
+    let (text, usage, model) = parse(&value)?;
+    Ok(ChatReply { text, usage, latency, session_id: None, model: model.or_else(|| Some(configured_model.to_owned())) })
+}
+
+/// How a stateless, multi-turn model API describes itself.
+pub fn model_api_description(kind: &str, model: &str) -> TargetDescription {
+    TargetDescription { kind: kind.to_owned(), model: Some(model.to_owned()), sessions: false, multi_turn: true, system_prompt: true }
 }
 
 #[cfg(test)]

@@ -2,12 +2,10 @@
 //! Together, Fireworks, OpenRouter, NVIDIA, Mistral …), and Azure OpenAI's deployment URL
 //! with its `api-key` header and `api-version` query.
 
-use std::time::Instant;
-
 use assay_core::{ChatReply, ChatRequest, Target, TargetDescription, TargetError, Usage};
 use serde_json::{Value, json};
 
-use crate::http::send_json;
+use crate::http::{ParsedReply, model_api_description, model_api_reply};
 
 #[derive(Debug, Clone)]
 pub struct OpenAiConfig {
@@ -75,7 +73,7 @@ pub fn request_body(model: &str, request: &ChatRequest) -> Value {
 }
 
 /// Text, usage and model of a chat-completions response.
-pub fn parse_reply(value: &Value) -> Result<(String, Option<Usage>, Option<String>), TargetError> {
+pub fn parse_reply(value: &Value) -> Result<ParsedReply, TargetError> {
     let message = value.pointer("/choices/0/message").ok_or_else(|| TargetError::MalformedReply("no choices[0].message".into()))?;
     // `content` is null when the model only called tools or refused via `refusal`.
     let text = match message.get("content") {
@@ -99,21 +97,11 @@ impl Target for OpenAiTarget {
             (None, Some(key)) => http = http.bearer_auth(key),
             (_, None) => {}
         }
-        let started = Instant::now();
-        let (_, value) = send_json(http).await?;
-        let latency = started.elapsed();
-        let (text, usage, model) = parse_reply(&value)?;
-        Ok(ChatReply { text, usage, latency, session_id: None, model: model.or_else(|| Some(self.config.model.clone())) })
+        model_api_reply(http, &self.config.model, parse_reply).await
     }
 
     fn describe(&self) -> TargetDescription {
-        TargetDescription {
-            kind: "openai".into(),
-            model: Some(self.config.model.clone()),
-            sessions: false,
-            multi_turn: true,
-            system_prompt: true,
-        }
+        model_api_description("openai", &self.config.model)
     }
 }
 
