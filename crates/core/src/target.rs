@@ -173,6 +173,12 @@ pub trait Target: Send + Sync {
         Err(TargetError::Unsupported("sessions".into()))
     }
 
+    /// Gets ready for calls (the embedded model: pull and load it). Not bounded by a call's
+    /// timeout, so callers run it before timed calls; cheap once done.
+    async fn warm_up(&self) -> Result<(), TargetError> {
+        Ok(())
+    }
+
     fn describe(&self) -> TargetDescription;
 }
 

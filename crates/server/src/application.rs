@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use assay_core::{Id, Plan, Principal, TeamName};
 use assay_store::{SecretKey, Store};
+use assay_targets::factory::LocalModel;
+use assay_targets::local::LocalTarget;
 use assay_targets::{Policy, Reliable};
 use tokio::net::TcpListener;
 
@@ -36,8 +38,10 @@ impl Application {
     }
 
     /// The default target from its spec, or why it cannot serve.
-    fn default_target(spec: &str) -> DefaultTarget {
-        let target = assay_targets::TargetSpec::parse(spec).and_then(|spec| spec.build(None)).map_err(|e| e.to_string())?;
+    fn default_target(spec: &str, local: &LocalModel) -> DefaultTarget {
+        let target = assay_targets::TargetSpec::parse(spec)
+            .and_then(|spec| spec.build(None, &local.data_dir, local.progress))
+            .map_err(|e| e.to_string())?;
         Ok(Arc::new(Reliable::new(target, Policy::default())))
     }
 
@@ -45,6 +49,7 @@ impl Application {
     pub async fn build_with_store(config: Config, store: Store) -> Result<Self> {
         let store = store.with_secret_key(SecretKey::resolve(config.secret_key.as_deref(), &config.data_dir)?);
         let no_auth_principal = if config.no_auth { Some(local_principal(&store).await?) } else { None };
+        let local_model = LocalModel { data_dir: config.data_dir.clone(), progress: log_model_progress };
         let state = AppState {
             store: store.clone(),
             rate_limiter: Arc::new(RateLimiter::new(config.rate_limit_free_per_hour, config.rate_limit_pro_per_hour)),
@@ -52,7 +57,9 @@ impl Application {
             no_auth_principal,
             body_limit: config.body_limit,
             targets: Arc::new(TargetCache::default()),
-            default_target: Self::default_target(&config.default_target),
+            default_target: Self::default_target(&config.default_target, &local_model),
+            local: Arc::new(LocalTarget::new(local_model.data_dir.clone(), local_model.progress)),
+            local_model,
         };
         let listener = TcpListener::bind(config.addr).await.map_err(|e| Error::Bind(config.addr, e))?;
         let local_addr = listener.local_addr().map_err(|e| Error::Bind(config.addr, e))?;
@@ -85,6 +92,11 @@ impl Application {
         tracing::info!("stopped");
         served.map_err(Error::Serve)
     }
+}
+
+/// Progress of the embedded model's first-use pull and load, for the server's log.
+fn log_model_progress(line: &str) {
+    tracing::info!(target: "assay::model", "{line}");
 }
 
 /// The `local` team's owner, created on first use, acting under `--no-auth`. Its rate limit is

@@ -150,6 +150,8 @@ impl Config {
         Self::resolve(Layer {
             addr: Some("127.0.0.1:0".parse().expect("literal address")),
             data_dir: Some(data_dir.to_owned()),
+            // Tests never pull the embedded model by accident.
+            default_target: Some("mock".to_owned()),
             ..Layer::default()
         })
         .expect("test defaults are valid")

@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 
 use assay_core::ErrorCode;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -89,23 +89,6 @@ impl From<assay_store::Error> for ApiError {
                 tracing::error!(error = ?error, "store error");
                 Self::new(ErrorCode::Internal)
             }
-        }
-    }
-}
-
-impl From<JsonRejection> for ApiError {
-    fn from(rejection: JsonRejection) -> Self {
-        let code = match &rejection {
-            JsonRejection::JsonSyntaxError(_) => ErrorCode::MalformedJson,
-            JsonRejection::JsonDataError(_) => ErrorCode::InvalidRequest,
-            JsonRejection::MissingJsonContentType(_) => ErrorCode::UnsupportedMediaType,
-            JsonRejection::BytesRejection(_) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
-            _ => ErrorCode::InvalidRequest,
-        };
-        match code {
-            // axum's own text for these is precise ("… expected a string at line 1 column 9").
-            ErrorCode::MalformedJson | ErrorCode::InvalidRequest => Self::with_message(code, rejection.body_text()),
-            _ => Self::new(code),
         }
     }
 }

@@ -9,8 +9,9 @@ use serde::{Deserialize, Deserializer};
 
 use crate::error::ApiError;
 
-/// A JSON body: malformed JSON → 400 `malformed_json`, wrong shape → 400 `invalid_request`,
-/// not `application/json` → 415, over the body limit → 413.
+/// A JSON object body: not `application/json` → 415, over the body limit → 413, malformed JSON
+/// → 400 `malformed_json`, not an object or the wrong shape → 400 `invalid_request`. (serde would
+/// otherwise fill a struct from an array, positionally.)
 #[derive(Debug, Clone)]
 pub struct ApiJson<T>(pub T);
 
@@ -18,8 +19,47 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let axum::Json(value) = axum::Json::<T>::from_request(request, state).await?;
-        Ok(Self(value))
+        let declared_json = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| {
+                let mime = mime.trim();
+                mime.eq_ignore_ascii_case("application/json") || (mime.starts_with("application/") && mime.ends_with("+json"))
+            });
+        if !declared_json {
+            return Err(ApiError::new(assay_core::ErrorCode::UnsupportedMediaType));
+        }
+        let bytes = body_bytes(request, state).await?;
+        parse_object(&bytes).map(Self)
+    }
+}
+
+async fn body_bytes<S: Send + Sync>(request: Request, state: &S) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::Bytes::from_request(request, state).await.map_err(|rejection| {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(assay_core::ErrorCode::PayloadTooLarge)
+        } else {
+            ApiError::with_message(assay_core::ErrorCode::InvalidRequest, rejection.body_text())
+        }
+    })
+}
+
+/// Parses a JSON object into `T`, naming the failing field.
+fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+    let trailing = parsed.is_ok() && deserializer.end().is_err();
+    match parsed {
+        Err(error) if error.inner().is_syntax() || error.inner().is_eof() => {
+            Err(ApiError::with_message(assay_core::ErrorCode::MalformedJson, format!("The body is not valid JSON: {error}")))
+        }
+        Ok(_) if trailing => Err(ApiError::with_message(assay_core::ErrorCode::MalformedJson, "The body has data after its JSON value.")),
+        _ if first != Some(&b'{') => Err(ApiError::with_message(assay_core::ErrorCode::InvalidRequest, "The body must be a JSON object.")),
+        Ok(value) => Ok(value),
+        Err(error) => Err(ApiError::with_message(assay_core::ErrorCode::InvalidRequest, format!("Invalid body: {error}"))),
     }
 }
 
@@ -63,8 +103,8 @@ impl<S: Send + Sync> FromRequestParts<S> for PathIdPair {
     }
 }
 
-/// An optional JSON body: empty → `None`; otherwise as [`ApiJson`], but any content type is
-/// accepted (contract clients often send a bodiless POST without one).
+/// An optional JSON object body: empty → `None`; otherwise as [`ApiJson`], but any content type
+/// is accepted (contract clients often send a bodiless POST without one).
 #[derive(Debug, Clone)]
 pub struct OptionalJson<T>(pub Option<T>);
 
@@ -72,24 +112,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = axum::body::Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(assay_core::ErrorCode::PayloadTooLarge)
-            } else {
-                ApiError::with_message(assay_core::ErrorCode::InvalidRequest, rejection.body_text())
-            }
-        })?;
+        let bytes = body_bytes(request, state).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self(None));
         }
-        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-        match serde_path_to_error::deserialize(&mut deserializer) {
-            Ok(value) => Ok(Self(Some(value))),
-            Err(error) if error.inner().is_syntax() || error.inner().is_eof() => {
-                Err(ApiError::with_message(assay_core::ErrorCode::MalformedJson, error.to_string()))
-            }
-            Err(error) => Err(ApiError::with_message(assay_core::ErrorCode::InvalidRequest, error.to_string())),
-        }
+        parse_object(&bytes).map(|value| Self(Some(value)))
     }
 }
 

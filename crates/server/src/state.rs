@@ -19,4 +19,8 @@ pub struct AppState {
     pub body_limit: usize,
     pub targets: Arc<TargetCache>,
     pub default_target: DefaultTarget,
+    /// Where `local` targets find the embedded model.
+    pub local_model: assay_targets::factory::LocalModel,
+    /// The embedded model behind `/v1/chat/completions`.
+    pub local: Arc<assay_targets::local::LocalTarget>,
 }

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use assay_core::{ErrorCode, Id, StoredTarget};
 use assay_store::Store;
 use assay_targets::Reliable;
+use assay_targets::factory::LocalModel;
 
 use crate::error::ApiError;
 
@@ -22,14 +23,14 @@ pub struct TargetCache {
 
 impl TargetCache {
     /// The live target for a stored one (its credential decrypted on first use only).
-    pub async fn get(&self, store: &Store, target: &StoredTarget) -> Result<Arc<Reliable>, ApiError> {
+    pub async fn get(&self, store: &Store, target: &StoredTarget, local: &LocalModel) -> Result<Arc<Reliable>, ApiError> {
         if let Some((version, live)) = self.live.lock().unwrap_or_else(PoisonError::into_inner).get(&target.id)
             && *version == target.updated_at
         {
             return Ok(Arc::clone(live));
         }
         let credential = store.target_credential(&target.team_id, &target.id).await?;
-        let live = assay_targets::factory::build(&target.settings, credential.as_deref()).map_err(build_error)?;
+        let live = assay_targets::factory::build(&target.settings, credential.as_deref(), local).map_err(build_error)?;
         self.live.lock().unwrap_or_else(PoisonError::into_inner).insert(target.id.clone(), (target.updated_at, Arc::clone(&live)));
         Ok(live)
     }
@@ -39,11 +40,7 @@ impl TargetCache {
     }
 }
 
-/// Why a target cannot be built, as an API error: a missing capability is 503, bad stored
-/// settings are the caller's to fix.
+/// Why a target cannot be built, as an API error: its stored settings are the caller's to fix.
 pub fn build_error(error: assay_targets::Error) -> ApiError {
-    match error {
-        assay_targets::Error::Unavailable(message) => ApiError::with_message(ErrorCode::ServiceUnavailable, message),
-        other => ApiError::with_message(ErrorCode::InvalidRequest, other.to_string()),
-    }
+    ApiError::with_message(ErrorCode::InvalidRequest, error.to_string())
 }

@@ -25,20 +25,24 @@ pub fn policy_for(limits: &TargetLimits) -> Policy {
     }
 }
 
+/// Where `local` targets find the embedded model, and where first-use progress goes.
+#[derive(Debug, Clone)]
+pub struct LocalModel {
+    pub data_dir: std::path::PathBuf,
+    pub progress: crate::local::Progress,
+}
+
 /// Checks settings without building: what a create or update must refuse.
 pub fn validate(settings: &TargetSettings) -> Result<(), Error> {
-    match build_raw(settings, Some("validation-only")) {
-        // A kind this build cannot run yet may still be stored for a later one.
-        Ok(_) | Err(Error::Unavailable(_)) => Ok(()),
-        Err(other) => Err(other),
-    }
+    let nowhere = LocalModel { data_dir: std::path::PathBuf::new(), progress: |_| {} };
+    build_raw(settings, Some("validation-only"), &nowhere).map(|_| ())
 }
 
 fn required<'a>(value: &'a Option<String>, what: &str, kind: TargetKind) -> Result<&'a str, Error> {
     value.as_deref().filter(|v| !v.is_empty()).ok_or_else(|| Error::Settings(format!("a {} target needs `{what}`", kind.as_str())))
 }
 
-fn build_raw(settings: &TargetSettings, credential: Option<&str>) -> Result<Arc<dyn Target>, Error> {
+fn build_raw(settings: &TargetSettings, credential: Option<&str>, local: &LocalModel) -> Result<Arc<dyn Target>, Error> {
     let kind = settings.kind;
     Ok(match kind {
         TargetKind::Contract => {
@@ -71,13 +75,14 @@ fn build_raw(settings: &TargetSettings, credential: Option<&str>) -> Result<Arc<
             let reply = settings.mock_reply.clone().map_or(ReplyMode::Echo, ReplyMode::Fixed);
             Arc::new(MockTarget::new(Behavior::new(Duration::from_millis(settings.mock_latency_ms.unwrap_or(0)), reply)))
         }
-        TargetKind::Local => return Err(Error::Unavailable("the embedded model (`local`) is not in this build yet".into())),
+        // Building is cheap: the model is pulled and loaded on first use, once per process.
+        TargetKind::Local => Arc::new(crate::local::LocalTarget::new(local.data_dir.clone(), local.progress)),
     })
 }
 
 /// The target the settings describe, wrapped in the reliability layer its limits ask for.
-pub fn build(settings: &TargetSettings, credential: Option<&str>) -> Result<Arc<Reliable>, Error> {
-    Ok(Arc::new(Reliable::new(build_raw(settings, credential)?, policy_for(&settings.limits))))
+pub fn build(settings: &TargetSettings, credential: Option<&str>, local: &LocalModel) -> Result<Arc<Reliable>, Error> {
+    Ok(Arc::new(Reliable::new(build_raw(settings, credential, local)?, policy_for(&settings.limits))))
 }
 
 #[cfg(test)]

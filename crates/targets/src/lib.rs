@@ -1,11 +1,12 @@
 //! Every way assay reaches a system under test: the `contract` client, OpenAI-compatible
-//! APIs, Anthropic, the `mock` (in process and over HTTP), and [`reliable::Reliable`], the
+//! APIs, Anthropic, the embedded model (`local`), the `mock` (in process and over HTTP), and [`reliable::Reliable`], the
 //! timeout/retry/pacing/adaptive-concurrency wrapper applied to all of them.
 
 pub mod anthropic;
 pub mod contract;
 pub mod factory;
 pub mod http;
+pub mod local;
 pub mod mock;
 pub mod mock_server;
 pub mod openai;
@@ -26,8 +27,6 @@ pub enum Error {
     InvalidSpec(String),
     #[error("no API key for {0}: pass --key or set the environment variable")]
     MissingKey(String),
-    #[error("{0}")]
-    Unavailable(String),
     #[error("invalid target settings: {0}")]
     Settings(String),
     #[error("cannot build the HTTP client: {0}")]

@@ -266,6 +266,10 @@ impl Target for Reliable {
         self.run(|| self.inner.end_session(session_id)).await
     }
 
+    async fn warm_up(&self) -> Result<(), TargetError> {
+        self.inner.warm_up().await
+    }
+
     fn describe(&self) -> TargetDescription {
         self.inner.describe()
     }

@@ -6,11 +6,12 @@
 //! | `contract+http://host:port/chat` | a contract endpoint (path = chat path) |
 //! | `openai+http://host:port/v1#model` | an OpenAI-compatible API |
 //! | `anthropic+https://api.anthropic.com#model` | the Anthropic Messages API |
-//! | `local` | the embedded model (not in this build yet) |
+//! | `local` | the embedded model (pulled into the data dir on first use) |
 //!
 //! The key, if any, comes from `--key` or the environment (`ASSAY_TARGET_KEY`, else
 //! `OPENAI_API_KEY` / `ANTHROPIC_API_KEY` for those kinds). Contract keys are sent as Bearer.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use assay_core::Target;
@@ -18,6 +19,7 @@ use assay_core::Target;
 use crate::Error;
 use crate::anthropic::{AnthropicConfig, AnthropicTarget};
 use crate::contract::{Auth, ContractConfig, ContractTarget};
+use crate::local::{LocalTarget, Progress};
 use crate::mock::MockTarget;
 use crate::openai::{OpenAiConfig, OpenAiTarget};
 
@@ -64,13 +66,14 @@ impl TargetSpec {
         }
     }
 
-    /// Builds the target; `key` overrides the environment.
-    pub fn build(&self, key: Option<String>) -> Result<Arc<dyn Target>, Error> {
+    /// Builds the target; `key` overrides the environment; the embedded model lives in
+    /// `data_dir` and reports first-use progress to `progress`.
+    pub fn build(&self, key: Option<String>, data_dir: &Path, progress: Progress) -> Result<Arc<dyn Target>, Error> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let key = key.or_else(|| env("ASSAY_TARGET_KEY"));
         Ok(match self {
             Self::Mock => Arc::new(MockTarget::default()),
-            Self::Local => return Err(Error::Unavailable("the embedded model (`local`) is not in this build yet".into())),
+            Self::Local => Arc::new(LocalTarget::new(data_dir.to_owned(), progress)),
             Self::Contract { base_url, chat_path } => Arc::new(ContractTarget::new(ContractConfig {
                 base_url: base_url.clone(),
                 chat_path: chat_path.clone(),

@@ -82,14 +82,18 @@ pub struct SessionAnswer {
 }
 
 /// The live target a request addresses: the default one, or a stored target of the team.
+/// The first call to the embedded model waits here for its pull and load, outside the
+/// per-attempt timeout.
 async fn resolve(state: &AppState, caller: &Caller, target_id: Option<&Id>) -> Result<Arc<Reliable>, ApiError> {
-    match target_id {
-        None => state.default_target.clone().map_err(|reason| ApiError::with_message(ErrorCode::ServiceUnavailable, reason)),
+    let target = match target_id {
+        None => state.default_target.clone().map_err(|reason| ApiError::with_message(ErrorCode::ServiceUnavailable, reason))?,
         Some(id) => {
             let stored = state.store.target(&caller.0.team_id, id).await?.ok_or_else(ApiError::not_found)?;
-            state.targets.get(&state.store, &stored).await
+            state.targets.get(&state.store, &stored, &state.local_model).await?
         }
-    }
+    };
+    target.warm_up().await?;
+    Ok(target)
 }
 
 fn session_not_found() -> ApiError {

@@ -1,5 +1,6 @@
 //! The router: one module per API surface, merged here under the shared layers.
 
+mod completions;
 mod contract;
 mod ops;
 mod targets;
@@ -25,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .merge(trust::routes())
         .merge(targets::routes())
         .merge(contract::routes())
+        .merge(completions::routes())
         .merge(unmatched::authenticated_surfaces())
         .layer(from_fn_with_state(state.clone(), auth::require_caller));
     let (api, doc) = OpenApiRouter::with_openapi(openapi::base()).merge(ops::routes()).merge(authenticated).split_for_parts();

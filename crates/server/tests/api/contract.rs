@@ -1,19 +1,16 @@
-//! assay serving the standard contract in front of its targets.
+//! assay serving the standard contract in front of its targets (tests run with the mock as
+//! the default target).
 
 use assay_core::Plan;
 use assay_targets::mock::{Behavior, Fault, ReplyMode};
 use assay_targets::mock_server::{MockServer, MockServerOptions};
 use serde_json::json;
 
-use crate::helpers::{TestApp, json_of, spawn_app, spawn_app_with};
-
-async fn mock_app() -> TestApp {
-    spawn_app_with(|config| config.default_target = "mock".into()).await
-}
+use crate::helpers::{json_of, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn the_root_chat_answers_from_the_default_target_with_usage() {
-    let app = mock_app().await;
+    let app = spawn_app().await;
     let acme = app.team("acme", Plan::Free).await;
     let (status, body) =
         json_of(app.post_json("/chat", &acme.key, &json!({"message": "What is the capital of France.", "system": "be brief"})).await).await;
@@ -31,7 +28,7 @@ async fn the_root_chat_answers_from_the_default_target_with_usage() {
 
 #[tokio::test]
 async fn contract_errors_use_the_contract_shape() {
-    let app = mock_app().await;
+    let app = spawn_app().await;
     let acme = app.team("acme", Plan::Free).await;
     let (status, body) = json_of(app.post_json("/chat", &acme.key, &json!({"system": "no message"})).await).await;
     assert_eq!((status, body), (400, json!({"error": "invalid_request", "message": "message or messages required"})));
@@ -46,11 +43,16 @@ async fn contract_errors_use_the_contract_shape() {
         assert_eq!((status, error["error"].as_str()), (400, Some("invalid_request")), "{body}");
     }
     assert_eq!(app.post_json("/sessions", &acme.key, &json!({"system": null})).await.status(), 400);
+    // Bodies are JSON objects: serde would otherwise fill a struct from an array.
+    for (path, body) in [("/chat", json!(["hi"])), ("/sessions", json!([])), ("/sessions", json!("text"))] {
+        let (status, error) = json_of(app.post_json(path, &acme.key, &body).await).await;
+        assert_eq!((status, error["message"].as_str()), (400, Some("The body must be a JSON object.")), "{path} {body}");
+    }
 }
 
 #[tokio::test]
 async fn sessions_keep_the_conversation_in_the_store_until_ended() {
-    let app = mock_app().await;
+    let app = spawn_app().await;
     let acme = app.team("acme", Plan::Free).await;
     let (status, created) = json_of(app.post_json("/sessions", &acme.key, &json!({"system": "sys"})).await).await;
     assert_eq!(status, 200, "{created}");
@@ -83,7 +85,7 @@ async fn sessions_keep_the_conversation_in_the_store_until_ended() {
 
 #[tokio::test]
 async fn a_bodiless_session_post_is_accepted() {
-    let app = mock_app().await;
+    let app = spawn_app().await;
     let acme = app.team("acme", Plan::Free).await;
     let response = app.client.post(app.url("/sessions")).bearer_auth(&acme.key).send().await.expect("request");
     assert_eq!(response.status(), 200);
@@ -139,9 +141,9 @@ async fn a_stored_contract_target_is_served_under_its_id_with_its_credential() {
 
 #[tokio::test]
 async fn without_a_usable_default_target_the_root_chat_is_503() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(|config| config.default_target = "openai+http://127.0.0.1:9/v1".into()).await;
     let acme = app.team("acme", Plan::Free).await;
     let (status, body) = json_of(app.post_json("/chat", &acme.key, &json!({"message": "hi"})).await).await;
     assert_eq!((status, body["error"].as_str()), (503, Some("service_unavailable")));
-    assert!(body["message"].as_str().is_some_and(|m| m.contains("local")), "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| m.contains("invalid target spec")), "{body}");
 }

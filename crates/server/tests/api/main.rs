@@ -1,6 +1,7 @@
 //! Black-box tests of the HTTP server over real loopback HTTP and a real SQLite file.
 
 mod auth;
+mod completions;
 mod contract;
 mod errors;
 mod helpers;

