@@ -43,4 +43,14 @@ pub(crate) fn conflict_as(what: &str) -> impl FnOnce(sqlx::Error) -> Error + '_ 
     }
 }
 
+/// Reads a JSON column; bad JSON there is corrupt data, named by `what`.
+pub(crate) fn from_json_column<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| Error::Corrupt(format!("{what}: {e}")))
+}
+
+/// Writes a value for a JSON column.
+pub(crate) fn to_json_column<T: serde::Serialize + ?Sized>(what: &str, value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Corrupt(format!("{what}: {e}")))
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -3,6 +3,7 @@
 
 use assay_core::{ContractSession, Id, Message, unix_now};
 
+use crate::error::{from_json_column, to_json_column};
 use crate::tenancy::stored_id;
 use crate::{Error, Result, Store, on_pool};
 
@@ -25,15 +26,11 @@ impl TryFrom<SessionRow> for ContractSession {
             team_id: stored_id(&row.team_id)?,
             target_id: row.target_id.as_deref().map(stored_id).transpose()?,
             system: row.system,
-            messages: serde_json::from_str(&row.messages).map_err(|e| Error::Corrupt(format!("session messages: {e}")))?,
+            messages: from_json_column("session messages", &row.messages)?,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
     }
-}
-
-fn messages_json(messages: &[Message]) -> Result<String> {
-    serde_json::to_string(messages).map_err(|e| Error::Corrupt(format!("session messages: {e}")))
 }
 
 impl Store {
@@ -82,7 +79,7 @@ impl Store {
             "UPDATE contract_sessions SET messages = $1, system = COALESCE($2, system), updated_at = $3 \
              WHERE team_id = $4 AND id = $5 AND ended_at IS NULL",
         )
-        .bind(messages_json(messages)?)
+        .bind(to_json_column("session messages", messages)?)
         .bind(system)
         .bind(unix_now())
         .bind(team_id.as_str())

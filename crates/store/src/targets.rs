@@ -2,7 +2,7 @@
 
 use assay_core::{Id, StoredTarget, TargetSettings, unix_now};
 
-use crate::error::conflict_as;
+use crate::error::{conflict_as, from_json_column, to_json_column};
 use crate::tenancy::stored_id;
 use crate::{Error, Result, Store, on_pool};
 
@@ -34,16 +34,12 @@ impl TryFrom<TargetRow> for StoredTarget {
             id: stored_id(&row.id)?,
             team_id: stored_id(&row.team_id)?,
             name: row.name,
-            settings: serde_json::from_str(&row.settings).map_err(|e| Error::Corrupt(format!("target settings: {e}")))?,
+            settings: from_json_column("target settings", &row.settings)?,
             has_credential: row.has_credential,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
     }
-}
-
-fn settings_json(settings: &TargetSettings) -> Result<String> {
-    serde_json::to_string(settings).map_err(|e| Error::Corrupt(format!("target settings: {e}")))
 }
 
 impl Store {
@@ -63,7 +59,7 @@ impl Store {
         .bind(id.as_str())
         .bind(team_id.as_str())
         .bind(name)
-        .bind(settings_json(settings)?)
+        .bind(to_json_column("target settings", settings)?)
         .bind(sealed.as_deref())
         .bind(now)
         .execute(pool)
@@ -121,7 +117,7 @@ impl Store {
         credential: CredentialChange,
     ) -> Result<Option<StoredTarget>> {
         let Some(current) = self.target(team_id, id).await? else { return Ok(None) };
-        let settings_text = settings_json(settings.unwrap_or(&current.settings))?;
+        let settings_text = to_json_column("target settings", settings.unwrap_or(&current.settings))?;
         let (touch_credential, sealed) = match &credential {
             CredentialChange::Keep => (false, None),
             CredentialChange::Set(secret) => (true, Some(self.secret_key()?.seal(id.as_str(), secret)?)),
