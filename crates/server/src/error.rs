@@ -18,7 +18,8 @@ pub use crate::config::ConfigError;
 pub enum Error {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("cannot open the database")]
+    /// The database, or the secret key that seals credentials.
+    #[error(transparent)]
     Store(#[from] assay_store::Error),
     #[error("cannot listen on {0}")]
     Bind(SocketAddr, #[source] std::io::Error),

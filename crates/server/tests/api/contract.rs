@@ -147,3 +147,33 @@ async fn without_a_usable_default_target_the_root_chat_is_503() {
     assert_eq!((status, body["error"].as_str()), (503, Some("service_unavailable")));
     assert!(body["message"].as_str().is_some_and(|m| m.contains("invalid target spec")), "{body}");
 }
+
+#[tokio::test]
+async fn the_contract_client_passes_against_assays_own_contract_server() {
+    use assay_core::{ChatRequest, Target, TargetError};
+    use assay_targets::contract::{Auth, ContractConfig, ContractTarget};
+
+    let app = spawn_app().await;
+    let acme = app.team("acme", Plan::Free).await;
+    let client = |auth| {
+        ContractTarget::new(ContractConfig { base_url: app.address.clone(), chat_path: "/chat".into(), sessions_path: None, auth })
+            .expect("client")
+    };
+    let target = client(Auth::Bearer(acme.key.clone()));
+
+    let reply = target.chat(&ChatRequest::single("hello")).await.expect("single turn");
+    assert_eq!(reply.text, "echo: hello");
+    assert!(reply.usage.is_some_and(|u| u.completion_tokens > 0));
+
+    let session = target.open_session(Some("sys")).await.expect("open").expect("assay has sessions");
+    let turn = ChatRequest { session_id: Some(session.clone()), ..ChatRequest::single("one") };
+    assert_eq!(target.chat(&turn).await.expect("in session").session_id.as_deref(), Some(session.as_str()));
+    assert_eq!(target.restart_session(&session, None).await.expect("restart"), session);
+    target.end_session(&session).await.expect("end");
+    assert!(matches!(target.chat(&turn).await, Err(TargetError::NotFound(_))), "an ended session is gone");
+
+    let with_header = client(Auth::Header { name: "X-API-Key".into(), value: acme.key.clone() });
+    assert!(with_header.chat(&ChatRequest::single("hi")).await.is_ok());
+    let wrong = client(Auth::Bearer("assay_wrong".into()));
+    assert_eq!(wrong.chat(&ChatRequest::single("hi")).await, Err(TargetError::Auth("Invalid or missing API key.".into())));
+}
