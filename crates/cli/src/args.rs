@@ -205,15 +205,18 @@ impl Global {
         Ok(flags.over(file))
     }
 
+    /// The configuration the shared settings resolve to (no command-specific flags).
+    fn resolved(&self) -> anyhow::Result<assay_server::Config> {
+        assay_server::Config::resolve(self.layer(Layer::default())?).context("invalid configuration")
+    }
+
     /// The data directory the shared settings point at.
     pub fn data_dir(&self) -> anyhow::Result<PathBuf> {
-        let config = assay_server::Config::resolve(self.layer(Layer::default())?).context("invalid configuration")?;
-        Ok(config.data_dir)
+        Ok(self.resolved()?.data_dir)
     }
 
     /// The database the shared settings point at.
     pub fn database(&self) -> anyhow::Result<DatabaseUrl> {
-        let config = assay_server::Config::resolve(self.layer(Layer::default())?).context("invalid configuration")?;
-        Ok(config.database)
+        Ok(self.resolved()?.database)
     }
 }

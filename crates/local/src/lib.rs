@@ -18,6 +18,7 @@
 
 pub mod engine;
 pub mod pull;
+pub mod testing;
 
 pub use engine::{Generation, GenerationRequest, LocalEngine, Pieces};
 pub use pull::{ModelFiles, ensure_model, installed, pull};

@@ -1,7 +1,7 @@
 //! The `anthropic` kind: the Messages API (`POST /v1/messages`, `x-api-key`,
 //! `anthropic-version`).
 
-use assay_core::{ChatReply, ChatRequest, Role, Target, TargetDescription, TargetError, Usage};
+use assay_core::{ChatReply, ChatRequest, Role, Target, TargetDescription, TargetError, Usage, append_system};
 use serde_json::{Value, json};
 
 use crate::http::{ParsedReply, model_api_description, model_api_reply};
@@ -49,14 +49,12 @@ pub fn request_body(model: &str, request: &ChatRequest) -> Value {
         "max_tokens": request.params.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
         "messages": messages,
     });
-    let system: Vec<&str> = request
-        .system
-        .iter()
-        .map(String::as_str)
-        .chain(request.messages.iter().filter(|m| m.role == Role::System).map(|m| m.content.as_str()))
-        .collect();
-    if !system.is_empty() {
-        body["system"] = json!(system.join("\n\n"));
+    let mut system = request.system.clone();
+    for message in request.messages.iter().filter(|m| m.role == Role::System) {
+        append_system(&mut system, &message.content);
+    }
+    if let Some(system) = system {
+        body["system"] = json!(system);
     }
     if let Some(v) = request.params.temperature {
         body["temperature"] = json!(v);

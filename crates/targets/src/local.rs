@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use assay_core::{ChatReply, ChatRequest, Role, Target, TargetDescription, TargetError, Usage};
+use assay_core::{ChatReply, ChatRequest, Role, Target, TargetDescription, TargetError, Usage, append_system};
 use assay_local::{GenerationRequest, LocalEngine, Pieces};
 use tokio::sync::OnceCell;
 
@@ -53,7 +53,7 @@ fn to_generation(request: &ChatRequest) -> GenerationRequest {
     let mut messages = Vec::with_capacity(request.messages.len());
     for message in &request.messages {
         match message.role {
-            Role::System => system = Some(system.map_or(message.content.clone(), |s| format!("{s}\n\n{}", message.content))),
+            Role::System => append_system(&mut system, &message.content),
             role => messages.push((role.as_str().to_owned(), message.content.clone())),
         }
     }

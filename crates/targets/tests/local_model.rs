@@ -2,28 +2,16 @@
 //! `$ASSAY_TEST_MODEL_DIR` (scripts/test.sh does it). Skipped with a note elsewhere; required
 //! under `CI=true`.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use assay_core::{ChatRequest, GenerationParams, Target, TargetError};
 use assay_targets::local::LocalTarget;
 
-fn model_dir() -> Option<PathBuf> {
-    match std::env::var("ASSAY_TEST_MODEL_DIR") {
-        Ok(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
-        _ => {
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "ASSAY_TEST_MODEL_DIR must be set under CI=true");
-            eprintln!("note: ASSAY_TEST_MODEL_DIR is not set; skipping the embedded-model test");
-            None
-        }
-    }
-}
-
 fn quiet(_: &str) {}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_embedded_model_answers_and_serves_concurrent_requests() {
-    let Some(dir) = model_dir() else { return };
+    let Some(dir) = assay_local::testing::model_dir() else { return };
     assert!(assay_local::installed(&dir).is_some(), "the test model dir holds no pulled model");
     let target = Arc::new(LocalTarget::new(dir, quiet));
     target.warm_up().await.expect("the model loads");

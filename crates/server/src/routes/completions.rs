@@ -6,7 +6,7 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use assay_core::{ChatRequest, ErrorCode, GenerationParams, Id, Message, Role, Target, unix_now};
+use assay_core::{ChatRequest, ErrorCode, GenerationParams, Id, Message, Role, Target, append_system, unix_now};
 use assay_targets::local::LocalTarget;
 use axum::Json;
 use axum::extract::State;
@@ -83,7 +83,7 @@ fn to_request(body: &CompletionBody) -> Result<ChatRequest, ApiError> {
             other => return Err(invalid(format!("unsupported role {other:?}"))),
         };
         match role {
-            Role::System => system = Some(system.map_or(content.clone(), |s| format!("{s}\n\n{content}"))),
+            Role::System => append_system(&mut system, &content),
             role => messages.push(Message { role, content }),
         }
     }

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use assay_core::{ChatRequest, ErrorCode, Id, Message, Role, Target};
+use assay_core::{ChatRequest, ErrorCode, Id, Message, Role, Target, append_system};
 use assay_targets::Reliable;
 use axum::Json;
 use axum::extract::State;
@@ -105,7 +105,7 @@ async fn run_chat(state: AppState, caller: Caller, target_id: Option<Id>, body: 
     let mut turns: Vec<Message> = Vec::new();
     for message in body.messages.unwrap_or_default() {
         match message.role {
-            Role::System => system = Some(system.map_or(message.content.clone(), |s| format!("{s}\n\n{}", message.content))),
+            Role::System => append_system(&mut system, &message.content),
             role => turns.push(Message { role, content: message.content }),
         }
     }

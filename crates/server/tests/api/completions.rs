@@ -6,17 +6,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::{json_of, spawn_app, spawn_app_with};
 
-fn model_dir() -> Option<std::path::PathBuf> {
-    match std::env::var("ASSAY_TEST_MODEL_DIR") {
-        Ok(dir) if !dir.is_empty() => Some(dir.into()),
-        _ => {
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "ASSAY_TEST_MODEL_DIR must be set under CI=true");
-            eprintln!("note: ASSAY_TEST_MODEL_DIR is not set; skipping the embedded-model part");
-            None
-        }
-    }
-}
-
 #[tokio::test]
 async fn invalid_completion_requests_are_400_before_any_model_work() {
     let app = spawn_app().await;
@@ -37,7 +26,7 @@ async fn invalid_completion_requests_are_400_before_any_model_work() {
 
 #[tokio::test]
 async fn the_embedded_model_answers_openai_clients_plain_and_streamed() {
-    let Some(models) = model_dir() else { return };
+    let Some(models) = assay_local::testing::model_dir() else { return };
     let app = spawn_app_with(|_| {}).await;
     std::os::unix::fs::symlink(models.join("models"), app.data_dir().join("models")).expect("link the pulled model");
     let acme = app.team("acme", Plan::Free).await;
