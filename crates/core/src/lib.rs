@@ -1,12 +1,14 @@
 //! assay's domain vocabulary: ids, tenancy (teams, users, API keys) and the central table of
 //! error codes. No IO lives here: the store, the engine and the server all speak these types.
 
+pub mod detection;
 pub mod error_code;
 pub mod id;
 pub mod stored_target;
 pub mod target;
 pub mod tenancy;
 
+pub use detection::{Detection, DetectionInput, Detector, DetectorError, DetectorInfo, Finding, HitMeans};
 pub use error_code::ErrorCode;
 pub use id::Id;
 pub use stored_target::{ContractSession, StoredTarget, TargetKind, TargetLimits, TargetSettings};

@@ -1,0 +1,1 @@
+//! The detector registry: rule-based and judge-based detectors behind one trait.

@@ -1,0 +1,1 @@
+//! The probe library (data files), attack converters and harness definitions.
