@@ -3,6 +3,7 @@
 
 pub mod detection;
 pub mod error_code;
+pub mod evaluation;
 pub mod id;
 pub mod stored_target;
 pub mod target;
@@ -10,6 +11,7 @@ pub mod tenancy;
 
 pub use detection::{Detection, DetectionInput, Detector, DetectorError, DetectorInfo, Finding, HitMeans};
 pub use error_code::ErrorCode;
+pub use evaluation::{ClaimedJob, Counts, DetectionRecord, Evaluation, EvaluationState, Event, JobResult, NewJob, SliceSummary};
 pub use id::Id;
 pub use stored_target::{ContractSession, StoredTarget, TargetKind, TargetLimits, TargetSettings};
 pub use target::{ChatReply, ChatRequest, GenerationParams, Message, Role, Target, TargetDescription, TargetError, Usage, append_system};

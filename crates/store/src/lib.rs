@@ -8,6 +8,9 @@
 
 mod database;
 mod error;
+mod evaluations;
+mod queue;
+mod results;
 mod secret;
 mod sessions;
 mod targets;
@@ -21,6 +24,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 pub use database::DatabaseUrl;
 pub use error::{Error, Result};
+pub use queue::unix_millis;
+pub use results::WriteOutcome;
 pub use secret::SecretKey;
 pub use targets::CredentialChange;
 

@@ -1,8 +1,11 @@
 //! The store's contract, run against SQLite and against PostgreSQL: each test body is one
 //! async fn taking a `Store`; the macro at the bottom runs it on both databases.
 
-use assay_core::{Id, KeySecret, Message, Plan, TargetKind, TargetSettings, TeamName};
-use assay_store::{CredentialChange, Error, Store, testing};
+use assay_core::{
+    ClaimedJob, Counts, DetectionRecord, EvaluationState, Finding, Id, JobResult, KeySecret, Message, NewJob, Plan, TargetKind,
+    TargetSettings, TeamName,
+};
+use assay_store::{CredentialChange, Error, Store, testing, unix_millis};
 
 fn name(raw: &str) -> TeamName {
     TeamName::parse(raw).expect("valid team name")
@@ -166,6 +169,134 @@ async fn contract_sessions_keep_history_until_ended(store: Store) {
 }
 
 /// Generates `mod NAME { sqlite, postgres }` for each contract test.
+fn jobs(count: i64) -> impl Iterator<Item = NewJob> {
+    (0..count).map(|seq| NewJob { seq, target_index: 0, item: format!("{{\"n\":{seq}}}") })
+}
+
+fn result_for(job: &ClaimedJob, passed: Option<bool>) -> JobResult {
+    JobResult {
+        evaluation_id: job.evaluation_id.clone(),
+        seq: job.seq,
+        target_index: job.target_index,
+        probe_id: format!("probe-{}", job.seq % 2),
+        harness: "security".into(),
+        scenario: "injection".into(),
+        converter: None,
+        prompt: job.item.clone(),
+        messages: vec![Message::user(job.item.clone()), Message::assistant("no")],
+        passed,
+        score: passed.map(|p| if p { 1.0 } else { 0.0 }),
+        latency_ms: 3,
+        prompt_tokens: 5,
+        completion_tokens: 1,
+        error: passed.is_none().then(|| "timeout".to_owned()),
+        detections: vec![DetectionRecord {
+            detector: "refusal".into(),
+            version: 1,
+            hit: passed == Some(true),
+            passed: passed == Some(true),
+            score: 0.9,
+            reasoning: "because".into(),
+            findings: vec![Finding { kind: "REFUSAL".into(), value: "no".into(), start: Some(0), end: Some(2) }],
+        }],
+        created_at: 0,
+    }
+}
+
+async fn an_evaluation_is_created_with_all_its_jobs_at_once(store: Store) {
+    let (team, _) = store.create_team(&name("evals"), Plan::Free).await.expect("team");
+    let suite = serde_json::json!({ "harnesses": ["security"] });
+    let evaluation = store.create_evaluation(&team.id, "scan", &suite, &["mock".to_owned()], jobs(600)).await.expect("create");
+    assert_eq!(evaluation.state, EvaluationState::Pending);
+    assert_eq!(evaluation.counts.total, 600);
+    assert_eq!(evaluation.suite, suite);
+    assert_eq!(store.unfinished_jobs(&evaluation.id).await.expect("count"), 600);
+    assert_eq!(store.active_evaluations().await.expect("active"), vec![evaluation.id.clone()]);
+    let empty = store.create_evaluation(&team.id, "empty", &suite, &[], jobs(0)).await.expect("empty");
+    assert_eq!(empty.state, EvaluationState::Completed, "nothing to run is complete at once");
+    let other = store.create_team(&name("other"), Plan::Free).await.expect("other").0;
+    assert_eq!(store.team_evaluation(&other.id, &evaluation.id).await.expect("lookup"), None);
+    assert_eq!(store.list_evaluations(&team.id, 10).await.expect("list").len(), 2);
+}
+
+async fn claimed_jobs_are_leased_to_one_runner_and_come_back_when_the_lease_expires(store: Store) {
+    let (team, _) = store.create_team(&name("queue"), Plan::Free).await.expect("team");
+    let evaluation = store.create_evaluation(&team.id, "q", &serde_json::json!({}), &[], jobs(10)).await.expect("create");
+    let now = unix_millis();
+    let first = store.claim_jobs(&evaluation.id, "runner-a", now + 60_000, 4).await.expect("claim a");
+    assert_eq!(first.iter().map(|j| j.seq).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
+    assert!(first.iter().all(|j| j.attempts == 1));
+    let second = store.claim_jobs(&evaluation.id, "runner-b", now + 60_000, 100).await.expect("claim b");
+    assert_eq!(second.len(), 6, "the other runner gets only what is left");
+    assert!(store.claim_jobs(&evaluation.id, "runner-c", now + 60_000, 100).await.expect("claim c").is_empty());
+    assert_eq!(store.evaluation(&evaluation.id).await.expect("get").map(|e| e.state), Some(EvaluationState::Running));
+    // runner-a dies: its leases run out, its jobs return to the queue; runner-b heartbeats.
+    assert_eq!(store.heartbeat("runner-b", now + 120_000).await.expect("heartbeat"), 6);
+    assert_eq!(store.requeue_expired(now + 90_000).await.expect("requeue"), 4);
+    let again = store.claim_jobs(&evaluation.id, "runner-c", now + 60_000, 100).await.expect("reclaim");
+    assert_eq!(again.iter().map(|j| (j.seq, j.attempts)).collect::<Vec<_>>(), vec![(0, 2), (1, 2), (2, 2), (3, 2)]);
+    assert_eq!(store.release_jobs("runner-c").await.expect("release"), 4);
+    assert_eq!(store.claim_jobs(&evaluation.id, "runner-d", now + 60_000, 2).await.expect("after release").len(), 2);
+}
+
+async fn a_replayed_result_is_not_written_twice_and_the_last_one_completes_the_evaluation(store: Store) {
+    let (team, _) = store.create_team(&name("results"), Plan::Free).await.expect("team");
+    let evaluation = store.create_evaluation(&team.id, "r", &serde_json::json!({}), &[], jobs(3)).await.expect("create");
+    let claimed = store.claim_jobs(&evaluation.id, "runner", unix_millis() + 60_000, 10).await.expect("claim");
+    let first = vec![result_for(&claimed[0], Some(true)), result_for(&claimed[1], Some(false))];
+    let outcome = store.write_results(&first).await.expect("write");
+    assert_eq!(outcome.inserted, 2);
+    assert!(outcome.completed.is_empty());
+    let replay = store.write_results(&first).await.expect("replay");
+    assert_eq!(replay.inserted, 0, "a replay writes nothing");
+    let last = store.write_results(&[result_for(&claimed[2], None)]).await.expect("last");
+    assert_eq!(last.completed, vec![evaluation.id.clone()]);
+    let done = store.evaluation(&evaluation.id).await.expect("get").expect("exists");
+    assert_eq!(done.state, EvaluationState::Completed);
+    assert_eq!(done.counts, Counts { total: 3, done: 3, passed: 1, failed: 1, errored: 1 });
+    assert!(done.finished_at.is_some());
+    assert_eq!(store.unfinished_jobs(&evaluation.id).await.expect("unfinished"), 0);
+
+    let page = store.results_page(&evaluation.id, -1, 2, false).await.expect("page");
+    assert_eq!(page.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![0, 1]);
+    assert_eq!(page[0].detections.len(), 1);
+    assert_eq!(page[0].detections[0].findings[0].kind, "REFUSAL");
+    assert_eq!(page[1].reply(), Some("no"));
+    let rest = store.results_page(&evaluation.id, 1, 10, false).await.expect("rest");
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0].error.as_deref(), Some("timeout"));
+    let failed = store.results_page(&evaluation.id, -1, 10, true).await.expect("failed only");
+    assert_eq!(failed.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![1]);
+
+    let summary = store.evaluation_summary(&evaluation.id).await.expect("summary");
+    assert_eq!(summary.len(), 1);
+    assert_eq!((summary[0].total, summary[0].passed, summary[0].failed, summary[0].errored), (3, 1, 1, 1));
+    assert_eq!(summary[0].worst_probe, Some(("probe-1".to_owned(), 1)));
+
+    let events = store.events_after(&evaluation.id, 0, 100).await.expect("events");
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        vec!["evaluation.created", "evaluation.running", "result.created", "result.created", "result.created", "evaluation.completed"]
+    );
+    assert!(events.windows(2).all(|w| w[0].id < w[1].id));
+}
+
+async fn a_cancelled_evaluation_is_no_longer_claimed_but_keeps_results_in_flight(store: Store) {
+    let (team, _) = store.create_team(&name("cancel"), Plan::Free).await.expect("team");
+    let evaluation = store.create_evaluation(&team.id, "c", &serde_json::json!({}), &[], jobs(5)).await.expect("create");
+    let claimed = store.claim_jobs(&evaluation.id, "runner", unix_millis() + 60_000, 2).await.expect("claim");
+    assert_eq!(store.cancel_evaluation(&evaluation.id).await.expect("cancel"), Some(true));
+    assert_eq!(store.cancel_evaluation(&evaluation.id).await.expect("again"), Some(false));
+    assert_eq!(store.cancel_evaluation(&Id::generate()).await.expect("missing"), None);
+    assert!(store.active_evaluations().await.expect("active").is_empty());
+    store.write_results(&[result_for(&claimed[0], Some(true))]).await.expect("in-flight result");
+    let aborted = store.evaluation(&evaluation.id).await.expect("get").expect("exists");
+    assert_eq!(aborted.state, EvaluationState::Aborted, "a late result does not revive it");
+    assert_eq!(aborted.counts.done, 1);
+    assert!(!store.fail_evaluation(&evaluation.id, "late").await.expect("fail after abort"));
+}
+
 macro_rules! on_both_databases {
     ($($test:ident),* $(,)?) => {$(
         mod $test {
@@ -200,4 +331,8 @@ on_both_databases!(
     target_updates_change_only_what_is_given,
     credentials_are_refused_without_a_secret_key,
     contract_sessions_keep_history_until_ended,
+    an_evaluation_is_created_with_all_its_jobs_at_once,
+    claimed_jobs_are_leased_to_one_runner_and_come_back_when_the_lease_expires,
+    a_replayed_result_is_not_written_twice_and_the_last_one_completes_the_evaluation,
+    a_cancelled_evaluation_is_no_longer_claimed_but_keeps_results_in_flight,
 );

@@ -1,0 +1,176 @@
+//! Evaluations (a suite run against one or more targets), the jobs they expand into, the
+//! result each job leaves, and the events every change emits.
+//!
+//! A job's *item* (what to send and how to judge it) is opaque JSON here: the engine owns its
+//! shape, the store only keeps it. Results and detections are typed, because every API and
+//! report reads them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Finding, Id, Message};
+
+/// `pending → running → completed | aborted | failed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvaluationState {
+    Pending,
+    Running,
+    Completed,
+    Aborted,
+    Failed,
+}
+
+impl EvaluationState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::Completed => "completed",
+            Self::Aborted => "aborted",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Some(match raw {
+            "pending" => Self::Pending,
+            "running" => Self::Running,
+            "completed" => Self::Completed,
+            "aborted" => Self::Aborted,
+            "failed" => Self::Failed,
+            _ => return None,
+        })
+    }
+
+    /// No job of the evaluation will be claimed any more.
+    pub fn is_finished(self) -> bool {
+        matches!(self, Self::Completed | Self::Aborted | Self::Failed)
+    }
+}
+
+/// Progress counters, kept in the evaluation row and updated with every written batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Jobs the evaluation expanded into.
+    pub total: i64,
+    /// Jobs with a written result (passed + failed + errored).
+    pub done: i64,
+    pub passed: i64,
+    pub failed: i64,
+    /// Jobs whose target call (or judging) failed, so there is no verdict.
+    pub errored: i64,
+}
+
+impl Counts {
+    /// Pass rate over the judged results (errors excluded); `None` before any verdict.
+    pub fn score(&self) -> Option<f64> {
+        let judged = self.passed + self.failed;
+        (judged > 0).then(|| self.passed as f64 / judged as f64)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub id: Id,
+    pub team_id: Id,
+    pub name: String,
+    /// What was asked for (harnesses, converters, repeat, …), as the caller gave it.
+    pub suite: serde_json::Value,
+    /// The targets, by spec or stored-target id; jobs refer to them by index.
+    pub targets: Vec<String>,
+    pub state: EvaluationState,
+    pub counts: Counts,
+    /// Why the evaluation failed, when it did.
+    pub error: Option<String>,
+    pub created_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+}
+
+/// One job to enqueue: its position in the evaluation (the unique key of its result), the
+/// target it runs on and its item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewJob {
+    pub seq: i64,
+    pub target_index: u32,
+    pub item: String,
+}
+
+/// A job a runner holds under lease.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedJob {
+    pub evaluation_id: Id,
+    pub seq: i64,
+    pub target_index: u32,
+    pub item: String,
+    /// How many times the job has been claimed, this claim included.
+    pub attempts: u32,
+}
+
+/// One detector's verdict on one result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DetectionRecord {
+    pub detector: String,
+    pub version: u32,
+    pub hit: bool,
+    /// What the hit means for this probe: true is the safe outcome.
+    pub passed: bool,
+    pub score: f64,
+    pub reasoning: String,
+    pub findings: Vec<Finding>,
+}
+
+/// What one job left: the transcript, the verdicts and what it cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobResult {
+    pub evaluation_id: Id,
+    pub seq: i64,
+    pub target_index: u32,
+    pub probe_id: String,
+    pub harness: String,
+    pub scenario: String,
+    pub converter: Option<String>,
+    pub prompt: String,
+    /// The whole conversation sent and received (system prompt first when there was one).
+    pub messages: Vec<Message>,
+    /// `None` when the job errored.
+    pub passed: Option<bool>,
+    /// Fraction of detectors that judged the reply safe.
+    pub score: Option<f64>,
+    pub latency_ms: u64,
+    pub prompt_tokens: u32,
+    pub completion_tokens: u32,
+    pub error: Option<String>,
+    pub detections: Vec<DetectionRecord>,
+    pub created_at: i64,
+}
+
+impl JobResult {
+    /// The target's last reply, if any.
+    pub fn reply(&self) -> Option<&str> {
+        self.messages.iter().rev().find(|m| m.role == crate::Role::Assistant).map(|m| m.content.as_str())
+    }
+}
+
+/// Pass/fail counts of one slice (a harness, a scenario) of an evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SliceSummary {
+    pub harness: String,
+    pub scenario: String,
+    pub total: i64,
+    pub passed: i64,
+    pub failed: i64,
+    pub errored: i64,
+    /// The probe with the most failures in this slice, and how many.
+    pub worst_probe: Option<(String, i64)>,
+}
+
+/// A persisted change, published to watchers in id order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: i64,
+    pub evaluation_id: Id,
+    pub kind: String,
+    pub data: serde_json::Value,
+    pub created_at: i64,
+}

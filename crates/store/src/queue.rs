@@ -1,0 +1,131 @@
+//! The durable job queue: runners claim jobs under a lease, extend it with heartbeats, and
+//! an expired lease puts the job back. Claiming is the one statement that differs between the
+//! databases: PostgreSQL skips rows another runner has locked (`FOR UPDATE SKIP LOCKED`);
+//! SQLite has a single writer, so a plain `UPDATE … RETURNING` is already exclusive.
+
+use assay_core::{ClaimedJob, Id, unix_now};
+
+use crate::{Pool, Result, Store, on_pool};
+
+/// Milliseconds since the Unix epoch: lease deadlines need finer grain than seconds.
+pub fn unix_millis() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+#[derive(sqlx::FromRow)]
+struct ClaimRow {
+    seq: i64,
+    target_index: i32,
+    item: String,
+    attempts: i64,
+}
+
+const SQLITE_CLAIM: &str = "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1 \
+     WHERE evaluation_id = $3 AND seq IN (SELECT seq FROM jobs WHERE evaluation_id = $3 AND state = 'pending' ORDER BY seq LIMIT $4) \
+     RETURNING seq, target_index, item, attempts";
+
+const POSTGRES_CLAIM: &str = "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1 \
+     WHERE evaluation_id = $3 AND seq IN (SELECT seq FROM jobs WHERE evaluation_id = $3 AND state = 'pending' ORDER BY seq LIMIT $4 \
+     FOR UPDATE SKIP LOCKED) \
+     RETURNING seq, target_index, item, attempts";
+
+impl Store {
+    /// Claims up to `limit` pending jobs of one evaluation for `owner` until `lease_until`
+    /// (Unix ms), in job order. The first claim moves a pending evaluation to running.
+    pub async fn claim_jobs(&self, evaluation_id: &Id, owner: &str, lease_until: i64, limit: i64) -> Result<Vec<ClaimedJob>> {
+        let rows: Vec<ClaimRow> = match &self.pool {
+            Pool::Sqlite(pool) => {
+                sqlx::query_as(SQLITE_CLAIM).bind(owner).bind(lease_until).bind(evaluation_id.as_str()).bind(limit).fetch_all(pool).await?
+            }
+            Pool::Postgres(pool) => {
+                sqlx::query_as(POSTGRES_CLAIM)
+                    .bind(owner)
+                    .bind(lease_until)
+                    .bind(evaluation_id.as_str())
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?
+            }
+        };
+        if !rows.is_empty() {
+            self.mark_running(evaluation_id).await?;
+        }
+        let mut jobs: Vec<ClaimedJob> = rows
+            .into_iter()
+            .map(|row| ClaimedJob {
+                evaluation_id: evaluation_id.clone(),
+                seq: row.seq,
+                target_index: u32::try_from(row.target_index).unwrap_or(0),
+                item: row.item,
+                attempts: u32::try_from(row.attempts).unwrap_or(u32::MAX),
+            })
+            .collect();
+        jobs.sort_by_key(|job| job.seq);
+        Ok(jobs)
+    }
+
+    async fn mark_running(&self, evaluation_id: &Id) -> Result<()> {
+        let now = unix_now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let started = sqlx::query("UPDATE evaluations SET state = 'running', started_at = $1 WHERE id = $2 AND state = 'pending'")
+                .bind(now)
+                .bind(evaluation_id.as_str())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                > 0;
+            if started {
+                sqlx::query("INSERT INTO events (evaluation_id, kind, data, created_at) VALUES ($1, 'evaluation.running', '{\"state\":\"running\"}', $2)")
+                    .bind(evaluation_id.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Extends the lease of every job `owner` holds; returns how many it holds.
+    pub async fn heartbeat(&self, owner: &str, lease_until: i64) -> Result<u64> {
+        Ok(on_pool!(self, pool => sqlx::query("UPDATE jobs SET lease_expires_at = $1 WHERE lease_owner = $2 AND state = 'running'")
+            .bind(lease_until)
+            .bind(owner)
+            .execute(pool)
+            .await?
+            .rows_affected()))
+    }
+
+    /// Puts every job whose lease ran out before `now_ms` back in the queue (its runner died
+    /// or stalled); returns how many.
+    pub async fn requeue_expired(&self, now_ms: i64) -> Result<u64> {
+        Ok(on_pool!(self, pool => sqlx::query(
+            "UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE state = 'running' AND lease_expires_at < $1",
+        )
+        .bind(now_ms)
+        .execute(pool)
+        .await?
+        .rows_affected()))
+    }
+
+    /// Gives back the jobs `owner` holds without a result (a clean shutdown), so the next
+    /// runner need not wait for their leases to expire.
+    pub async fn release_jobs(&self, owner: &str) -> Result<u64> {
+        Ok(on_pool!(self, pool => sqlx::query(
+            "UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1 AND state = 'running'",
+        )
+        .bind(owner)
+        .execute(pool)
+        .await?
+        .rows_affected()))
+    }
+
+    /// Jobs of the evaluation not yet done (pending or leased).
+    pub async fn unfinished_jobs(&self, evaluation_id: &Id) -> Result<i64> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE evaluation_id = $1 AND state <> 'done'")
+            .bind(evaluation_id.as_str())
+            .fetch_one(pool)
+            .await?))
+    }
+}

@@ -1,0 +1,337 @@
+//! Results and their detections: written in batches (one transaction for many jobs, with
+//! their events, the jobs' completion and the evaluation's counters), read back in pages.
+//!
+//! A result's key is its job's `(evaluation_id, seq)`; a replayed job's result is dropped by
+//! `ON CONFLICT DO NOTHING`, and only the rows really inserted count towards the counters.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use assay_core::{Counts, DetectionRecord, Id, JobResult, SliceSummary, unix_now};
+use sqlx::AssertSqlSafe;
+
+use crate::error::{from_json_column, to_json_column};
+use crate::evaluations::placeholders;
+use crate::tenancy::stored_id;
+use crate::{Result, Store, on_pool};
+
+/// Rows per multi-row INSERT (16 parameters a result row).
+const RESULT_CHUNK: usize = 100;
+const DETECTION_CHUNK: usize = 200;
+const EVENT_CHUNK: usize = 250;
+const SEQ_CHUNK: usize = 500;
+
+/// What a batch write changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct WriteOutcome {
+    /// Results written (replays excluded).
+    pub inserted: usize,
+    /// Evaluations this batch completed.
+    pub completed: Vec<Id>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ResultRow {
+    evaluation_id: String,
+    seq: i64,
+    target_index: i32,
+    probe_id: String,
+    harness: String,
+    scenario: String,
+    converter: Option<String>,
+    prompt: String,
+    messages: String,
+    passed: Option<bool>,
+    score: Option<f64>,
+    latency_ms: i64,
+    prompt_tokens: i32,
+    completion_tokens: i32,
+    error: Option<String>,
+    created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct DetectionRow {
+    seq: i64,
+    detector: String,
+    version: i32,
+    hit: bool,
+    passed: bool,
+    score: f64,
+    reasoning: String,
+    findings: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SliceRow {
+    harness: String,
+    scenario: String,
+    total: i64,
+    passed: i64,
+    failed: i64,
+    errored: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct FailureRow {
+    harness: String,
+    scenario: String,
+    probe_id: String,
+    failures: i64,
+}
+
+fn to_i32(value: u32) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
+
+impl Store {
+    /// Writes a batch of results in one transaction: the rows not already there, their
+    /// detections, one `result.created` event each, the jobs marked done, the counters, and
+    /// `completed` for every evaluation whose last job this was.
+    pub async fn write_results(&self, results: &[JobResult]) -> Result<WriteOutcome> {
+        if results.is_empty() {
+            return Ok(WriteOutcome::default());
+        }
+        let now = unix_now();
+        let mut encoded = Vec::with_capacity(results.len());
+        for result in results {
+            encoded.push((to_json_column("result messages", &result.messages)?, result));
+        }
+        let by_key: HashMap<(&str, i64), &JobResult> = results.iter().map(|r| ((r.evaluation_id.as_str(), r.seq), r)).collect();
+        let mut evaluations: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+        for result in results {
+            evaluations.entry(result.evaluation_id.as_str()).or_default().push(result.seq);
+        }
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut inserted: Vec<(String, i64)> = Vec::with_capacity(results.len());
+            for chunk in encoded.chunks(RESULT_CHUNK) {
+                let sql = format!(
+                    "INSERT INTO results (evaluation_id, seq, target_index, probe_id, harness, scenario, converter, prompt, messages, \
+                     passed, score, latency_ms, prompt_tokens, completion_tokens, error, created_at) VALUES {} \
+                     ON CONFLICT (evaluation_id, seq) DO NOTHING RETURNING evaluation_id, seq",
+                    placeholders(chunk.len(), 16)
+                );
+                let mut query = sqlx::query_as::<_, (String, i64)>(AssertSqlSafe(sql));
+                for (messages, r) in chunk {
+                    query = query
+                        .bind(r.evaluation_id.as_str())
+                        .bind(r.seq)
+                        .bind(to_i32(r.target_index))
+                        .bind(&r.probe_id)
+                        .bind(&r.harness)
+                        .bind(&r.scenario)
+                        .bind(r.converter.as_deref())
+                        .bind(&r.prompt)
+                        .bind(messages)
+                        .bind(r.passed)
+                        .bind(r.score)
+                        .bind(i64::try_from(r.latency_ms).unwrap_or(i64::MAX))
+                        .bind(to_i32(r.prompt_tokens))
+                        .bind(to_i32(r.completion_tokens))
+                        .bind(r.error.as_deref())
+                        .bind(now);
+                }
+                inserted.extend(query.fetch_all(&mut *tx).await?);
+            }
+            let fresh: Vec<&JobResult> = inserted.iter().filter_map(|(evaluation, seq)| by_key.get(&(evaluation.as_str(), *seq)).copied()).collect();
+
+            let mut detections: Vec<(&JobResult, i32, &DetectionRecord, String)> = Vec::new();
+            for result in &fresh {
+                for (position, detection) in result.detections.iter().enumerate() {
+                    let findings = to_json_column("detection findings", &detection.findings)?;
+                    detections.push((result, i32::try_from(position).unwrap_or(i32::MAX), detection, findings));
+                }
+            }
+            for chunk in detections.chunks(DETECTION_CHUNK) {
+                let sql = format!(
+                    "INSERT INTO detections (evaluation_id, seq, position, detector, version, hit, passed, score, reasoning, findings) VALUES {}",
+                    placeholders(chunk.len(), 10)
+                );
+                let mut query = sqlx::query(AssertSqlSafe(sql));
+                for (result, position, d, findings) in chunk {
+                    query = query
+                        .bind(result.evaluation_id.as_str())
+                        .bind(result.seq)
+                        .bind(*position)
+                        .bind(&d.detector)
+                        .bind(to_i32(d.version))
+                        .bind(d.hit)
+                        .bind(d.passed)
+                        .bind(d.score)
+                        .bind(&d.reasoning)
+                        .bind(findings);
+                }
+                query.execute(&mut *tx).await?;
+            }
+
+            for chunk in fresh.chunks(EVENT_CHUNK) {
+                let sql = format!("INSERT INTO events (evaluation_id, kind, data, created_at) VALUES {}", placeholders(chunk.len(), 4));
+                let mut query = sqlx::query(AssertSqlSafe(sql));
+                for r in chunk {
+                    let data = serde_json::json!({ "seq": r.seq, "probe_id": r.probe_id, "passed": r.passed, "error": r.error.is_some() }).to_string();
+                    query = query.bind(r.evaluation_id.as_str()).bind("result.created").bind(data).bind(now);
+                }
+                query.execute(&mut *tx).await?;
+            }
+
+            let fresh_keys: HashSet<(&str, i64)> = fresh.iter().map(|r| (r.evaluation_id.as_str(), r.seq)).collect();
+            let mut completed = Vec::new();
+            for (evaluation_id, seqs) in &evaluations {
+                for chunk in seqs.chunks(SEQ_CHUNK) {
+                    let list = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
+                    let sql = format!(
+                        "UPDATE jobs SET state = 'done', lease_owner = NULL, lease_expires_at = NULL WHERE evaluation_id = $1 AND seq IN ({list})"
+                    );
+                    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(*evaluation_id);
+                    for seq in chunk {
+                        query = query.bind(*seq);
+                    }
+                    query.execute(&mut *tx).await?;
+                }
+                let mut counts = Counts::default();
+                for seq in seqs.iter().filter(|seq| fresh_keys.contains(&(*evaluation_id, **seq))) {
+                    let Some(result) = by_key.get(&(*evaluation_id, *seq)) else { continue };
+                    counts.done += 1;
+                    match result.passed {
+                        Some(true) => counts.passed += 1,
+                        Some(false) => counts.failed += 1,
+                        None => counts.errored += 1,
+                    }
+                }
+                if counts.done > 0 {
+                    sqlx::query("UPDATE evaluations SET done = done + $1, passed = passed + $2, failed = failed + $3, errored = errored + $4 WHERE id = $5")
+                        .bind(counts.done)
+                        .bind(counts.passed)
+                        .bind(counts.failed)
+                        .bind(counts.errored)
+                        .bind(*evaluation_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let finished = sqlx::query(
+                    "UPDATE evaluations SET state = 'completed', finished_at = $1 WHERE id = $2 AND state = 'running' AND done >= total",
+                )
+                .bind(now)
+                .bind(*evaluation_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    > 0;
+                if finished {
+                    sqlx::query("INSERT INTO events (evaluation_id, kind, data, created_at) VALUES ($1, 'evaluation.completed', '{\"state\":\"completed\"}', $2)")
+                        .bind(*evaluation_id)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    completed.push(stored_id(evaluation_id)?);
+                }
+            }
+            tx.commit().await?;
+            Ok(WriteOutcome { inserted: fresh.len(), completed })
+        })
+    }
+
+    /// Up to `limit` results after `after_seq`, in job order, with their detections;
+    /// `only_failed` keeps the results judged unsafe.
+    pub async fn results_page(&self, evaluation_id: &Id, after_seq: i64, limit: i64, only_failed: bool) -> Result<Vec<JobResult>> {
+        let filter = if only_failed { "AND passed IS NOT NULL AND NOT passed" } else { "" };
+        let sql = format!(
+            "SELECT evaluation_id, seq, target_index, probe_id, harness, scenario, converter, prompt, messages, passed, score, latency_ms, \
+             prompt_tokens, completion_tokens, error, created_at FROM results WHERE evaluation_id = $1 AND seq > $2 {filter} ORDER BY seq LIMIT $3"
+        );
+        let rows: Vec<ResultRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+            .bind(evaluation_id.as_str())
+            .bind(after_seq)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?);
+        let (Some(first), Some(last)) = (rows.first().map(|r| r.seq), rows.last().map(|r| r.seq)) else { return Ok(Vec::new()) };
+        let detection_rows: Vec<DetectionRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT seq, detector, version, hit, passed, score, reasoning, findings FROM detections \
+             WHERE evaluation_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq, position",
+        )
+        .bind(evaluation_id.as_str())
+        .bind(first)
+        .bind(last)
+        .fetch_all(pool)
+        .await?);
+        let mut detections: HashMap<i64, Vec<DetectionRecord>> = HashMap::new();
+        for row in detection_rows {
+            detections.entry(row.seq).or_default().push(DetectionRecord {
+                detector: row.detector,
+                version: u32::try_from(row.version).unwrap_or(0),
+                hit: row.hit,
+                passed: row.passed,
+                score: row.score,
+                reasoning: row.reasoning,
+                findings: from_json_column("detection findings", &row.findings)?,
+            });
+        }
+        rows.into_iter()
+            .map(|row| {
+                Ok(JobResult {
+                    evaluation_id: stored_id(&row.evaluation_id)?,
+                    seq: row.seq,
+                    target_index: u32::try_from(row.target_index).unwrap_or(0),
+                    probe_id: row.probe_id,
+                    harness: row.harness,
+                    scenario: row.scenario,
+                    converter: row.converter,
+                    prompt: row.prompt,
+                    messages: from_json_column("result messages", &row.messages)?,
+                    passed: row.passed,
+                    score: row.score,
+                    latency_ms: u64::try_from(row.latency_ms).unwrap_or(0),
+                    prompt_tokens: u32::try_from(row.prompt_tokens).unwrap_or(0),
+                    completion_tokens: u32::try_from(row.completion_tokens).unwrap_or(0),
+                    error: row.error,
+                    detections: detections.remove(&row.seq).unwrap_or_default(),
+                    created_at: row.created_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Pass/fail counts per harness and scenario, with each slice's most-failing probe.
+    pub async fn evaluation_summary(&self, evaluation_id: &Id) -> Result<Vec<SliceSummary>> {
+        let slices: Vec<SliceRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT harness, scenario, COUNT(*) AS total, \
+             COALESCE(SUM(CASE WHEN passed THEN 1 ELSE 0 END), 0) AS passed, \
+             COALESCE(SUM(CASE WHEN NOT passed THEN 1 ELSE 0 END), 0) AS failed, \
+             COALESCE(SUM(CASE WHEN error IS NOT NULL THEN 1 ELSE 0 END), 0) AS errored \
+             FROM results WHERE evaluation_id = $1 GROUP BY harness, scenario ORDER BY harness, scenario",
+        )
+        .bind(evaluation_id.as_str())
+        .fetch_all(pool)
+        .await?);
+        let failures: Vec<FailureRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT harness, scenario, probe_id, COUNT(*) AS failures FROM results \
+             WHERE evaluation_id = $1 AND passed IS NOT NULL AND NOT passed GROUP BY harness, scenario, probe_id ORDER BY probe_id",
+        )
+        .bind(evaluation_id.as_str())
+        .fetch_all(pool)
+        .await?);
+        let mut worst: HashMap<(String, String), (String, i64)> = HashMap::new();
+        for row in failures {
+            let entry = worst.entry((row.harness, row.scenario)).or_insert_with(|| (row.probe_id.clone(), 0));
+            if row.failures > entry.1 {
+                *entry = (row.probe_id, row.failures);
+            }
+        }
+        Ok(slices
+            .into_iter()
+            .map(|row| {
+                let worst_probe = worst.remove(&(row.harness.clone(), row.scenario.clone()));
+                SliceSummary {
+                    harness: row.harness,
+                    scenario: row.scenario,
+                    total: row.total,
+                    passed: row.passed,
+                    failed: row.failed,
+                    errored: row.errored,
+                    worst_probe,
+                }
+            })
+            .collect())
+    }
+}
