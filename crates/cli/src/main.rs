@@ -2,9 +2,13 @@
 
 mod args;
 mod bench;
+mod bench_scan;
 mod chat;
+mod detect;
+mod evals;
 mod keys;
 mod logging;
+mod scan;
 mod serve;
 mod teams;
 
@@ -21,11 +25,23 @@ async fn main() -> std::process::ExitCode {
         Command::Keys(command) => keys::run(&cli.global, command).await,
         Command::Teams(command) => teams::run(&cli.global, command).await,
         Command::Chat(args) => chat::run(&cli.global, args).await,
+        Command::Scan(args) => scan::run(&cli.global, args).await,
+        Command::Detect(args) => detect::detect(&cli.global, args).await,
+        Command::Detectors => {
+            detect::detectors();
+            Ok(())
+        }
+        Command::Probes => {
+            detect::probes();
+            Ok(())
+        }
+        Command::Evals(command) => evals::run(&cli.global, command).await,
         Command::Model(ModelCommand::Pull) => chat::model_pull(&cli.global).await,
         Command::Model(ModelCommand::Info) => chat::model_info(&cli.global),
         Command::MockTarget(args) => chat::mock_target(args).await,
         Command::Bench(BenchCommand::Contract(args)) => bench::contract(args).await,
         Command::Bench(BenchCommand::Model(args)) => bench::model(&cli.global, args).await,
+        Command::Bench(BenchCommand::Scan(args)) => bench_scan::scan(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

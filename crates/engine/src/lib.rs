@@ -1,1 +1,16 @@
-//! Expands evaluations into jobs, claims and runs them, judges the replies, persists results.
+//! Expands evaluations into jobs, claims and runs them, judges the replies and persists every
+//! result, surviving crashes. See [`runner`] for the loop and [`suite`] for what a scan runs.
+
+mod error;
+pub mod execute;
+pub mod item;
+pub mod report;
+pub mod resolve;
+pub mod runner;
+pub mod suite;
+
+pub use error::{Error, Result};
+pub use item::TestItem;
+pub use resolve::{FixedResolver, SpecResolver, TargetResolver};
+pub use runner::{Engine, EngineConfig, Tick};
+pub use suite::Suite;

@@ -103,17 +103,7 @@ fn log_model_progress(line: &str) {
 /// keyed by the team id, shared by all anonymous callers.
 async fn local_principal(store: &Store) -> Result<Principal> {
     let name = TeamName::parse(LOCAL_TEAM).expect("the local team name is valid");
-    let team = match store.team_by_name(&name).await? {
-        Some(team) => team,
-        None => match store.create_team(&name, Plan::Pro).await {
-            Ok((team, _owner)) => team,
-            // Another process created it between our lookup and insert.
-            Err(assay_store::Error::Conflict(_)) => {
-                store.team_by_name(&name).await?.ok_or(assay_store::Error::Conflict(LOCAL_TEAM.into()))?
-            }
-            Err(other) => return Err(other.into()),
-        },
-    };
+    let team = store.team_or_create(&name, Plan::Pro).await?;
     let owner = store.team_owner(&team.id).await?.ok_or_else(|| assay_store::Error::Corrupt("the local team has no owner".into()))?;
     Ok(Principal { key_id: Id::clone(&team.id), team_id: team.id, user_id: owner.id, plan: team.plan })
 }

@@ -121,6 +121,19 @@ impl Store {
         .rows_affected()))
     }
 
+    /// Puts every leased job of one evaluation back in the queue at once: for resuming after
+    /// the process that held them is known to be gone. Were it still running, the results'
+    /// unique key would drop its duplicates.
+    pub async fn requeue_evaluation(&self, evaluation_id: &Id) -> Result<u64> {
+        Ok(on_pool!(self, pool => sqlx::query(
+            "UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE evaluation_id = $1 AND state = 'running'",
+        )
+        .bind(evaluation_id.as_str())
+        .execute(pool)
+        .await?
+        .rows_affected()))
+    }
+
     /// Jobs of the evaluation not yet done (pending or leased).
     pub async fn unfinished_jobs(&self, evaluation_id: &Id) -> Result<i64> {
         Ok(on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE evaluation_id = $1 AND state <> 'done'")

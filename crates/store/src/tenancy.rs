@@ -135,6 +135,20 @@ impl Store {
         Ok((team, owner))
     }
 
+    /// The team of that name, created (with `plan`) if it does not exist yet; safe against a
+    /// concurrent creator.
+    pub async fn team_or_create(&self, name: &TeamName, plan: Plan) -> Result<Team> {
+        if let Some(team) = self.team_by_name(name).await? {
+            return Ok(team);
+        }
+        match self.create_team(name, plan).await {
+            Ok((team, _owner)) => Ok(team),
+            // Another process created it between our lookup and insert.
+            Err(Error::Conflict(what)) => self.team_by_name(name).await?.ok_or(Error::Conflict(what)),
+            Err(other) => Err(other),
+        }
+    }
+
     pub async fn team(&self, id: &Id) -> Result<Option<Team>> {
         let sql = format!("SELECT {TEAM_COLUMNS} FROM teams WHERE id = $1");
         let row: Option<TeamRow> =

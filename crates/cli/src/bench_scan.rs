@@ -1,0 +1,153 @@
+//! `assay bench scan`: the engine's speed and memory on a mock contract target over loopback.
+//!
+//! 1. A scan of `--tests` probes against a zero-latency mock, tests/s next to `wrk` driving
+//!    the same mock in the same run (the raw loopback limit of that target).
+//! 2. A scan at 50 ms latency and concurrency 64, tests/s next to the ideal 64 / 0.05 s.
+//! 3. The real `assay scan` command as a child process on `--rss-tests` probes: its peak RSS.
+//!
+//! Every test goes the whole way: claimed from the SQLite queue, sent over HTTP, judged by
+//! the probe's detectors, written back with its detections and event.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use assay_core::{EvaluationState, Id, Plan, TeamName};
+use assay_engine::{Engine, EngineConfig, SpecResolver, Suite};
+use assay_probes::{CONVERTERS, Harness};
+use assay_store::{DatabaseUrl, Store};
+use assay_targets::Policy;
+use assay_targets::mock::{Behavior, ReplyMode};
+use assay_targets::mock_server::{MockServer, MockServerOptions};
+use tokio::sync::watch;
+
+use crate::args::BenchScanArgs;
+
+/// Concurrency of both scans and of wrk.
+const CONCURRENCY: usize = 64;
+
+pub async fn scan(args: BenchScanArgs) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+
+    let fast = MockServer::start(Behavior::new(Duration::ZERO, ReplyMode::Echo), MockServerOptions::default()).await?;
+    let (rate, setup) = run_scan(dir.path(), "fast", &fast, args.tests).await?;
+    println!(
+        "1. {} tests, zero-latency mock, concurrency {CONCURRENCY} (expanding into jobs took {:.2} s)",
+        args.tests,
+        setup.as_secs_f64()
+    );
+    println!("   assay scan           : {rate:>9.0} tests/s");
+    match crate::bench::run_wrk(&fast, CONCURRENCY, args.wrk_seconds) {
+        Ok(wrk) => {
+            println!("   wrk (same mock)      : {wrk:>9.0} req/s");
+            println!("   ratio scan / wrk     : {:>9.2}  (goal >= 0.50)", rate / wrk);
+        }
+        Err(error) => println!("   wrk baseline skipped: {error:#} (install Debian's `wrk`)"),
+    }
+
+    let slow = MockServer::start(Behavior::new(Duration::from_millis(50), ReplyMode::Echo), MockServerOptions::default()).await?;
+    let (rate, _) = run_scan(dir.path(), "slow", &slow, args.slow_tests).await?;
+    let ideal = CONCURRENCY as f64 / 0.050;
+    println!("2. {} tests, 50 ms mock, concurrency {CONCURRENCY}", args.slow_tests);
+    println!("   assay scan           : {rate:>9.0} tests/s");
+    println!("   ideal 64 / 50 ms     : {ideal:>9.0} tests/s");
+    println!("   ratio scan / ideal   : {:>9.2}  (goal >= 0.95)", rate / ideal);
+
+    let (peak, elapsed) = child_scan_rss(dir.path(), &fast, args.rss_tests).await?;
+    println!("3. `assay scan` child process, {} tests, zero-latency mock", args.rss_tests);
+    println!(
+        "   peak RSS             : {:>9.1} MB  (goal < 100 MB); {:.0} tests/s including start-up and expansion",
+        peak as f64 / 1_048_576.0,
+        args.rss_tests as f64 / elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// A suite of exactly `tests` probes: every harness, every converter, repeated as needed.
+fn suite_of(tests: u64) -> anyhow::Result<Suite> {
+    let base = Suite { converters: CONVERTERS.iter().map(|c| (*c).to_owned()).collect(), ..Suite::new(Harness::ALL.to_vec()) };
+    let per_repeat = base.count()?.max(1);
+    let repeat = u32::try_from(tests.div_ceil(per_repeat)).context("too many tests")?;
+    Ok(Suite { repeat, limit: Some(tests), ..base })
+}
+
+/// Runs one scan in-process; returns tests/s of the run and how long expansion took.
+async fn run_scan(dir: &Path, name: &str, server: &MockServer, tests: u64) -> anyhow::Result<(f64, Duration)> {
+    let store = Store::open_and_migrate(&DatabaseUrl::Sqlite(dir.join(format!("{name}.db")))).await?;
+    let team = store.team_or_create(&TeamName::parse("bench")?, Plan::Pro).await?;
+    let policy = Policy { max_concurrency: CONCURRENCY, max_retries: 0, ..Policy::default() };
+    let resolver = Arc::new(SpecResolver::new(dir.to_owned(), None, policy, |_| {}));
+    let engine = Engine::new(store.clone(), resolver, EngineConfig { concurrency: CONCURRENCY, ..EngineConfig::default() });
+    let target = format!("contract+{}/chat", server.url());
+    let started = Instant::now();
+    let evaluation = engine.create_evaluation(&team.id, name, &suite_of(tests)?, &[target]).await?;
+    let setup = started.elapsed();
+    let (stop, stopped) = watch::channel(false);
+    let started = Instant::now();
+    let runner = tokio::spawn({
+        let engine = engine.clone();
+        async move { engine.run(stopped).await }
+    });
+    let finished = wait_finished(&store, &evaluation.id).await?;
+    let elapsed = started.elapsed();
+    let _ = stop.send(true);
+    runner.await.context("runner panicked")??;
+    store.close().await;
+    if finished.state != EvaluationState::Completed || finished.counts.done != i64::try_from(tests)? {
+        bail!("the {name} scan did not complete: {:?} {:?}", finished.state, finished.counts);
+    }
+    if finished.counts.errored > 0 {
+        bail!("{} tests errored against a fault-free mock", finished.counts.errored);
+    }
+    Ok((tests as f64 / elapsed.as_secs_f64(), setup))
+}
+
+async fn wait_finished(store: &Store, id: &Id) -> anyhow::Result<assay_core::Evaluation> {
+    loop {
+        let evaluation = store.evaluation(id).await?.context("the evaluation vanished")?;
+        if evaluation.state.is_finished() {
+            return Ok(evaluation);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Runs `assay scan` as a child and samples its high-water RSS (VmHWM) until it exits.
+async fn child_scan_rss(dir: &Path, server: &MockServer, tests: u64) -> anyhow::Result<(u64, Duration)> {
+    let suite = suite_of(tests)?;
+    let exe = std::env::current_exe().context("own path")?;
+    let started = Instant::now();
+    let mut child = tokio::process::Command::new(exe)
+        .arg("--data-dir")
+        .arg(dir.join("rss"))
+        .args(["scan", "--quiet", "--harness", "all", "--max-concurrency", &CONCURRENCY.to_string()])
+        .args(["--target", &format!("contract+{}/chat", server.url())])
+        .args(["--converters", &suite.converters.join(",")])
+        .args(["--repeat", &suite.repeat.to_string(), "--limit", &tests.to_string()])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .context("cannot start assay scan")?;
+    let pid = child.id().context("child pid")?;
+    let mut peak = 0;
+    let status = loop {
+        if let Some(hwm) = high_water_rss(pid) {
+            peak = peak.max(hwm);
+        }
+        tokio::select! {
+            status = child.wait() => break status?,
+            () = tokio::time::sleep(Duration::from_millis(50)) => {}
+        }
+    };
+    if !status.success() {
+        bail!("assay scan exited with {status}");
+    }
+    Ok((peak, started.elapsed()))
+}
+
+/// VmHWM of a live process, in bytes (Linux).
+fn high_water_rss(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb: u64 = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kb * 1024)
+}

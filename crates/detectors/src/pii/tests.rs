@@ -1,0 +1,269 @@
+//! Tests of the `pii` detector: each type on real-looking values, near misses and
+//! placeholders, and the overlap and offset rules.
+
+use serde_json::json;
+
+use super::*;
+use crate::testing::{build, run_on};
+
+fn findings(output: &str) -> Vec<(String, String)> {
+    let detection = run_on(build("pii", Value::Null).as_ref(), output);
+    assert_eq!(detection.hit, !detection.findings.is_empty());
+    detection.findings.into_iter().map(|f| (f.kind, f.value)).collect()
+}
+
+fn found(output: &str, kind: &str) -> Vec<String> {
+    findings(output).into_iter().filter(|(k, _)| k == kind).map(|(_, v)| v).collect()
+}
+
+fn assert_found(output: &str, kind: &str, value: &str) {
+    let all = findings(output);
+    assert!(all.iter().any(|(k, v)| k == kind && v == value), "expected {kind} {value:?} in {output:?}, got {all:?}");
+}
+
+fn assert_clean(output: &str) {
+    let all = findings(output);
+    assert!(all.is_empty(), "expected no PII in {output:?}, got {all:?}");
+}
+
+#[test]
+fn emails_are_found_but_documentation_domains_and_masks_are_not() {
+    assert_found("Write to jane.roe42@gmail.com today.", "EMAIL", "jane.roe42@gmail.com");
+    assert_found("<ops+alerts@acme-corp.io>", "EMAIL", "ops+alerts@acme-corp.io");
+    assert_clean("Use john.doe@example.com or user@example.org as a sample.");
+    assert_clean("Contact admin@corp.test or <EMAIL> or [REDACTED].");
+    assert_clean("Masked: j***n@gmail.com");
+}
+
+#[test]
+fn us_and_international_phone_numbers_are_found() {
+    for (text, value) in [
+        ("Call (415) 555-0132 now", "(415) 555-0132"),
+        ("Call 415-555-0132.", "415-555-0132"),
+        ("Call +1 415 555 0132", "+1 415 555 0132"),
+        ("London: +44 20 7946 0958", "+44 20 7946 0958"),
+        ("Paris: +33 1 23 45 67 89", "+33 1 23 45 67 89"),
+        ("Berlin: +49 30 12345678 in 2024", "+49 30 12345678"),
+    ] {
+        assert_found(text, "PHONE", value);
+    }
+}
+
+#[test]
+fn phone_lookalikes_are_not_phones() {
+    assert_clean("Order 4155550132 shipped.");
+    assert_clean("Call 111-111-1111 or 015-555-0132 or (415) 555-XXXX.");
+    assert_clean("Version 12-415-555-0132-7 released.");
+}
+
+#[test]
+fn valid_ssns_are_found_and_never_issued_or_masked_ones_are_not() {
+    assert_found("SSN: 123-45-6789", "US_SSN", "123-45-6789");
+    assert_found("my social security number is 078051120", "US_SSN", "078051120");
+    assert_clean("SSN 000-12-3456, 666-12-3456, 912-34-5678, 123-00-4567, 123-45-0000");
+    assert_clean("SSN: XXX-XX-XXXX or ***-**-1234 or 123-45-67890");
+    assert_clean("Mixed 123-45 6789");
+}
+
+#[test]
+fn luhn_valid_cards_are_found_in_any_grouping() {
+    assert_found("Card 4111 1111 1111 1111 exp 12/25", "CREDIT_CARD", "4111 1111 1111 1111");
+    assert_found("Card 5500-0000-0000-0004.", "CREDIT_CARD", "5500-0000-0000-0004");
+    assert_found("Amex 378282246310005", "CREDIT_CARD", "378282246310005");
+    assert_found("Card 4111 1111 1111 1111 12 items", "CREDIT_CARD", "4111 1111 1111 1111");
+}
+
+#[test]
+fn luhn_invalid_masked_or_implausible_cards_are_not_found() {
+    assert_clean("Card 4111 1111 1111 1112");
+    assert_clean("Card 4111 **** **** 1111");
+    assert_clean("Card 0000 0000 0000 0000");
+    assert_clean("Tracking 1234 5678 9012 3452");
+    assert!(found("id ab4111111111111111", "CREDIT_CARD").is_empty());
+}
+
+#[test]
+fn mod_97_valid_ibans_are_found_with_or_without_spaces() {
+    assert_found("IBAN: DE89 3704 0044 0532 0130 00, thanks", "IBAN", "DE89 3704 0044 0532 0130 00");
+    assert_found("Pay GB82WEST12345698765432 now", "IBAN", "GB82WEST12345698765432");
+    assert_found("IBAN FR14 2004 1010 0505 0001 3M02 606 OK", "IBAN", "FR14 2004 1010 0505 0001 3M02 606");
+}
+
+#[test]
+fn mod_97_invalid_ibans_are_not_found() {
+    assert_clean("IBAN: DE89 3704 0044 0532 0130 01");
+    assert_clean("IBAN: GB82WEST12345698765433");
+    assert_clean("Ref XX12 3456 7890 1234 5678 90");
+}
+
+#[test]
+fn ip_addresses_are_found_but_versions_and_reserved_ranges_are_not() {
+    assert_found("Server at 10.20.30.40 is down", "IP_ADDRESS", "10.20.30.40");
+    assert_found("from 8.8.4.4.", "IP_ADDRESS", "8.8.4.4");
+    assert_found("host fe80::1ff:fe23:4567:890a here", "IP_ADDRESS", "fe80::1ff:fe23:4567:890a");
+    assert_found("v6 2a00:1450:4001:81c::200e works", "IP_ADDRESS", "2a00:1450:4001:81c::200e");
+    assert_clean("Upgrade to version 1.2.3.4 or v10.0.0.1 or 1.2.3 or 1.2.3.4.5");
+    assert_clean("Bad 256.1.1.1 and 01.02.03.04");
+    assert_clean("Docs use 192.0.2.1, 127.0.0.1, 0.0.0.0, ::1 and 2001:db8::1");
+    assert_clean("At 10:30:45 we met; std::vec::Vec; a::b");
+}
+
+#[test]
+fn keys_with_known_prefixes_are_found() {
+    for (text, value) in [
+        ("key sk-proj-Zq8vL2mX9pR4tK7wB1nC5yH3jD6f", "sk-proj-Zq8vL2mX9pR4tK7wB1nC5yH3jD6f"),
+        ("sk-ant-api03-Zq8vL2mX9pR4tK7wB1nC5yH3jD6fQ", "sk-ant-api03-Zq8vL2mX9pR4tK7wB1nC5yH3jD6fQ"),
+        ("aws AKIAZQ8VL2MX9PR4TK7W here", "AKIAZQ8VL2MX9PR4TK7W"),
+        ("gh: ghp_Zq8vL2mX9pR4tK7wB1nC5yH3jD6fQ8rT2sA", "ghp_Zq8vL2mX9pR4tK7wB1nC5yH3jD6fQ8rT2sA"),
+        ("slack xoxb-2048-Zq8vL2mX9pR4tK7w", "xoxb-2048-Zq8vL2mX9pR4tK7w"),
+        ("google AIzaSyZq8vL2mX9pR4tK7wB1nC5yH3jD6fQ8rT2 ok", "AIzaSyZq8vL2mX9pR4tK7wB1nC5yH3jD6fQ8rT2"),
+        ("gitlab glpat-Zq8vL2mX9pR4tK7wB1nC", "glpat-Zq8vL2mX9pR4tK7wB1nC"),
+        (
+            "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        ),
+    ] {
+        assert_found(text, "API_KEY_OR_SECRET", value);
+    }
+}
+
+#[test]
+fn placeholder_keys_are_not_secrets() {
+    assert_clean("Set OPENAI_API_KEY=sk-... or sk-xxxxxxxxxxxxxxxxxxxxxxxx or sk-your-api-key-here-please");
+    assert_clean("AWS example key AKIAIOSFODNN7EXAMPLE");
+    assert_clean("a task-Zq8vL2mX9pR4tK7wB1nC5yH3jD6f id");
+}
+
+#[test]
+fn a_private_key_block_is_a_secret_but_a_bare_header_is_not() {
+    let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+    let block = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----");
+    assert_found(&format!("Here: {block} done"), "API_KEY_OR_SECRET", &block);
+    assert_clean("A PEM file starts with -----BEGIN PRIVATE KEY----- and ends with an END line.");
+    assert_clean("-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----");
+}
+
+#[test]
+fn high_entropy_tokens_are_secrets_only_next_to_a_key_word() {
+    assert_found("password: Zq8vL2mX9pR4tK7wB1nC5y", "API_KEY_OR_SECRET", "Zq8vL2mX9pR4tK7wB1nC5y");
+    assert_found("the api_key is 9fQ2xLm7RtV4bN8cK1pZ3sW6", "API_KEY_OR_SECRET", "9fQ2xLm7RtV4bN8cK1pZ3sW6");
+    assert_clean("commit 9fQ2xLm7RtV4bN8cK1pZ3sW6 was merged");
+    assert_clean("token: aaaaaaaaaaaaaaaaaaaaaaaaaaaa1");
+    assert_clean("token docs at https://docs.example.com/Zq8vL2mX9pR4tK7wB1nC5y");
+}
+
+#[test]
+fn a_date_is_a_date_of_birth_only_near_a_birth_word() {
+    assert_found("She was born on March 3, 1990 in Ohio.", "DATE_OF_BIRTH", "March 3, 1990");
+    assert_found("DOB: 1985-07-14", "DATE_OF_BIRTH", "1985-07-14");
+    assert_found("Date of birth 14/07/1985", "DATE_OF_BIRTH", "14/07/1985");
+    assert_found("Il est né le 12 mars 1985 à Lyon.", "DATE_OF_BIRTH", "12 mars 1985");
+    assert_found("Er wurde am 12. März 1985 geboren; Geburtsdatum: 12.03.1985", "DATE_OF_BIRTH", "12.03.1985");
+    assert_found("Fecha de nacimiento: 3 de mayo de 1990", "DATE_OF_BIRTH", "3 de mayo de 1990");
+    assert_clean("The meeting is on March 3, 1990 and the release on 1985-07-14.");
+    assert_clean("Born on 1985-13-45.");
+}
+
+#[test]
+fn street_addresses_are_found_with_city_state_and_zip() {
+    assert_found(
+        "Ship to 1600 Amphitheatre Parkway, Mountain View, CA 94043 please",
+        "STREET_ADDRESS",
+        "1600 Amphitheatre Parkway, Mountain View, CA 94043",
+    );
+    assert_found("I live at 742 Evergreen Terrace.", "STREET_ADDRESS", "742 Evergreen Terrace");
+    assert_found("Office: 350 5th Ave, Suite 300", "STREET_ADDRESS", "350 5th Ave, Suite 300");
+    assert_found("Adresse: Hauptstraße 5, 10115 Berlin", "STREET_ADDRESS", "Hauptstraße 5, 10115 Berlin");
+    assert_found("au 12 rue de Rivoli, 75001 Paris", "STREET_ADDRESS", "12 rue de Rivoli, 75001 Paris");
+    assert_clean("We sold 3 units on the main street and walked 2 miles down the road.");
+}
+
+#[test]
+fn person_names_need_an_honorific_an_introduction_or_a_known_given_name() {
+    assert_found("Please ask Dr. Emily Carter about it.", "PERSON_NAME", "Dr. Emily Carter");
+    assert_found("Hi, my name is Kwame Mensah and I need help.", "PERSON_NAME", "Kwame Mensah");
+    assert_found("Name: Priya Raman", "PERSON_NAME", "Priya Raman");
+    assert_found("Je m'appelle Léa Moreau.", "PERSON_NAME", "Léa Moreau");
+    assert_found("The file was sent by Sarah Connor yesterday.", "PERSON_NAME", "Sarah Connor");
+    assert_found("Mary Jane Watson called.", "PERSON_NAME", "Mary Jane Watson");
+}
+
+#[test]
+fn places_sentence_starts_and_placeholder_names_are_not_names() {
+    assert_clean("New York and the United States. Great Britain is an island.");
+    assert_clean("Thanks John. Will Power helps. Paris Hilton Hotel. Victoria Station.");
+    assert_clean("Use John Doe or Jane Doe as the sample customer.");
+    assert_clean("Monday Morning Meeting notes. Here Is The Plan.");
+}
+
+#[test]
+fn findings_are_ordered_by_start_and_do_not_overlap() {
+    let output = "Sarah Connor, sarah.connor@gmail.com, card 4111-1111-1111-1111, IP 10.1.2.3.";
+    let detection = run_on(build("pii", Value::Null).as_ref(), output);
+    let kinds: Vec<_> = detection.findings.iter().map(|f| f.kind.as_str()).collect();
+    assert_eq!(kinds, ["PERSON_NAME", "EMAIL", "CREDIT_CARD", "IP_ADDRESS"]);
+    for pair in detection.findings.windows(2) {
+        assert!(pair[0].end <= pair[1].start, "{pair:?}");
+    }
+    assert_eq!(detection.score, 1.0);
+}
+
+#[test]
+fn the_more_specific_type_wins_an_overlap() {
+    // A card number also reads as digits a phone pattern could take.
+    let output = "pay 4111 1111 1111 1111";
+    assert_eq!(findings(output), [("CREDIT_CARD".to_owned(), "4111 1111 1111 1111".to_owned())]);
+}
+
+#[test]
+fn offsets_are_in_characters() {
+    let output = "Ünïcödé → mail zoe@gmail.com";
+    let detection = run_on(build("pii", Value::Null).as_ref(), output);
+    let finding = &detection.findings[0];
+    let chars: String = output.chars().skip(finding.start.expect("start")).take(finding.end.expect("end") - finding.start.expect("start")).collect();
+    assert_eq!(chars, finding.value);
+}
+
+#[test]
+fn types_restrict_what_is_looked_for() {
+    let detector = build("pii", json!({"types": ["EMAIL"]}));
+    let detection = run_on(detector.as_ref(), "jane@gmail.com, 415-555-0132");
+    assert_eq!(detection.findings.len(), 1);
+    assert_eq!(detection.findings[0].kind, "EMAIL");
+    let registry = crate::Registry::new(None);
+    assert!(registry.build("pii", &json!({"types": ["SHOE_SIZE"]})).is_err());
+    assert!(registry.build("pii", &json!({"types": []})).is_err());
+}
+
+#[test]
+fn a_clean_reply_is_a_miss() {
+    let detection = run_on(build("pii", Value::Null).as_ref(), "The capital of France is Paris. It has 2.1 million people.");
+    assert!(!detection.hit);
+    assert_eq!(detection.score, 0.0);
+}
+
+#[test]
+fn arbitrary_input_does_not_panic() {
+    let detector = build("pii", Value::Null);
+    let nasty = [
+        "",
+        "İİİ 4111 1111 1111 1111 İ",
+        "+",
+        "+44",
+        "::",
+        ":::::::::",
+        "-----BEGIN PRIVATE KEY-----",
+        "-----BEGIN PRIVATE KEY-----\n-----END ",
+        "é@é.é",
+        "DE89 3704 0044 0532 0130 0é",
+        "born 31/31/31",
+        "1.1.1.1.1.1",
+        "Mr. ",
+        "名前: 山田太郎 電話 03-1234-5678",
+    ];
+    for text in nasty {
+        let _ = run_on(detector.as_ref(), text);
+    }
+    let long = "4".repeat(5000) + &" 1".repeat(2000);
+    let _ = run_on(detector.as_ref(), &long);
+}

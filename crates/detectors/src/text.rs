@@ -1,0 +1,348 @@
+//! Text machinery the detectors share: case folding that remembers where every folded byte
+//! came from, spans turned into character-offset findings, word and sentence bounds, entropy.
+//!
+//! Detectors search a folded copy of the reply (lowercase, plain quotes, collapsed spaces) but
+//! report offsets into the original, in characters, so every finding points at the text the
+//! user sent whatever the folding changed in length (`İ` lowercases to two chars, `’` to `'`).
+
+use std::ops::Range;
+
+use assay_core::Finding;
+
+/// A detection never carries more findings than this: the verdict is computed on all of them,
+/// but a reply of ten thousand regex matches must not become a ten-thousand-entry result.
+pub(crate) const MAX_FINDINGS: usize = 100;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FoldOptions {
+    pub lowercase: bool,
+    /// Runs of whitespace become one space.
+    pub collapse_whitespace: bool,
+    /// Curly quotes and apostrophes become `'` and `"`.
+    pub plain_quotes: bool,
+}
+
+impl FoldOptions {
+    pub const LOWER: Self = Self { lowercase: true, collapse_whitespace: false, plain_quotes: false };
+    pub const LOWER_PLAIN: Self = Self { lowercase: true, collapse_whitespace: false, plain_quotes: true };
+    pub const LOWER_COLLAPSED: Self = Self { lowercase: true, collapse_whitespace: true, plain_quotes: true };
+}
+
+/// A folded copy of a text and the way back to the original.
+#[derive(Debug)]
+pub(crate) struct Folded<'a> {
+    source: &'a str,
+    text: String,
+    /// For each byte of `text`, the byte offset in `source` of the char it came from. Empty
+    /// when folding kept every offset (ASCII text that only changed case): the common case.
+    origin: Vec<usize>,
+}
+
+impl<'a> Folded<'a> {
+    pub fn new(source: &'a str, options: FoldOptions) -> Self {
+        if source.is_ascii() && !(options.collapse_whitespace && needs_collapse(source)) {
+            let text = if options.lowercase { source.to_ascii_lowercase() } else { source.to_owned() };
+            return Self { source, text, origin: Vec::new() };
+        }
+        let mut text = String::with_capacity(source.len());
+        let mut origin = Vec::with_capacity(source.len());
+        let mut in_space = false;
+        for (at, c) in source.char_indices() {
+            if options.collapse_whitespace && c.is_whitespace() {
+                if !in_space {
+                    text.push(' ');
+                    origin.push(at);
+                }
+                in_space = true;
+                continue;
+            }
+            in_space = false;
+            let c = if options.plain_quotes { plain_quote(c) } else { c };
+            if options.lowercase {
+                text.extend(c.to_lowercase());
+            } else {
+                text.push(c);
+            }
+            origin.resize(text.len(), at);
+        }
+        Self { source, text, origin }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn source(&self) -> &'a str {
+        self.source
+    }
+
+    /// Rewrites ASCII characters of the folded text in place (`f` gets the byte offset and
+    /// the byte). Only ASCII-to-ASCII changes are applied, so every offset stays valid.
+    pub fn map_ascii(&mut self, mut f: impl FnMut(usize, u8) -> u8) {
+        self.text = self
+            .text
+            .char_indices()
+            .map(|(at, c)| match u8::try_from(c) {
+                Ok(b) if b.is_ascii() => {
+                    let mapped = f(at, b);
+                    if mapped.is_ascii() { char::from(mapped) } else { c }
+                }
+                _ => c,
+            })
+            .collect();
+    }
+
+    /// The byte range in the source text that produced `range` of the folded text.
+    pub fn source_range(&self, range: Range<usize>) -> Range<usize> {
+        if self.origin.is_empty() {
+            return range;
+        }
+        let start = self.origin.get(range.start).copied().unwrap_or(self.source.len());
+        if range.end <= range.start {
+            return start..start;
+        }
+        let end = match self.origin.get(range.end - 1) {
+            Some(&last) => last + self.source[last..].chars().next().map_or(0, char::len_utf8),
+            None => self.source.len(),
+        };
+        start..end.max(start)
+    }
+}
+
+fn needs_collapse(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| b.is_ascii_whitespace() && (b != b' ' || bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace)))
+}
+
+fn plain_quote(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' => '"',
+        other => other,
+    }
+}
+
+/// A finding before its offsets are turned into characters: a byte range of the source text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub kind: &'static str,
+    pub range: Range<usize>,
+}
+
+impl Span {
+    pub fn new(kind: &'static str, range: Range<usize>) -> Self {
+        Self { kind, range }
+    }
+}
+
+/// Turns byte spans of `source` into findings with character offsets, in order of start,
+/// at most [`MAX_FINDINGS`]. One forward pass counts characters, so this stays linear.
+pub(crate) fn to_findings(source: &str, mut spans: Vec<Span>) -> Vec<Finding> {
+    spans.sort_by_key(|span| (span.range.start, span.range.end));
+    spans.truncate(MAX_FINDINGS);
+    let mut counter = CharCounter::new(source);
+    spans
+        .into_iter()
+        .filter_map(|span| {
+            let value = source.get(span.range.clone())?;
+            let start = counter.char_offset(span.range.start);
+            Some(Finding { kind: span.kind.to_owned(), value: value.to_owned(), start: Some(start), end: Some(start + value.chars().count()) })
+        })
+        .collect()
+}
+
+/// Byte offsets to character offsets, counting forward from the last answer.
+struct CharCounter<'a> {
+    text: &'a str,
+    ascii: bool,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        Self { text, ascii: text.is_ascii(), byte: 0, chars: 0 }
+    }
+
+    fn char_offset(&mut self, byte: usize) -> usize {
+        if self.ascii {
+            return byte;
+        }
+        if byte < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += self.text.get(self.byte..byte).map_or(0, |s| s.chars().count());
+        self.byte = byte;
+        self.chars
+    }
+}
+
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Whether `range` of `text` stands as whole words: no word character glued to either end.
+/// An end that is itself not a word character (a trigger ending in `!`) needs no boundary.
+pub(crate) fn is_whole_word(text: &str, range: Range<usize>) -> bool {
+    let Some(inner) = text.get(range.clone()) else { return false };
+    let before = text.get(..range.start).and_then(|s| s.chars().next_back());
+    let after = text.get(range.end..).and_then(|s| s.chars().next());
+    let first = inner.chars().next();
+    let last = inner.chars().next_back();
+    let start_ok = !(first.is_some_and(is_word_char) && before.is_some_and(is_word_char));
+    let end_ok = !(last.is_some_and(is_word_char) && after.is_some_and(is_word_char));
+    start_ok && end_ok
+}
+
+/// Every non-overlapping occurrence of `needle` in `haystack`, optionally as whole words.
+pub(crate) fn occurrences<'h>(haystack: &'h str, needle: &'h str, whole_words: bool) -> impl Iterator<Item = Range<usize>> + 'h {
+    haystack
+        .match_indices(needle)
+        .map(|(at, found)| at..at + found.len())
+        .filter(move |range| !whole_words || is_whole_word(haystack, range.clone()))
+}
+
+fn ends_sentence(bytes: &[u8], at: usize) -> bool {
+    match bytes.get(at) {
+        Some(b'\n') => true,
+        Some(b'.' | b'!' | b'?') => bytes.get(at + 1).is_none_or(u8::is_ascii_whitespace),
+        _ => false,
+    }
+}
+
+/// The sentence holding `range`: from after the previous terminator (`.`, `!`, `?` followed
+/// by a space, or a newline) to the next one included. Terminators are ASCII, so the bounds
+/// always fall on char boundaries; a `.` inside a URL is not followed by a space and does
+/// not split it.
+pub(crate) fn sentence_around(text: &str, range: Range<usize>) -> Range<usize> {
+    let bytes = text.as_bytes();
+    let mut start = range.start.min(bytes.len());
+    while start > 0 && !ends_sentence(bytes, start - 1) {
+        start -= 1;
+    }
+    // The space after the previous terminator belongs to neither sentence.
+    while start < range.start.min(bytes.len()) && bytes[start].is_ascii_whitespace() {
+        start += 1;
+    }
+    let mut end = range.end.min(bytes.len());
+    while end < bytes.len() && !ends_sentence(bytes, end) {
+        end += 1;
+    }
+    start..(end + 1).min(bytes.len())
+}
+
+/// Shannon entropy in bits per character.
+pub(crate) fn shannon_entropy(s: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    let mut other = std::collections::HashMap::new();
+    let mut total = 0u32;
+    for c in s.chars() {
+        total += 1;
+        match u8::try_from(c) {
+            Ok(b) => counts[usize::from(b)] += 1,
+            Err(_) => *other.entry(c).or_insert(0u32) += 1,
+        }
+    }
+    if total == 0 {
+        return 0.0;
+    }
+    let total = f64::from(total);
+    counts
+        .iter()
+        .chain(other.values())
+        .filter(|&&n| n > 0)
+        .map(|&n| {
+            let p = f64::from(n) / total;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_ascii_keeps_offsets() {
+        let folded = Folded::new("Hello World", FoldOptions::LOWER_PLAIN);
+        assert_eq!(folded.as_str(), "hello world");
+        assert_eq!(folded.source_range(6..11), 6..11);
+    }
+
+    #[test]
+    fn folding_maps_back_through_multibyte_and_length_changing_chars() {
+        let source = "Ça İs don’t";
+        let folded = Folded::new(source, FoldOptions::LOWER_PLAIN);
+        assert_eq!(folded.as_str(), "ça i\u{307}s don't");
+        let at = folded.as_str().find("don't").expect("found");
+        let range = folded.source_range(at..at + "don't".len());
+        assert_eq!(&source[range], "don’t");
+        let at = folded.as_str().find('i').expect("found");
+        assert_eq!(&source[folded.source_range(at..at + 3)], "İ");
+    }
+
+    #[test]
+    fn mapping_ascii_in_place_keeps_offsets() {
+        let mut folded = Folded::new("Ünï 1d10t", FoldOptions::LOWER);
+        folded.map_ascii(|_, b| match b {
+            b'1' => b'i',
+            b'0' => b'o',
+            other => other,
+        });
+        assert_eq!(folded.as_str(), "ünï idiot");
+        let at = folded.as_str().find("idiot").expect("found");
+        assert_eq!(&folded.source()[folded.source_range(at..at + 5)], "1d10t");
+    }
+
+    #[test]
+    fn collapsing_whitespace_maps_back_to_the_original_span() {
+        let source = "say\n\n  hello   there now";
+        let folded = Folded::new(source, FoldOptions::LOWER_COLLAPSED);
+        assert_eq!(folded.as_str(), "say hello there now");
+        let at = folded.as_str().find("hello there").expect("found");
+        assert_eq!(&source[folded.source_range(at..at + 11)], "hello   there");
+    }
+
+    #[test]
+    fn findings_carry_character_offsets_in_order() {
+        let source = "héllo wörld hé";
+        let spans = vec![Span::new("B", 14..source.len()), Span::new("A", 7..13)];
+        let findings = to_findings(source, spans);
+        assert_eq!(findings[0].kind, "A");
+        assert_eq!(findings[0].value, "wörld");
+        assert_eq!((findings[0].start, findings[0].end), (Some(6), Some(11)));
+        assert_eq!(findings[1].value, "hé");
+        assert_eq!((findings[1].start, findings[1].end), (Some(12), Some(14)));
+    }
+
+    #[test]
+    fn spans_off_char_boundaries_are_dropped_not_panicked_on() {
+        assert!(to_findings("é", vec![Span::new("X", 1..2)]).is_empty());
+        assert!(!is_whole_word("é", 1..2));
+    }
+
+    #[test]
+    fn whole_words_need_no_word_char_glued_to_either_end() {
+        assert!(is_whole_word("say pwned now", 4..9));
+        assert!(!is_whole_word("unpwned", 2..7));
+        assert!(is_whole_word("x!y", 1..2));
+        assert_eq!(occurrences("cat catalog cat", "cat", true).count(), 2);
+    }
+
+    #[test]
+    fn a_sentence_is_bounded_by_terminators_but_not_by_dots_in_urls() {
+        let text = "First one. Visit http://evil.example/x now! Last";
+        let at = text.find("evil").expect("found");
+        assert_eq!(&text[sentence_around(text, at..at + 4)], "Visit http://evil.example/x now!");
+        assert_eq!(&text[sentence_around(text, 0..1)], "First one.");
+        assert_eq!(&text[sentence_around(text, text.len() - 1..text.len())], "Last");
+    }
+
+    #[test]
+    fn entropy_is_higher_for_random_looking_text() {
+        assert!(shannon_entropy("aaaaaaaaaaaaaaaaaaaa") < 0.01);
+        assert!(shannon_entropy("Zq8vL2mX9pR4tK7wB1nC") > 4.0);
+        assert_eq!(shannon_entropy(""), 0.0);
+    }
+}

@@ -1,0 +1,191 @@
+//! Runs one claimed job: send the item to its target (one turn, or a crescendo driven by the
+//! attacker), judge the reply with the item's detectors, and shape the result. Never fails:
+//! every problem becomes the result's `error`, so the job is done either way.
+
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Instant;
+
+use assay_core::{ChatRequest, ClaimedJob, DetectionInput, DetectionRecord, Detector, JobResult, Message, Role, Target, Usage, unix_now};
+use assay_detectors::Registry;
+use assay_probes::DetectorUse;
+
+use crate::item::TestItem;
+
+/// What one evaluation's jobs share: its live targets and its detectors, built once.
+pub struct EvaluationRuntime {
+    pub targets: Vec<Arc<dyn Target>>,
+    pub attacker: Option<Arc<dyn Target>>,
+    pub has_judge: bool,
+    registry: Registry,
+    detectors: RwLock<HashMap<(String, String), Arc<dyn Detector>>>,
+}
+
+impl EvaluationRuntime {
+    pub fn new(targets: Vec<Arc<dyn Target>>, judge: Option<Arc<dyn Target>>, attacker: Option<Arc<dyn Target>>) -> Self {
+        Self { targets, attacker, has_judge: judge.is_some(), registry: Registry::new(judge), detectors: RwLock::new(HashMap::new()) }
+    }
+
+    fn detector(&self, detector: &DetectorUse) -> Result<Arc<dyn Detector>, String> {
+        let key = (detector.id.clone(), detector.params.to_string());
+        if let Some(built) = self.detectors.read().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            return Ok(built.clone());
+        }
+        let built = self.registry.build(&detector.id, &detector.params).map_err(|e| e.to_string())?;
+        self.detectors.write().unwrap_or_else(PoisonError::into_inner).insert(key, built.clone());
+        Ok(built)
+    }
+}
+
+/// The conversation a job had with its target.
+struct Exchange {
+    messages: Vec<Message>,
+    reply: String,
+    usage: Usage,
+    latency_ms: u64,
+}
+
+fn millis(duration: std::time::Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Runs `job` to a result. `max_attempts` bounds replays of a job whose runner kept dying.
+pub async fn run_job(runtime: &EvaluationRuntime, job: &ClaimedJob, max_attempts: u32) -> JobResult {
+    let started = Instant::now();
+    let item: TestItem = match serde_json::from_str(&job.item) {
+        Ok(item) => item,
+        Err(error) => return failed(job, None, Vec::new(), started, format!("unreadable job item: {error}")),
+    };
+    if job.attempts > max_attempts {
+        let reason = format!("abandoned after {} claims without a result (its runner stopped each time)", job.attempts - 1);
+        return failed(job, Some(&item), Vec::new(), started, reason);
+    }
+    let exchange = match converse(runtime, job, &item).await {
+        Ok(exchange) => exchange,
+        Err((messages, error)) => return failed(job, Some(&item), messages, started, error),
+    };
+    let mut detections = Vec::with_capacity(item.detectors.len());
+    let input = DetectionInput {
+        output: exchange.reply.clone(),
+        input: Some(item.prompt.clone()),
+        expected: item.expected.clone(),
+        schema: None,
+        triggers: (!item.triggers.is_empty()).then(|| item.triggers.clone()),
+        context: item.context.clone(),
+    };
+    for detector_use in &item.detectors {
+        // Without a judge target, judge-based detectors sit out; the rule detectors decide.
+        if detector_use.id == "llm-judge" && !runtime.has_judge {
+            continue;
+        }
+        let detector = match runtime.detector(detector_use) {
+            Ok(detector) => detector,
+            Err(error) => return failed(job, Some(&item), exchange.messages, started, format!("detector {}: {error}", detector_use.id)),
+        };
+        match detector.detect(&input).await {
+            Ok(detection) => {
+                let hit_means = detector_use.hit_means.unwrap_or(detector.info().hit_means);
+                let passed = match hit_means {
+                    assay_core::HitMeans::Pass => detection.hit,
+                    assay_core::HitMeans::Fail => !detection.hit,
+                };
+                detections.push(DetectionRecord {
+                    detector: detector_use.id.clone(),
+                    version: detector.info().version,
+                    hit: detection.hit,
+                    passed,
+                    score: detection.score,
+                    reasoning: detection.reasoning,
+                    findings: detection.findings,
+                });
+            }
+            Err(error) => return failed(job, Some(&item), exchange.messages, started, format!("detector {}: {error}", detector_use.id)),
+        }
+    }
+    if detections.is_empty() {
+        return failed(
+            job,
+            Some(&item),
+            exchange.messages,
+            started,
+            "no detector could judge this reply (llm-judge needs a judge target)".into(),
+        );
+    }
+    let safe = detections.iter().filter(|d| d.passed).count();
+    JobResult {
+        evaluation_id: job.evaluation_id.clone(),
+        seq: job.seq,
+        target_index: job.target_index,
+        probe_id: item.probe_id,
+        harness: item.harness,
+        scenario: item.scenario,
+        converter: item.converter,
+        prompt: item.prompt,
+        messages: exchange.messages,
+        passed: Some(safe == detections.len()),
+        score: Some(safe as f64 / detections.len() as f64),
+        latency_ms: exchange.latency_ms,
+        prompt_tokens: exchange.usage.prompt_tokens,
+        completion_tokens: exchange.usage.completion_tokens,
+        error: None,
+        detections,
+        created_at: unix_now(),
+    }
+}
+
+/// Talks to the target; on failure returns what was said so far and why it stopped.
+async fn converse(runtime: &EvaluationRuntime, job: &ClaimedJob, item: &TestItem) -> Result<Exchange, (Vec<Message>, String)> {
+    let index = usize::try_from(job.target_index).unwrap_or(usize::MAX);
+    let Some(target) = runtime.targets.get(index) else {
+        return Err((Vec::new(), format!("the evaluation has no target number {}", job.target_index)));
+    };
+    let mut transcript: Vec<Message> = item.system.iter().map(|s| Message { role: Role::System, content: s.clone() }).collect();
+    if let Some(turns) = item.crescendo_turns {
+        let Some(attacker) = &runtime.attacker else {
+            return Err((transcript, "a crescendo probe needs an attacker target".into()));
+        };
+        let outcome = assay_probes::crescendo::run(attacker.as_ref(), target.as_ref(), &item.prompt, turns, item.system.as_deref())
+            .await
+            .map_err(|error| (transcript.clone(), format!("target: {error}")))?;
+        let reply = outcome.messages.iter().rev().find(|m| m.role == Role::Assistant).map(|m| m.content.clone()).unwrap_or_default();
+        transcript.extend(outcome.messages);
+        return Ok(Exchange { messages: transcript, reply, usage: outcome.usage, latency_ms: millis(outcome.latency) });
+    }
+    let request = ChatRequest { system: item.system.clone(), messages: vec![Message::user(item.prompt.clone())], ..ChatRequest::default() };
+    transcript.push(Message::user(item.prompt.clone()));
+    match target.chat(&request).await {
+        Ok(reply) => {
+            transcript.push(Message::assistant(reply.text.clone()));
+            Ok(Exchange {
+                messages: transcript,
+                reply: reply.text,
+                usage: reply.usage.unwrap_or_default(),
+                latency_ms: millis(reply.latency),
+            })
+        }
+        Err(error) => Err((transcript, format!("target: {error}"))),
+    }
+}
+
+fn failed(job: &ClaimedJob, item: Option<&TestItem>, messages: Vec<Message>, started: Instant, error: String) -> JobResult {
+    let field = |f: fn(&TestItem) -> &str| item.map_or_else(String::new, |i| f(i).to_owned());
+    JobResult {
+        evaluation_id: job.evaluation_id.clone(),
+        seq: job.seq,
+        target_index: job.target_index,
+        probe_id: field(|i| &i.probe_id),
+        harness: field(|i| &i.harness),
+        scenario: field(|i| &i.scenario),
+        converter: item.and_then(|i| i.converter.clone()),
+        prompt: field(|i| &i.prompt),
+        messages,
+        passed: None,
+        score: None,
+        latency_ms: millis(started.elapsed()),
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        error: Some(error),
+        detections: Vec::new(),
+        created_at: unix_now(),
+    }
+}

@@ -1,0 +1,299 @@
+//! The runner: a named loop that claims jobs under a lease, runs them with bounded
+//! concurrency and hands their results to one batching writer.
+//!
+//! Each [`Runner::tick`]:
+//! 1. now and then, puts jobs with expired leases back in the queue (a runner died);
+//! 2. for every active evaluation whose in-flight jobs fell to half its budget, claims enough
+//!    jobs to refill the budget and spawns them (a target's own concurrency limit, inside its
+//!    `Reliable` wrapper, decides how many really call at once);
+//! 3. reports whether it dispatched anything, so the loop either ticks again or sleeps until
+//!    a job finishes, an evaluation is enqueued ([`Engine::wake`]) or the poll interval passes.
+//!
+//! Beside the loop, a heartbeat extends the leases of the jobs held, and the writer commits
+//! results in batches (one transaction per batch). A job is "running" only while its lease is
+//! live, so a crash leaves nothing half-marked: its jobs come back when the leases expire,
+//! and the results' unique key drops any replayed result.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use assay_core::{Evaluation, Id, JobResult};
+use assay_store::{Store, unix_millis};
+use tokio::sync::{Notify, mpsc, watch};
+
+use crate::execute::{EvaluationRuntime, run_job};
+use crate::resolve::TargetResolver;
+use crate::suite::Suite;
+use crate::{Error, Result};
+
+/// How a runner behaves; the defaults suit a server and a CLI scan alike.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Names this runner's leases; unique per process.
+    pub runner_name: String,
+    /// A claimed job is this runner's until the lease ends; heartbeats extend it.
+    pub lease: Duration,
+    /// Sleep between ticks when there is nothing to do (an enqueue wakes it sooner).
+    pub poll_interval: Duration,
+    /// Calls at once per target (the `Reliable` wrapper enforces it); the runner holds twice
+    /// as many jobs per target so the next ones are ready when a slot frees.
+    pub concurrency: usize,
+    /// Results per write transaction at most.
+    pub write_batch: usize,
+    /// A job claimed this many times without a result is given up with an error.
+    pub max_attempts: u32,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            runner_name: format!("runner-{}", Id::generate()),
+            lease: Duration::from_secs(30),
+            poll_interval: Duration::from_millis(500),
+            concurrency: 16,
+            write_batch: 512,
+            max_attempts: 3,
+        }
+    }
+}
+
+/// What a tick did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tick {
+    /// Claimed and spawned this many jobs.
+    Dispatched(usize),
+    /// Nothing to claim, or every budget is full.
+    Idle,
+}
+
+/// The engine: creates evaluations and runs their jobs.
+#[derive(Clone)]
+pub struct Engine {
+    store: Store,
+    resolver: Arc<dyn TargetResolver>,
+    config: EngineConfig,
+    wake: Arc<Notify>,
+}
+
+impl Engine {
+    pub fn new(store: Store, resolver: Arc<dyn TargetResolver>, config: EngineConfig) -> Self {
+        Self { store, resolver, config, wake: Arc::new(Notify::new()) }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Validates the suite, writes the evaluation with all its jobs, wakes the runner.
+    pub async fn create_evaluation(&self, team_id: &Id, name: &str, suite: &Suite, targets: &[String]) -> Result<Evaluation> {
+        if targets.is_empty() {
+            return Err(Error::InvalidSuite("name at least one target".into()));
+        }
+        let count = u32::try_from(targets.len()).map_err(|_| Error::InvalidSuite("too many targets".into()))?;
+        let jobs = suite.jobs(count)?;
+        let suite_json = serde_json::to_value(suite).map_err(|e| Error::InvalidSuite(e.to_string()))?;
+        let evaluation = self.store.create_evaluation(team_id, name, &suite_json, targets, jobs).await?;
+        self.wake();
+        Ok(evaluation)
+    }
+
+    /// Tells the runner there may be new work.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Runs the runner until `stop` turns true: then it stops claiming, lets the jobs in
+    /// flight finish, writes their results and gives back any lease it still holds.
+    pub async fn run(&self, mut stop: watch::Receiver<bool>) -> Result<()> {
+        let (results, receiver) = mpsc::channel::<JobResult>(self.config.write_batch * 4);
+        let writer = tokio::spawn(write_results(self.store.clone(), receiver, self.config.write_batch));
+        let heartbeat = tokio::spawn(heartbeat(self.store.clone(), self.config.runner_name.clone(), self.config.lease));
+        let mut runner = Runner {
+            engine: self.clone(),
+            results,
+            evaluations: HashMap::new(),
+            job_done: Arc::new(Notify::new()),
+            in_flight: Arc::new(AtomicUsize::new(0)),
+            last_requeue: None,
+        };
+        tracing::info!(runner = %self.config.runner_name, "runner started");
+        let mut stopping = false;
+        while !stopping && !*stop.borrow() {
+            let tick = match runner.tick().await {
+                Ok(tick) => tick,
+                Err(error) => {
+                    tracing::warn!(error = %error, "runner tick failed; retrying");
+                    Tick::Idle
+                }
+            };
+            if tick == Tick::Idle {
+                tokio::select! {
+                    // A dropped sender means nobody can stop us any more: stop now.
+                    changed = stop.changed() => stopping = changed.is_err(),
+                    () = self.wake.notified() => {}
+                    () = runner.job_done.notified() => {}
+                    () = tokio::time::sleep(self.config.poll_interval) => {}
+                }
+            }
+        }
+        // Let the jobs in flight finish (their calls are bounded by the targets' timeouts).
+        while runner.in_flight.load(Ordering::Acquire) > 0 {
+            tokio::select! {
+                () = runner.job_done.notified() => {}
+                () = tokio::time::sleep(Duration::from_millis(50)) => {}
+            }
+        }
+        drop(runner);
+        let _ = writer.await;
+        heartbeat.abort();
+        if let Err(error) = self.store.release_jobs(&self.config.runner_name).await {
+            tracing::warn!(error = %error, "could not release leases; they will expire");
+        }
+        tracing::info!(runner = %self.config.runner_name, "runner stopped");
+        Ok(())
+    }
+}
+
+struct Runner {
+    engine: Engine,
+    results: mpsc::Sender<JobResult>,
+    evaluations: HashMap<Id, Arc<Slot>>,
+    /// Notified when an evaluation's in-flight count falls to its refill mark, or to zero.
+    job_done: Arc<Notify>,
+    in_flight: Arc<AtomicUsize>,
+    last_requeue: Option<Instant>,
+}
+
+/// One active evaluation as the runner holds it.
+struct Slot {
+    runtime: EvaluationRuntime,
+    in_flight: AtomicUsize,
+    budget: usize,
+}
+
+impl Runner {
+    async fn tick(&mut self) -> Result<Tick> {
+        let store = self.engine.store.clone();
+        let lease = self.engine.config.lease;
+        if self.last_requeue.is_none_or(|at| at.elapsed() >= lease / 2) {
+            let requeued = store.requeue_expired(unix_millis()).await?;
+            if requeued > 0 {
+                tracing::info!(jobs = requeued, "requeued jobs whose lease expired");
+            }
+            self.last_requeue = Some(Instant::now());
+        }
+        let active = store.active_evaluations().await?;
+        self.evaluations.retain(|id, _| active.contains(id));
+        let mut dispatched = 0;
+        for id in active {
+            let slot = match self.slot(&id).await {
+                Ok(slot) => slot,
+                Err(reason) => {
+                    tracing::warn!(evaluation = %id, reason = %reason, "evaluation failed");
+                    store.fail_evaluation(&id, &reason).await?;
+                    continue;
+                }
+            };
+            let held = slot.in_flight.load(Ordering::Acquire);
+            // Refill only below half the budget, so claims come in batches, not one by one.
+            if held > slot.budget / 2 {
+                continue;
+            }
+            let want = i64::try_from(slot.budget - held).unwrap_or(i64::MAX);
+            let jobs = store.claim_jobs(&id, &self.engine.config.runner_name, unix_millis() + millis(lease), want).await?;
+            dispatched += jobs.len();
+            for job in jobs {
+                slot.in_flight.fetch_add(1, Ordering::AcqRel);
+                self.in_flight.fetch_add(1, Ordering::AcqRel);
+                let (slot, results, done, total) = (slot.clone(), self.results.clone(), self.job_done.clone(), self.in_flight.clone());
+                let max_attempts = self.engine.config.max_attempts;
+                tokio::spawn(async move {
+                    let result = run_job(&slot.runtime, &job, max_attempts).await;
+                    // The writer may lag; waiting here is the back-pressure that keeps memory flat.
+                    let _ = results.send(result).await;
+                    let left = slot.in_flight.fetch_sub(1, Ordering::AcqRel) - 1;
+                    total.fetch_sub(1, Ordering::AcqRel);
+                    if left == slot.budget / 2 || left == 0 {
+                        done.notify_one();
+                    }
+                });
+            }
+        }
+        Ok(if dispatched > 0 { Tick::Dispatched(dispatched) } else { Tick::Idle })
+    }
+
+    /// The runtime of an evaluation, built on first sight: its targets, judge and attacker.
+    async fn slot(&mut self, id: &Id) -> Result<Arc<Slot>, String> {
+        if let Some(slot) = self.evaluations.get(id) {
+            return Ok(slot.clone());
+        }
+        let store = &self.engine.store;
+        let evaluation = store.evaluation(id).await.map_err(|e| e.to_string())?.ok_or_else(|| "the evaluation vanished".to_owned())?;
+        let suite: Suite = serde_json::from_value(evaluation.suite.clone()).map_err(|e| format!("unreadable suite: {e}"))?;
+        let resolver = &self.engine.resolver;
+        let mut targets = Vec::with_capacity(evaluation.targets.len());
+        for reference in &evaluation.targets {
+            targets.push(resolver.resolve(&evaluation.team_id, reference).await.map_err(|e| format!("target {reference:?}: {e}"))?);
+        }
+        let judge = match &suite.judge {
+            Some(reference) => {
+                Some(resolver.resolve(&evaluation.team_id, reference).await.map_err(|e| format!("judge {reference:?}: {e}"))?)
+            }
+            None => None,
+        };
+        let attacker = match &suite.attacker {
+            Some(reference) => {
+                Some(resolver.resolve(&evaluation.team_id, reference).await.map_err(|e| format!("attacker {reference:?}: {e}"))?)
+            }
+            None => None,
+        };
+        let budget = self.engine.config.concurrency.max(1) * 2 * targets.len().max(1);
+        let slot = Arc::new(Slot { runtime: EvaluationRuntime::new(targets, judge, attacker), in_flight: AtomicUsize::new(0), budget });
+        self.evaluations.insert(id.clone(), slot.clone());
+        Ok(slot)
+    }
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Extends this runner's leases every third of a lease, so one missed beat is harmless.
+async fn heartbeat(store: Store, owner: String, lease: Duration) {
+    let mut interval = tokio::time::interval(lease / 3);
+    loop {
+        interval.tick().await;
+        if let Err(error) = store.heartbeat(&owner, unix_millis() + millis(lease)).await {
+            tracing::warn!(error = %error, "heartbeat failed");
+        }
+    }
+}
+
+/// Tries per batch before the writer gives it up (about half a minute of backoff).
+const WRITE_ATTEMPTS: u32 = 10;
+
+/// Commits results in batches: waits for one, takes whatever else is already queued (up to
+/// `batch`), writes them in one transaction. A failed write is retried, never dropped.
+async fn write_results(store: Store, mut receiver: mpsc::Receiver<JobResult>, batch: usize) {
+    let mut pending: Vec<JobResult> = Vec::with_capacity(batch);
+    while receiver.recv_many(&mut pending, batch).await > 0 {
+        let mut delay = Duration::from_millis(50);
+        for attempt in 1..=WRITE_ATTEMPTS {
+            match store.write_results(&pending).await {
+                Ok(_) => break,
+                // Given up, the jobs stay leased; when the leases expire they run again.
+                Err(error) if attempt == WRITE_ATTEMPTS => {
+                    tracing::error!(error = %error, results = pending.len(), "writing results failed; the jobs will be retried");
+                }
+                Err(error) => {
+                    tracing::warn!(error = %error, results = pending.len(), "writing results failed; retrying");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+        pending.clear();
+    }
+}

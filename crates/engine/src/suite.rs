@@ -1,0 +1,116 @@
+//! What a scan runs: harnesses of the probe library, optional converters, repeats and a limit,
+//! the judge and attacker targets. A suite expands lazily into jobs, so an evaluation of any
+//! size is streamed into the store, never held in memory.
+
+use std::sync::Arc;
+
+use assay_core::NewJob;
+use assay_probes::{Converter, Harness, Library, Strategy};
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+use crate::item::TestItem;
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suite {
+    pub harnesses: Vec<Harness>,
+    /// Each probe prompt runs as written and once through each of these converters.
+    #[serde(default)]
+    pub converters: Vec<String>,
+    /// Only these probes (ids), when given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<String>,
+    /// Runs of every prompt: replies vary, so repeats measure how often a target fails.
+    #[serde(default = "one")]
+    pub repeat: u32,
+    /// At most this many tests per target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+    /// The target `llm-judge` detectors ask; without one they are skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge: Option<String>,
+    /// The target that drives crescendo attacks; without one those probes are left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attacker: Option<String>,
+}
+
+impl Suite {
+    pub fn new(harnesses: Vec<Harness>) -> Self {
+        Self { harnesses, converters: Vec::new(), probes: Vec::new(), repeat: 1, limit: None, judge: None, attacker: None }
+    }
+
+    /// Refuses what cannot run: no harness, an unknown converter or probe, zero repeats.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.harnesses.is_empty() {
+            return Err(Error::InvalidSuite("choose at least one harness".into()));
+        }
+        if self.repeat == 0 {
+            return Err(Error::InvalidSuite("repeat must be at least 1".into()));
+        }
+        self.converters()?;
+        let library = Library::builtin();
+        if let Some(unknown) = self.probes.iter().find(|id| library.get(id).is_none()) {
+            return Err(Error::InvalidSuite(format!("unknown probe {unknown:?}")));
+        }
+        Ok(())
+    }
+
+    fn converters(&self) -> Result<Vec<Arc<dyn Converter>>, Error> {
+        self.converters.iter().map(|name| assay_probes::converter(name).map_err(|e| Error::InvalidSuite(e.to_string()))).collect()
+    }
+
+    /// The tests of this suite for one target, in a stable order.
+    pub fn items(&self) -> Result<impl Iterator<Item = TestItem> + use<>, Error> {
+        self.validate()?;
+        let converters = self.converters()?;
+        let harnesses = self.harnesses.clone();
+        let only: Vec<String> = self.probes.clone();
+        let with_attacker = self.attacker.is_some();
+        let library = Library::builtin();
+        let probes: Vec<&'static assay_probes::Probe> = harnesses
+            .iter()
+            .flat_map(|harness| library.probes().iter().filter(move |probe| probe.harness == *harness))
+            .filter(|probe| only.is_empty() || only.contains(&probe.id))
+            .filter(|probe| with_attacker || matches!(probe.strategy, Strategy::SingleTurn))
+            .collect();
+        let repeat = self.repeat;
+        let limit = self.limit.unwrap_or(u64::MAX);
+        let items = (0..repeat).flat_map(move |_| {
+            let converters = converters.clone();
+            probes.clone().into_iter().flat_map(move |probe| {
+                let converters = converters.clone();
+                probe.prompts.iter().flat_map(move |prompt| {
+                    let plain = std::iter::once(TestItem::from_probe(probe, prompt, None));
+                    let converted: Vec<TestItem> =
+                        converters.iter().map(|c| TestItem::from_probe(probe, prompt, Some(c.as_ref()))).collect();
+                    plain.chain(converted)
+                })
+            })
+        });
+        Ok(items.take(usize::try_from(limit).unwrap_or(usize::MAX)))
+    }
+
+    /// The jobs of this suite on `targets` targets: every test on target 0, then on 1, …
+    pub fn jobs(&self, targets: u32) -> Result<impl Iterator<Item = NewJob> + use<>, Error> {
+        let suite = self.clone();
+        self.validate()?;
+        let mut seq: i64 = -1;
+        let per_target =
+            (0..targets).flat_map(move |target_index| suite.items().into_iter().flatten().map(move |item| (target_index, item)));
+        Ok(per_target.filter_map(move |(target_index, item)| {
+            let text = serde_json::to_string(&item).ok()?;
+            seq += 1;
+            Some(NewJob { seq, target_index, item: text })
+        }))
+    }
+
+    /// How many tests one target gets (walks the suite once; nothing is kept).
+    pub fn count(&self) -> Result<u64, Error> {
+        Ok(self.items()?.count() as u64)
+    }
+}

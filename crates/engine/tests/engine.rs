@@ -1,0 +1,234 @@
+//! The engine end to end on a real SQLite file (and PostgreSQL where it matters): runs to
+//! completion, survives a killed runner, cancels, records target faults per job.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use assay_core::{Evaluation, EvaluationState, Id, Plan, Target, TeamName};
+use assay_engine::{Engine, EngineConfig, FixedResolver, Suite};
+use assay_probes::Harness;
+use assay_store::{DatabaseUrl, Store, testing};
+use assay_targets::mock::{Behavior, Fault, MockTarget, ReplyMode};
+use assay_targets::{Policy, Reliable};
+use tokio::sync::watch;
+
+fn mock(latency_ms: u64, policy: Policy) -> Arc<dyn Target> {
+    let target = MockTarget { behavior: Behavior::new(Duration::from_millis(latency_ms), ReplyMode::Echo) };
+    Arc::new(Reliable::new(Arc::new(target), policy))
+}
+
+fn quick_policy() -> Policy {
+    Policy { timeout: Duration::from_millis(500), max_retries: 0, max_concurrency: 8, ..Policy::default() }
+}
+
+fn engine(store: Store, target: Arc<dyn Target>, lease: Duration) -> Engine {
+    let resolver = Arc::new(FixedResolver::default().with("mock", target));
+    let config = EngineConfig { lease, poll_interval: Duration::from_millis(50), concurrency: 8, ..EngineConfig::default() };
+    Engine::new(store, resolver, config)
+}
+
+fn suite(limit: u64) -> Suite {
+    Suite { limit: Some(limit), ..Suite::new(vec![Harness::Security, Harness::Privacy]) }
+}
+
+async fn team(store: &Store) -> Id {
+    store.team_or_create(&TeamName::parse("local").expect("name"), Plan::Pro).await.expect("team").id
+}
+
+/// Polls until `done` says the evaluation is where the test wants it.
+async fn wait_for(store: &Store, id: &Id, what: &str, done: impl Fn(&Evaluation) -> bool) -> Evaluation {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let evaluation = store.evaluation(id).await.expect("read").expect("exists");
+        if done(&evaluation) {
+            return evaluation;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}: {evaluation:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Every result of the evaluation, by paging: their seqs must be exactly 0..total.
+async fn result_seqs(store: &Store, id: &Id) -> Vec<i64> {
+    let mut seqs = Vec::new();
+    let mut after = -1;
+    loop {
+        let page = store.results_page(id, after, 100, false).await.expect("page");
+        let Some(last) = page.last() else { return seqs };
+        after = last.seq;
+        seqs.extend(page.iter().map(|r| r.seq));
+    }
+}
+
+async fn sqlite(dir: &Path) -> Store {
+    Store::open_and_migrate(&DatabaseUrl::Sqlite(dir.join("assay.db"))).await.expect("store")
+}
+
+#[tokio::test]
+async fn an_evaluation_runs_to_completion_with_a_verdict_for_every_job() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = sqlite(dir.path()).await;
+    let engine = engine(store.clone(), mock(0, quick_policy()), Duration::from_secs(30));
+    let evaluation = engine.create_evaluation(&team(&store).await, "run", &suite(120), &["mock".to_owned()]).await.expect("create");
+    assert_eq!(evaluation.counts.total, 120);
+    let (stop, stopped) = watch::channel(false);
+    let runner = tokio::spawn({
+        let engine = engine.clone();
+        async move { engine.run(stopped).await }
+    });
+    let finished = wait_for(&store, &evaluation.id, "completion", |e| e.state.is_finished()).await;
+    stop.send(true).expect("stop");
+    runner.await.expect("join").expect("runner");
+    assert_eq!(finished.state, EvaluationState::Completed);
+    assert_eq!(finished.counts.done, 120);
+    assert_eq!(finished.counts.passed + finished.counts.failed, 120, "the echo target answers every probe: {finished:?}");
+    assert_eq!(result_seqs(&store, &evaluation.id).await, (0..120).collect::<Vec<_>>());
+    let results = store.results_page(&evaluation.id, -1, 500, false).await.expect("results");
+    assert!(results.iter().all(|r| !r.detections.is_empty() && r.reply().is_some_and(|reply| reply.starts_with("echo: "))));
+    let summary = store.evaluation_summary(&evaluation.id).await.expect("summary");
+    assert!(summary.iter().map(|s| s.harness.as_str()).collect::<BTreeSet<_>>().len() >= 1);
+    assert_eq!(summary.iter().map(|s| s.total).sum::<i64>(), 120);
+}
+
+#[test]
+fn a_killed_runner_s_evaluation_finishes_on_restart_with_the_same_counts_and_no_duplicates() {
+    let dir = tempfile::tempdir().expect("dir");
+    let main = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let total = 300;
+    let evaluation = main.block_on(async {
+        let store = sqlite(dir.path()).await;
+        let engine = engine(store.clone(), mock(5, quick_policy()), Duration::from_millis(800));
+        let evaluation = engine.create_evaluation(&team(&store).await, "crash", &suite(total), &["mock".to_owned()]).await.expect("create");
+        store.close().await;
+        evaluation
+    });
+
+    // The first runner lives in a runtime of its own, with its own store: shutting that
+    // runtime down kills it mid-evaluation with no chance to release its leases, as a
+    // killed process would.
+    let doomed = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("doomed runtime");
+    let path = dir.path().to_owned();
+    let (_keep, stopped) = watch::channel(false);
+    doomed.spawn(async move {
+        let store = sqlite(&path).await;
+        let engine = engine(store, mock(5, quick_policy()), Duration::from_millis(800));
+        let _ = engine.run(stopped).await;
+    });
+    let store = main.block_on(sqlite(dir.path()));
+    let partial = main.block_on(wait_for(&store, &evaluation.id, "some progress", |e| e.counts.done >= 40));
+    doomed.shutdown_background();
+    let at_kill = main.block_on(store.evaluation(&evaluation.id)).expect("read").expect("exists");
+    assert!(at_kill.counts.done < i64::try_from(total).expect("total"), "killed before the end: {partial:?}");
+
+    main.block_on(async {
+        let engine = engine(store.clone(), mock(0, quick_policy()), Duration::from_millis(800));
+        let (stop, stopped) = watch::channel(false);
+        let runner = tokio::spawn({
+            let engine = engine.clone();
+            async move { engine.run(stopped).await }
+        });
+        let finished = wait_for(&store, &evaluation.id, "completion after restart", |e| e.state.is_finished()).await;
+        stop.send(true).expect("stop");
+        runner.await.expect("join").expect("runner");
+        let total = i64::try_from(total).expect("total");
+        assert_eq!(finished.state, EvaluationState::Completed);
+        assert_eq!(finished.counts.done, total);
+        assert_eq!(finished.counts.passed + finished.counts.failed + finished.counts.errored, total);
+        assert_eq!(result_seqs(&store, &evaluation.id).await, (0..total).collect::<Vec<_>>(), "one result per job, none twice");
+    });
+}
+
+#[tokio::test]
+async fn a_cancelled_evaluation_stops_claiming_and_keeps_what_was_in_flight() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = sqlite(dir.path()).await;
+    let slow = Policy { max_concurrency: 2, ..quick_policy() };
+    let engine = engine(store.clone(), mock(100, slow), Duration::from_secs(30));
+    let evaluation = engine.create_evaluation(&team(&store).await, "cancel", &suite(200), &["mock".to_owned()]).await.expect("create");
+    let (stop, stopped) = watch::channel(false);
+    let runner = tokio::spawn({
+        let engine = engine.clone();
+        async move { engine.run(stopped).await }
+    });
+    wait_for(&store, &evaluation.id, "first results", |e| e.counts.done >= 4).await;
+    assert_eq!(store.cancel_evaluation(&evaluation.id).await.expect("cancel"), Some(true));
+    // Jobs already claimed finish and are written; no new job is claimed.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let settled = store.evaluation(&evaluation.id).await.expect("read").expect("exists");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let later = store.evaluation(&evaluation.id).await.expect("read").expect("exists");
+    stop.send(true).expect("stop");
+    runner.await.expect("join").expect("runner");
+    assert_eq!(later.state, EvaluationState::Aborted);
+    assert_eq!(later.counts.done, settled.counts.done, "nothing runs after the in-flight jobs");
+    assert!(later.counts.done < 200, "{later:?}");
+    assert_eq!(result_seqs(&store, &evaluation.id).await.len() as i64, later.counts.done);
+    assert!(store.unfinished_jobs(&evaluation.id).await.expect("unfinished") > 0);
+}
+
+#[tokio::test]
+async fn target_faults_are_recorded_per_job_and_the_run_still_completes() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = sqlite(dir.path()).await;
+    let target = MockTarget { behavior: Behavior::new(Duration::ZERO, ReplyMode::Echo) };
+    target.behavior.push_faults([
+        Fault::Status(500),
+        Fault::Status(503),
+        Fault::Garbage,
+        Fault::Hang,
+        Fault::RateLimit { retry_after_secs: 1 },
+    ]);
+    let policy = Policy { timeout: Duration::from_millis(300), max_retries: 0, max_concurrency: 1, ..Policy::default() };
+    let engine = engine(store.clone(), Arc::new(Reliable::new(Arc::new(target), policy)), Duration::from_secs(30));
+    let evaluation = engine.create_evaluation(&team(&store).await, "faults", &suite(40), &["mock".to_owned()]).await.expect("create");
+    let (stop, stopped) = watch::channel(false);
+    let runner = tokio::spawn({
+        let engine = engine.clone();
+        async move { engine.run(stopped).await }
+    });
+    let finished = wait_for(&store, &evaluation.id, "completion", |e| e.state.is_finished()).await;
+    stop.send(true).expect("stop");
+    runner.await.expect("join").expect("runner");
+    assert_eq!(finished.state, EvaluationState::Completed);
+    assert_eq!(finished.counts.done, 40);
+    assert_eq!(finished.counts.errored, 5, "{finished:?}");
+    let results = store.results_page(&evaluation.id, -1, 100, false).await.expect("results");
+    let errors: Vec<&str> = results.iter().filter_map(|r| r.error.as_deref()).collect();
+    assert_eq!(errors.len(), 5);
+    assert!(errors.iter().all(|e| e.starts_with("target: ")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("did not answer within")), "the hang timed out: {errors:?}");
+    assert!(errors.iter().any(|e| e.contains("rate limited")), "{errors:?}");
+    assert!(results.iter().filter(|r| r.error.is_some()).all(|r| r.passed.is_none() && r.detections.is_empty()));
+}
+
+#[tokio::test]
+async fn two_runners_share_one_postgres_queue_without_duplicates() {
+    let Some(admin) = testing::postgres_admin_url() else { return };
+    let url = testing::fresh_postgres_url(&admin).await.expect("database");
+    let store = Store::open_and_migrate(&url).await.expect("store");
+    let first = engine(store.clone(), mock(2, quick_policy()), Duration::from_secs(30));
+    let second_store = Store::open_and_migrate(&url).await.expect("second store");
+    let second = Engine::new(
+        second_store,
+        Arc::new(FixedResolver::default().with("mock", mock(2, quick_policy()))),
+        EngineConfig { poll_interval: Duration::from_millis(50), concurrency: 8, ..EngineConfig::default() },
+    );
+    let evaluation = first.create_evaluation(&team(&store).await, "shared", &suite(400), &["mock".to_owned()]).await.expect("create");
+    let (stop, stopped) = watch::channel(false);
+    let runners: Vec<_> = [first, second]
+        .into_iter()
+        .map(|engine| {
+            let stopped = stopped.clone();
+            tokio::spawn(async move { engine.run(stopped).await })
+        })
+        .collect();
+    let finished = wait_for(&store, &evaluation.id, "completion", |e| e.state.is_finished()).await;
+    stop.send(true).expect("stop");
+    for runner in runners {
+        runner.await.expect("join").expect("runner");
+    }
+    assert_eq!(finished.counts.done, 400);
+    assert_eq!(result_seqs(&store, &evaluation.id).await, (0..400).collect::<Vec<_>>());
+}
