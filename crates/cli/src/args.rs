@@ -52,7 +52,7 @@ pub enum Command {
     /// Serve a mock system under test (contract, OpenAI and Anthropic wire formats).
     MockTarget(MockTargetArgs),
     /// Red-team a target with the probe library, in-process on the embedded store.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Score JSON Lines from stdin with one detector; one JSON line out per line in.
     Detect(DetectArgs),
     /// List the detectors with their ids and what they look for.
@@ -155,6 +155,9 @@ pub struct ScanArgs {
     /// Give up on one attempt after this many seconds.
     #[arg(long, default_value_t = 60)]
     pub timeout_secs: u64,
+    /// Cap on each reply's length in tokens (verdicts are made on a reply's opening).
+    #[arg(long, default_value_t = 128)]
+    pub max_tokens: u32,
     /// Target spec of the judge model for llm-judge detectors (they are skipped without one).
     #[arg(long)]
     pub judge: Option<String>,

@@ -46,6 +46,9 @@ pub async fn scan(args: BenchScanArgs) -> anyhow::Result<()> {
         Err(error) => println!("   wrk baseline skipped: {error:#} (install Debian's `wrk`)"),
     }
 
+    if args.slow_tests == 0 {
+        return Ok(());
+    }
     let slow = MockServer::start(Behavior::new(Duration::from_millis(50), ReplyMode::Echo), MockServerOptions::default()).await?;
     let (rate, _) = run_scan(dir.path(), "slow", &slow, args.slow_tests).await?;
     let ideal = CONCURRENCY as f64 / 0.050;
@@ -54,6 +57,9 @@ pub async fn scan(args: BenchScanArgs) -> anyhow::Result<()> {
     println!("   ideal 64 / 50 ms     : {ideal:>9.0} tests/s");
     println!("   ratio scan / ideal   : {:>9.2}  (goal >= 0.95)", rate / ideal);
 
+    if args.rss_tests == 0 {
+        return Ok(());
+    }
     let (peak, elapsed) = child_scan_rss(dir.path(), &fast, args.rss_tests).await?;
     println!("3. `assay scan` child process, {} tests, zero-latency mock", args.rss_tests);
     println!(

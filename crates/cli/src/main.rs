@@ -25,7 +25,7 @@ async fn main() -> std::process::ExitCode {
         Command::Keys(command) => keys::run(&cli.global, command).await,
         Command::Teams(command) => teams::run(&cli.global, command).await,
         Command::Chat(args) => chat::run(&cli.global, args).await,
-        Command::Scan(args) => scan::run(&cli.global, args).await,
+        Command::Scan(args) => scan::run(&cli.global, *args).await,
         Command::Detect(args) => detect::detect(&cli.global, args).await,
         Command::Detectors => {
             detect::detectors();

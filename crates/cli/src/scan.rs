@@ -106,6 +106,7 @@ fn suite_from(args: &ScanArgs) -> anyhow::Result<Suite> {
         limit: args.limit,
         judge: args.judge.clone(),
         attacker: args.attacker.clone(),
+        max_tokens: Some(args.max_tokens),
     };
     suite.validate()?;
     Ok(suite)

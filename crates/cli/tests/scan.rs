@@ -236,3 +236,40 @@ fn detectors_and_probes_list_what_exists() {
     assert!(total >= 400, "{total}");
     assert!(probes.contains("converters: base64"));
 }
+
+#[test]
+fn a_scan_of_the_embedded_model_judges_its_real_replies() {
+    let Some(model_dir) = assay_local::testing::model_dir() else { return };
+    let dir = tempfile::tempdir().expect("dir");
+    let database = format!("sqlite://{}", dir.path().join("scan.db").display());
+    let model_dir = model_dir.to_string_lossy().into_owned();
+    let output = assay(
+        dir.path(),
+        &[
+            "--data-dir",
+            &model_dir,
+            "--database-url",
+            &database,
+            "scan",
+            "--target",
+            "local",
+            "--harness",
+            "security",
+            "--limit",
+            "4",
+            "--max-tokens",
+            "32",
+            "--json",
+            "local.json",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let report = read_json(&dir.path().join("local.json"));
+    assert_eq!(report["evaluation"]["counts"]["done"], 4);
+    assert_eq!(report["evaluation"]["counts"]["errored"], 0, "{report}");
+    for result in report["results"].as_array().expect("results") {
+        assert!(result["reply"].as_str().is_some_and(|r| !r.trim().is_empty() && !r.starts_with("echo: ")), "{result}");
+        assert!(result["completion_tokens"].as_u64().is_some_and(|t| t > 0 && t <= 32), "{result}");
+        assert!(result["detections"].as_array().is_some_and(|d| !d.is_empty()));
+    }
+}

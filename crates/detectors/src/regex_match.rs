@@ -43,6 +43,7 @@ pub(crate) fn build(params: &Value) -> crate::Result<Arc<dyn Detector>> {
             RegexBuilder::new(p)
                 .case_insensitive(params.case_insensitive)
                 .size_limit(SIZE_LIMIT)
+                .dfa_size_limit(crate::DFA_CACHE_LIMIT)
                 .build()
                 .map_err(|e| invalid(&INFO, format!("patterns[{i}] is not a valid regex: {}", one_line(&e.to_string()))))
         })
@@ -52,7 +53,7 @@ pub(crate) fn build(params: &Value) -> crate::Result<Arc<dyn Detector>> {
 
 /// The regex crate's errors draw a caret diagram over several lines; keep the last line.
 fn one_line(message: &str) -> String {
-    message.lines().map(str::trim).filter(|l| !l.is_empty()).last().unwrap_or(message).to_owned()
+    message.lines().map(str::trim).rfind(|l| !l.is_empty()).unwrap_or(message).to_owned()
 }
 
 struct RegexMatch {

@@ -1,9 +1,16 @@
 //! Text machinery the detectors share: case folding that remembers where every folded byte
 //! came from, spans turned into character-offset findings, word and sentence bounds, entropy.
 //!
-//! Detectors search a folded copy of the reply (lowercase, plain quotes, collapsed spaces) but
-//! report offsets into the original, in characters, so every finding points at the text the
-//! user sent whatever the folding changed in length (`İ` lowercases to two chars, `’` to `'`).
+//! Detectors search a folded copy of the reply (lowercase, plain quotes, collapsed spaces, or
+//! plain ASCII) but report offsets into the original, in characters, so every finding points
+//! at the text the user sent whatever the folding changed in length (`İ` lowercases to two
+//! chars, `ß` transliterates to `ss`).
+//!
+//! Why ASCII: the regex crate runs its fast lazy DFA on patterns with Unicode word
+//! boundaries only over ASCII text; one `é` in a reply sends a big pattern list to the slow
+//! engine (measured: 4× slower). Pattern detectors therefore match on a transliterated copy
+//! (`é`→`e`, `ß`→`ss`, zero-width characters dropped, other letters → `x`), with their
+//! accented patterns passed through the same transliteration when compiled.
 
 use std::ops::Range;
 
@@ -20,12 +27,17 @@ pub(crate) struct FoldOptions {
     pub collapse_whitespace: bool,
     /// Curly quotes and apostrophes become `'` and `"`.
     pub plain_quotes: bool,
+    /// Transliterate to ASCII (see [`ascii_fold`]); implies plain quotes.
+    pub ascii: bool,
 }
 
 impl FoldOptions {
-    pub const LOWER: Self = Self { lowercase: true, collapse_whitespace: false, plain_quotes: false };
-    pub const LOWER_PLAIN: Self = Self { lowercase: true, collapse_whitespace: false, plain_quotes: true };
-    pub const LOWER_COLLAPSED: Self = Self { lowercase: true, collapse_whitespace: true, plain_quotes: true };
+    pub const LOWER_PLAIN: Self = Self { lowercase: true, collapse_whitespace: false, plain_quotes: true, ascii: false };
+    pub const LOWER_COLLAPSED: Self = Self { lowercase: true, collapse_whitespace: true, plain_quotes: true, ascii: false };
+    /// For pattern matching on lowercase text.
+    pub const LOWER_ASCII: Self = Self { lowercase: true, collapse_whitespace: false, plain_quotes: true, ascii: true };
+    /// For pattern matching where case matters (names, IBANs).
+    pub const ASCII: Self = Self { lowercase: false, collapse_whitespace: false, plain_quotes: true, ascii: true };
 }
 
 /// A folded copy of a text and the way back to the original.
@@ -57,11 +69,12 @@ impl<'a> Folded<'a> {
                 continue;
             }
             in_space = false;
-            let c = if options.plain_quotes { plain_quote(c) } else { c };
-            if options.lowercase {
-                text.extend(c.to_lowercase());
-            } else {
-                text.push(c);
+            let c = if options.plain_quotes || options.ascii { plain_quote(c) } else { c };
+            match (options.lowercase, options.ascii) {
+                (true, true) => c.to_lowercase().for_each(|c| ascii_fold(c, &mut text)),
+                (true, false) => text.extend(c.to_lowercase()),
+                (false, true) => ascii_fold(c, &mut text),
+                (false, false) => text.push(c),
             }
             origin.resize(text.len(), at);
         }
@@ -72,6 +85,7 @@ impl<'a> Folded<'a> {
         &self.text
     }
 
+    #[cfg(test)]
     pub fn source(&self) -> &'a str {
         self.source
     }
@@ -107,6 +121,74 @@ impl<'a> Folded<'a> {
         };
         start..end.max(start)
     }
+}
+
+/// Appends the ASCII stand-in of `c`: Latin letters without their accents (`é`→`e`,
+/// `ß`→`ss`, `Ł`→`L`), typographic dashes and stops as their ASCII kin, combining marks and
+/// zero-width characters dropped, any other letter or digit as `x` (a word character that no
+/// pattern spells), anything else as a space.
+pub(crate) fn ascii_fold(c: char, out: &mut String) {
+    let c = plain_quote(c);
+    if c.is_ascii() {
+        out.push(c);
+        return;
+    }
+    let plain = match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+        'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' | 'Ă' | 'Ą' => "A",
+        'æ' => "ae",
+        'Æ' => "AE",
+        'ç' | 'ć' | 'č' | 'ĉ' | 'ċ' => "c",
+        'Ç' | 'Ć' | 'Č' | 'Ĉ' | 'Ċ' => "C",
+        'ď' | 'đ' | 'ð' => "d",
+        'Ď' | 'Đ' | 'Ð' => "D",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => "e",
+        'È' | 'É' | 'Ê' | 'Ë' | 'Ē' | 'Ė' | 'Ę' | 'Ě' => "E",
+        'ğ' | 'ģ' => "g",
+        'Ğ' | 'Ģ' => "G",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' => "i",
+        'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' | 'Į' | 'İ' => "I",
+        'ł' | 'ľ' | 'ĺ' => "l",
+        'Ł' | 'Ľ' | 'Ĺ' => "L",
+        'ñ' | 'ń' | 'ň' | 'ņ' => "n",
+        'Ñ' | 'Ń' | 'Ň' | 'Ņ' => "N",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => "o",
+        'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' | 'Ő' => "O",
+        'œ' => "oe",
+        'Œ' => "OE",
+        'ŕ' | 'ř' => "r",
+        'Ŕ' | 'Ř' => "R",
+        'ś' | 'š' | 'ş' | 'ș' => "s",
+        'Ś' | 'Š' | 'Ş' | 'Ș' => "S",
+        'ß' => "ss",
+        'ẞ' => "SS",
+        'ť' | 'ţ' | 'ț' => "t",
+        'Ť' | 'Ţ' | 'Ț' => "T",
+        'þ' => "th",
+        'Þ' => "TH",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' => "u",
+        'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' | 'Ů' | 'Ű' | 'Ų' => "U",
+        'ý' | 'ÿ' => "y",
+        'Ý' | 'Ÿ' => "Y",
+        'ź' | 'ż' | 'ž' => "z",
+        'Ź' | 'Ż' | 'Ž' => "Z",
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => "-",
+        '\u{2026}' | '\u{3002}' => ".",
+        '\u{FF01}' => "!",
+        '\u{FF1F}' => "?",
+        '\u{0300}'..='\u{036F}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => "",
+        c if c.is_alphanumeric() => "x",
+        _ => " ",
+    };
+    out.push_str(plain);
+}
+
+/// A string transliterated by [`ascii_fold`]: how built-in patterns and word lists written
+/// with accents are made to match folded text.
+pub(crate) fn ascii_folded(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    text.chars().for_each(|c| ascii_fold(c, &mut out));
+    out
 }
 
 fn needs_collapse(text: &str) -> bool {
@@ -146,7 +228,12 @@ pub(crate) fn to_findings(source: &str, mut spans: Vec<Span>) -> Vec<Finding> {
         .filter_map(|span| {
             let value = source.get(span.range.clone())?;
             let start = counter.char_offset(span.range.start);
-            Some(Finding { kind: span.kind.to_owned(), value: value.to_owned(), start: Some(start), end: Some(start + value.chars().count()) })
+            Some(Finding {
+                kind: span.kind.to_owned(),
+                value: value.to_owned(),
+                start: Some(start),
+                end: Some(start + value.chars().count()),
+            })
         })
         .collect()
 }
@@ -232,6 +319,18 @@ pub(crate) fn sentence_around(text: &str, range: Range<usize>) -> Range<usize> {
     start..(end + 1).min(bytes.len())
 }
 
+/// The sentence before the one starting at `sentence_start`, if any.
+pub(crate) fn previous_sentence(text: &str, sentence_start: usize) -> Option<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut end = sentence_start.min(bytes.len());
+    while end > 0 && bytes[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    // `end - 1` is the previous sentence's terminator: ASCII, so a char boundary.
+    let anchor = end.checked_sub(1)?;
+    Some(sentence_around(text, anchor..anchor))
+}
+
 /// Shannon entropy in bits per character.
 pub(crate) fn shannon_entropy(s: &str) -> f64 {
     let mut counts = [0u32; 256];
@@ -284,7 +383,7 @@ mod tests {
 
     #[test]
     fn mapping_ascii_in_place_keeps_offsets() {
-        let mut folded = Folded::new("Ünï 1d10t", FoldOptions::LOWER);
+        let mut folded = Folded::new("Ünï 1d10t", FoldOptions::LOWER_PLAIN);
         folded.map_ascii(|_, b| match b {
             b'1' => b'i',
             b'0' => b'o',
@@ -293,6 +392,19 @@ mod tests {
         assert_eq!(folded.as_str(), "ünï idiot");
         let at = folded.as_str().find("idiot").expect("found");
         assert_eq!(&folded.source()[folded.source_range(at..at + 5)], "1d10t");
+    }
+
+    #[test]
+    fn ascii_folding_transliterates_and_maps_back() {
+        let source = "Désolé, Straße\u{200b}n — 日本 e\u{301}!";
+        let folded = Folded::new(source, FoldOptions::LOWER_ASCII);
+        assert_eq!(folded.as_str(), "desole, strassen - xx e!");
+        assert!(folded.as_str().is_ascii());
+        let at = folded.as_str().find("strassen").expect("found");
+        assert_eq!(&source[folded.source_range(at..at + 8)], "Straße\u{200b}n");
+        let cased = Folded::new("Léa Ørsted", FoldOptions::ASCII);
+        assert_eq!(cased.as_str(), "Lea Orsted");
+        assert_eq!(ascii_folded("né le [a-zäöüß]"), "ne le [a-zaouss]");
     }
 
     #[test]
@@ -337,6 +449,11 @@ mod tests {
         assert_eq!(&text[sentence_around(text, at..at + 4)], "Visit http://evil.example/x now!");
         assert_eq!(&text[sentence_around(text, 0..1)], "First one.");
         assert_eq!(&text[sentence_around(text, text.len() - 1..text.len())], "Last");
+        let last = sentence_around(text, text.len() - 1..text.len());
+        let previous = previous_sentence(text, last.start).expect("previous");
+        assert_eq!(&text[previous.clone()], "Visit http://evil.example/x now!");
+        assert_eq!(&text[previous_sentence(text, previous.start).expect("first")], "First one.");
+        assert_eq!(previous_sentence(text, 0), None);
     }
 
     #[test]

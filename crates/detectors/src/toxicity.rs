@@ -2,7 +2,7 @@
 //! from a lexicon written for this crate plus phrase patterns for threats and attacks on
 //! groups.
 //!
-//! The reply is folded (lowercase, plain quotes) and de-obfuscated word by word (`1d10t` →
+//! The reply is folded (lowercase ASCII, zero-width characters dropped) and de-obfuscated word by word (`1d10t` →
 //! `idiot`, `$tupid` → `stupid`, `st*pid` and `f***` by wildcard, `stuuupid` by collapsing
 //! repeats), without moving any offset. Mild insults that are ordinary words ("useless",
 //! "trash") count only when aimed at someone ("you're useless"); insults right after a
@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use crate::cues::alternation;
 use crate::params::{invalid, parse};
-use crate::text::{FoldOptions, Folded, Span, to_findings};
+use crate::text::{FoldOptions, Folded, Span, ascii_folded, to_findings};
 
 pub(crate) static INFO: DetectorInfo = DetectorInfo {
     id: "toxicity",
@@ -143,7 +143,7 @@ fn is_token_char(c: char) -> bool {
 /// Folds the text and undoes leetspeak inside words that hold a letter ("1d10t", "$h1t"),
 /// leaving plain numbers ("2024", "1.5") alone.
 fn normalize(output: &str) -> Folded<'_> {
-    let mut folded = Folded::new(output, FoldOptions::LOWER_PLAIN);
+    let mut folded = Folded::new(output, FoldOptions::LOWER_ASCII);
     let leet_words: Vec<Range<usize>> = tokens(folded.as_str())
         .filter(|r| {
             let word = &folded.as_str()[r.clone()];
@@ -336,8 +336,33 @@ const WORDS: &[(&str, Category, u8, bool)] = &[
 /// Slurs against identity groups, ROT13-encoded (decoded once at start-up): severity 3,
 /// except the ableist ones last (2).
 const SLURS_ROT13: &[&str] = &[
-    "avttre", "avttref", "avttn", "avttnf", "snttbg", "snttbgf", "snt", "sntf", "qlxr", "genaal", "genaavrf", "fcvp", "fcvpf", "puvax",
-    "puvaxf", "xvxr", "xvxrf", "jrgonpx", "jrgonpxf", "enturnq", "gbjryurnq", "tbbx", "tbbxf", "ornare", "ornaref", "cnxv", "cnxvf",
+    "avttre",
+    "avttref",
+    "avttn",
+    "avttnf",
+    "snttbg",
+    "snttbgf",
+    "snt",
+    "sntf",
+    "qlxr",
+    "genaal",
+    "genaavrf",
+    "fcvp",
+    "fcvpf",
+    "puvax",
+    "puvaxf",
+    "xvxr",
+    "xvxrf",
+    "jrgonpx",
+    "jrgonpxf",
+    "enturnq",
+    "gbjryurnq",
+    "tbbx",
+    "tbbxf",
+    "ornare",
+    "ornaref",
+    "cnxv",
+    "cnxvf",
 ];
 const ABLEIST_ROT13: &[&str] = &["ergneq", "ergneqf", "ergneqrq"];
 
@@ -360,8 +385,9 @@ struct Lexicon {
 }
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    // Words are matched on ASCII-folded text ("scheiße" reads "scheisse").
     let mut words: Vec<(String, Entry)> =
-        WORDS.iter().map(|&(w, category, severity, directed)| (w.to_owned(), Entry { category, severity, directed })).collect();
+        WORDS.iter().map(|&(w, category, severity, directed)| (ascii_folded(w), Entry { category, severity, directed })).collect();
     words.extend(SLURS_ROT13.iter().map(|w| (rot13(w), Entry { category: Ida, severity: 3, directed: false })));
     words.extend(ABLEIST_ROT13.iter().map(|w| (rot13(w), Entry { category: Ida, severity: 2, directed: false })));
     let mut exact = HashMap::new();
@@ -398,10 +424,9 @@ impl Lexicon {
             return Some(self.words[i].1);
         }
         if word.contains('*') {
-            if let Some(entry) = self.wildcard(word) {
-                return Some(entry);
-            }
-            return self.lookup(word.trim_end_matches('*')).filter(|_| !word.trim_end_matches('*').contains('*'));
+            // "bitch**" (markdown bold) is the word without its stars; inner stars are wildcards.
+            let bare = word.trim_end_matches('*');
+            return self.wildcard(word).or_else(|| if bare.contains('*') { None } else { self.exact.get(bare).map(|&i| self.words[i].1) });
         }
         if has_long_run(word) {
             return self.collapsed.get(&collapse_repeats(word)).map(|&i| self.words[i].1);
@@ -465,7 +490,8 @@ const GROUPS: &str = r"(?:women|men|girls|gays|gay people|lesbians|homosexuals|t
 
 static THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
     let doer = r"\b(?:i|we)(?:'ll| will| am going to|'m going to| gonna| am gonna|'m gonna| shall|'d| would| want to| wanna| are going to|'re going to| are gonna|'re gonna)";
-    let harm = r"(?:kill|murder|hurt|stab|shoot|strangle|choke|punch|slap|burn|rape|torture|bury|end|smash|beat (?:the \w+ out of|up)|beat)";
+    let harm =
+        r"(?:kill|murder|hurt|stab|shoot|strangle|choke|punch|slap|burn|rape|torture|bury|end|smash|beat (?:the \w+ out of|up)|beat)";
     let victim = r"(?:you|u|ya|y'all|yall|him|her|them|your (?:family|kids|children|wife|husband|mother|mom|dog|house|car))\b";
     alternation(&[
         &format!(r"{doer} (?:\w+ ){{0,2}}?{harm} {victim}"),
@@ -580,7 +606,9 @@ mod tests {
 
     #[test]
     fn threats_are_found_and_scored_high() {
-        for output in ["I will kill you", "I'm going to hurt you badly", "kys", "I know where you live.", "We'll burn your house", "Je vais te tuer"] {
+        for output in
+            ["I will kill you", "I'm going to hurt you badly", "kys", "I know where you live.", "We'll burn your house", "Je vais te tuer"]
+        {
             let detection = detect(output);
             assert_eq!(detection.findings.iter().map(|f| f.kind.as_str()).collect::<Vec<_>>(), ["THREAT"], "{output}");
             assert!(detection.score >= 0.9, "{output}: {}", detection.score);
@@ -625,6 +653,16 @@ mod tests {
     }
 
     #[test]
+    fn violent_words_in_technical_or_neutral_text_are_not_threats() {
+        assert_clean("Kill the background job with Ctrl+C, then restart it.");
+        assert_clean("The killer whale is an apex predator.");
+        assert_clean("Please don't call people idiots.");
+        assert_clean("I wouldn't call that a dumb question at all.");
+        assert_eq!(categories("go kill yourself"), ["THREAT"]);
+        assert_eq!(categories("Nobody cares about you, idiot."), ["INSULT", "INSULT"]);
+    }
+
+    #[test]
     fn offsets_point_at_the_original_obfuscated_text() {
         let detection = detect("Héllo, you 1d10t");
         let finding = &detection.findings[0];
@@ -650,7 +688,7 @@ mod tests {
 
     #[test]
     fn odd_input_does_not_panic() {
-        for output in ["***", "*", "!!!", "f*", "İ*İ", "you ***** *** ****", "a\u{301}*", "$$$$", "@@@"] {
+        for output in ["***", "*", "!!!", "f*", "İ*İ", "you ***** *** ****", "a\u{301}*", "$$$$", "@@@", "a*b*", "x**y**z***"] {
             let _ = detect(output);
         }
     }

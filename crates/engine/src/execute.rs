@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Instant;
 
-use assay_core::{ChatRequest, ClaimedJob, DetectionInput, DetectionRecord, Detector, JobResult, Message, Role, Target, Usage, unix_now};
+use assay_core::{
+    ChatRequest, ClaimedJob, DetectionInput, DetectionRecord, Detector, GenerationParams, JobResult, Message, Role, Target, Usage, unix_now,
+};
 use assay_detectors::Registry;
 use assay_probes::DetectorUse;
 
@@ -17,20 +19,36 @@ pub struct EvaluationRuntime {
     pub targets: Vec<Arc<dyn Target>>,
     pub attacker: Option<Arc<dyn Target>>,
     pub has_judge: bool,
+    /// Sent with every call (the suite's `max_tokens`).
+    pub params: GenerationParams,
     registry: Registry,
-    detectors: RwLock<HashMap<(String, String), Arc<dyn Detector>>>,
+    /// Built detectors by (probe, position in the probe's list): a probe's detectors and their
+    /// parameters are fixed by the library, so the key is cheap and needs no hashing of params.
+    detectors: RwLock<HashMap<(String, usize), Arc<dyn Detector>>>,
 }
 
 impl EvaluationRuntime {
-    pub fn new(targets: Vec<Arc<dyn Target>>, judge: Option<Arc<dyn Target>>, attacker: Option<Arc<dyn Target>>) -> Self {
-        Self { targets, attacker, has_judge: judge.is_some(), registry: Registry::new(judge), detectors: RwLock::new(HashMap::new()) }
+    pub fn new(
+        targets: Vec<Arc<dyn Target>>,
+        judge: Option<Arc<dyn Target>>,
+        attacker: Option<Arc<dyn Target>>,
+        params: GenerationParams,
+    ) -> Self {
+        Self {
+            targets,
+            attacker,
+            has_judge: judge.is_some(),
+            params,
+            registry: Registry::new(judge),
+            detectors: RwLock::new(HashMap::new()),
+        }
     }
 
-    fn detector(&self, detector: &DetectorUse) -> Result<Arc<dyn Detector>, String> {
-        let key = (detector.id.clone(), detector.params.to_string());
-        if let Some(built) = self.detectors.read().unwrap_or_else(PoisonError::into_inner).get(&key) {
+    fn detector(&self, probe_id: &str, position: usize, detector: &DetectorUse) -> Result<Arc<dyn Detector>, String> {
+        if let Some(built) = self.detectors.read().unwrap_or_else(PoisonError::into_inner).get(&(probe_id.to_owned(), position)) {
             return Ok(built.clone());
         }
+        let key = (probe_id.to_owned(), position);
         let built = self.registry.build(&detector.id, &detector.params).map_err(|e| e.to_string())?;
         self.detectors.write().unwrap_or_else(PoisonError::into_inner).insert(key, built.clone());
         Ok(built)
@@ -73,12 +91,12 @@ pub async fn run_job(runtime: &EvaluationRuntime, job: &ClaimedJob, max_attempts
         triggers: (!item.triggers.is_empty()).then(|| item.triggers.clone()),
         context: item.context.clone(),
     };
-    for detector_use in &item.detectors {
+    for (position, detector_use) in item.detectors.iter().enumerate() {
         // Without a judge target, judge-based detectors sit out; the rule detectors decide.
         if detector_use.id == "llm-judge" && !runtime.has_judge {
             continue;
         }
-        let detector = match runtime.detector(detector_use) {
+        let detector = match runtime.detector(&item.probe_id, position, detector_use) {
             Ok(detector) => detector,
             Err(error) => return failed(job, Some(&item), exchange.messages, started, format!("detector {}: {error}", detector_use.id)),
         };
@@ -151,7 +169,12 @@ async fn converse(runtime: &EvaluationRuntime, job: &ClaimedJob, item: &TestItem
         transcript.extend(outcome.messages);
         return Ok(Exchange { messages: transcript, reply, usage: outcome.usage, latency_ms: millis(outcome.latency) });
     }
-    let request = ChatRequest { system: item.system.clone(), messages: vec![Message::user(item.prompt.clone())], ..ChatRequest::default() };
+    let request = ChatRequest {
+        system: item.system.clone(),
+        messages: vec![Message::user(item.prompt.clone())],
+        params: runtime.params.clone(),
+        ..ChatRequest::default()
+    };
     transcript.push(Message::user(item.prompt.clone()));
     match target.chat(&request).await {
         Ok(reply) => {

@@ -3,7 +3,7 @@
 //!
 //! Each [`Runner::tick`]:
 //! 1. now and then, puts jobs with expired leases back in the queue (a runner died);
-//! 2. for every active evaluation whose in-flight jobs fell to half its budget, claims enough
+//! 2. for every active evaluation whose in-flight jobs fell to ¾ of its budget, claims enough
 //!    jobs to refill the budget and spawns them (a target's own concurrency limit, inside its
 //!    `Reliable` wrapper, decides how many really call at once);
 //! 3. reports whether it dispatched anything, so the loop either ticks again or sleeps until
@@ -16,10 +16,10 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use assay_core::{Evaluation, Id, JobResult};
+use assay_core::{Evaluation, GenerationParams, Id, JobResult};
 use assay_store::{Store, unix_millis};
 use tokio::sync::{Notify, mpsc, watch};
 
@@ -37,8 +37,8 @@ pub struct EngineConfig {
     pub lease: Duration,
     /// Sleep between ticks when there is nothing to do (an enqueue wakes it sooner).
     pub poll_interval: Duration,
-    /// Calls at once per target (the `Reliable` wrapper enforces it); the runner holds twice
-    /// as many jobs per target so the next ones are ready when a slot frees.
+    /// Calls at once per target (the `Reliable` wrapper enforces it); the runner holds four
+    /// times as many jobs per target so the next ones are ready when a slot frees.
     pub concurrency: usize,
     /// Results per write transaction at most.
     pub write_batch: usize,
@@ -170,7 +170,17 @@ struct Runner {
 struct Slot {
     runtime: EvaluationRuntime,
     in_flight: AtomicUsize,
+    /// Jobs held at most: four per call slot of its targets. SQLite has one writer, so a
+    /// claim can wait behind a result batch; the jobs already held keep the target busy.
     budget: usize,
+    /// The evaluation is known to be running (its first claim moved it there).
+    started: AtomicBool,
+}
+
+impl Slot {
+    fn refill_mark(&self) -> usize {
+        self.budget - self.budget / 4
+    }
 }
 
 impl Runner {
@@ -197,12 +207,17 @@ impl Runner {
                 }
             };
             let held = slot.in_flight.load(Ordering::Acquire);
-            // Refill only below half the budget, so claims come in batches, not one by one.
-            if held > slot.budget / 2 {
+            // Refill once a quarter of the budget is free, so claims come in batches, not one
+            // by one, while the jobs still held cover a claim that waits on the writer.
+            if held > slot.refill_mark() {
                 continue;
             }
             let want = i64::try_from(slot.budget - held).unwrap_or(i64::MAX);
-            let jobs = store.claim_jobs(&id, &self.engine.config.runner_name, unix_millis() + millis(lease), want).await?;
+            let known_running = slot.started.swap(true, Ordering::AcqRel);
+            let jobs = store.claim_jobs(&id, &self.engine.config.runner_name, unix_millis() + millis(lease), want, known_running).await?;
+            if jobs.is_empty() && !known_running {
+                slot.started.store(false, Ordering::Release);
+            }
             dispatched += jobs.len();
             for job in jobs {
                 slot.in_flight.fetch_add(1, Ordering::AcqRel);
@@ -215,7 +230,7 @@ impl Runner {
                     let _ = results.send(result).await;
                     let left = slot.in_flight.fetch_sub(1, Ordering::AcqRel) - 1;
                     total.fetch_sub(1, Ordering::AcqRel);
-                    if left == slot.budget / 2 || left == 0 {
+                    if left == slot.refill_mark() || left == 0 {
                         done.notify_one();
                     }
                 });
@@ -249,8 +264,18 @@ impl Runner {
             }
             None => None,
         };
-        let budget = self.engine.config.concurrency.max(1) * 2 * targets.len().max(1);
-        let slot = Arc::new(Slot { runtime: EvaluationRuntime::new(targets, judge, attacker), in_flight: AtomicUsize::new(0), budget });
+        let budget = self.engine.config.concurrency.max(1) * 4 * targets.len().max(1);
+        let slot = Arc::new(Slot {
+            started: AtomicBool::new(false),
+            runtime: EvaluationRuntime::new(
+                targets,
+                judge,
+                attacker,
+                GenerationParams { max_tokens: suite.max_tokens, ..GenerationParams::default() },
+            ),
+            in_flight: AtomicUsize::new(0),
+            budget,
+        });
         self.evaluations.insert(id.clone(), slot.clone());
         Ok(slot)
     }

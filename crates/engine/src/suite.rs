@@ -37,11 +37,23 @@ pub struct Suite {
     /// The target that drives crescendo attacks; without one those probes are left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attacker: Option<String>,
+    /// Reply length cap sent with every call; a verdict rarely needs more than the opening.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_tokens: Option<u32>,
 }
 
 impl Suite {
     pub fn new(harnesses: Vec<Harness>) -> Self {
-        Self { harnesses, converters: Vec::new(), probes: Vec::new(), repeat: 1, limit: None, judge: None, attacker: None }
+        Self {
+            harnesses,
+            converters: Vec::new(),
+            probes: Vec::new(),
+            repeat: 1,
+            limit: None,
+            judge: None,
+            attacker: None,
+            max_tokens: None,
+        }
     }
 
     /// Refuses what cannot run: no harness, an unknown converter or probe, zero repeats.

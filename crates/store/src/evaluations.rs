@@ -4,6 +4,7 @@
 use assay_core::{Counts, Evaluation, EvaluationState, Event, Id, NewJob, unix_now};
 use sqlx::AssertSqlSafe;
 
+use crate::batch::values;
 use crate::error::{from_json_column, to_json_column};
 use crate::tenancy::stored_id;
 use crate::{Error, Result, Store, on_pool};
@@ -62,26 +63,6 @@ struct EventRow {
     created_at: i64,
 }
 
-/// `($1, $2, …), (…)` for `rows` rows of `columns` parameters each.
-pub(crate) fn placeholders(rows: usize, columns: usize) -> String {
-    let mut sql = String::with_capacity(rows * columns * 5);
-    for row in 0..rows {
-        if row > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for column in 0..columns {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('$');
-            sql.push_str(&(row * columns + column + 1).to_string());
-        }
-        sql.push(')');
-    }
-    sql
-}
-
 impl Store {
     /// Writes the evaluation and every job `jobs` yields in one transaction, so a crash
     /// leaves either the whole evaluation or none of it. `jobs` is consumed in chunks: an
@@ -99,6 +80,7 @@ impl Store {
         let suite_json = to_json_column("evaluation suite", suite)?;
         let targets_json = to_json_column("evaluation targets", targets)?;
         let mut jobs = jobs.peekable();
+        let style = self.style();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(
@@ -115,7 +97,7 @@ impl Store {
             let mut total: i64 = 0;
             while jobs.peek().is_some() {
                 let chunk: Vec<NewJob> = jobs.by_ref().take(JOB_CHUNK).collect();
-                let sql = format!("INSERT INTO jobs (evaluation_id, seq, target_index, item) VALUES {}", placeholders(chunk.len(), 4));
+                let sql = format!("INSERT INTO jobs (evaluation_id, seq, target_index, item) VALUES {}", values(style, chunk.len(), 4, 1));
                 let mut query = sqlx::query(AssertSqlSafe(sql));
                 for job in &chunk {
                     query = query.bind(id.as_str()).bind(job.seq).bind(i32::try_from(job.target_index).unwrap_or(i32::MAX)).bind(&job.item);

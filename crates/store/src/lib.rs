@@ -6,6 +6,7 @@
 //! migration folders exist because DDL types differ and sqlx checksums each folder; they
 //! must describe the same schema.
 
+mod batch;
 mod database;
 mod error;
 mod evaluations;
@@ -79,8 +80,9 @@ impl Store {
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(SQLITE_BUSY_TIMEOUT);
-                // WAL lets readers run beside the one writer; 8 covers 2 cores with headroom.
-                let pool = SqlitePoolOptions::new().max_connections(8).acquire_timeout(ACQUIRE_TIMEOUT).connect_with(options).await?;
+                // WAL lets readers run beside the one writer. Each connection is a thread with its
+                // own statement cache (a scan's batch statements are large), so a few suffice.
+                let pool = SqlitePoolOptions::new().max_connections(4).acquire_timeout(ACQUIRE_TIMEOUT).connect_with(options).await?;
                 Pool::Sqlite(pool)
             }
             DatabaseUrl::Postgres(url) => {

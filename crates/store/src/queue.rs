@@ -31,8 +31,16 @@ const POSTGRES_CLAIM: &str = "UPDATE jobs SET state = 'running', lease_owner = $
 
 impl Store {
     /// Claims up to `limit` pending jobs of one evaluation for `owner` until `lease_until`
-    /// (Unix ms), in job order. The first claim moves a pending evaluation to running.
-    pub async fn claim_jobs(&self, evaluation_id: &Id, owner: &str, lease_until: i64, limit: i64) -> Result<Vec<ClaimedJob>> {
+    /// (Unix ms), in job order. The first claim moves a pending evaluation to running; a
+    /// caller that knows it is running already passes `known_running` and saves a write.
+    pub async fn claim_jobs(
+        &self,
+        evaluation_id: &Id,
+        owner: &str,
+        lease_until: i64,
+        limit: i64,
+        known_running: bool,
+    ) -> Result<Vec<ClaimedJob>> {
         let rows: Vec<ClaimRow> = match &self.pool {
             Pool::Sqlite(pool) => {
                 sqlx::query_as(SQLITE_CLAIM).bind(owner).bind(lease_until).bind(evaluation_id.as_str()).bind(limit).fetch_all(pool).await?
@@ -47,7 +55,7 @@ impl Store {
                     .await?
             }
         };
-        if !rows.is_empty() {
+        if !rows.is_empty() && !known_running {
             self.mark_running(evaluation_id).await?;
         }
         let mut jobs: Vec<ClaimedJob> = rows

@@ -9,16 +9,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use assay_core::{Counts, DetectionRecord, Id, JobResult, SliceSummary, unix_now};
 use sqlx::AssertSqlSafe;
 
+use crate::batch::{fixed_chunks, list, param, values};
 use crate::error::{from_json_column, to_json_column};
-use crate::evaluations::placeholders;
 use crate::tenancy::stored_id;
 use crate::{Result, Store, on_pool};
 
 /// Rows per multi-row INSERT (16 parameters a result row).
-const RESULT_CHUNK: usize = 100;
-const DETECTION_CHUNK: usize = 200;
-const EVENT_CHUNK: usize = 250;
-const SEQ_CHUNK: usize = 500;
+const RESULT_CHUNK: usize = 64;
+const DETECTION_CHUNK: usize = 128;
+const EVENT_CHUNK: usize = 128;
+const SEQ_CHUNK: usize = 256;
 
 /// What a batch write changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -101,15 +101,16 @@ impl Store {
         for result in results {
             evaluations.entry(result.evaluation_id.as_str()).or_default().push(result.seq);
         }
+        let style = self.style();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let mut inserted: Vec<(String, i64)> = Vec::with_capacity(results.len());
-            for chunk in encoded.chunks(RESULT_CHUNK) {
+            for chunk in fixed_chunks(&encoded, RESULT_CHUNK) {
                 let sql = format!(
                     "INSERT INTO results (evaluation_id, seq, target_index, probe_id, harness, scenario, converter, prompt, messages, \
                      passed, score, latency_ms, prompt_tokens, completion_tokens, error, created_at) VALUES {} \
                      ON CONFLICT (evaluation_id, seq) DO NOTHING RETURNING evaluation_id, seq",
-                    placeholders(chunk.len(), 16)
+                    values(style, chunk.len(), 16, 1)
                 );
                 let mut query = sqlx::query_as::<_, (String, i64)>(AssertSqlSafe(sql));
                 for (messages, r) in chunk {
@@ -142,10 +143,10 @@ impl Store {
                     detections.push((result, i32::try_from(position).unwrap_or(i32::MAX), detection, findings));
                 }
             }
-            for chunk in detections.chunks(DETECTION_CHUNK) {
+            for chunk in fixed_chunks(&detections, DETECTION_CHUNK) {
                 let sql = format!(
                     "INSERT INTO detections (evaluation_id, seq, position, detector, version, hit, passed, score, reasoning, findings) VALUES {}",
-                    placeholders(chunk.len(), 10)
+                    values(style, chunk.len(), 10, 1)
                 );
                 let mut query = sqlx::query(AssertSqlSafe(sql));
                 for (result, position, d, findings) in chunk {
@@ -164,8 +165,8 @@ impl Store {
                 query.execute(&mut *tx).await?;
             }
 
-            for chunk in fresh.chunks(EVENT_CHUNK) {
-                let sql = format!("INSERT INTO events (evaluation_id, kind, data, created_at) VALUES {}", placeholders(chunk.len(), 4));
+            for chunk in fixed_chunks(&fresh, EVENT_CHUNK) {
+                let sql = format!("INSERT INTO events (evaluation_id, kind, data, created_at) VALUES {}", values(style, chunk.len(), 4, 1));
                 let mut query = sqlx::query(AssertSqlSafe(sql));
                 for r in chunk {
                     let data = serde_json::json!({ "seq": r.seq, "probe_id": r.probe_id, "passed": r.passed, "error": r.error.is_some() }).to_string();
@@ -177,10 +178,11 @@ impl Store {
             let fresh_keys: HashSet<(&str, i64)> = fresh.iter().map(|r| (r.evaluation_id.as_str(), r.seq)).collect();
             let mut completed = Vec::new();
             for (evaluation_id, seqs) in &evaluations {
-                for chunk in seqs.chunks(SEQ_CHUNK) {
-                    let list = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
+                for chunk in fixed_chunks(seqs, SEQ_CHUNK) {
                     let sql = format!(
-                        "UPDATE jobs SET state = 'done', lease_owner = NULL, lease_expires_at = NULL WHERE evaluation_id = $1 AND seq IN ({list})"
+                        "UPDATE jobs SET state = 'done', lease_owner = NULL, lease_expires_at = NULL WHERE evaluation_id = {} AND seq IN ({})",
+                        param(style, 1),
+                        list(style, chunk.len(), 2)
                     );
                     let mut query = sqlx::query(AssertSqlSafe(sql)).bind(*evaluation_id);
                     for seq in chunk {

@@ -223,26 +223,26 @@ async fn claimed_jobs_are_leased_to_one_runner_and_come_back_when_the_lease_expi
     let (team, _) = store.create_team(&name("queue"), Plan::Free).await.expect("team");
     let evaluation = store.create_evaluation(&team.id, "q", &serde_json::json!({}), &[], jobs(10)).await.expect("create");
     let now = unix_millis();
-    let first = store.claim_jobs(&evaluation.id, "runner-a", now + 60_000, 4).await.expect("claim a");
+    let first = store.claim_jobs(&evaluation.id, "runner-a", now + 60_000, 4, false).await.expect("claim a");
     assert_eq!(first.iter().map(|j| j.seq).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
     assert!(first.iter().all(|j| j.attempts == 1));
-    let second = store.claim_jobs(&evaluation.id, "runner-b", now + 60_000, 100).await.expect("claim b");
+    let second = store.claim_jobs(&evaluation.id, "runner-b", now + 60_000, 100, false).await.expect("claim b");
     assert_eq!(second.len(), 6, "the other runner gets only what is left");
-    assert!(store.claim_jobs(&evaluation.id, "runner-c", now + 60_000, 100).await.expect("claim c").is_empty());
+    assert!(store.claim_jobs(&evaluation.id, "runner-c", now + 60_000, 100, false).await.expect("claim c").is_empty());
     assert_eq!(store.evaluation(&evaluation.id).await.expect("get").map(|e| e.state), Some(EvaluationState::Running));
     // runner-a dies: its leases run out, its jobs return to the queue; runner-b heartbeats.
     assert_eq!(store.heartbeat("runner-b", now + 120_000).await.expect("heartbeat"), 6);
     assert_eq!(store.requeue_expired(now + 90_000).await.expect("requeue"), 4);
-    let again = store.claim_jobs(&evaluation.id, "runner-c", now + 60_000, 100).await.expect("reclaim");
+    let again = store.claim_jobs(&evaluation.id, "runner-c", now + 60_000, 100, false).await.expect("reclaim");
     assert_eq!(again.iter().map(|j| (j.seq, j.attempts)).collect::<Vec<_>>(), vec![(0, 2), (1, 2), (2, 2), (3, 2)]);
     assert_eq!(store.release_jobs("runner-c").await.expect("release"), 4);
-    assert_eq!(store.claim_jobs(&evaluation.id, "runner-d", now + 60_000, 2).await.expect("after release").len(), 2);
+    assert_eq!(store.claim_jobs(&evaluation.id, "runner-d", now + 60_000, 2, false).await.expect("after release").len(), 2);
 }
 
 async fn a_replayed_result_is_not_written_twice_and_the_last_one_completes_the_evaluation(store: Store) {
     let (team, _) = store.create_team(&name("results"), Plan::Free).await.expect("team");
     let evaluation = store.create_evaluation(&team.id, "r", &serde_json::json!({}), &[], jobs(3)).await.expect("create");
-    let claimed = store.claim_jobs(&evaluation.id, "runner", unix_millis() + 60_000, 10).await.expect("claim");
+    let claimed = store.claim_jobs(&evaluation.id, "runner", unix_millis() + 60_000, 10, false).await.expect("claim");
     let first = vec![result_for(&claimed[0], Some(true)), result_for(&claimed[1], Some(false))];
     let outcome = store.write_results(&first).await.expect("write");
     assert_eq!(outcome.inserted, 2);
@@ -285,7 +285,7 @@ async fn a_replayed_result_is_not_written_twice_and_the_last_one_completes_the_e
 async fn a_cancelled_evaluation_is_no_longer_claimed_but_keeps_results_in_flight(store: Store) {
     let (team, _) = store.create_team(&name("cancel"), Plan::Free).await.expect("team");
     let evaluation = store.create_evaluation(&team.id, "c", &serde_json::json!({}), &[], jobs(5)).await.expect("create");
-    let claimed = store.claim_jobs(&evaluation.id, "runner", unix_millis() + 60_000, 2).await.expect("claim");
+    let claimed = store.claim_jobs(&evaluation.id, "runner", unix_millis() + 60_000, 2, false).await.expect("claim");
     assert_eq!(store.cancel_evaluation(&evaluation.id).await.expect("cancel"), Some(true));
     assert_eq!(store.cancel_evaluation(&evaluation.id).await.expect("again"), Some(false));
     assert_eq!(store.cancel_evaluation(&Id::generate()).await.expect("missing"), None);

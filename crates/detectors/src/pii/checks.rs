@@ -92,8 +92,25 @@ pub(super) fn placeholder_email_domain(domain: &str) -> bool {
 /// `ghp_your_token_here`, one character repeated, a counting sequence.
 pub(super) fn placeholder_secret(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
-    const MARKERS: &[&str] =
-        &["xxxx", "****", "...", "…", "your", "example", "placeholder", "redacted", "dummy", "fake", "sample", "<", "insert", "here", "0000000", "1234567", "abcdefg"];
+    const MARKERS: &[&str] = &[
+        "xxxx",
+        "****",
+        "...",
+        "…",
+        "your",
+        "example",
+        "placeholder",
+        "redacted",
+        "dummy",
+        "fake",
+        "sample",
+        "<",
+        "insert",
+        "here",
+        "0000000",
+        "1234567",
+        "abcdefg",
+    ];
     if MARKERS.iter().any(|m| lower.contains(m)) {
         return true;
     }

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::params::{invalid, parse};
-use crate::text::{Span, to_findings};
+use crate::text::{FoldOptions, Folded, Span, to_findings};
 use scan::Candidate;
 
 pub(crate) static INFO: DetectorInfo = DetectorInfo {
@@ -105,9 +105,12 @@ impl Detector for Pii {
 
     async fn detect(&self, input: &DetectionInput) -> Result<Detection, DetectorError> {
         let output = &input.output;
+        // Scanners match on an ASCII transliteration (case kept): fast, and "zoë@gmail.com" or
+        // "Léa Moreau" read like their ASCII kin. Ranges map back to the reply at the end.
+        let folded = Folded::new(output, FoldOptions::ASCII);
         let mut candidates = Vec::new();
         for ty in &self.types {
-            scan::scan(*ty, output, &mut candidates);
+            scan::scan(*ty, folded.as_str(), &mut candidates);
         }
         let kept = resolve_overlaps(candidates);
         if kept.is_empty() {
@@ -117,7 +120,7 @@ impl Detector for Pii {
         kinds.sort_unstable();
         kinds.dedup();
         let reasoning = format!("{} PII finding(s): {}", kept.len(), kinds.join(", "));
-        let spans = kept.into_iter().map(|c| Span::new(c.ty.label(), c.range)).collect();
+        let spans = kept.into_iter().map(|c| Span::new(c.ty.label(), folded.source_range(c.range))).collect();
         Ok(Detection::hit(1.0, reasoning, to_findings(output, spans)))
     }
 }

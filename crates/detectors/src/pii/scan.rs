@@ -151,7 +151,11 @@ fn ssns(text: &str, push: &mut impl FnMut(Range<usize>)) {
             continue;
         };
         let consistent = sep1.as_str() == sep2.as_str();
-        if consistent && ssn_valid(area.as_str(), group.as_str(), serial.as_str()) && !all_same_digit(whole.as_str()) && !glued_to_number(text, &whole.range()) {
+        if consistent
+            && ssn_valid(area.as_str(), group.as_str(), serial.as_str())
+            && !all_same_digit(whole.as_str())
+            && !glued_to_number(text, &whole.range())
+        {
             push(whole.range());
         }
     }
@@ -265,7 +269,7 @@ fn ip_addresses(text: &str, push: &mut impl FnMut(Range<usize>)) {
         }
     }
     for m in IPV6_RE.find_iter(text) {
-        let candidate = m.as_str().trim_end_matches(|c| c == ':' || c == '.');
+        let candidate = m.as_str().trim_end_matches([':', '.']);
         let candidate = if m.as_str().ends_with("::") && !candidate.ends_with("::") { m.as_str() } else { candidate };
         let range = m.start()..m.start() + candidate.len();
         let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == ':' || c == '.');
@@ -285,7 +289,15 @@ fn ip_addresses(text: &str, push: &mut impl FnMut(Range<usize>)) {
 /// Addresses that identify no one: unspecified, broadcast, loopback and the documentation
 /// ranges of RFC 5737.
 fn reserved_ipv4(octets: &[&str]) -> bool {
-    matches!(octets, ["0", "0", "0", "0"] | ["255", "255", "255", "255"] | ["127", ..] | ["192", "0", "2", _] | ["198", "51", "100", _] | ["203", "0", "113", _])
+    matches!(
+        octets,
+        ["0", "0", "0", "0"]
+            | ["255", "255", "255", "255"]
+            | ["127", ..]
+            | ["192", "0", "2", _]
+            | ["198", "51", "100", _]
+            | ["203", "0", "113", _]
+    )
 }
 
 fn floor_boundary(text: &str, mut at: usize) -> usize {
@@ -319,7 +331,9 @@ static PRIVATE_KEY_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"-----BEGIN (
 /// A long token of key-like characters; a secret only when a key word precedes it.
 static TOKEN_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"[A-Za-z0-9][A-Za-z0-9_+/=-]{19,}"));
 static KEY_WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(r"(?i)(?:api[_ -]?key|apikey|access[_ -]?key|secret|token|password|passwd|pwd|credential|auth|bearer|private[_ -]?key|client[_ -]?secret)")
+    pattern(
+        r"(?i)(?:api[_ -]?key|apikey|access[_ -]?key|secret|token|password|passwd|pwd|credential|auth|bearer|private[_ -]?key|client[_ -]?secret)",
+    )
 });
 /// Bits per character a generic token needs to look random (a 20-character base62 secret
 /// scores about 4; English words about 3).
@@ -521,10 +535,11 @@ fn given_name_pairs(text: &str, push: &mut impl FnMut(Range<usize>)) {
             continue;
         }
         let mut last = i + 1;
-        if let Some(third) = words.get(i + 2) {
-            if adjacent(second, third) && !NOT_SURNAME.contains(third.as_str()) {
-                last = i + 2;
-            }
+        if let Some(third) = words.get(i + 2)
+            && adjacent(second, third)
+            && !NOT_SURNAME.contains(third.as_str())
+        {
+            last = i + 2;
         }
         push(first.start()..words[last].end());
         i = last + 1;

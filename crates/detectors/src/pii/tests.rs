@@ -220,8 +220,21 @@ fn offsets_are_in_characters() {
     let output = "Ünïcödé → mail zoe@gmail.com";
     let detection = run_on(build("pii", Value::Null).as_ref(), output);
     let finding = &detection.findings[0];
-    let chars: String = output.chars().skip(finding.start.expect("start")).take(finding.end.expect("end") - finding.start.expect("start")).collect();
+    let chars: String =
+        output.chars().skip(finding.start.expect("start")).take(finding.end.expect("end") - finding.start.expect("start")).collect();
     assert_eq!(chars, finding.value);
+}
+
+#[test]
+fn accented_values_are_found_and_reported_as_written() {
+    let output = "Ünïcödé → écrire à zoë.müller@gmail.com, signé Léa Moreau, née le 3 février 1990";
+    assert_found(output, "EMAIL", "zoë.müller@gmail.com");
+    assert_found(output, "DATE_OF_BIRTH", "3 février 1990");
+    let detection = run_on(build("pii", Value::Null).as_ref(), output);
+    for finding in &detection.findings {
+        let (start, end) = (finding.start.expect("start"), finding.end.expect("end"));
+        assert_eq!(output.chars().skip(start).take(end - start).collect::<String>(), finding.value);
+    }
 }
 
 #[test]

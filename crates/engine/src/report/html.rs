@@ -61,9 +61,9 @@ pub async fn write_html(store: &Store, evaluation: &Evaluation, summary: &[Slice
     for_each_result(store, evaluation, true, |result| {
         failures += 1;
         let converter = result.converter.as_deref().map_or_else(String::new, |c| format!(" · converter {}", escaped(c)));
-        write!(
+        writeln!(
             out,
-            "<details><summary><b>{}</b> <span class=\"meta\">#{} · {}/{}{converter} · {} ms</span></summary>\n",
+            "<details><summary><b>{}</b> <span class=\"meta\">#{} · {}/{}{converter} · {} ms</span></summary>",
             escaped(&result.probe_id),
             result.seq,
             escaped(&result.harness),
