@@ -214,20 +214,10 @@ fn detect_takes_params_and_refuses_bad_ones() {
 fn detectors_and_probes_list_what_exists() {
     let dir = tempfile::tempdir().expect("dir");
     let detectors = text(&assay(dir.path(), &["detectors"]).stdout);
-    for id in [
-        "refusal",
-        "substring",
-        "regex",
-        "pii",
-        "json-schema",
-        "similarity",
-        "sentiment",
-        "toxicity",
-        "prompt-injection",
-        "exfiltration",
-        "encoding-echo",
-        "llm-judge",
-    ] {
+    // The registry and the ids the probe library may use are the same twelve.
+    assert_eq!(detectors.lines().count(), 12, "{detectors}");
+    assert_eq!(assay_probes::DETECTORS.len(), 12);
+    for id in assay_probes::DETECTORS {
         assert!(detectors.lines().any(|l| l.starts_with(id)), "{id} listed");
     }
     let probes = text(&assay(dir.path(), &["probes"]).stdout);

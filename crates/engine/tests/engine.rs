@@ -50,6 +50,19 @@ async fn wait_for(store: &Store, id: &Id, what: &str, done: impl Fn(&Evaluation)
     }
 }
 
+/// Runs the engine until the evaluation finishes, then stops it cleanly.
+async fn run_to_the_end(engine: &Engine, store: &Store, id: &Id) -> Evaluation {
+    let (stop, stopped) = watch::channel(false);
+    let runner = tokio::spawn({
+        let engine = engine.clone();
+        async move { engine.run(stopped).await }
+    });
+    let finished = wait_for(store, id, "completion", |e| e.state.is_finished()).await;
+    stop.send(true).expect("stop");
+    runner.await.expect("join").expect("runner");
+    finished
+}
+
 /// Every result of the evaluation, by paging: their seqs must be exactly 0..total.
 async fn result_seqs(store: &Store, id: &Id) -> Vec<i64> {
     let mut seqs = Vec::new();
@@ -73,14 +86,7 @@ async fn an_evaluation_runs_to_completion_with_a_verdict_for_every_job() {
     let engine = engine(store.clone(), mock(0, quick_policy()), Duration::from_secs(30));
     let evaluation = engine.create_evaluation(&team(&store).await, "run", &suite(120), &["mock".to_owned()]).await.expect("create");
     assert_eq!(evaluation.counts.total, 120);
-    let (stop, stopped) = watch::channel(false);
-    let runner = tokio::spawn({
-        let engine = engine.clone();
-        async move { engine.run(stopped).await }
-    });
-    let finished = wait_for(&store, &evaluation.id, "completion", |e| e.state.is_finished()).await;
-    stop.send(true).expect("stop");
-    runner.await.expect("join").expect("runner");
+    let finished = run_to_the_end(&engine, &store, &evaluation.id).await;
     assert_eq!(finished.state, EvaluationState::Completed);
     assert_eq!(finished.counts.done, 120);
     assert_eq!(finished.counts.passed + finished.counts.failed, 120, "the echo target answers every probe: {finished:?}");
@@ -125,14 +131,7 @@ fn a_killed_runner_s_evaluation_finishes_on_restart_with_the_same_counts_and_no_
 
     main.block_on(async {
         let engine = engine(store.clone(), mock(0, quick_policy()), Duration::from_millis(800));
-        let (stop, stopped) = watch::channel(false);
-        let runner = tokio::spawn({
-            let engine = engine.clone();
-            async move { engine.run(stopped).await }
-        });
-        let finished = wait_for(&store, &evaluation.id, "completion after restart", |e| e.state.is_finished()).await;
-        stop.send(true).expect("stop");
-        runner.await.expect("join").expect("runner");
+        let finished = run_to_the_end(&engine, &store, &evaluation.id).await;
         let total = i64::try_from(total).expect("total");
         assert_eq!(finished.state, EvaluationState::Completed);
         assert_eq!(finished.counts.done, total);
@@ -184,14 +183,7 @@ async fn target_faults_are_recorded_per_job_and_the_run_still_completes() {
     let policy = Policy { timeout: Duration::from_millis(300), max_retries: 0, max_concurrency: 1, ..Policy::default() };
     let engine = engine(store.clone(), Arc::new(Reliable::new(Arc::new(target), policy)), Duration::from_secs(30));
     let evaluation = engine.create_evaluation(&team(&store).await, "faults", &suite(40), &["mock".to_owned()]).await.expect("create");
-    let (stop, stopped) = watch::channel(false);
-    let runner = tokio::spawn({
-        let engine = engine.clone();
-        async move { engine.run(stopped).await }
-    });
-    let finished = wait_for(&store, &evaluation.id, "completion", |e| e.state.is_finished()).await;
-    stop.send(true).expect("stop");
-    runner.await.expect("join").expect("runner");
+    let finished = run_to_the_end(&engine, &store, &evaluation.id).await;
     assert_eq!(finished.state, EvaluationState::Completed);
     assert_eq!(finished.counts.done, 40);
     assert_eq!(finished.counts.errored, 5, "{finished:?}");
