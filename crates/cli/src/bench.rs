@@ -27,7 +27,7 @@ pub async fn contract(args: BenchContractArgs) -> anyhow::Result<()> {
     let client_rps = client_ok as f64 / elapsed.as_secs_f64();
     println!("assay contract client: {client_rps:>10.0} req/s ({client_ok} ok, {client_err} failed)");
 
-    match run_wrk(&server, args.connections, args.seconds) {
+    match run_wrk(&server.url(), args.connections, args.seconds) {
         Ok(wrk_rps) => {
             println!("wrk (same mock)      : {wrk_rps:>10.0} req/s");
             println!("ratio client / wrk   : {:>10.2}", client_rps / wrk_rps);
@@ -69,7 +69,7 @@ async fn run_client(server: &MockServer, connections: usize, duration: Duration)
 }
 
 /// Runs wrk with the same request body; returns its requests per second.
-pub(crate) fn run_wrk(server: &MockServer, connections: usize, seconds: u64) -> anyhow::Result<f64> {
+pub(crate) fn run_wrk(url: &str, connections: usize, seconds: u64) -> anyhow::Result<f64> {
     let dir = std::env::temp_dir().join(format!("assay-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let script = dir.join("post.lua");
@@ -80,7 +80,7 @@ pub(crate) fn run_wrk(server: &MockServer, connections: usize, seconds: u64) -> 
     let output = std::process::Command::new("wrk")
         .args(["-t", "1", "-c", &connections.to_string(), "-d", &format!("{seconds}s"), "-s"])
         .arg(&script)
-        .arg(format!("{}/chat", server.url()))
+        .arg(format!("{url}/chat"))
         .output()
         .context("cannot run wrk")?;
     let _ = std::fs::remove_dir_all(&dir);

@@ -30,7 +30,7 @@ const CONCURRENCY: usize = 64;
 pub async fn scan(args: BenchScanArgs) -> anyhow::Result<()> {
     let dir = tempfile::tempdir().context("temp dir")?;
 
-    let fast = MockServer::start(Behavior::new(Duration::ZERO, ReplyMode::Echo), MockServerOptions::default()).await?;
+    let fast = SeparateMock::start(Duration::ZERO)?;
     let (rate, setup) = run_scan(dir.path(), "fast", &fast, args.tests).await?;
     println!(
         "1. {} tests, zero-latency mock, concurrency {CONCURRENCY} (expanding into jobs took {:.2} s)",
@@ -38,7 +38,7 @@ pub async fn scan(args: BenchScanArgs) -> anyhow::Result<()> {
         setup.as_secs_f64()
     );
     println!("   assay scan           : {rate:>9.0} tests/s");
-    match crate::bench::run_wrk(&fast, CONCURRENCY, args.wrk_seconds) {
+    match crate::bench::run_wrk(&fast.url, CONCURRENCY, args.wrk_seconds) {
         Ok(wrk) => {
             println!("   wrk (same mock)      : {wrk:>9.0} req/s");
             println!("   ratio scan / wrk     : {:>9.2}  (goal >= 0.50)", rate / wrk);
@@ -49,7 +49,7 @@ pub async fn scan(args: BenchScanArgs) -> anyhow::Result<()> {
     if args.slow_tests == 0 {
         return Ok(());
     }
-    let slow = MockServer::start(Behavior::new(Duration::from_millis(50), ReplyMode::Echo), MockServerOptions::default()).await?;
+    let slow = SeparateMock::start(Duration::from_millis(50))?;
     let (rate, _) = run_scan(dir.path(), "slow", &slow, args.slow_tests).await?;
     let ideal = CONCURRENCY as f64 / 0.050;
     println!("2. {} tests, 50 ms mock, concurrency {CONCURRENCY}", args.slow_tests);
@@ -70,6 +70,54 @@ pub async fn scan(args: BenchScanArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The mock system under test on a runtime (and threads) of its own, as a real target is a
+/// process of its own: the scan's work then cannot delay the mock's timers and sockets.
+struct SeparateMock {
+    url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SeparateMock {
+    fn start(latency: Duration) -> anyhow::Result<Self> {
+        let (ready, url) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
+                Ok(runtime) => runtime,
+                Err(error) => {
+                    let _ = ready.send(Err(anyhow::Error::from(error)));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                match MockServer::start(Behavior::new(latency, ReplyMode::Echo), MockServerOptions::default()).await {
+                    Ok(server) => {
+                        let _ = ready.send(Ok(server.url()));
+                        let _ = stopped.await;
+                    }
+                    Err(error) => {
+                        let _ = ready.send(Err(error.into()));
+                    }
+                }
+            });
+        });
+        let url = url.recv().context("the mock's thread ended")??;
+        Ok(Self { url, stop: Some(stop), thread: Some(thread) })
+    }
+}
+
+impl Drop for SeparateMock {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// A suite of exactly `tests` probes: every harness, every converter, repeated as needed.
 fn suite_of(tests: u64) -> anyhow::Result<Suite> {
     let base = Suite { converters: CONVERTERS.iter().map(|c| (*c).to_owned()).collect(), ..Suite::new(Harness::ALL.to_vec()) };
@@ -79,13 +127,13 @@ fn suite_of(tests: u64) -> anyhow::Result<Suite> {
 }
 
 /// Runs one scan in-process; returns tests/s of the run and how long expansion took.
-async fn run_scan(dir: &Path, name: &str, server: &MockServer, tests: u64) -> anyhow::Result<(f64, Duration)> {
+async fn run_scan(dir: &Path, name: &str, server: &SeparateMock, tests: u64) -> anyhow::Result<(f64, Duration)> {
     let store = Store::open_and_migrate(&DatabaseUrl::Sqlite(dir.join(format!("{name}.db")))).await?;
     let team = store.team_or_create(&TeamName::parse("bench")?, Plan::Pro).await?;
     let policy = Policy { max_concurrency: CONCURRENCY, max_retries: 0, ..Policy::default() };
     let resolver = Arc::new(SpecResolver::new(dir.to_owned(), None, policy, |_| {}));
     let engine = Engine::new(store.clone(), resolver, EngineConfig { concurrency: CONCURRENCY, ..EngineConfig::default() });
-    let target = format!("contract+{}/chat", server.url());
+    let target = format!("contract+{}/chat", server.url);
     let started = Instant::now();
     let evaluation = engine.create_evaluation(&team.id, name, &suite_of(tests)?, &[target]).await?;
     let setup = started.elapsed();
@@ -120,7 +168,7 @@ async fn wait_finished(store: &Store, id: &Id) -> anyhow::Result<assay_core::Eva
 }
 
 /// Runs `assay scan` as a child and samples its high-water RSS (VmHWM) until it exits.
-async fn child_scan_rss(dir: &Path, server: &MockServer, tests: u64) -> anyhow::Result<(u64, Duration)> {
+async fn child_scan_rss(dir: &Path, server: &SeparateMock, tests: u64) -> anyhow::Result<(u64, Duration)> {
     let suite = suite_of(tests)?;
     let exe = std::env::current_exe().context("own path")?;
     let started = Instant::now();
@@ -128,7 +176,7 @@ async fn child_scan_rss(dir: &Path, server: &MockServer, tests: u64) -> anyhow::
         .arg("--data-dir")
         .arg(dir.join("rss"))
         .args(["scan", "--quiet", "--harness", "all", "--max-concurrency", &CONCURRENCY.to_string()])
-        .args(["--target", &format!("contract+{}/chat", server.url())])
+        .args(["--target", &format!("contract+{}/chat", server.url)])
         .args(["--converters", &suite.converters.join(",")])
         .args(["--repeat", &suite.repeat.to_string(), "--limit", &tests.to_string()])
         .stdout(std::process::Stdio::null())

@@ -15,7 +15,6 @@ pub(crate) fn alternation(patterns: &[&str]) -> Regex {
     RegexBuilder::new(&joined)
         // Many Unicode-aware classes in one alternation: give the compiled program room.
         .size_limit(64 << 20)
-        .dfa_size_limit(crate::DFA_CACHE_LIMIT)
         .build()
         .unwrap_or_else(|e| panic!("built-in pattern list does not compile: {e}"))
 }

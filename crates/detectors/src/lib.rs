@@ -6,11 +6,6 @@
 //! (case folding that keeps offsets, findings, JSON extraction, framing cues) lives in
 //! `text`, `json_extract` and `cues`.
 
-/// The lazy-DFA cache of each compiled regex, per thread that runs it. The regex crate's 2 MiB
-/// default, times every probe's patterns and every runtime thread, grew a long scan's memory
-/// by ~100 MB; a quarter of a MiB keeps matching at full speed on replies of a few KB.
-pub(crate) const DFA_CACHE_LIMIT: usize = 256 << 10;
-
 mod cues;
 mod encoding_echo;
 mod exfiltration;

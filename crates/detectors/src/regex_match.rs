@@ -43,7 +43,6 @@ pub(crate) fn build(params: &Value) -> crate::Result<Arc<dyn Detector>> {
             RegexBuilder::new(p)
                 .case_insensitive(params.case_insensitive)
                 .size_limit(SIZE_LIMIT)
-                .dfa_size_limit(crate::DFA_CACHE_LIMIT)
                 .build()
                 .map_err(|e| invalid(&INFO, format!("patterns[{i}] is not a valid regex: {}", one_line(&e.to_string()))))
         })
