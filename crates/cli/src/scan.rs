@@ -29,7 +29,10 @@ pub async fn run(global: &Global, args: ScanArgs) -> anyhow::Result<()> {
         bail!("--fail-under takes a pass rate between 0 and 1 (e.g. 0.8), not {threshold}");
     }
     let data_dir = global.data_dir()?;
-    let store = crate::keys::open_store(global).await?;
+    let database = global.database()?;
+    // Two SQLite connections (the writer and the rest): each one more is a thread whose
+    // malloc arena keeps its own high-water mark, which a 100k-test scan feels.
+    let store = Store::open_and_migrate_with(&database, 2).await.with_context(|| format!("cannot open {}", database.redacted()))?;
     let team = store.team_or_create(&TeamName::parse(LOCAL_TEAM)?, Plan::Pro).await?;
     let evaluation = match &args.resume {
         Some(raw) => resumable(&store, raw).await?,

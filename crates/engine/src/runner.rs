@@ -107,7 +107,7 @@ impl Engine {
     /// Runs the runner until `stop` turns true: then it stops claiming, lets the jobs in
     /// flight finish, writes their results and gives back any lease it still holds.
     pub async fn run(&self, mut stop: watch::Receiver<bool>) -> Result<()> {
-        let (results, receiver) = mpsc::channel::<JobResult>(self.config.write_batch * 4);
+        let (results, receiver) = mpsc::channel::<JobResult>(self.config.write_batch);
         let writer = tokio::spawn(write_results(self.store.clone(), receiver, self.config.write_batch));
         let heartbeat = tokio::spawn(heartbeat(self.store.clone(), self.config.runner_name.clone(), self.config.lease));
         let mut runner = Runner {

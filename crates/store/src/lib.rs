@@ -33,6 +33,10 @@ pub use targets::CredentialChange;
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// SQLite connections of a server: WAL lets readers run beside the one writer. Each connection
+/// is a thread with its own statement cache and malloc arena, so a few suffice.
+const SQLITE_CONNECTIONS: u32 = 4;
+
 /// How long a request waits for a pooled connection before the database counts as down.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 /// SQLite waits this long on a locked database (another process, e.g. `assay keys create`
@@ -68,6 +72,12 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database. Does not migrate: call [`Store::migrate`].
     pub async fn open(url: &DatabaseUrl) -> Result<Self> {
+        Self::open_with(url, SQLITE_CONNECTIONS).await
+    }
+
+    /// Opens with at most `sqlite_connections` SQLite connections (PostgreSQL keeps its
+    /// pool). A one-process scan needs two: its writer and everything else.
+    pub async fn open_with(url: &DatabaseUrl, sqlite_connections: u32) -> Result<Self> {
         let pool = match url {
             DatabaseUrl::Sqlite(path) => {
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -80,9 +90,11 @@ impl Store {
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(SQLITE_BUSY_TIMEOUT);
-                // WAL lets readers run beside the one writer. Each connection is a thread with its
-                // own statement cache (a scan's batch statements are large), so a few suffice.
-                let pool = SqlitePoolOptions::new().max_connections(4).acquire_timeout(ACQUIRE_TIMEOUT).connect_with(options).await?;
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(sqlite_connections.max(1))
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .connect_with(options)
+                    .await?;
                 Pool::Sqlite(pool)
             }
             DatabaseUrl::Postgres(url) => {
@@ -105,7 +117,12 @@ impl Store {
 
     /// Opens the database and brings its schema up to date.
     pub async fn open_and_migrate(url: &DatabaseUrl) -> Result<Self> {
-        let store = Self::open(url).await?;
+        Self::open_and_migrate_with(url, SQLITE_CONNECTIONS).await
+    }
+
+    /// [`Store::open_with`], then migrate.
+    pub async fn open_and_migrate_with(url: &DatabaseUrl, sqlite_connections: u32) -> Result<Self> {
+        let store = Self::open_with(url, sqlite_connections).await?;
         store.migrate().await?;
         Ok(store)
     }
