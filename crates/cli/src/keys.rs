@@ -8,8 +8,13 @@ use assay_store::Store;
 use crate::args::{Global, KeysCommand};
 
 pub async fn open_store(global: &Global) -> anyhow::Result<Store> {
+    open_store_with(global, assay_store::SQLITE_CONNECTIONS).await
+}
+
+/// The configured store, migrated, with at most `sqlite_connections` SQLite connections.
+pub async fn open_store_with(global: &Global, sqlite_connections: u32) -> anyhow::Result<Store> {
     let database = global.database()?;
-    Store::open_and_migrate(&database).await.with_context(|| format!("cannot open {}", database.redacted()))
+    Store::open_and_migrate_with(&database, sqlite_connections).await.with_context(|| format!("cannot open {}", database.redacted()))
 }
 
 pub async fn run(global: &Global, command: KeysCommand) -> anyhow::Result<()> {

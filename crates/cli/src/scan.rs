@@ -29,10 +29,9 @@ pub async fn run(global: &Global, args: ScanArgs) -> anyhow::Result<()> {
         bail!("--fail-under takes a pass rate between 0 and 1 (e.g. 0.8), not {threshold}");
     }
     let data_dir = global.data_dir()?;
-    let database = global.database()?;
     // Two SQLite connections (the writer and the rest): each one more is a thread whose
     // malloc arena keeps its own high-water mark, which a 100k-test scan feels.
-    let store = Store::open_and_migrate_with(&database, 2).await.with_context(|| format!("cannot open {}", database.redacted()))?;
+    let store = crate::keys::open_store_with(global, 2).await?;
     let team = store.team_or_create(&TeamName::parse(LOCAL_TEAM)?, Plan::Pro).await?;
     let evaluation = match &args.resume {
         Some(raw) => resumable(&store, raw).await?,
@@ -160,9 +159,8 @@ fn progress_line(evaluation: &Evaluation, done_this_run: i64, elapsed: Duration)
     format!("[{bar}] {}/{} {:5.1}%  {rate:.0}/s  errors {}  ETA {eta}", counts.done, counts.total, fraction * 100.0, counts.errored)
 }
 
-fn percent(passed: i64, failed: i64) -> String {
-    let judged = passed + failed;
-    if judged == 0 { "–".to_owned() } else { format!("{:.1}%", passed as f64 * 100.0 / judged as f64) }
+fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "–".to_owned(), |r| format!("{:.1}%", r * 100.0))
 }
 
 fn print_summary(evaluation: &Evaluation, summary: &[SliceSummary]) {
@@ -178,7 +176,7 @@ fn print_summary(evaluation: &Evaluation, summary: &[SliceSummary]) {
             slice.harness,
             slice.scenario,
             slice.total,
-            percent(slice.passed, slice.failed),
+            percent(slice.pass_rate()),
             slice.failed,
             slice.errored
         );

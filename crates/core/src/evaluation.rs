@@ -61,11 +61,16 @@ pub struct Counts {
     pub errored: i64,
 }
 
+/// The score rule, everywhere: pass rate over the judged results (errors excluded); `None`
+/// before any verdict.
+fn pass_rate(passed: i64, failed: i64) -> Option<f64> {
+    let judged = passed + failed;
+    (judged > 0).then(|| passed as f64 / judged as f64)
+}
+
 impl Counts {
-    /// Pass rate over the judged results (errors excluded); `None` before any verdict.
     pub fn score(&self) -> Option<f64> {
-        let judged = self.passed + self.failed;
-        (judged > 0).then(|| self.passed as f64 / judged as f64)
+        pass_rate(self.passed, self.failed)
     }
 }
 
@@ -163,6 +168,13 @@ pub struct SliceSummary {
     pub errored: i64,
     /// The probe with the most failures in this slice, and how many.
     pub worst_probe: Option<(String, i64)>,
+}
+
+impl SliceSummary {
+    /// The slice's score, by the same rule as [`Counts::score`].
+    pub fn pass_rate(&self) -> Option<f64> {
+        pass_rate(self.passed, self.failed)
+    }
 }
 
 /// A persisted change, published to watchers in id order.

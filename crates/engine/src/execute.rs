@@ -45,10 +45,10 @@ impl EvaluationRuntime {
     }
 
     fn detector(&self, probe_id: &str, position: usize, detector: &DetectorUse) -> Result<Arc<dyn Detector>, String> {
-        if let Some(built) = self.detectors.read().unwrap_or_else(PoisonError::into_inner).get(&(probe_id.to_owned(), position)) {
+        let key = (probe_id.to_owned(), position);
+        if let Some(built) = self.detectors.read().unwrap_or_else(PoisonError::into_inner).get(&key) {
             return Ok(built.clone());
         }
-        let key = (probe_id.to_owned(), position);
         let built = self.registry.build(&detector.id, &detector.params).map_err(|e| e.to_string())?;
         self.detectors.write().unwrap_or_else(PoisonError::into_inner).insert(key, built.clone());
         Ok(built)

@@ -82,10 +82,6 @@ impl Engine {
         Self { store, resolver, config, wake: Arc::new(Notify::new()) }
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     /// Validates the suite, writes the evaluation with all its jobs, wakes the runner.
     pub async fn create_evaluation(&self, team_id: &Id, name: &str, suite: &Suite, targets: &[String]) -> Result<Evaluation> {
         if targets.is_empty() {
@@ -247,21 +243,19 @@ impl Runner {
         let store = &self.engine.store;
         let evaluation = store.evaluation(id).await.map_err(|e| e.to_string())?.ok_or_else(|| "the evaluation vanished".to_owned())?;
         let suite: Suite = serde_json::from_value(evaluation.suite.clone()).map_err(|e| format!("unreadable suite: {e}"))?;
-        let resolver = &self.engine.resolver;
+        let resolve = async |role: &str, reference: &str| {
+            self.engine.resolver.resolve(&evaluation.team_id, reference).await.map_err(|e| format!("{role} {reference:?}: {e}"))
+        };
         let mut targets = Vec::with_capacity(evaluation.targets.len());
         for reference in &evaluation.targets {
-            targets.push(resolver.resolve(&evaluation.team_id, reference).await.map_err(|e| format!("target {reference:?}: {e}"))?);
+            targets.push(resolve("target", reference).await?);
         }
         let judge = match &suite.judge {
-            Some(reference) => {
-                Some(resolver.resolve(&evaluation.team_id, reference).await.map_err(|e| format!("judge {reference:?}: {e}"))?)
-            }
+            Some(reference) => Some(resolve("judge", reference).await?),
             None => None,
         };
         let attacker = match &suite.attacker {
-            Some(reference) => {
-                Some(resolver.resolve(&evaluation.team_id, reference).await.map_err(|e| format!("attacker {reference:?}: {e}"))?)
-            }
+            Some(reference) => Some(resolve("attacker", reference).await?),
             None => None,
         };
         let budget = self.engine.config.concurrency.max(1) * 4 * targets.len().max(1);

@@ -35,7 +35,7 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 
 /// SQLite connections of a server: WAL lets readers run beside the one writer. Each connection
 /// is a thread with its own statement cache and malloc arena, so a few suffice.
-const SQLITE_CONNECTIONS: u32 = 4;
+pub const SQLITE_CONNECTIONS: u32 = 4;
 
 /// How long a request waits for a pooled connection before the database counts as down.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);

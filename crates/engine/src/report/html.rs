@@ -6,7 +6,6 @@ use std::io::Write;
 use assay_core::{Evaluation, SliceSummary};
 use assay_store::Store;
 
-use super::json::pass_rate;
 use super::{ReportError, escape, escaped, for_each_result};
 
 const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1f24}\
@@ -51,7 +50,7 @@ pub async fn write_html(store: &Store, evaluation: &Evaluation, summary: &[Slice
             escaped(&slice.harness),
             escaped(&slice.scenario),
             slice.total,
-            percent(pass_rate(slice)),
+            percent(slice.pass_rate()),
             slice.failed,
             slice.errored
         )?;

@@ -54,7 +54,7 @@ pub async fn write_json(store: &Store, evaluation: &Evaluation, summary: &[Slice
         started_at: evaluation.started_at,
         finished_at: evaluation.finished_at,
     };
-    let slices: Vec<Slice<'_>> = summary.iter().map(|slice| Slice { slice, pass_rate: pass_rate(slice) }).collect();
+    let slices: Vec<Slice<'_>> = summary.iter().map(|slice| Slice { slice, pass_rate: slice.pass_rate() }).collect();
     out.write_all(b"{\"evaluation\":")?;
     serde_json::to_writer(&mut *out, &header)?;
     out.write_all(b",\"summary\":")?;
@@ -74,9 +74,4 @@ pub async fn write_json(store: &Store, evaluation: &Evaluation, summary: &[Slice
     out.write_all(b"]}\n")?;
     out.flush()?;
     Ok(())
-}
-
-pub(super) fn pass_rate(slice: &SliceSummary) -> Option<f64> {
-    let judged = slice.passed + slice.failed;
-    (judged > 0).then(|| slice.passed as f64 / judged as f64)
 }
