@@ -36,6 +36,33 @@ pub enum ErrorCode {
     TargetTimeout,
     /// The database (or another dependency) cannot be reached.
     ServiceUnavailable,
+    // The workbench surface (`/api/v1`) names its errors per object and field; the codes and
+    // messages below are the ones its document shows, plus a few it implies.
+    MissingPrompt,
+    MissingName,
+    MissingContent,
+    MissingRemarks,
+    RemarksRequired,
+    ThreadRequired,
+    MissingPromptId,
+    MissingTemplateId,
+    MissingEvaluationId,
+    MissingCaseRunId,
+    MissingSessionToken,
+    InvalidAction,
+    InvalidField,
+    PromptNotFound,
+    RevisionNotFound,
+    TemplateNotFound,
+    EvaluationNotFound,
+    EvaluationNotFoundOrCompleted,
+    CaseRunNotFound,
+    SessionNotFound,
+    ModelNotAvailable,
+    LastRevisionCannotBeDeleted,
+    EvaluationInProgress,
+    /// The assistant model kept answering in a shape that could not be used.
+    AssistantFailed,
 }
 
 /// One row of the table.
@@ -50,7 +77,7 @@ pub struct ErrorSpec {
 impl ErrorCode {
     /// Every code, for tests and documentation.
     /// Ordered so that `for_status` picks the most general code of a status first.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 37] = [
         Self::InvalidRequest,
         Self::MalformedJson,
         Self::Unauthorized,
@@ -64,6 +91,30 @@ impl ErrorCode {
         Self::TargetFailed,
         Self::ServiceUnavailable,
         Self::TargetTimeout,
+        Self::MissingPrompt,
+        Self::MissingName,
+        Self::MissingContent,
+        Self::MissingRemarks,
+        Self::RemarksRequired,
+        Self::ThreadRequired,
+        Self::MissingPromptId,
+        Self::MissingTemplateId,
+        Self::MissingEvaluationId,
+        Self::MissingCaseRunId,
+        Self::MissingSessionToken,
+        Self::InvalidAction,
+        Self::InvalidField,
+        Self::PromptNotFound,
+        Self::RevisionNotFound,
+        Self::TemplateNotFound,
+        Self::EvaluationNotFound,
+        Self::EvaluationNotFoundOrCompleted,
+        Self::CaseRunNotFound,
+        Self::SessionNotFound,
+        Self::ModelNotAvailable,
+        Self::LastRevisionCannotBeDeleted,
+        Self::EvaluationInProgress,
+        Self::AssistantFailed,
     ];
 
     pub const fn spec(self) -> ErrorSpec {
@@ -86,6 +137,36 @@ impl ErrorCode {
             Self::TargetFailed => row(502, "target_error", "TARGET_ERROR", "The system under test failed to answer."),
             Self::TargetTimeout => row(504, "target_timeout", "TARGET_TIMEOUT", "The system under test did not answer in time."),
             Self::ServiceUnavailable => row(503, "service_unavailable", "SERVICE_UNAVAILABLE", "The service is temporarily unavailable."),
+            Self::MissingPrompt => row(400, "missing_prompt", "INVALID_PAYLOAD", "Prompt is required"),
+            Self::MissingName => row(400, "missing_name", "INVALID_PAYLOAD", "Name is required"),
+            Self::MissingContent => row(400, "missing_content", "INVALID_PAYLOAD", "Content is required"),
+            Self::MissingRemarks => row(400, "missing_remarks", "INVALID_PAYLOAD", "Remarks are required"),
+            Self::RemarksRequired => row(400, "remarks_required", "INVALID_PAYLOAD", "Remarks are required"),
+            Self::ThreadRequired => row(400, "thread_required", "INVALID_PAYLOAD", "Thread is required"),
+            Self::MissingPromptId => row(400, "missing_prompt_id", "INVALID_PAYLOAD", "PromptID is required"),
+            Self::MissingTemplateId => row(400, "missing_evaluation_template_id", "INVALID_PAYLOAD", "EvaluationTemplateID is required"),
+            Self::MissingEvaluationId => row(400, "missing_evaluation_id", "INVALID_PAYLOAD", "EvaluationID is required"),
+            Self::MissingCaseRunId => row(400, "missing_case_run_id", "INVALID_PAYLOAD", "CaseRunID is required"),
+            Self::MissingSessionToken => row(400, "missing_session_token", "INVALID_PAYLOAD", "SessionToken is required"),
+            Self::InvalidAction => row(400, "invalid_action", "INVALID_PAYLOAD", "Action must be abort"),
+            Self::InvalidField => row(400, "invalid_field", "INVALID_PAYLOAD", "A field has an invalid value"),
+            Self::PromptNotFound => row(404, "prompt_not_found", "NOT_FOUND", "Prompt not found"),
+            Self::RevisionNotFound => row(404, "revision_not_found", "NOT_FOUND", "Revision not found"),
+            Self::TemplateNotFound => row(404, "template_not_found", "NOT_FOUND", "Evaluation template not found"),
+            Self::EvaluationNotFound => row(404, "evaluation_not_found", "NOT_FOUND", "Evaluation not found"),
+            Self::EvaluationNotFoundOrCompleted => {
+                row(404, "evaluation_not_found_or_completed", "NOT_FOUND", "Evaluation not found or already completed")
+            }
+            Self::CaseRunNotFound => row(404, "case_run_not_found", "NOT_FOUND", "Case run not found"),
+            Self::SessionNotFound => row(404, "session_not_found", "NOT_FOUND", "Session not found or already ended"),
+            Self::ModelNotAvailable => row(400, "model_not_available", "INVALID_PAYLOAD", "Model is not available"),
+            Self::LastRevisionCannotBeDeleted => {
+                row(409, "last_revision_cannot_be_deleted", "CONFLICT", "Cannot delete the last revision of a prompt")
+            }
+            Self::EvaluationInProgress => row(409, "evaluation_in_progress", "CONFLICT", "Cannot delete evaluation that is still running"),
+            Self::AssistantFailed => {
+                row(502, "assistant_failed", "ASSISTANT_FAILED", "The assistant model did not produce a usable answer")
+            }
         }
     }
 

@@ -8,6 +8,7 @@ pub mod id;
 pub mod stored_target;
 pub mod target;
 pub mod tenancy;
+pub mod workbench;
 
 pub use detection::{Detection, DetectionInput, Detector, DetectorError, DetectorInfo, Finding, HitMeans};
 pub use error_code::ErrorCode;
@@ -16,6 +17,7 @@ pub use id::Id;
 pub use stored_target::{ContractSession, StoredTarget, TargetKind, TargetLimits, TargetSettings};
 pub use target::{ChatReply, ChatRequest, GenerationParams, Message, Role, Target, TargetDescription, TargetError, Usage, append_system};
 pub use tenancy::{ApiKey, KeySecret, Plan, Principal, Team, TeamName, User};
+pub use workbench::{AccessMode, CaseDefinition, ContextDefinition, DefinitionError, EvaluationDefinition, Notification, ToolDefinition};
 
 /// Errors raised when outside input does not parse into a domain type.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

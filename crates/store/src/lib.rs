@@ -10,6 +10,7 @@ mod batch;
 mod database;
 mod error;
 mod evaluations;
+mod notifications;
 mod queue;
 mod results;
 mod secret;

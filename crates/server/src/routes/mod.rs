@@ -6,6 +6,7 @@ mod ops;
 mod targets;
 mod trust;
 mod unmatched;
+mod workbench;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -27,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .merge(targets::routes())
         .merge(contract::routes())
         .merge(completions::routes())
+        .merge(workbench::routes())
         .merge(unmatched::authenticated_surfaces())
         .layer(from_fn_with_state(state.clone(), auth::require_caller));
     let (api, doc) = OpenApiRouter::with_openapi(openapi::base()).merge(ops::routes()).merge(authenticated).split_for_parts();
