@@ -270,6 +270,9 @@ pub struct ServeArgs {
     /// Target behind the root contract endpoints (/chat, /sessions), as a target spec [default: local].
     #[arg(long, env = "ASSAY_DEFAULT_TARGET")]
     pub default_target: Option<String>,
+    /// The workbench's assistant model (AI helpers, simulated users, case judge), as a target spec [default: local].
+    #[arg(long, env = "ASSAY_ASSISTANT")]
+    pub assistant: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

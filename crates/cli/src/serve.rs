@@ -15,6 +15,7 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
         rate_limit_free_per_hour: args.rate_limit_free_per_hour,
         rate_limit_pro_per_hour: args.rate_limit_pro_per_hour,
         default_target: args.default_target,
+        assistant: args.assistant,
         ..Layer::default()
     };
     let mut config = Config::resolve(global.layer(command_layer)?).context("invalid configuration")?;

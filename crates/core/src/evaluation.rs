@@ -148,6 +148,9 @@ pub struct JobResult {
     pub error: Option<String>,
     pub detections: Vec<DetectionRecord>,
     pub created_at: i64,
+    /// A case job's structured outcome ([`crate::CaseOutcome`]); `None` for probes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<serde_json::Value>,
 }
 
 impl JobResult {

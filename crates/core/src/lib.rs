@@ -5,6 +5,7 @@ pub mod detection;
 pub mod error_code;
 pub mod evaluation;
 pub mod id;
+pub mod prompts;
 pub mod stored_target;
 pub mod target;
 pub mod tenancy;
@@ -14,10 +15,17 @@ pub use detection::{Detection, DetectionInput, Detector, DetectorError, Detector
 pub use error_code::ErrorCode;
 pub use evaluation::{ClaimedJob, Counts, DetectionRecord, Evaluation, EvaluationState, Event, JobResult, NewJob, SliceSummary};
 pub use id::Id;
+pub use prompts::{
+    DEFAULT_TEMPLATE_NAME, EvaluationTemplate, NewTemplate, Paged, Prompt, PromptRevision, PromptSummary, PromptWithRevisions,
+    RevisionStamp, RevisionText, TemplateChange, fallback_prompt_name,
+};
 pub use stored_target::{ContractSession, StoredTarget, TargetKind, TargetLimits, TargetSettings};
 pub use target::{ChatReply, ChatRequest, GenerationParams, Message, Role, Target, TargetDescription, TargetError, Usage, append_system};
-pub use tenancy::{ApiKey, KeySecret, Plan, Principal, Team, TeamName, User};
-pub use workbench::{AccessMode, CaseDefinition, ContextDefinition, DefinitionError, EvaluationDefinition, Notification, ToolDefinition};
+pub use tenancy::{ApiKey, KeySecret, Plan, Principal, Team, TeamName, User, random_hex};
+pub use workbench::{
+    AccessMode, CaseDefinition, CaseOutcome, CaseRun, ContextDefinition, DefinitionError, EvaluationDefinition, Notification,
+    ThreadMessage, ToolDefinition, WorkbenchEvaluation,
+};
 
 /// Errors raised when outside input does not parse into a domain type.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

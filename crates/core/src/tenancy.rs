@@ -12,6 +12,13 @@ use sha2::{Digest, Sha256};
 use crate::{Error, Id};
 
 /// Fills `buf` from the operating system's CSPRNG.
+/// `bytes` random bytes as lowercase hex: for one-time tokens (e.g. privacy-mode sessions).
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    fill_random(&mut buf);
+    hex::encode(buf)
+}
+
 pub(crate) fn fill_random(buf: &mut [u8]) {
     // The OS generator failing is not recoverable and never happens on a supported system.
     getrandom::fill(buf).expect("the operating system's random generator is available");

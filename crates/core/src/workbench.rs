@@ -165,6 +165,76 @@ pub struct Notification {
     pub created_at: i64,
 }
 
+/// One message of a case run's thread, in the workbench's roles: `system`, `user`,
+/// `assistant`, `tool` (a tool call and the simulator's answer to it) and `result` (the
+/// judge's verdict).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadMessage {
+    pub role: String,
+    pub content: String,
+    pub date_created: i64,
+}
+
+/// What a case job produced beside the engine's result row: the judge's verdict and the
+/// thread. Stored as the result's `outcome` JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseOutcome {
+    #[serde(rename = "caseRunID")]
+    pub case_run_id: String,
+    /// `passed`, `failed` or `not_set`.
+    pub result: String,
+    pub assessment: String,
+    pub recommendation: String,
+    pub attributes: Vec<String>,
+    /// `none`, `low` or `high`.
+    pub hallucinations: String,
+    /// Mean latency of the model under test's replies, in milliseconds.
+    pub avg_response_time: u64,
+    pub thread: Vec<ThreadMessage>,
+    pub date_started: i64,
+}
+
+/// A workbench evaluation as stored: the engine evaluation plus what it was made from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkbenchEvaluation {
+    pub id: crate::Id,
+    pub team_id: crate::Id,
+    pub prompt_id: Option<String>,
+    pub revision_id: Option<String>,
+    pub template_id: Option<String>,
+    pub prompt_name: Option<String>,
+    pub name: String,
+    pub prompt_content: String,
+    pub definition: EvaluationDefinition,
+    /// The engine's lifecycle state.
+    pub state: crate::EvaluationState,
+    pub counts: crate::Counts,
+    pub error: Option<String>,
+    pub abort_reason: Option<String>,
+    pub private: bool,
+    pub created_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+}
+
+/// A case run: one case on one model; its status derives from its job and result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseRun {
+    pub id: crate::Id,
+    pub evaluation_id: crate::Id,
+    pub model: String,
+    pub definition: CaseDefinition,
+    /// `pending`, `running`, `completed`, `aborted` or `error`.
+    pub status: String,
+    pub outcome: Option<CaseOutcome>,
+    pub error: Option<String>,
+    pub abort_reason: Option<String>,
+    pub created_at: i64,
+    pub finished_at: Option<i64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,12 @@ pub enum Error {
     InvalidTarget(String, String),
     #[error(transparent)]
     Store(#[from] assay_store::Error),
+    /// The assistant model (AI helpers, simulator, case judge) could not be reached.
+    #[error("the assistant model failed: {0}")]
+    AssistantUnavailable(#[source] assay_core::TargetError),
+    /// The assistant model answered, but never in a usable shape.
+    #[error("the assistant model gave no usable answer in {attempts} attempts (last problem: {reason})")]
+    AssistantUnusable { attempts: u32, reason: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -12,6 +12,8 @@ use assay_core::{
 use assay_detectors::Registry;
 use assay_probes::DetectorUse;
 
+use crate::assist::Assistant;
+use crate::case::{CaseJob, run_case};
 use crate::item::TestItem;
 
 /// What one evaluation's jobs share: its live targets and its detectors, built once.
@@ -19,6 +21,9 @@ pub struct EvaluationRuntime {
     pub targets: Vec<Arc<dyn Target>>,
     pub attacker: Option<Arc<dyn Target>>,
     pub has_judge: bool,
+    /// Case jobs: the simulated user (the attacker target) and the thread judge.
+    simulator: Option<Assistant>,
+    judge: Option<Assistant>,
     /// Sent with every call (the suite's `max_tokens`).
     pub params: GenerationParams,
     registry: Registry,
@@ -36,6 +41,8 @@ impl EvaluationRuntime {
     ) -> Self {
         Self {
             targets,
+            simulator: attacker.clone().map(Assistant::new),
+            judge: judge.clone().map(Assistant::new),
             attacker,
             has_judge: judge.is_some(),
             params,
@@ -70,6 +77,9 @@ fn millis(duration: std::time::Duration) -> u64 {
 /// Runs `job` to a result. `max_attempts` bounds replays of a job whose runner kept dying.
 pub async fn run_job(runtime: &EvaluationRuntime, job: &ClaimedJob, max_attempts: u32) -> JobResult {
     let started = Instant::now();
+    if CaseJob::is_case(&job.item) {
+        return run_case_job(runtime, job, max_attempts, started).await;
+    }
     let item: TestItem = match serde_json::from_str(&job.item) {
         Ok(item) => item,
         Err(error) => return failed(job, None, Vec::new(), started, format!("unreadable job item: {error}")),
@@ -148,7 +158,23 @@ pub async fn run_job(runtime: &EvaluationRuntime, job: &ClaimedJob, max_attempts
         error: None,
         detections,
         created_at: unix_now(),
+        outcome: None,
     }
+}
+
+async fn run_case_job(runtime: &EvaluationRuntime, job: &ClaimedJob, max_attempts: u32, started: Instant) -> JobResult {
+    let case: CaseJob = match serde_json::from_str(&job.item) {
+        Ok(case) => case,
+        Err(error) => return failed(job, None, Vec::new(), started, format!("unreadable case item: {error}")),
+    };
+    if job.attempts > max_attempts {
+        let reason = format!("abandoned after {} claims without a result (its runner stopped each time)", job.attempts - 1);
+        return failed(job, None, Vec::new(), started, reason);
+    }
+    let Some(target) = runtime.targets.get(usize::try_from(job.target_index).unwrap_or(usize::MAX)) else {
+        return failed(job, None, Vec::new(), started, format!("the evaluation has no target number {}", job.target_index));
+    };
+    run_case(target, runtime.simulator.as_ref(), runtime.judge.as_ref(), job, case.case).await
 }
 
 /// Talks to the target; on failure returns what was said so far and why it stopped.
@@ -210,5 +236,6 @@ fn failed(job: &ClaimedJob, item: Option<&TestItem>, messages: Vec<Message>, sta
         error: Some(error),
         detections: Vec::new(),
         created_at: unix_now(),
+        outcome: None,
     }
 }

@@ -1,6 +1,8 @@
 //! Expands evaluations into jobs, claims and runs them, judges the replies and persists every
 //! result, surviving crashes. See [`runner`] for the loop and [`suite`] for what a scan runs.
 
+pub mod assist;
+pub mod case;
 mod error;
 pub mod execute;
 pub mod item;

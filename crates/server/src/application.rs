@@ -12,7 +12,11 @@ use assay_targets::local::LocalTarget;
 use assay_targets::{Policy, Reliable};
 use tokio::net::TcpListener;
 
-use crate::config::Config;
+use assay_engine::assist::Assistant;
+use assay_engine::{Engine, EngineConfig};
+
+use crate::config::{Config, ConfigError};
+use crate::engine::{ServerResolver, assistant_target};
 use crate::error::{Error, Result};
 use crate::metrics::HttpMetrics;
 use crate::rate_limit::RateLimiter;
@@ -27,6 +31,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     store: Store,
+    engine: Engine,
     local_addr: SocketAddr,
 }
 
@@ -50,21 +55,30 @@ impl Application {
         let store = store.with_secret_key(SecretKey::resolve(config.secret_key.as_deref(), &config.data_dir)?);
         let no_auth_principal = if config.no_auth { Some(local_principal(&store).await?) } else { None };
         let local_model = LocalModel { data_dir: config.data_dir.clone(), progress: log_model_progress };
+        let targets = Arc::new(TargetCache::default());
+        let resolver = Arc::new(ServerResolver::new(store.clone(), local_model.clone(), targets.clone()));
+        let engine = Engine::new(store.clone(), resolver, EngineConfig::default());
+        let assistant =
+            assistant_target(&config.assistant, &local_model).map_err(|reason| ConfigError::Assistant(config.assistant.clone(), reason))?;
         let state = AppState {
             store: store.clone(),
             rate_limiter: Arc::new(RateLimiter::new(config.rate_limit_free_per_hour, config.rate_limit_pro_per_hour)),
             metrics: Arc::new(HttpMetrics::default()),
             no_auth_principal,
             body_limit: config.body_limit,
-            targets: Arc::new(TargetCache::default()),
+            targets,
             default_target: Self::default_target(&config.default_target, &local_model),
             local: Arc::new(LocalTarget::new(local_model.data_dir.clone(), local_model.progress)),
             local_model,
+            engine: engine.clone(),
+            assistant: Arc::new(Assistant::new(assistant)),
+            assistant_spec: config.assistant.clone(),
+            sse_keep_alive: config.sse_keep_alive,
         };
         let listener = TcpListener::bind(config.addr).await.map_err(|e| Error::Bind(config.addr, e))?;
         let local_addr = listener.local_addr().map_err(|e| Error::Bind(config.addr, e))?;
         tracing::info!(addr = %local_addr, backend = store.backend(), "listening");
-        Ok(Self { listener, router: routes::router(state), store, local_addr })
+        Ok(Self { listener, router: routes::router(state), store, engine, local_addr })
     }
 
     pub fn port(&self) -> u16 {
@@ -86,8 +100,19 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
+    /// The engine's runner works beside the listener and stops with it, letting its calls in
+    /// flight finish and writing their results before the database closes.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
+        let (stop_runner, runner_stopped) = tokio::sync::watch::channel(false);
+        let engine = self.engine.clone();
+        let runner = tokio::spawn(async move { engine.run(runner_stopped).await });
         let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
+        let _ = stop_runner.send(true);
+        match runner.await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::error!(error = %error, "the evaluation runner stopped with an error"),
+            Err(error) => tracing::error!(error = %error, "the evaluation runner panicked"),
+        }
         self.store.close().await;
         tracing::info!("stopped");
         served.map_err(Error::Serve)

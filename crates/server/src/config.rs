@@ -47,6 +47,9 @@ pub struct Layer {
     pub rate_limit_pro_per_hour: Option<u32>,
     /// The target behind the root contract endpoints, as a target spec (default `local`).
     pub default_target: Option<String>,
+    /// The workbench's assistant model (AI helpers, simulated users, case judge), as a target
+    /// spec (default `local`, the embedded model).
+    pub assistant: Option<String>,
 }
 
 impl Layer {
@@ -68,6 +71,7 @@ impl Layer {
             rate_limit_free_per_hour: self.rate_limit_free_per_hour.or(lower.rate_limit_free_per_hour),
             rate_limit_pro_per_hour: self.rate_limit_pro_per_hour.or(lower.rate_limit_pro_per_hour),
             default_target: self.default_target.or(lower.default_target),
+            assistant: self.assistant.or(lower.assistant),
         }
     }
 }
@@ -84,6 +88,8 @@ pub enum ConfigError {
     NoAuthOffLoopback(SocketAddr),
     #[error("{0} must be at least 1")]
     Zero(&'static str),
+    #[error("invalid assistant model {0:?}: {1}")]
+    Assistant(String, String),
 }
 
 /// The resolved configuration the server runs with.
@@ -98,6 +104,10 @@ pub struct Config {
     pub rate_limit_free_per_hour: u32,
     pub rate_limit_pro_per_hour: u32,
     pub default_target: String,
+    /// The workbench's assistant model, as a target spec.
+    pub assistant: String,
+    /// Idle time before an SSE stream sends a keep-alive comment (15 s; tests shorten it).
+    pub sse_keep_alive: std::time::Duration,
     /// Seals stored credentials: 64 hex digits from `ASSAY_SECRET_KEY`, else the data dir's
     /// `secret.key` (created on first start). Never read from the config file.
     pub secret_key: Option<String>,
@@ -131,6 +141,8 @@ impl Config {
             rate_limit_free_per_hour: layer.rate_limit_free_per_hour.unwrap_or(1_000),
             rate_limit_pro_per_hour: layer.rate_limit_pro_per_hour.unwrap_or(10_000),
             default_target: layer.default_target.unwrap_or_else(|| "local".to_owned()),
+            assistant: layer.assistant.unwrap_or_else(|| "local".to_owned()),
+            sse_keep_alive: std::time::Duration::from_secs(15),
             secret_key: None,
         };
         for (name, value) in [
@@ -147,14 +159,16 @@ impl Config {
 
     /// A loopback-only configuration on a random port over the given data dir: for tests.
     pub fn for_tests(data_dir: &Path) -> Self {
-        Self::resolve(Layer {
+        let config = Self::resolve(Layer {
             addr: Some("127.0.0.1:0".parse().expect("literal address")),
             data_dir: Some(data_dir.to_owned()),
             // Tests never pull the embedded model by accident.
             default_target: Some("mock".to_owned()),
+            assistant: Some("mock".to_owned()),
             ..Layer::default()
         })
-        .expect("test defaults are valid")
+        .expect("test defaults are valid");
+        Self { sse_keep_alive: std::time::Duration::from_millis(500), ..config }
     }
 }
 

@@ -123,3 +123,18 @@ impl From<assay_core::TargetError> for ApiError {
         Self::with_message(code, error.to_string())
     }
 }
+
+impl From<assay_engine::Error> for ApiError {
+    fn from(error: assay_engine::Error) -> Self {
+        use assay_engine::Error as E;
+        match error {
+            E::Store(error) => error.into(),
+            E::InvalidSuite(reason) => Self::with_message(ErrorCode::InvalidField, reason),
+            E::InvalidTarget(target, reason) => Self::with_message(ErrorCode::InvalidField, format!("target {target}: {reason}")),
+            // The assistant's failure is the answer: say what went wrong, never return half data.
+            error @ (E::AssistantUnavailable(_) | E::AssistantUnusable { .. }) => {
+                Self::with_message(ErrorCode::AssistantFailed, error.to_string())
+            }
+        }
+    }
+}

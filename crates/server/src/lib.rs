@@ -5,11 +5,13 @@
 mod application;
 mod auth;
 pub mod config;
+mod engine;
 mod envelope;
 mod error;
 mod extract;
 mod limits;
 mod metrics;
+pub mod models;
 mod openapi;
 mod rate_limit;
 mod routes;

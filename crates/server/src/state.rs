@@ -23,4 +23,12 @@ pub struct AppState {
     pub local_model: assay_targets::factory::LocalModel,
     /// The embedded model behind `/v1/chat/completions`.
     pub local: Arc<assay_targets::local::LocalTarget>,
+    /// Runs evaluations (the server's own runner claims their jobs).
+    pub engine: assay_engine::Engine,
+    /// The workbench's assistant model: AI helpers, simulated users and the case judge.
+    pub assistant: Arc<assay_engine::assist::Assistant>,
+    /// The assistant's target spec, named in workbench evaluations' suites.
+    pub assistant_spec: String,
+    /// Idle time after which an SSE stream sends a keep-alive comment.
+    pub sse_keep_alive: std::time::Duration,
 }

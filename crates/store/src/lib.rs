@@ -11,13 +11,16 @@ mod database;
 mod error;
 mod evaluations;
 mod notifications;
+mod prompts;
 mod queue;
 mod results;
 mod secret;
 mod sessions;
 mod targets;
+mod templates;
 mod tenancy;
 pub mod testing;
+mod workbench_runs;
 
 use std::time::Duration;
 
@@ -26,10 +29,13 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 pub use database::DatabaseUrl;
 pub use error::{Error, Result};
+pub use prompts::RevisionDeletion;
 pub use queue::unix_millis;
 pub use results::WriteOutcome;
 pub use secret::SecretKey;
 pub use targets::CredentialChange;
+pub use templates::TemplateUpdate;
+pub use workbench_runs::{Deletion, NewCaseJob, NewWorkbenchEvaluation, Rerun, states_for_status};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");

@@ -11,10 +11,11 @@ use sqlx::AssertSqlSafe;
 
 use crate::batch::{fixed_chunks, list, param, values};
 use crate::error::{from_json_column, to_json_column};
+use crate::notifications::refs_json;
 use crate::tenancy::stored_id;
 use crate::{Result, Store, on_pool};
 
-/// Rows per multi-row INSERT (16 parameters a result row).
+/// Rows per multi-row INSERT (17 parameters a result row).
 const RESULT_CHUNK: usize = 64;
 const DETECTION_CHUNK: usize = 128;
 const EVENT_CHUNK: usize = 128;
@@ -47,6 +48,7 @@ struct ResultRow {
     completion_tokens: i32,
     error: Option<String>,
     created_at: i64,
+    outcome: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -94,7 +96,8 @@ impl Store {
         let now = unix_now();
         let mut encoded = Vec::with_capacity(results.len());
         for result in results {
-            encoded.push((to_json_column("result messages", &result.messages)?, result));
+            let outcome = result.outcome.as_ref().map(|o| to_json_column("result outcome", o)).transpose()?;
+            encoded.push((to_json_column("result messages", &result.messages)?, outcome, result));
         }
         let by_key: HashMap<(&str, i64), &JobResult> = results.iter().map(|r| ((r.evaluation_id.as_str(), r.seq), r)).collect();
         let mut evaluations: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
@@ -108,12 +111,12 @@ impl Store {
             for chunk in fixed_chunks(&encoded, RESULT_CHUNK) {
                 let sql = format!(
                     "INSERT INTO results (evaluation_id, seq, target_index, probe_id, harness, scenario, converter, prompt, messages, \
-                     passed, score, latency_ms, prompt_tokens, completion_tokens, error, created_at) VALUES {} \
+                     passed, score, latency_ms, prompt_tokens, completion_tokens, error, created_at, outcome) VALUES {} \
                      ON CONFLICT (evaluation_id, seq) DO NOTHING RETURNING evaluation_id, seq",
-                    values(style, chunk.len(), 16, 1)
+                    values(style, chunk.len(), 17, 1)
                 );
                 let mut query = sqlx::query_as::<_, (String, i64)>(AssertSqlSafe(sql));
-                for (messages, r) in chunk {
+                for (messages, outcome, r) in chunk {
                     query = query
                         .bind(r.evaluation_id.as_str())
                         .bind(r.seq)
@@ -130,7 +133,8 @@ impl Store {
                         .bind(to_i32(r.prompt_tokens))
                         .bind(to_i32(r.completion_tokens))
                         .bind(r.error.as_deref())
-                        .bind(now);
+                        .bind(now)
+                        .bind(outcome.as_deref());
                 }
                 inserted.extend(query.fetch_all(&mut *tx).await?);
             }
@@ -211,7 +215,8 @@ impl Store {
                         .await?;
                 }
                 let finished = sqlx::query(
-                    "UPDATE evaluations SET state = 'completed', finished_at = $1 WHERE id = $2 AND state = 'running' AND done >= total",
+                    // `pending` too: a re-run resets an evaluation that its runner still knows as running.
+                    "UPDATE evaluations SET state = 'completed', finished_at = $1 WHERE id = $2 AND state IN ('pending', 'running') AND done >= total",
                 )
                 .bind(now)
                 .bind(*evaluation_id)
@@ -228,6 +233,20 @@ impl Store {
                     completed.push(stored_id(evaluation_id)?);
                 }
             }
+            // Case results (workbench evaluations) announce their case runs on the SSE queue.
+            let mut case_refs: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+            for result in &fresh {
+                let Some(case_run) = result.outcome.as_ref().and_then(|o| o.get("caseRunID")).and_then(|v| v.as_str()) else { continue };
+                case_refs.entry(result.evaluation_id.as_str()).or_insert_with(|| vec![format!("Evaluation:{}", result.evaluation_id)]).push(format!("CaseRun:{case_run}"));
+            }
+            for (evaluation_id, refs) in case_refs {
+                sqlx::query("INSERT INTO notifications (team_id, refs, created_at) SELECT team_id, $1, $2 FROM workbench_evaluations WHERE evaluation_id = $3")
+                    .bind(refs_json(&refs)?)
+                    .bind(now)
+                    .bind(evaluation_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
             Ok(WriteOutcome { inserted: fresh.len(), completed })
         })
@@ -239,7 +258,7 @@ impl Store {
         let filter = if only_failed { "AND passed IS NOT NULL AND NOT passed" } else { "" };
         let sql = format!(
             "SELECT evaluation_id, seq, target_index, probe_id, harness, scenario, converter, prompt, messages, passed, score, latency_ms, \
-             prompt_tokens, completion_tokens, error, created_at FROM results WHERE evaluation_id = $1 AND seq > $2 {filter} ORDER BY seq LIMIT $3"
+             prompt_tokens, completion_tokens, error, created_at, outcome FROM results WHERE evaluation_id = $1 AND seq > $2 {filter} ORDER BY seq LIMIT $3"
         );
         let rows: Vec<ResultRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
             .bind(evaluation_id.as_str())
@@ -289,6 +308,7 @@ impl Store {
                     error: row.error,
                     detections: detections.remove(&row.seq).unwrap_or_default(),
                     created_at: row.created_at,
+                    outcome: row.outcome.as_deref().map(|o| from_json_column("result outcome", o)).transpose()?,
                 })
             })
             .collect()

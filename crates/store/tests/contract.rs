@@ -200,6 +200,7 @@ fn result_for(job: &ClaimedJob, passed: Option<bool>) -> JobResult {
             findings: vec![Finding { kind: "REFUSAL".into(), value: "no".into(), start: Some(0), end: Some(2) }],
         }],
         created_at: 0,
+        outcome: None,
     }
 }
 
@@ -297,6 +298,248 @@ async fn a_cancelled_evaluation_is_no_longer_claimed_but_keeps_results_in_flight
     assert!(!store.fail_evaluation(&evaluation.id, "late").await.expect("fail after abort"));
 }
 
+// Prompts, revisions and evaluation templates.
+
+use assay_core::{AccessMode, CaseDefinition, EvaluationDefinition, NewTemplate, RevisionText, TemplateChange};
+use assay_store::{RevisionDeletion, TemplateUpdate};
+
+async fn refs_after(store: &Store, team_id: &Id, after: i64) -> Vec<Vec<String>> {
+    store.notifications_after(team_id, after, 100).await.expect("notifications").into_iter().map(|n| n.refs).collect()
+}
+
+fn template_on(prompt_id: &Id, name: &str, models: &[&str]) -> NewTemplate {
+    NewTemplate {
+        prompt_id: prompt_id.clone(),
+        name: name.to_owned(),
+        definition: EvaluationDefinition {
+            cases: vec![CaseDefinition {
+                title: "Refund".into(),
+                scenario: "asks for a refund".into(),
+                expected_result: "refund issued".into(),
+                response_threshold: 5,
+            }],
+            models: models.iter().map(|m| (*m).to_owned()).collect(),
+            access_mode: AccessMode::Team,
+            ..EvaluationDefinition::default()
+        },
+    }
+}
+
+async fn a_prompt_is_created_with_its_first_revision_and_later_revisions_are_numbered_after_the_latest(store: Store) {
+    let (team, _) = store.create_team(&name("prompts"), Plan::Free).await.expect("team");
+    let created = store.create_prompt(&team.id, "Story", "Writes stories", &RevisionText::plain("Write a story.")).await.expect("create");
+    let prompt_id = created.prompt.id.clone();
+    assert_eq!((created.revisions.len(), created.revisions[0].number), (1, 1));
+    let second = RevisionText { content: "Write a short story.".into(), notes: "shorter".into(), remarks: "be brief".into() };
+    let second = store.create_revision(&team.id, &prompt_id, &second).await.expect("second").expect("prompt exists");
+    let third = store.create_revision(&team.id, &prompt_id, &RevisionText::plain("v3")).await.expect("third").expect("prompt exists");
+    assert_eq!((second.number, third.number), (2, 3));
+    assert_eq!((second.notes.as_str(), second.remarks.as_str()), ("shorter", "be brief"));
+
+    let found = store.prompt(&team.id, &prompt_id).await.expect("get").expect("exists");
+    assert_eq!(found.revisions.iter().map(|r| r.number).collect::<Vec<_>>(), vec![1, 2, 3], "oldest first");
+    assert_eq!(found.prompt, created.prompt);
+    assert_eq!(store.latest_revision(&team.id, &prompt_id).await.expect("latest"), Some(third.clone()));
+    assert_eq!(store.revision(&team.id, &second.id).await.expect("revision"), Some(second.clone()));
+
+    let page = store.list_revisions(&team.id, &prompt_id, 2, 1).await.expect("list").expect("prompt exists");
+    assert_eq!((page.total, page.items), (3, vec![second.clone(), third.clone()]));
+    assert_eq!(store.list_revisions(&team.id, &Id::generate(), 50, 0).await.expect("list"), None);
+    assert_eq!(store.create_revision(&team.id, &Id::generate(), &RevisionText::plain("x")).await.expect("unknown"), None);
+}
+
+async fn prompts_and_revisions_of_another_team_are_invisible_and_untouchable(store: Store) {
+    let (a, _) = store.create_team(&name("p-a"), Plan::Free).await.expect("a");
+    let (b, _) = store.create_team(&name("p-b"), Plan::Free).await.expect("b");
+    let created = store.create_prompt(&b.id, "B", "", &RevisionText::plain("b's prompt")).await.expect("create");
+    let (prompt_id, revision_id) = (&created.prompt.id, &created.revisions[0].id);
+    assert_eq!(store.prompt(&a.id, prompt_id).await.expect("get"), None);
+    assert_eq!(store.revision(&a.id, revision_id).await.expect("revision"), None);
+    assert_eq!(store.latest_revision(&a.id, prompt_id).await.expect("latest"), None);
+    assert_eq!(store.list_revisions(&a.id, prompt_id, 50, 0).await.expect("list"), None);
+    assert_eq!(store.list_prompts(&a.id, None, 50, 0).await.expect("list").total, 0);
+    assert_eq!(store.update_prompt(&a.id, prompt_id, "mine", None).await.expect("update"), None);
+    assert_eq!(store.update_revision(&a.id, revision_id, "mine", None).await.expect("update"), None);
+    assert_eq!(store.create_revision(&a.id, prompt_id, &RevisionText::plain("mine")).await.expect("create"), None);
+    assert_eq!(store.delete_revision(&a.id, revision_id).await.expect("delete"), RevisionDeletion::NotFound);
+    assert!(!store.delete_prompt(&a.id, prompt_id).await.expect("delete"));
+    assert_eq!(store.create_template(&a.id, &template_on(prompt_id, "t", &[])).await.expect("template"), None);
+    let untouched = store.prompt(&b.id, prompt_id).await.expect("get").expect("still there");
+    assert_eq!((untouched.prompt.name.as_str(), untouched.revisions.len()), ("B", 1));
+    assert_eq!(refs_after(&store, &a.id, 0).await, Vec::<Vec<String>>::new(), "nothing happened in team a");
+}
+
+async fn prompts_are_listed_newest_first_with_revision_counts_search_and_pages(store: Store) {
+    let (team, _) = store.create_team(&name("listing"), Plan::Free).await.expect("team");
+    let mut ids = Vec::new();
+    for (prompt_name, description) in
+        [("Story writer", "fiction"), ("Support bot", "answers tickets about STORY points"), ("100%_off", "sale")]
+    {
+        ids.push(store.create_prompt(&team.id, prompt_name, description, &RevisionText::plain("text")).await.expect("create").prompt.id);
+    }
+    let latest = store.create_revision(&team.id, &ids[0], &RevisionText::plain("v2")).await.expect("revise").expect("exists");
+
+    let all = store.list_prompts(&team.id, None, 50, 0).await.expect("all");
+    assert_eq!(all.total, 3);
+    // Newest first; prompts of the same second in id order, so pages never overlap.
+    let mut expected: Vec<(i64, Id)> = all.items.iter().map(|s| (s.prompt.created_at, s.prompt.id.clone())).collect();
+    expected.sort_by(|a, b| b.cmp(a));
+    assert_eq!(
+        all.items.iter().map(|s| s.prompt.id.clone()).collect::<Vec<_>>(),
+        expected.into_iter().map(|(_, id)| id).collect::<Vec<_>>()
+    );
+    let story = all.items.iter().find(|s| s.prompt.id == ids[0]).expect("story listed");
+    assert_eq!(story.revision_count, 2);
+    assert_eq!(story.latest_revision.as_ref().map(|l| (&l.id, l.created_at)), Some((&latest.id, latest.created_at)));
+
+    let searched = store.list_prompts(&team.id, Some("sToRy"), 50, 0).await.expect("search");
+    assert_eq!(searched.total, 2, "name or description, any case");
+    assert_eq!(store.list_prompts(&team.id, Some("%_"), 50, 0).await.expect("wildcards").total, 1, "wildcards match themselves");
+    let page = store.list_prompts(&team.id, None, 1, 1).await.expect("page");
+    assert_eq!((page.items.len(), page.total), (1, 3), "the total ignores the page");
+    assert_eq!(page.items[0].prompt.id, all.items[1].prompt.id);
+}
+
+async fn a_revision_can_be_changed_and_deleted_but_never_the_last_one(store: Store) {
+    let (team, _) = store.create_team(&name("revs"), Plan::Free).await.expect("team");
+    let created = store.create_prompt(&team.id, "P", "d", &RevisionText::plain("v1")).await.expect("create");
+    let (prompt_id, first) = (created.prompt.id.clone(), created.revisions[0].clone());
+    let noted = RevisionText { notes: "kept".into(), ..RevisionText::plain("v2") };
+    let second = store.create_revision(&team.id, &prompt_id, &noted).await.expect("second").expect("exists");
+
+    let (changed, parent) = store.update_revision(&team.id, &second.id, "v2 edited", None).await.expect("update").expect("exists");
+    assert_eq!((changed.content.as_str(), changed.notes.as_str(), changed.number), ("v2 edited", "kept", 2), "notes kept when not given");
+    assert_eq!(parent.id, prompt_id);
+    let (changed, _) = store.update_revision(&team.id, &second.id, "v2", Some("")).await.expect("update").expect("exists");
+    assert_eq!(changed.notes, "");
+    assert_eq!(store.update_revision(&team.id, &Id::generate(), "x", None).await.expect("unknown"), None);
+
+    assert_eq!(
+        store.delete_revision(&team.id, &second.id).await.expect("delete"),
+        RevisionDeletion::Deleted { prompt_id: prompt_id.clone() }
+    );
+    assert_eq!(store.delete_revision(&team.id, &second.id).await.expect("again"), RevisionDeletion::NotFound);
+    assert_eq!(store.delete_revision(&team.id, &first.id).await.expect("last"), RevisionDeletion::LastRevision);
+    assert_eq!(store.prompt(&team.id, &prompt_id).await.expect("get").expect("exists").revisions, vec![first]);
+    // Numbers continue after the highest remaining one.
+    let next = store.create_revision(&team.id, &prompt_id, &RevisionText::plain("v2 again")).await.expect("next").expect("exists");
+    assert_eq!(next.number, 2);
+}
+
+async fn a_prompt_update_changes_only_what_is_given(store: Store) {
+    let (team, _) = store.create_team(&name("prompt-upd"), Plan::Free).await.expect("team");
+    let created = store.create_prompt(&team.id, "Old", "kept", &RevisionText::plain("v1")).await.expect("create");
+    let id = &created.prompt.id;
+    let (renamed, latest) = store.update_prompt(&team.id, id, "New", None).await.expect("update").expect("exists");
+    assert_eq!((renamed.name.as_str(), renamed.description.as_str()), ("New", "kept"));
+    assert_eq!(latest, Some(created.revisions[0].clone()));
+    let (described, _) = store.update_prompt(&team.id, id, "New", Some("changed")).await.expect("update").expect("exists");
+    assert_eq!(described.description, "changed");
+    assert_eq!(store.update_prompt(&team.id, &Id::generate(), "x", None).await.expect("unknown"), None);
+}
+
+async fn deleting_a_prompt_removes_its_revisions_and_templates(store: Store) {
+    let (team, _) = store.create_team(&name("prompt-del"), Plan::Free).await.expect("team");
+    let doomed = store.create_prompt(&team.id, "Doomed", "", &RevisionText::plain("v1")).await.expect("create");
+    let kept = store.create_prompt(&team.id, "Kept", "", &RevisionText::plain("v1")).await.expect("create");
+    let revision = store.create_revision(&team.id, &doomed.prompt.id, &RevisionText::plain("v2")).await.expect("v2").expect("exists");
+    let template = store.create_template(&team.id, &template_on(&doomed.prompt.id, "t", &[])).await.expect("template").expect("prompt");
+    let other = store.create_template(&team.id, &template_on(&kept.prompt.id, "t2", &[])).await.expect("template").expect("prompt");
+    let before = store.latest_notification_id(&team.id).await.expect("latest");
+
+    assert!(store.delete_prompt(&team.id, &doomed.prompt.id).await.expect("delete"));
+    assert_eq!(store.prompt(&team.id, &doomed.prompt.id).await.expect("get"), None);
+    assert_eq!(store.revision(&team.id, &revision.id).await.expect("revision"), None);
+    assert_eq!(store.template(&team.id, &template.id).await.expect("template"), None);
+    assert_eq!(store.template(&team.id, &other.id).await.expect("other template"), Some(other));
+    assert_eq!(
+        refs_after(&store, &team.id, before).await,
+        vec![vec![format!("Prompt:{}", doomed.prompt.id), format!("EvaluationTemplate:{}", template.id)]]
+    );
+    assert!(!store.delete_prompt(&team.id, &doomed.prompt.id).await.expect("twice"));
+}
+
+async fn templates_keep_their_definition_and_change_in_parts(store: Store) {
+    let (team, _) = store.create_team(&name("templates"), Plan::Free).await.expect("team");
+    let (other, _) = store.create_team(&name("templates-b"), Plan::Free).await.expect("other");
+    let first = store.create_prompt(&team.id, "P1", "", &RevisionText::plain("v1")).await.expect("p1").prompt;
+    let second = store.create_prompt(&team.id, "P2", "", &RevisionText::plain("v1")).await.expect("p2").prompt;
+    let foreign = store.create_prompt(&other.id, "F", "", &RevisionText::plain("v1")).await.expect("foreign").prompt;
+
+    let template =
+        store.create_template(&team.id, &template_on(&first.id, "Refunds", &["mock-echo"])).await.expect("create").expect("prompt");
+    assert_eq!(store.template(&team.id, &template.id).await.expect("get"), Some(template.clone()));
+    assert_eq!(store.template(&other.id, &template.id).await.expect("other team"), None);
+    assert_eq!(store.create_template(&team.id, &template_on(&Id::generate(), "x", &[])).await.expect("no prompt"), None);
+
+    let change = TemplateChange { name: Some("Renamed".into()), models: Some(vec![]), ..TemplateChange::default() };
+    let TemplateUpdate::Updated(updated) = store.update_template(&team.id, &template.id, &change).await.expect("update") else {
+        panic!("the template exists")
+    };
+    assert_eq!((updated.name.as_str(), updated.definition.models.len()), ("Renamed", 0));
+    assert_eq!(updated.definition.cases, template.definition.cases, "cases kept when not given");
+    assert_eq!((updated.definition.access_mode, &updated.prompt_id), (AccessMode::Team, &first.id));
+
+    let move_to = |prompt_id: &Id| TemplateChange { prompt_id: Some(prompt_id.clone()), ..TemplateChange::default() };
+    let moved = store.update_template(&team.id, &template.id, &move_to(&second.id)).await.expect("move");
+    assert!(matches!(&moved, TemplateUpdate::Updated(t) if t.prompt_id == second.id), "{moved:?}");
+    assert_eq!(store.update_template(&team.id, &template.id, &move_to(&foreign.id)).await.expect("foreign"), TemplateUpdate::NoPrompt);
+    assert_eq!(store.update_template(&other.id, &template.id, &change).await.expect("other team"), TemplateUpdate::NoTemplate);
+
+    assert!(!store.delete_template(&other.id, &template.id).await.expect("other team delete"));
+    assert!(store.delete_template(&team.id, &template.id).await.expect("delete"));
+    assert_eq!(store.template(&team.id, &template.id).await.expect("gone"), None);
+}
+
+async fn templates_are_listed_by_prompt_and_by_a_search_of_name_or_prompt_id(store: Store) {
+    let (team, _) = store.create_team(&name("template-list"), Plan::Free).await.expect("team");
+    let first = store.create_prompt(&team.id, "P1", "", &RevisionText::plain("v1")).await.expect("p1").prompt;
+    let second = store.create_prompt(&team.id, "P2", "", &RevisionText::plain("v1")).await.expect("p2").prompt;
+    for (prompt, template_name) in [(&first, "Refund flow"), (&first, "Greeting"), (&second, "refunds again")] {
+        store.create_template(&team.id, &template_on(&prompt.id, template_name, &[])).await.expect("create").expect("prompt");
+    }
+    let all = store.list_templates(&team.id, None, None, 50, 0).await.expect("all");
+    assert_eq!((all.total, all.items.len()), (3, 3));
+    assert_eq!(store.list_templates(&team.id, Some(&first.id), None, 50, 0).await.expect("by prompt").total, 2);
+    assert_eq!(store.list_templates(&team.id, None, Some("REFUND"), 50, 0).await.expect("by name").total, 2);
+    assert_eq!(store.list_templates(&team.id, None, Some(&second.id.as_str()[8..]), 50, 0).await.expect("by prompt id").total, 1);
+    assert_eq!(store.list_templates(&team.id, Some(&first.id), Some("refund"), 50, 0).await.expect("both").total, 1);
+    let page = store.list_templates(&team.id, None, None, 2, 2).await.expect("page");
+    assert_eq!((page.items.len(), page.total), (1, 3));
+}
+
+async fn every_prompt_revision_and_template_change_writes_its_notification(store: Store) {
+    let (team, _) = store.create_team(&name("notify"), Plan::Free).await.expect("team");
+    let created = store.create_prompt(&team.id, "P", "", &RevisionText::plain("v1")).await.expect("create");
+    let (p, r1) = (created.prompt.id.clone(), created.revisions[0].id.clone());
+    store.update_prompt(&team.id, &p, "P2", None).await.expect("update").expect("exists");
+    let r2 = store.create_revision(&team.id, &p, &RevisionText::plain("v2")).await.expect("revise").expect("exists").id;
+    store.update_revision(&team.id, &r2, "v2!", None).await.expect("update").expect("exists");
+    store.delete_revision(&team.id, &r2).await.expect("delete");
+    let t = store.create_template(&team.id, &template_on(&p, "t", &[])).await.expect("template").expect("prompt").id;
+    store.update_template(&team.id, &t, &TemplateChange::default()).await.expect("update");
+    store.delete_template(&team.id, &t).await.expect("delete");
+    // Refused changes announce nothing.
+    store.delete_revision(&team.id, &r1).await.expect("last");
+    store.delete_template(&team.id, &t).await.expect("gone");
+
+    let prompt = format!("Prompt:{p}");
+    let template = format!("EvaluationTemplate:{t}");
+    assert_eq!(
+        refs_after(&store, &team.id, 0).await,
+        vec![
+            vec![prompt.clone(), format!("PromptRevision:{r1}")],
+            vec![prompt.clone()],
+            vec![prompt.clone(), format!("PromptRevision:{r2}")],
+            vec![prompt.clone(), format!("PromptRevision:{r2}")],
+            vec![prompt.clone(), format!("PromptRevision:{r2}")],
+            vec![template.clone()],
+            vec![template.clone()],
+            vec![template],
+        ]
+    );
+}
+
 macro_rules! on_both_databases {
     ($($test:ident),* $(,)?) => {$(
         mod $test {
@@ -335,4 +578,13 @@ on_both_databases!(
     claimed_jobs_are_leased_to_one_runner_and_come_back_when_the_lease_expires,
     a_replayed_result_is_not_written_twice_and_the_last_one_completes_the_evaluation,
     a_cancelled_evaluation_is_no_longer_claimed_but_keeps_results_in_flight,
+    a_prompt_is_created_with_its_first_revision_and_later_revisions_are_numbered_after_the_latest,
+    prompts_and_revisions_of_another_team_are_invisible_and_untouchable,
+    prompts_are_listed_newest_first_with_revision_counts_search_and_pages,
+    a_revision_can_be_changed_and_deleted_but_never_the_last_one,
+    a_prompt_update_changes_only_what_is_given,
+    deleting_a_prompt_removes_its_revisions_and_templates,
+    templates_keep_their_definition_and_change_in_parts,
+    templates_are_listed_by_prompt_and_by_a_search_of_name_or_prompt_id,
+    every_prompt_revision_and_template_change_writes_its_notification,
 );

@@ -79,6 +79,10 @@ impl TestApp {
         self.client.patch(self.url(path)).bearer_auth(key).json(body).send().await.expect("request")
     }
 
+    pub async fn put_json(&self, path: &str, key: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client.put(self.url(path)).bearer_auth(key).json(body).send().await.expect("request")
+    }
+
     pub async fn delete(&self, path: &str, key: &str) -> reqwest::Response {
         self.client.delete(self.url(path)).bearer_auth(key).send().await.expect("request")
     }

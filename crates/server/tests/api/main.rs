@@ -8,3 +8,5 @@ mod helpers;
 mod ops;
 mod targets;
 mod tenancy;
+mod workbench_prompts;
+mod workbench_runs;

@@ -12,6 +12,7 @@ mod prompts;
 mod revisions;
 mod sse;
 mod templates;
+mod views;
 
 use axum::Json;
 use axum::response::{IntoResponse, Response};
@@ -41,6 +42,27 @@ impl<T: Serialize> IntoResponse for Envelope<T> {
     fn into_response(self) -> Response {
         Json(serde_json::json!({ "status": "ok", "data": self.0 })).into_response()
     }
+}
+
+/// A required text field: absent, `null` or blank → 400 with the field's own `code`.
+pub fn required(value: Option<String>, code: assay_core::ErrorCode) -> Result<String, crate::error::ApiError> {
+    value.filter(|text| !text.trim().is_empty()).ok_or_else(|| crate::error::ApiError::new(code))
+}
+
+/// The `{id}` of a route: a segment that is not an id names no object, so it answers `code`
+/// (e.g. `prompt_not_found`) like any unknown id.
+pub fn object_id(
+    path: Result<crate::extract::PathId, crate::error::ApiError>,
+    code: assay_core::ErrorCode,
+) -> Result<assay_core::Id, crate::error::ApiError> {
+    path.map(|crate::extract::PathId(id)| id).map_err(|_| crate::error::ApiError::new(code))
+}
+
+/// A required `promptID`: missing → `missing_prompt_id`; not an id, so naming no prompt →
+/// `prompt_not_found`.
+pub fn required_prompt_id(raw: Option<String>) -> Result<assay_core::Id, crate::error::ApiError> {
+    let raw = required(raw, assay_core::ErrorCode::MissingPromptId)?;
+    assay_core::Id::parse(raw.trim()).map_err(|_| crate::error::ApiError::new(assay_core::ErrorCode::PromptNotFound))
 }
 
 /// `limit` (default 50, 1..=500) and `offset` (default 0) of the list endpoints.

@@ -1,0 +1,56 @@
+//! The engine inside the server: the resolver that turns an evaluation's target references
+//! into live targets (`stored:{id}` for a team's stored target, any target spec such as
+//! `local` or `mock` otherwise), and the workbench's assistant model.
+
+use std::sync::Arc;
+
+use assay_core::{Id, Target};
+use assay_engine::{SpecResolver, TargetResolver};
+use assay_store::Store;
+use assay_targets::factory::LocalModel;
+use assay_targets::{Policy, Reliable};
+
+use crate::target_cache::TargetCache;
+
+/// The reference prefix of a stored target.
+pub const STORED_PREFIX: &str = "stored:";
+
+pub struct ServerResolver {
+    store: Store,
+    local: LocalModel,
+    stored: Arc<TargetCache>,
+    specs: SpecResolver,
+}
+
+impl ServerResolver {
+    pub fn new(store: Store, local: LocalModel, stored: Arc<TargetCache>) -> Self {
+        let specs = SpecResolver::new(local.data_dir.clone(), None, Policy::default(), local.progress);
+        Self { store, local, stored, specs }
+    }
+}
+
+#[async_trait::async_trait]
+impl TargetResolver for ServerResolver {
+    async fn resolve(&self, team_id: &Id, reference: &str) -> Result<Arc<dyn Target>, String> {
+        let Some(raw_id) = reference.strip_prefix(STORED_PREFIX) else {
+            return self.specs.resolve(team_id, reference).await;
+        };
+        let id = Id::parse(raw_id).map_err(|e| e.to_string())?;
+        let target = self
+            .store
+            .target(team_id, &id)
+            .await
+            .map_err(|e| format!("cannot read stored target {id}: {e}"))?
+            .ok_or_else(|| format!("stored target {id} no longer exists"))?;
+        let live = self.stored.get(&self.store, &target, &self.local).await.map_err(|e| e.message().to_owned())?;
+        Ok(live)
+    }
+}
+
+/// Builds the assistant model from its spec, with the default reliability policy.
+pub fn assistant_target(spec: &str, local: &LocalModel) -> Result<Arc<dyn Target>, String> {
+    let target = assay_targets::TargetSpec::parse(spec)
+        .and_then(|spec| spec.build(None, &local.data_dir, local.progress))
+        .map_err(|e| e.to_string())?;
+    Ok(Arc::new(Reliable::new(target, Policy::default())))
+}
