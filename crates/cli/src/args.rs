@@ -47,6 +47,9 @@ pub enum Command {
     /// Manage teams and their plans.
     #[command(subcommand)]
     Teams(TeamsCommand),
+    /// Manage ingest projects.
+    #[command(subcommand)]
+    Projects(ProjectsCommand),
     /// Send one prompt to a target and print its reply (a quick check of a target).
     Chat(ChatArgs),
     /// Serve a mock system under test (contract, OpenAI and Anthropic wire formats).
@@ -273,6 +276,12 @@ pub struct ServeArgs {
     /// The workbench's assistant model (AI helpers, simulated users, case judge), as a target spec [default: local].
     #[arg(long, env = "ASSAY_ASSISTANT")]
     pub assistant: Option<String>,
+    /// Evaluations a free team may ingest per month [default: 100000].
+    #[arg(long, env = "ASSAY_INGEST_QUOTA_FREE_PER_MONTH")]
+    pub ingest_quota_free_per_month: Option<u64>,
+    /// Evaluations a pro team may ingest per month [default: 10000000].
+    #[arg(long, env = "ASSAY_INGEST_QUOTA_PRO_PER_MONTH")]
+    pub ingest_quota_pro_per_month: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -305,6 +314,30 @@ pub enum TeamsCommand {
     List,
     /// Set a team's plan (free: 1,000 requests/hour per key; pro: 10,000).
     SetPlan { team: String, plan: String },
+    /// Disable a team: its keys still authenticate, but ingest answers 403 NO_SUBSCRIPTION.
+    Disable { team: String },
+    /// Enable a disabled team again.
+    Enable { team: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectsCommand {
+    /// Create a project (the `project_slug` ingest batches name) in a team.
+    Create {
+        #[arg(long)]
+        team: String,
+        /// Lowercase letters, digits and '-', at most 100 characters.
+        #[arg(long)]
+        slug: String,
+        /// A display name [default: the slug].
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List a team's projects.
+    List {
+        #[arg(long)]
+        team: String,
+    },
 }
 
 impl Global {

@@ -24,6 +24,7 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate => serve::migrate(&cli.global).await,
         Command::Keys(command) => keys::run(&cli.global, command).await,
         Command::Teams(command) => teams::run(&cli.global, command).await,
+        Command::Projects(command) => teams::projects(&cli.global, command).await,
         Command::Chat(args) => chat::run(&cli.global, args).await,
         Command::Scan(args) => scan::run(&cli.global, *args).await,
         Command::Detect(args) => detect::detect(&cli.global, args).await,

@@ -16,6 +16,8 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
         rate_limit_pro_per_hour: args.rate_limit_pro_per_hour,
         default_target: args.default_target,
         assistant: args.assistant,
+        ingest_quota_free_per_month: args.ingest_quota_free_per_month,
+        ingest_quota_pro_per_month: args.ingest_quota_pro_per_month,
         ..Layer::default()
     };
     let mut config = Config::resolve(global.layer(command_layer)?).context("invalid configuration")?;

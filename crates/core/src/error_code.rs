@@ -63,6 +63,13 @@ pub enum ErrorCode {
     EvaluationInProgress,
     /// The assistant model kept answering in a shape that could not be used.
     AssistantFailed,
+    // The ingest surface (`/api/ingest`).
+    /// The payload's `project_slug` names no project of the key's team.
+    ProjectNotFound,
+    /// The key's team is disabled: it may not ingest.
+    NoSubscription,
+    /// The team's monthly evaluation quota would be exceeded.
+    QuotaExceeded,
 }
 
 /// One row of the table.
@@ -77,7 +84,7 @@ pub struct ErrorSpec {
 impl ErrorCode {
     /// Every code, for tests and documentation.
     /// Ordered so that `for_status` picks the most general code of a status first.
-    pub const ALL: [ErrorCode; 37] = [
+    pub const ALL: [ErrorCode; 40] = [
         Self::InvalidRequest,
         Self::MalformedJson,
         Self::Unauthorized,
@@ -115,6 +122,9 @@ impl ErrorCode {
         Self::LastRevisionCannotBeDeleted,
         Self::EvaluationInProgress,
         Self::AssistantFailed,
+        Self::ProjectNotFound,
+        Self::NoSubscription,
+        Self::QuotaExceeded,
     ];
 
     pub const fn spec(self) -> ErrorSpec {
@@ -167,6 +177,11 @@ impl ErrorCode {
             Self::AssistantFailed => {
                 row(502, "assistant_failed", "ASSISTANT_FAILED", "The assistant model did not produce a usable answer")
             }
+            Self::ProjectNotFound => {
+                row(404, "project_not_found", "PROJECT_NOT_FOUND", "project_slug doesn't match a project of the API key's team")
+            }
+            Self::NoSubscription => row(403, "no_subscription", "NO_SUBSCRIPTION", "No active subscription: the team is disabled"),
+            Self::QuotaExceeded => row(429, "quota_exceeded", "QUOTA_EXCEEDED", "Monthly evaluation limit reached"),
         }
     }
 

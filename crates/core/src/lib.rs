@@ -5,6 +5,7 @@ pub mod detection;
 pub mod error_code;
 pub mod evaluation;
 pub mod id;
+pub mod ingest;
 pub mod prompts;
 pub mod stored_target;
 pub mod target;

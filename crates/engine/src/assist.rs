@@ -187,7 +187,13 @@ impl Assistant {
     /// One job: ask, read, check; ask again with the reason until an answer is usable.
     /// `max_tokens` bounds each answer: a small model that never closes its JSON would
     /// otherwise run to the end of its context three times over.
-    async fn ask<T>(&self, system: &str, user: &str, max_tokens: u32, read: impl Fn(&Map<String, Value>) -> Result<T, String>) -> Result<T> {
+    async fn ask<T>(
+        &self,
+        system: &str,
+        user: &str,
+        max_tokens: u32,
+        read: impl Fn(&Map<String, Value>) -> Result<T, String>,
+    ) -> Result<T> {
         let mut messages = vec![Message::user(user)];
         let mut reason = String::new();
         for attempt in 1..=ATTEMPTS {

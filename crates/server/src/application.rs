@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::metrics::HttpMetrics;
 use crate::rate_limit::RateLimiter;
 use crate::routes;
-use crate::state::AppState;
+use crate::state::{AppState, IngestQuota};
 use crate::target_cache::{DefaultTarget, TargetCache};
 
 /// The team every request acts as under `--no-auth`.
@@ -74,6 +74,10 @@ impl Application {
             assistant: Arc::new(Assistant::new(assistant)),
             assistant_spec: config.assistant.clone(),
             sse_keep_alive: config.sse_keep_alive,
+            ingest_quota: IngestQuota {
+                free_per_month: config.ingest_quota_free_per_month,
+                pro_per_month: config.ingest_quota_pro_per_month,
+            },
         };
         let listener = TcpListener::bind(config.addr).await.map_err(|e| Error::Bind(config.addr, e))?;
         let local_addr = listener.local_addr().map_err(|e| Error::Bind(config.addr, e))?;

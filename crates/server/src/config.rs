@@ -50,6 +50,10 @@ pub struct Layer {
     /// The workbench's assistant model (AI helpers, simulated users, case judge), as a target
     /// spec (default `local`, the embedded model).
     pub assistant: Option<String>,
+    /// Evaluations a free team may ingest per calendar month (UTC).
+    pub ingest_quota_free_per_month: Option<u64>,
+    /// Evaluations a pro team may ingest per calendar month (UTC).
+    pub ingest_quota_pro_per_month: Option<u64>,
 }
 
 impl Layer {
@@ -72,6 +76,8 @@ impl Layer {
             rate_limit_pro_per_hour: self.rate_limit_pro_per_hour.or(lower.rate_limit_pro_per_hour),
             default_target: self.default_target.or(lower.default_target),
             assistant: self.assistant.or(lower.assistant),
+            ingest_quota_free_per_month: self.ingest_quota_free_per_month.or(lower.ingest_quota_free_per_month),
+            ingest_quota_pro_per_month: self.ingest_quota_pro_per_month.or(lower.ingest_quota_pro_per_month),
         }
     }
 }
@@ -108,6 +114,8 @@ pub struct Config {
     pub assistant: String,
     /// Idle time before an SSE stream sends a keep-alive comment (15 s; tests shorten it).
     pub sse_keep_alive: std::time::Duration,
+    pub ingest_quota_free_per_month: u64,
+    pub ingest_quota_pro_per_month: u64,
     /// Seals stored credentials: 64 hex digits from `ASSAY_SECRET_KEY`, else the data dir's
     /// `secret.key` (created on first start). Never read from the config file.
     pub secret_key: Option<String>,
@@ -143,6 +151,8 @@ impl Config {
             default_target: layer.default_target.unwrap_or_else(|| "local".to_owned()),
             assistant: layer.assistant.unwrap_or_else(|| "local".to_owned()),
             sse_keep_alive: std::time::Duration::from_secs(15),
+            ingest_quota_free_per_month: layer.ingest_quota_free_per_month.unwrap_or(100_000),
+            ingest_quota_pro_per_month: layer.ingest_quota_pro_per_month.unwrap_or(10_000_000),
             secret_key: None,
         };
         for (name, value) in [

@@ -31,4 +31,21 @@ pub struct AppState {
     pub assistant_spec: String,
     /// Idle time after which an SSE stream sends a keep-alive comment.
     pub sse_keep_alive: std::time::Duration,
+    /// Evaluations a team may ingest per month, by plan.
+    pub ingest_quota: IngestQuota,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct IngestQuota {
+    pub free_per_month: u64,
+    pub pro_per_month: u64,
+}
+
+impl IngestQuota {
+    pub fn for_plan(self, plan: assay_core::Plan) -> u64 {
+        match plan {
+            assay_core::Plan::Free => self.free_per_month,
+            assay_core::Plan::Pro => self.pro_per_month,
+        }
+    }
 }

@@ -10,6 +10,7 @@ mod batch;
 mod database;
 mod error;
 mod evaluations;
+mod ingest;
 mod notifications;
 mod prompts;
 mod queue;
@@ -29,6 +30,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 pub use database::DatabaseUrl;
 pub use error::{Error, Result};
+pub use ingest::{IngestWrite, month_of};
 pub use prompts::RevisionDeletion;
 pub use queue::unix_millis;
 pub use results::WriteOutcome;

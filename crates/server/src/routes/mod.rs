@@ -2,6 +2,7 @@
 
 mod completions;
 mod contract;
+mod ingest;
 mod ops;
 mod targets;
 mod trust;
@@ -29,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .merge(contract::routes())
         .merge(completions::routes())
         .merge(workbench::routes())
+        .merge(ingest::routes())
         .merge(unmatched::authenticated_surfaces())
         .layer(from_fn_with_state(state.clone(), auth::require_caller));
     let (api, doc) = OpenApiRouter::with_openapi(openapi::base()).merge(ops::routes()).merge(authenticated).split_for_parts();

@@ -14,9 +14,5 @@ pub async fn not_found() -> ApiError {
 
 /// Catch-alls of the authenticated surfaces (kept out of the OpenAPI document).
 pub fn authenticated_surfaces() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .route("/v1/{*rest}", any(not_found))
-        .route("/api/v1", any(not_found))
-        .route("/api/v1/{*rest}", any(not_found))
-        .route("/api/ingest", any(not_found))
+    OpenApiRouter::new().route("/v1/{*rest}", any(not_found)).route("/api/v1", any(not_found)).route("/api/v1/{*rest}", any(not_found))
 }

@@ -5,6 +5,7 @@ mod completions;
 mod contract;
 mod errors;
 mod helpers;
+mod ingest;
 mod ops;
 mod targets;
 mod tenancy;
