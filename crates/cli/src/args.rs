@@ -90,6 +90,22 @@ pub enum BenchCommand {
     /// Scan tests/s against a mock contract target vs wrk, at 50 ms latency vs the ideal, and
     /// the peak RSS of a large `assay scan`.
     Scan(BenchScanArgs),
+    /// Ingest evaluations/s over HTTP (500-item batches, concurrent senders) into SQLite, vs
+    /// the same senders posting the same bodies to an endpoint that only reads them.
+    Ingest(BenchIngestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchIngestArgs {
+    /// Concurrent senders.
+    #[arg(long, default_value_t = 8)]
+    pub senders: usize,
+    /// Batches each sender posts.
+    #[arg(long, default_value_t = 25)]
+    pub batches: usize,
+    /// Evaluations per batch (the reporter's maximum is 500).
+    #[arg(long, default_value_t = 500)]
+    pub batch_size: usize,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 mod args;
 mod bench;
+mod bench_ingest;
 mod bench_scan;
 mod chat;
 mod detect;
@@ -43,6 +44,7 @@ async fn main() -> std::process::ExitCode {
         Command::Bench(BenchCommand::Contract(args)) => bench::contract(args).await,
         Command::Bench(BenchCommand::Model(args)) => bench::model(&cli.global, args).await,
         Command::Bench(BenchCommand::Scan(args)) => bench_scan::scan(args).await,
+        Command::Bench(BenchCommand::Ingest(args)) => bench_ingest::ingest(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -213,13 +213,23 @@ pub fn valid_timestamp(text: &str) -> bool {
 }
 
 impl IngestPayload {
-    /// What identifies this batch within its run: the SHA-256 of its evaluations as parsed
-    /// (so formatting and key order do not matter). The same batch sent twice has the same
-    /// digest; two batches of the same run almost never do.
-    pub fn batch_digest(&self) -> String {
+    /// Each evaluation as stored: JSON of the parsed value, so formatting and key order do
+    /// not matter.
+    pub fn bodies(&self) -> Vec<String> {
+        self.evaluations.iter().map(|e| serde_json::to_string(e).unwrap_or_default()).collect()
+    }
+
+    /// What identifies a batch within its run: the SHA-256 of its evaluations' [`bodies`]
+    /// (`Self::bodies`). The same batch sent twice has the same digest; two batches of a run
+    /// almost never do.
+    pub fn batch_digest(bodies: &[String]) -> String {
         use sha2::{Digest, Sha256};
-        let canonical = serde_json::to_vec(&self.evaluations).unwrap_or_default();
-        hex::encode(Sha256::digest(&canonical))
+        let mut hasher = Sha256::new();
+        for body in bodies {
+            hasher.update(body.as_bytes());
+            hasher.update(b"\n");
+        }
+        hex::encode(hasher.finalize())
     }
 
     /// Checks every documented constraint; the error names the field (and index).

@@ -259,19 +259,19 @@ mod tests {
 
     #[test]
     fn the_first_bad_field_is_named() {
-        let error = parse(serde_json::json!({"cases": [{"title": "ok"}, {"expectedResult": "x"}]})).validate().unwrap_err();
+        let error = parse(serde_json::json!({"cases": [{"title": "ok"}, {"expectedResult": "x"}]})).validate().expect_err("refused");
         assert_eq!(error.field, "cases[1].scenario");
-        let error = parse(serde_json::json!({"cases": [{"title": "t", "responseThreshold": 0}]})).validate().unwrap_err();
+        let error = parse(serde_json::json!({"cases": [{"title": "t", "responseThreshold": 0}]})).validate().expect_err("refused");
         assert_eq!(error.field, "cases[0].responseThreshold");
-        let error = parse(serde_json::json!({"tools": [{"name": "a b"}]})).validate().unwrap_err();
+        let error = parse(serde_json::json!({"tools": [{"name": "a b"}]})).validate().expect_err("refused");
         assert_eq!(error.field, "tools[0].name");
-        let error = parse(serde_json::json!({"tools": [{"name": "a"}, {"name": "a"}]})).validate().unwrap_err();
+        let error = parse(serde_json::json!({"tools": [{"name": "a"}, {"name": "a"}]})).validate().expect_err("refused");
         assert_eq!(error.field, "tools[1].name");
-        let error = parse(serde_json::json!({"tools": [{"name": "a", "parameters": "x"}]})).validate().unwrap_err();
+        let error = parse(serde_json::json!({"tools": [{"name": "a", "parameters": "x"}]})).validate().expect_err("refused");
         assert_eq!(error.field, "tools[0].parameters");
-        let error = parse(serde_json::json!({"contexts": [{"name": "n", "content": " "}]})).validate().unwrap_err();
+        let error = parse(serde_json::json!({"contexts": [{"name": "n", "content": " "}]})).validate().expect_err("refused");
         assert_eq!(error.field, "contexts[0].content");
-        let error = parse(serde_json::json!({"models": [""]})).validate().unwrap_err();
+        let error = parse(serde_json::json!({"models": [""]})).validate().expect_err("refused");
         assert_eq!(error.field, "models[0]");
     }
 

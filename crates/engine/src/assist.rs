@@ -363,11 +363,11 @@ mod tests {
         async fn chat(&self, request: &ChatRequest) -> Result<ChatReply, TargetError> {
             self.requests.lock().expect("lock").push(request.clone());
             let text = self.replies.lock().expect("lock").pop().unwrap_or("no more");
-            Ok(ChatReply { text: text.to_owned(), ..ChatReply::default() })
+            Ok(ChatReply { text: text.to_owned(), usage: None, latency: std::time::Duration::ZERO, session_id: None, model: None })
         }
 
         fn describe(&self) -> TargetDescription {
-            TargetDescription::default()
+            TargetDescription { kind: "mock".into(), model: None, sessions: false, multi_turn: true, system_prompt: true }
         }
     }
 

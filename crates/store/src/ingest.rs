@@ -14,8 +14,8 @@ use crate::notifications::{NOTIFY, refs_json};
 use crate::tenancy::stored_id;
 use crate::{Error, Result, Store, on_pool};
 
-/// Evaluation rows per multi-row INSERT (8 parameters a row).
-const EVALUATION_CHUNK: usize = 125;
+/// Evaluation rows per multi-row INSERT (5 parameters a row).
+const EVALUATION_CHUNK: usize = 250;
 
 /// What storing a batch came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,16 +172,24 @@ impl Store {
     /// batch's run info), the evaluations after the run's existing ones, the totals, the
     /// team's usage for the month (refused past `monthly_quota`), a notification. A batch whose
     /// `digest` the run already holds changes nothing.
-    pub async fn ingest(&self, project: &Project, payload: &IngestPayload, digest: &str, monthly_quota: u64) -> Result<IngestWrite> {
+    /// `bodies` are the evaluations as JSON, in order (see [`IngestPayload::bodies`]).
+    pub async fn ingest(
+        &self,
+        project: &Project,
+        payload: &IngestPayload,
+        bodies: &[String],
+        digest: &str,
+        monthly_quota: u64,
+    ) -> Result<IngestWrite> {
         let now = unix_now();
         let month = month_of(now);
         let count = payload.evaluations.len();
         let n = i64::try_from(count).unwrap_or(i64::MAX);
         let run_json = to_json_column("ingested run", &payload.run)?;
-        let mut bodies = Vec::with_capacity(count);
-        for evaluation in &payload.evaluations {
-            bodies.push((to_json_column("ingested evaluation", evaluation)?, evaluation));
+        if bodies.len() != count {
+            return Err(Error::Corrupt("one JSON body per ingested evaluation".into()));
         }
+        let rows: Vec<(&String, &IngestedEvaluation)> = bodies.iter().zip(&payload.evaluations).collect();
         let tally = |wanted: AssertionResult| i64::try_from(payload.evaluations.iter().filter(|e| e.result == wanted).count()).unwrap_or(0);
         let (passed, failed, inconclusive) =
             (tally(AssertionResult::Pass), tally(AssertionResult::Fail), tally(AssertionResult::Inconclusive));
@@ -190,12 +198,13 @@ impl Store {
         let hardening = payload.run.hardening_summary;
         let refs = refs_json(&[format!("Project:{}", project.id), format!("IngestedRun:{}", payload.run_id)])?;
         let style = self.style();
+        let _turn = self.write_turn().await;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             // The upsert locks the run's row (PostgreSQL), so batches of one run take turns.
-            let existing: i64 = sqlx::query_scalar(
+            let (run_key, existing): (i64, i64) = sqlx::query_as(
                 "INSERT INTO ingest_runs (project_id, run_id, run, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
-                 ON CONFLICT (project_id, run_id) DO UPDATE SET updated_at = ingest_runs.updated_at RETURNING total",
+                 ON CONFLICT (project_id, run_id) DO UPDATE SET updated_at = ingest_runs.updated_at RETURNING id, total",
             )
             .bind(project.id.as_str())
             .bind(&payload.run_id)
@@ -203,16 +212,13 @@ impl Store {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-            let fresh = sqlx::query(
-                "INSERT INTO ingest_batches (project_id, run_id, digest, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            )
-            .bind(project.id.as_str())
-            .bind(&payload.run_id)
-            .bind(digest)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
+            let fresh = sqlx::query("INSERT INTO ingest_batches (run_key, digest, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(run_key)
+                .bind(digest)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
                 > 0;
             if !fresh {
                 tx.rollback().await?;
@@ -239,22 +245,14 @@ impl Store {
                 return Ok(IngestWrite::QuotaExceeded);
             }
             let mut seq = existing;
-            for chunk in fixed_chunks(&bodies, EVALUATION_CHUNK) {
+            for chunk in fixed_chunks(&rows, EVALUATION_CHUNK) {
                 let sql = format!(
-                    "INSERT INTO ingest_evaluations (project_id, run_id, seq, assertion_type, result, score, test_name, body) VALUES {}",
-                    values(style, chunk.len(), 8, 1)
+                    "INSERT INTO ingest_evaluations (run_key, seq, assertion_type, result, body) VALUES {}",
+                    values(style, chunk.len(), 5, 1)
                 );
                 let mut query = sqlx::query(AssertSqlSafe(sql));
                 for (body, evaluation) in chunk {
-                    query = query
-                        .bind(project.id.as_str())
-                        .bind(&payload.run_id)
-                        .bind(seq)
-                        .bind(evaluation.assertion_type.as_str())
-                        .bind(evaluation.result.as_str())
-                        .bind(evaluation.score)
-                        .bind(&evaluation.test_name)
-                        .bind(body);
+                    query = query.bind(run_key).bind(seq).bind(evaluation.assertion_type.as_str()).bind(evaluation.result.as_str()).bind(*body);
                     seq += 1;
                 }
                 query.execute(&mut *tx).await?;
@@ -263,7 +261,7 @@ impl Store {
                 "UPDATE ingest_runs SET run = $1, total = total + $2, passed = passed + $3, failed = failed + $4, \
                  inconclusive = inconclusive + $5, judge_cost_usd = judge_cost_usd + $6, judge_latency_ms = judge_latency_ms + $7, \
                  input_rejected = COALESCE($8, input_rejected), rate_limited = COALESCE($9, rate_limited), backoff_ms = COALESCE($10, backoff_ms), \
-                 updated_at = $11 WHERE project_id = $12 AND run_id = $13",
+                 updated_at = $11 WHERE id = $12",
             )
             .bind(&run_json)
             .bind(n)
@@ -276,8 +274,7 @@ impl Store {
             .bind(hardening.map(|h| to_i64(h.total_rate_limited)))
             .bind(hardening.map(|h| to_i64(h.total_backoff_ms)))
             .bind(now)
-            .bind(project.id.as_str())
-            .bind(&payload.run_id)
+            .bind(run_key)
             .execute(&mut *tx)
             .await?;
             sqlx::query(NOTIFY).bind(project.team_id.as_str()).bind(&refs).bind(now).execute(&mut *tx).await?;
@@ -315,7 +312,8 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<IngestedEvaluation>, i64)> {
-        let filter = "project_id = $1 AND run_id = $2 AND ($3 IS NULL OR result = $3) AND ($4 IS NULL OR assertion_type = $4)";
+        let filter = "run_key = (SELECT id FROM ingest_runs WHERE project_id = $1 AND run_id = $2) \
+             AND ($3 IS NULL OR result = $3) AND ($4 IS NULL OR assertion_type = $4)";
         let sql = format!("SELECT body FROM ingest_evaluations WHERE {filter} ORDER BY seq LIMIT $5 OFFSET $6");
         let count = format!("SELECT COUNT(*) FROM ingest_evaluations WHERE {filter}");
         let (bodies, total): (Vec<String>, i64) = on_pool!(self, pool => (

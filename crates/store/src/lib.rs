@@ -76,6 +76,10 @@ pub struct Store {
     pool: Pool,
     /// Seals credentials at rest; without it, storing a credential is refused.
     secret_key: Option<std::sync::Arc<SecretKey>>,
+    /// Big write transactions on SQLite take turns here: SQLite has one writer, and a second
+    /// connection that tries to write waits in its busy handler's sleeps (up to 100 ms each)
+    /// instead of starting the moment the first commits.
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -111,13 +115,21 @@ impl Store {
                 Pool::Postgres(pool)
             }
         };
-        Ok(Self { pool, secret_key: None })
+        Ok(Self { pool, secret_key: None, writer: std::sync::Arc::default() })
     }
 
     /// The store, sealing credentials with `key`.
     pub fn with_secret_key(mut self, key: SecretKey) -> Self {
         self.secret_key = Some(std::sync::Arc::new(key));
         self
+    }
+
+    /// The turn of a big SQLite write transaction (PostgreSQL needs none: its row locks do).
+    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.pool {
+            Pool::Sqlite(_) => Some(self.writer.lock().await),
+            Pool::Postgres(_) => None,
+        }
     }
 
     fn secret_key(&self) -> Result<&SecretKey> {

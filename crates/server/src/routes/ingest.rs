@@ -48,7 +48,9 @@ async fn ingest(
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::ProjectNotFound))?;
     let quota = state.ingest_quota.for_plan(caller.plan);
-    let (accepted, duplicate) = match state.store.ingest(&project, &payload, &payload.batch_digest(), quota).await? {
+    let bodies = payload.bodies();
+    let digest = IngestPayload::batch_digest(&bodies);
+    let (accepted, duplicate) = match state.store.ingest(&project, &payload, &bodies, &digest, quota).await? {
         IngestWrite::Done(IngestOutcome::Stored { accepted }) => (accepted, false),
         IngestWrite::Done(IngestOutcome::Duplicate) => (0, true),
         IngestWrite::QuotaExceeded => return Err(ApiError::new(ErrorCode::QuotaExceeded)),

@@ -13,7 +13,7 @@ const RUN: &str = "5f0c8a52-3c1e-4b8e-9d59-0c6a9f1e2b7a";
 
 fn evaluation(index: usize, result: &str) -> Value {
     json!({
-        "assertion_type": if index % 2 == 0 { "groundedness" } else { "pii" },
+        "assertion_type": if index.is_multiple_of(2) { "groundedness" } else { "pii" },
         "test_name": format!("test {index}"),
         "test_file": "tests/chat.spec.ts",
         "input_text": "What is the refund window?",

@@ -62,7 +62,7 @@ pub fn insights(evaluation: &WorkbenchEvaluation, runs: &[CaseRun]) -> String {
         let listed: Vec<String> = frequent.iter().take(3).map(|(name, n)| format!("{name} ({n})")).collect();
         text.push_str(&format!(" Frequent issues: {}.", listed.join(", ")));
     }
-    for run in finished.iter().filter(|r| !r.outcome.as_ref().is_some_and(|o| o.result == "passed")).take(3) {
+    for run in finished.iter().filter(|r| r.outcome.as_ref().is_none_or(|o| o.result != "passed")).take(3) {
         let why = match (&run.error, &run.outcome) {
             (Some(error), _) => error.clone(),
             (None, Some(outcome)) if !outcome.assessment.is_empty() => outcome.assessment.clone(),
