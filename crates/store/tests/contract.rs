@@ -168,6 +168,57 @@ async fn contract_sessions_keep_history_until_ended(store: Store) {
     assert!(store.live_contract_session(&team.id, None, &root.id).await.expect("get").is_some());
 }
 
+fn ingest_batch(run_id: &str, results: &[&str]) -> assay_core::ingest::IngestPayload {
+    let evaluations: Vec<serde_json::Value> = results
+        .iter()
+        .enumerate()
+        .map(|(i, result)| {
+            serde_json::json!({
+                "assertion_type": if i == 0 { "pii" } else { "schema" }, "test_name": format!("t{i}"), "input_text": "q",
+                "result": result, "score": if *result == "inconclusive" { serde_json::Value::Null } else { serde_json::json!(0.5) },
+                "reasoning": "r", "judge_model": "m", "judge_latency_ms": 10, "judge_cost_usd": 0.5, "fallback_used": false, "threshold": 0.5
+            })
+        })
+        .collect();
+    serde_json::from_value(serde_json::json!({
+        "project_slug": "app", "run_id": run_id, "run": {"started_at": "2026-11-23"}, "evaluations": evaluations
+    }))
+    .expect("payload")
+}
+
+async fn ingested_batches_append_once_each_within_the_monthly_quota(store: Store) {
+    let (team, _) = store.create_team(&name("ingest"), Plan::Free).await.expect("team");
+    let project = store.create_project(&team.id, "app", "App").await.expect("project");
+    assert!(matches!(store.create_project(&team.id, "app", "Again").await, Err(Error::Conflict(_))));
+    let run = "5f0c8a52-3c1e-4b8e-9d59-0c6a9f1e2b7a";
+    let store_batch = |payload: assay_core::ingest::IngestPayload, quota: u64| {
+        let (store, project) = (store.clone(), project.clone());
+        async move {
+            let bodies = payload.bodies();
+            let digest = assay_core::ingest::IngestPayload::batch_digest(&bodies);
+            store.ingest(&project, &payload, &bodies, &digest, quota).await.expect("ingest")
+        }
+    };
+    use assay_core::ingest::IngestOutcome;
+    use assay_store::IngestWrite;
+    let first = ingest_batch(run, &["pass", "fail", "inconclusive"]);
+    assert_eq!(store_batch(first.clone(), 10).await, IngestWrite::Done(IngestOutcome::Stored { accepted: 3 }));
+    assert_eq!(store_batch(first, 10).await, IngestWrite::Done(IngestOutcome::Duplicate));
+    assert_eq!(store_batch(ingest_batch(run, &["pass"; 8]), 10).await, IngestWrite::QuotaExceeded);
+    assert_eq!(store_batch(ingest_batch(run, &["pass", "pass"]), 10).await, IngestWrite::Done(IngestOutcome::Stored { accepted: 2 }));
+
+    let (runs, total) = store.ingested_runs(&project, 10, 0).await.expect("runs");
+    assert_eq!(total, 1);
+    assert_eq!((runs[0].total, runs[0].passed, runs[0].failed, runs[0].inconclusive), (5, 3, 1, 1));
+    assert!((runs[0].judge_cost_usd - 2.5).abs() < 1e-9);
+    let (evaluations, count) = store.ingested_evaluations(&project, run, Some("pass"), None, 10, 0).await.expect("evaluations");
+    assert_eq!((count, evaluations.len()), (3, 3));
+    let (pii, count) = store.ingested_evaluations(&project, run, None, Some("pii"), 1, 1).await.expect("page");
+    assert_eq!((count, pii.len()), (2, 1));
+    assert!(store.set_team_disabled(&team.id, true).await.expect("disable"));
+    assert!(store.team_disabled(&team.id).await.expect("read"));
+}
+
 /// Generates `mod NAME { sqlite, postgres }` for each contract test.
 fn jobs(count: i64) -> impl Iterator<Item = NewJob> {
     (0..count).map(|seq| NewJob { seq, target_index: 0, item: format!("{{\"n\":{seq}}}") })
@@ -587,4 +638,5 @@ on_both_databases!(
     templates_keep_their_definition_and_change_in_parts,
     templates_are_listed_by_prompt_and_by_a_search_of_name_or_prompt_id,
     every_prompt_revision_and_template_change_writes_its_notification,
+    ingested_batches_append_once_each_within_the_monthly_quota,
 );

@@ -100,6 +100,21 @@ pub async fn json_of(response: reqwest::Response) -> (u16, serde_json::Value) {
     (status, body)
 }
 
+/// The `data` of an ok envelope, after checking the status and the envelope.
+pub async fn ok_data(response: reqwest::Response) -> serde_json::Value {
+    let (status, body) = json_of(response).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("ok")), "{body}");
+    body["data"].clone()
+}
+
+/// Status and `code` of an error envelope, after checking its shape.
+pub async fn err_code(response: reqwest::Response) -> (u16, String) {
+    let (status, body) = json_of(response).await;
+    assert_eq!(body["status"], "err", "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    (status, body["code"].as_str().unwrap_or_default().to_owned())
+}
+
 /// Validates an OpenAPI document with the reference validator (PyPI `openapi-spec-validator`,
 /// installed by `scripts/test.sh`). Required under `CI=true`; skipped with a note elsewhere.
 pub fn validate_with_openapi_spec_validator(document: &str) {

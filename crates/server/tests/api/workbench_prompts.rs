@@ -8,26 +8,11 @@
 use assay_core::{Id, Plan};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, json_of, spawn_app};
+use crate::helpers::{TestApp, err_code, json_of, ok_data, spawn_app};
 
 /// A prompt the echoing assistant answers usefully: it describes it as "Polite replies" and
 /// optimizes it into "Always reply politely."
 const SCRIPTED_PROMPT: &str = r#"Reply politely. {"name": "Polite replies", "description": "Makes the model polite.", "prompt": "Always reply politely.", "notes": "Made it an instruction."}"#;
-
-/// The `data` of an ok envelope, after checking the status and the envelope.
-async fn ok_data(response: reqwest::Response) -> Value {
-    let (status, body) = json_of(response).await;
-    assert_eq!((status, &body["status"]), (200, &json!("ok")), "{body}");
-    body["data"].clone()
-}
-
-/// Status and `code` of an error envelope, after checking its shape.
-async fn err_code(response: reqwest::Response) -> (u16, String) {
-    let (status, body) = json_of(response).await;
-    assert_eq!(body["status"], "err", "{body}");
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
-    (status, body["code"].as_str().unwrap_or_default().to_owned())
-}
 
 async fn create_prompt(app: &TestApp, key: &str, body: Value) -> Value {
     ok_data(app.post_json("/api/v1/prompts", key, &body).await).await

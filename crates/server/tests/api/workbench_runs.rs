@@ -10,7 +10,7 @@ use axum::Json;
 use axum::routing::post;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestTeam, json_of, spawn_app_with};
+use crate::helpers::{TestApp, TestTeam, err_code, json_of, ok_data, spawn_app_with};
 
 /// The scripted assistant's answer to one request, chosen by the `TASK:` line of its system
 /// prompt. Simulated users whose scenario says "pass" ask the model to say REFUND-OK (the mock
@@ -86,19 +86,6 @@ async fn scripted_assistant() -> String {
 async fn app_with_scripted_assistant() -> TestApp {
     let assistant = scripted_assistant().await;
     spawn_app_with(|config| config.assistant = assistant).await
-}
-
-async fn ok_data(response: reqwest::Response) -> Value {
-    let (status, body) = json_of(response).await;
-    assert_eq!((status, body["status"].as_str()), (200, Some("ok")), "{body}");
-    body["data"].clone()
-}
-
-async fn err_code(response: reqwest::Response) -> (u16, String) {
-    let (status, body) = json_of(response).await;
-    assert_eq!(body["status"], "err", "{body}");
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
-    (status, body["code"].as_str().unwrap_or_default().to_owned())
 }
 
 /// A prompt and a template with a passing and a failing case on the mock model.

@@ -42,8 +42,7 @@ struct GenerateBody {
 
 /// The content of the named revision, or of the prompt's latest one.
 async fn prompt_content(state: &AppState, team_id: &Id, body: &GenerateBody) -> Result<String, ApiError> {
-    let raw = body.prompt_id.as_deref().filter(|s| !s.trim().is_empty()).ok_or_else(|| ApiError::new(ErrorCode::MissingPromptId))?;
-    let prompt_id = Id::parse(raw).map_err(|_| ApiError::new(ErrorCode::PromptNotFound))?;
+    let prompt_id = super::required_prompt_id(body.prompt_id.clone())?;
     let prompt = state.store.prompt(team_id, &prompt_id).await?.ok_or_else(|| ApiError::new(ErrorCode::PromptNotFound))?;
     let revision = match body.revision_id.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(raw) => {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 
-use super::{Envelope, page, views};
+use super::{Envelope, page, required, views};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
@@ -110,7 +110,7 @@ async fn messages(
     Caller(caller): Caller,
     ApiQuery(query): ApiQuery<MessagesQuery>,
 ) -> Result<Envelope<serde_json::Value>, ApiError> {
-    let id = query.case_run_id.filter(|s| !s.trim().is_empty()).ok_or_else(|| ApiError::new(ErrorCode::MissingCaseRunId))?;
+    let id = required(query.case_run_id, ErrorCode::MissingCaseRunId)?;
     let run = visible(&state, &caller.team_id, &id).await?;
     let messages = views::messages(&run);
     Ok(Envelope(json!({ "messages": messages, "total": messages.len(), "caseRunID": run.id })))

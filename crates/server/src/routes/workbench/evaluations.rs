@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 
-use super::{Envelope, page, views};
+use super::{Envelope, page, required, views};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
@@ -116,8 +116,7 @@ async fn create(
     Caller(caller): Caller,
     ApiJson(body): ApiJson<CreateBody>,
 ) -> Result<Envelope<serde_json::Value>, ApiError> {
-    let template_id =
-        body.evaluation_template_id.filter(|s| !s.trim().is_empty()).ok_or_else(|| ApiError::new(ErrorCode::MissingTemplateId))?;
+    let template_id = required(body.evaluation_template_id, ErrorCode::MissingTemplateId)?;
     let not_found = || ApiError::new(ErrorCode::TemplateNotFound);
     let template_id = Id::parse(&template_id).map_err(|_| not_found())?;
     let template = state.store.template(&caller.team_id, &template_id).await?.ok_or_else(not_found)?;
@@ -231,7 +230,7 @@ struct EvaluationIdBody {
 }
 
 fn required_id(body: EvaluationIdBody) -> Result<String, ApiError> {
-    body.evaluation_id.filter(|s| !s.trim().is_empty()).ok_or_else(|| ApiError::new(ErrorCode::MissingEvaluationId))
+    required(body.evaluation_id, ErrorCode::MissingEvaluationId)
 }
 
 async fn stop(

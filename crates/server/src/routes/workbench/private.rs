@@ -15,9 +15,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 
-use super::Envelope;
 use super::assist::case_names;
 use super::evaluations::{Plan, abort, start};
+use super::{Envelope, required};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
@@ -36,7 +36,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 fn required_prompt(prompt: Option<String>) -> Result<String, ApiError> {
-    prompt.filter(|p| !p.trim().is_empty()).ok_or_else(|| ApiError::new(ErrorCode::MissingPrompt))
+    required(prompt, ErrorCode::MissingPrompt)
 }
 
 #[derive(Debug, Deserialize)]
@@ -52,7 +52,7 @@ async fn thread_review(
     Caller(_): Caller,
     ApiJson(body): ApiJson<ReviewBody>,
 ) -> Result<Envelope<Value>, ApiError> {
-    let thread = body.thread.filter(|t| !t.trim().is_empty()).ok_or_else(|| ApiError::new(ErrorCode::ThreadRequired))?;
+    let thread = required(body.thread, ErrorCode::ThreadRequired)?;
     let threshold = body.response_threshold.unwrap_or(assay_core::workbench::DEFAULT_RESPONSE_THRESHOLD);
     if threshold == 0 {
         return Err(ApiError::with_message(ErrorCode::InvalidField, "responseThreshold must be at least 1"));
@@ -219,7 +219,7 @@ async fn evaluation_stop(
     Caller(caller): Caller,
     ApiJson(body): ApiJson<StopBody>,
 ) -> Result<Envelope<Value>, ApiError> {
-    let token = body.session_token.filter(|t| !t.trim().is_empty()).ok_or_else(|| ApiError::new(ErrorCode::MissingSessionToken))?;
+    let token = required(body.session_token, ErrorCode::MissingSessionToken)?;
     let id = session(&state, &caller.team_id, &token).await?;
     let reason = "Aborted by user.";
     abort(&state, &caller.team_id, &id, reason).await?;

@@ -27,7 +27,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 
-use super::views;
+use super::{required, views};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
@@ -68,8 +68,7 @@ async fn open(
             Ok(Sse::new(general(state, caller.team_id, after)).keep_alive(keep_alive).into_response())
         }
         "evaluation" => {
-            let token =
-                query.session_token.filter(|t| !t.trim().is_empty()).ok_or_else(|| ApiError::new(ErrorCode::MissingSessionToken))?;
+            let token = required(query.session_token, ErrorCode::MissingSessionToken)?;
             let id = super::private::session(&state, &caller.team_id, &token).await?;
             Ok(Sse::new(evaluation(state, caller.team_id, id)).keep_alive(keep_alive).into_response())
         }
