@@ -15,7 +15,8 @@ use crate::helpers::{TestApp, TestTeam, err_code, json_of, ok_data, spawn_app_wi
 /// The scripted assistant's answer to one request, chosen by the `TASK:` line of its system
 /// prompt. Simulated users whose scenario says "pass" ask the model to say REFUND-OK (the mock
 /// model echoes it); the judge passes a thread where the assistant said REFUND-OK. A scenario
-/// saying "slow" makes the simulated user take two seconds a turn.
+/// saying "slow" makes the simulated user take two seconds a turn; one saying "uses the tool"
+/// opens with a tool call line, which the echoing model repeats as its call.
 async fn scripted(Json(body): Json<Value>) -> Json<Value> {
     let messages: Vec<(String, String)> = match body.get("messages").and_then(Value::as_array) {
         Some(list) => list
@@ -39,7 +40,10 @@ async fn scripted(Json(body): Json<Value>) -> Json<Value> {
             if system.contains("slow") {
                 tokio::time::sleep(Duration::from_secs(2)).await;
             }
-            if last.contains("REFUND-OK") {
+            if system.contains("uses the tool") && !last.contains("TOOL RESULT") && messages.len() <= 2 {
+                // The echoing model repeats this line, which makes it call the tool.
+                "Check my order please.\nCALL lookup_order {\"id\": \"A1\"}".to_owned()
+            } else if last.contains("REFUND-OK") {
                 "DONE".to_owned()
             } else if system.contains("pass") {
                 "Please confirm by saying REFUND-OK".to_owned()
@@ -145,6 +149,9 @@ async fn an_evaluation_runs_every_case_on_every_model_and_is_judged() {
     let passed = runs.iter().find(|r| r["definition"]["title"] == "Refund").expect("refund run");
     let failed = runs.iter().find(|r| r["definition"]["title"] == "Lost order").expect("lost order run");
     assert_eq!((passed["status"].as_str(), passed["result"].as_str()), (Some("completed"), Some("passed")), "{passed}");
+    // The simulated user saw the expected result after one reply and said DONE.
+    let replies = passed["threadMessages"].as_array().expect("thread").iter().filter(|m| m["role"] == "assistant").count();
+    assert_eq!(replies, 1, "{passed}");
     assert_eq!((failed["result"].as_str(), failed["hallucinations"].as_str()), (Some("failed"), Some("low")), "{failed}");
     assert_eq!(failed["attributes"], json!(["missing_tools"]));
     assert_eq!(failed["recommendation"], "Add an order lookup tool.");
@@ -550,4 +557,20 @@ async fn an_evaluation_on_the_embedded_model_finishes() {
     let roles: Vec<&str> = run["threadMessages"].as_array().expect("thread").iter().filter_map(|m| m["role"].as_str()).collect();
     assert!(roles.starts_with(&["system", "user", "assistant"]), "{run}");
     assert_ne!(evaluation["result"], "not_set");
+}
+
+#[tokio::test]
+async fn a_tool_call_of_the_model_is_answered_by_the_simulator_in_character() {
+    let app = app_with_scripted_assistant().await;
+    let acme = app.team("acme", Plan::Pro).await;
+    let (_, template_id) = template(&app, &acme, ["a customer who uses the tool", "a customer who uses the tool"]).await;
+    let created = ok_data(app.post_json("/api/v1/evaluations", &acme.key, &json!({"evaluationTemplateID": template_id})).await).await;
+    let evaluation = wait_for_status(&app, &acme.key, created["id"].as_str().expect("id"), "completed").await;
+    let thread = evaluation["caseRuns"][0]["threadMessages"].as_array().expect("thread").clone();
+    let roles: Vec<&str> = thread.iter().filter_map(|m| m["role"].as_str()).collect();
+    // The call itself is an assistant message; the tool's answer follows; the reply to the
+    // user comes after it and only that one counts towards the threshold.
+    assert_eq!(&roles[..5], ["system", "user", "assistant", "tool", "assistant"], "{thread:?}");
+    assert_eq!(thread[3]["content"], "lookup_order({\"id\": \"A1\"}) → {\"status\": \"shipped\"}");
+    assert!(thread[4]["content"].as_str().is_some_and(|c| c.contains("TOOL RESULT lookup_order:")), "{thread:?}");
 }
