@@ -211,8 +211,8 @@ pub struct WorkbenchEvaluation {
     /// The engine's lifecycle state.
     pub state: crate::EvaluationState,
     pub counts: crate::Counts,
+    /// Why it stopped early: the abort reason, or the failure.
     pub error: Option<String>,
-    pub abort_reason: Option<String>,
     pub private: bool,
     pub created_at: i64,
     pub started_at: Option<i64>,

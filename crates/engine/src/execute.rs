@@ -84,8 +84,7 @@ pub async fn run_job(runtime: &EvaluationRuntime, job: &ClaimedJob, max_attempts
         Ok(item) => item,
         Err(error) => return failed(job, None, Vec::new(), started, format!("unreadable job item: {error}")),
     };
-    if job.attempts > max_attempts {
-        let reason = format!("abandoned after {} claims without a result (its runner stopped each time)", job.attempts - 1);
+    if let Some(reason) = abandoned(job, max_attempts) {
         return failed(job, Some(&item), Vec::new(), started, reason);
     }
     let exchange = match converse(runtime, job, &item).await {
@@ -167,14 +166,19 @@ async fn run_case_job(runtime: &EvaluationRuntime, job: &ClaimedJob, max_attempt
         Ok(case) => case,
         Err(error) => return failed(job, None, Vec::new(), started, format!("unreadable case item: {error}")),
     };
-    if job.attempts > max_attempts {
-        let reason = format!("abandoned after {} claims without a result (its runner stopped each time)", job.attempts - 1);
+    if let Some(reason) = abandoned(job, max_attempts) {
         return failed(job, None, Vec::new(), started, reason);
     }
     let Some(target) = runtime.targets.get(usize::try_from(job.target_index).unwrap_or(usize::MAX)) else {
         return failed(job, None, Vec::new(), started, format!("the evaluation has no target number {}", job.target_index));
     };
     run_case(target, runtime.simulator.as_ref(), runtime.judge.as_ref(), job, case.case).await
+}
+
+/// Why a job claimed more than `max_attempts` times is given up: its runner died each time.
+fn abandoned(job: &ClaimedJob, max_attempts: u32) -> Option<String> {
+    (job.attempts > max_attempts)
+        .then(|| format!("abandoned after {} claims without a result (its runner stopped each time)", job.attempts - 1))
 }
 
 /// Talks to the target; on failure returns what was said so far and why it stopped.

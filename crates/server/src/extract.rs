@@ -126,3 +126,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
 pub fn non_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
     T::deserialize(deserializer).map(Some)
 }
+
+/// `limit` (default 50, 1 to 500) and `offset` (default 0) of a list endpoint; a value out of
+/// range answers `invalid` (each surface names bad input its own way).
+pub fn page(limit: Option<i64>, offset: Option<i64>, invalid: assay_core::ErrorCode) -> Result<(i64, i64), ApiError> {
+    let limit = limit.unwrap_or(50);
+    let offset = offset.unwrap_or(0);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::with_message(invalid, "limit must be between 1 and 500"));
+    }
+    if offset < 0 {
+        return Err(ApiError::with_message(invalid, "offset must be 0 or more"));
+    }
+    Ok((limit, offset))
+}

@@ -6,6 +6,7 @@ use sqlx::AssertSqlSafe;
 
 use crate::batch::values;
 use crate::error::{from_json_column, to_json_column};
+use crate::notifications::{NOTIFY, refs_json};
 use crate::tenancy::stored_id;
 use crate::{Error, Result, Store, on_pool};
 
@@ -161,7 +162,7 @@ impl Store {
     /// Stops claiming the evaluation's jobs; calls in flight still write their results.
     /// `None` when there is no such evaluation; `Some(false)` when it had already finished.
     pub async fn cancel_evaluation(&self, id: &Id) -> Result<Option<bool>> {
-        let cancelled = self.finish_evaluation(id, EvaluationState::Aborted, None).await?;
+        let cancelled = self.finish_evaluation(id, EvaluationState::Aborted, None, None).await?;
         if cancelled {
             return Ok(Some(true));
         }
@@ -170,11 +171,20 @@ impl Store {
 
     /// Marks an unfinished evaluation failed with the reason; false if it had finished.
     pub async fn fail_evaluation(&self, id: &Id, reason: &str) -> Result<bool> {
-        self.finish_evaluation(id, EvaluationState::Failed, Some(reason)).await
+        self.finish_evaluation(id, EvaluationState::Failed, Some(reason), None).await
     }
 
-    async fn finish_evaluation(&self, id: &Id, state: EvaluationState, error: Option<&str>) -> Result<bool> {
+    /// Moves an unfinished evaluation to `state` with `error` (why it stopped), and when
+    /// `notify` names a team, announces it on that team's SSE queue in the same transaction.
+    pub(crate) async fn finish_evaluation(
+        &self,
+        id: &Id,
+        state: EvaluationState,
+        error: Option<&str>,
+        notify: Option<&Id>,
+    ) -> Result<bool> {
         let now = unix_now();
+        let refs = refs_json(&[format!("Evaluation:{id}")])?;
         let kind = format!("evaluation.{}", state.as_str());
         let data = serde_json::json!({ "state": state.as_str(), "error": error }).to_string();
         on_pool!(self, pool => {
@@ -198,6 +208,9 @@ impl Store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
+                if let Some(team_id) = notify {
+                    sqlx::query(NOTIFY).bind(team_id.as_str()).bind(&refs).bind(now).execute(&mut *tx).await?;
+                }
             }
             tx.commit().await?;
             Ok(changed)

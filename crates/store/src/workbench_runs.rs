@@ -76,7 +76,6 @@ struct EvaluationRow {
     failed: i64,
     errored: i64,
     error: Option<String>,
-    abort_reason: Option<String>,
     private: bool,
     created_at: i64,
     started_at: Option<i64>,
@@ -85,7 +84,7 @@ struct EvaluationRow {
 }
 
 const EVALUATION_SELECT: &str = "SELECT e.id, e.team_id, w.prompt_id, w.revision_id, w.template_id, p.name AS prompt_name, w.name, \
-     w.prompt_content, w.definition, e.state, e.total, e.done, e.passed, e.failed, e.errored, e.error, w.abort_reason, \
+     w.prompt_content, w.definition, e.state, e.total, e.done, e.passed, e.failed, e.errored, e.error, \
      (w.session_token_hash IS NOT NULL) AS private, e.created_at, e.started_at, e.finished_at, \
      (SELECT COUNT(*) FROM case_runs c WHERE c.evaluation_id = e.id) AS case_run_count \
      FROM workbench_evaluations w JOIN evaluations e ON e.id = w.evaluation_id LEFT JOIN prompts p ON p.id = w.prompt_id";
@@ -106,7 +105,6 @@ impl TryFrom<EvaluationRow> for (WorkbenchEvaluation, i64) {
             state: EvaluationState::parse(&row.state).ok_or_else(|| Error::Corrupt(format!("evaluation state {:?}", row.state)))?,
             counts: Counts { total: row.total, done: row.done, passed: row.passed, failed: row.failed, errored: row.errored },
             error: row.error,
-            abort_reason: row.abort_reason,
             private: row.private,
             created_at: row.created_at,
             started_at: row.started_at,
@@ -135,7 +133,7 @@ const CASE_RUNS: &str = "SELECT * FROM (SELECT c.id, c.evaluation_id, c.model, c
      CASE WHEN r.seq IS NOT NULL THEN (CASE WHEN r.error IS NULL THEN 'completed' ELSE 'error' END) \
           WHEN e.state IN ('aborted', 'failed') THEN 'aborted' \
           WHEN j.state = 'running' THEN 'running' ELSE 'pending' END AS status, \
-     r.outcome, r.error, CASE WHEN r.seq IS NULL AND e.state IN ('aborted', 'failed') THEN COALESCE(w.abort_reason, e.error) END AS abort_reason, \
+     r.outcome, r.error, CASE WHEN r.seq IS NULL AND e.state IN ('aborted', 'failed') THEN e.error END AS abort_reason, \
      r.created_at AS finished_at \
      FROM case_runs c JOIN evaluations e ON e.id = c.evaluation_id JOIN workbench_evaluations w ON w.evaluation_id = c.evaluation_id \
      LEFT JOIN jobs j ON j.evaluation_id = c.evaluation_id AND j.seq = c.seq \
@@ -309,43 +307,12 @@ impl Store {
         row.map(CaseRun::try_from).transpose()
     }
 
-    /// Aborts an unfinished evaluation with a reason. `None`: no such evaluation; `Some(false)`:
-    /// it had already finished.
+    /// Aborts an unfinished evaluation; `reason` is kept as its `error` (why it stopped).
+    /// `None`: no such evaluation; `Some(false)`: it had already finished.
     pub async fn abort_workbench_evaluation(&self, team_id: &Id, id: &Id, reason: &str) -> Result<Option<bool>> {
         let Some(evaluation) = self.workbench_evaluation(team_id, id).await? else { return Ok(None) };
-        let now = unix_now();
-        let refs = refs_json(&[format!("Evaluation:{id}")])?;
-        let aborted = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let aborted = sqlx::query(
-                "UPDATE evaluations SET state = 'aborted', finished_at = $1 WHERE id = $2 AND state IN ('pending', 'running')",
-            )
-            .bind(now)
-            .bind(id.as_str())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                > 0;
-            if aborted {
-                sqlx::query("UPDATE workbench_evaluations SET abort_reason = $1 WHERE evaluation_id = $2")
-                    .bind(reason)
-                    .bind(id.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("INSERT INTO events (evaluation_id, kind, data, created_at) VALUES ($1, 'evaluation.aborted', $2, $3)")
-                    .bind(id.as_str())
-                    .bind(serde_json::json!({ "state": "aborted", "reason": reason }).to_string())
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                if !evaluation.private {
-                    sqlx::query(NOTIFY).bind(team_id.as_str()).bind(&refs).bind(now).execute(&mut *tx).await?;
-                }
-            }
-            tx.commit().await?;
-            aborted
-        });
-        Ok(Some(aborted))
+        let notify = (!evaluation.private).then_some(team_id);
+        Ok(Some(self.finish_evaluation(id, EvaluationState::Aborted, Some(reason), notify).await?))
     }
 
     /// Throws away every result and puts every job back in the queue, the evaluation back to
@@ -374,7 +341,6 @@ impl Store {
             .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE workbench_evaluations SET abort_reason = NULL WHERE evaluation_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
             sqlx::query("INSERT INTO events (evaluation_id, kind, data, created_at) VALUES ($1, 'evaluation.rerun', '{}', $2)")
                 .bind(id.as_str())
                 .bind(now)

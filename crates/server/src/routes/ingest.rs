@@ -19,7 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiQuery, page};
 use crate::state::AppState;
 
 /// The ingest document's body limit, whatever the server's general one.
@@ -99,14 +99,6 @@ struct PageQuery {
     assertion_type: Option<String>,
 }
 
-fn page(query: &PageQuery) -> Result<(i64, i64), ApiError> {
-    let (limit, offset) = (query.limit.unwrap_or(50), query.offset.unwrap_or(0));
-    if !(1..=500).contains(&limit) || offset < 0 {
-        return Err(ApiError::with_message(ErrorCode::InvalidRequest, "limit must be 1 to 500 and offset 0 or more"));
-    }
-    Ok((limit, offset))
-}
-
 async fn list_runs(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -114,7 +106,7 @@ async fn list_runs(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let project = project(&state, &caller, &slug).await?;
-    let (limit, offset) = page(&query)?;
+    let (limit, offset) = page(query.limit, query.offset, ErrorCode::InvalidRequest)?;
     let (runs, total) = state.store.ingested_runs(&project, limit, offset).await?;
     Ok(Json(json!({ "runs": runs, "total": total, "limit": limit, "offset": offset })))
 }
@@ -126,7 +118,7 @@ async fn read_run(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let project = project(&state, &caller, &slug).await?;
-    let (limit, offset) = page(&query)?;
+    let (limit, offset) = page(query.limit, query.offset, ErrorCode::InvalidRequest)?;
     if query.result.as_deref().is_some_and(|r| assay_core::ingest::AssertionResult::parse(r).is_none()) {
         return Err(ApiError::with_message(ErrorCode::InvalidRequest, "result must be pass, fail or inconclusive"));
     }

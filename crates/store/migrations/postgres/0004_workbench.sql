@@ -50,7 +50,6 @@ CREATE TABLE workbench_evaluations (
     definition          TEXT NOT NULL,
     access_mode         TEXT NOT NULL,
     session_token_hash  TEXT,
-    abort_reason        TEXT,
     created_at          BIGINT NOT NULL
 );
 CREATE INDEX workbench_evaluations_by_team ON workbench_evaluations (team_id, created_at);

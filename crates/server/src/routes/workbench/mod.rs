@@ -65,15 +65,7 @@ pub fn required_prompt_id(raw: Option<String>) -> Result<assay_core::Id, crate::
     assay_core::Id::parse(raw.trim()).map_err(|_| crate::error::ApiError::new(assay_core::ErrorCode::PromptNotFound))
 }
 
-/// `limit` (default 50, 1..=500) and `offset` (default 0) of the list endpoints.
+/// `limit` and `offset` of the list endpoints; a bad one is `invalid_field`.
 pub fn page(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64), crate::error::ApiError> {
-    let limit = limit.unwrap_or(50);
-    let offset = offset.unwrap_or(0);
-    if !(1..=500).contains(&limit) {
-        return Err(crate::error::ApiError::with_message(assay_core::ErrorCode::InvalidField, "limit must be between 1 and 500"));
-    }
-    if offset < 0 {
-        return Err(crate::error::ApiError::with_message(assay_core::ErrorCode::InvalidField, "offset must be 0 or more"));
-    }
-    Ok((limit, offset))
+    crate::extract::page(limit, offset, assay_core::ErrorCode::InvalidField)
 }

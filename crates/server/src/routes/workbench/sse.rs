@@ -145,10 +145,7 @@ impl Private {
         let (runs, _) = self.state.store.list_case_runs(&self.team_id, Some(&self.id), None, i64::MAX, 0).await?;
         let finished = evaluation.state.is_finished();
         let key = (views::status(evaluation.state).to_owned(), evaluation.counts.done);
-        let mut view = views::evaluation(&evaluation, &runs);
-        if let Value::Object(map) = &mut view {
-            map.remove("caseRuns");
-        }
+        let view = views::evaluation_fields(&evaluation, &runs);
         // The evaluation opens the stream; its final state goes out after the runs' last
         // changes, just before end-stream.
         if self.sent.evaluation.is_none() || (self.sent.evaluation.as_ref() != Some(&key) && !finished) {

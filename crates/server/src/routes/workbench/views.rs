@@ -76,8 +76,16 @@ pub fn insights(evaluation: &WorkbenchEvaluation, runs: &[CaseRun]) -> String {
     text
 }
 
-/// The evaluation as `GET /evaluations/{id}` shows it (the SSE `object` payload too).
+/// The evaluation as `GET /evaluations/{id}` shows it, with its case runs.
 pub fn evaluation(evaluation: &WorkbenchEvaluation, runs: &[CaseRun]) -> Value {
+    let mut view = evaluation_fields(evaluation, runs);
+    view["caseRuns"] = runs.iter().map(case_run).collect();
+    view
+}
+
+/// The evaluation without its case runs (the SSE `object` payload sends them on their own);
+/// `runs` feed the insights.
+pub fn evaluation_fields(evaluation: &WorkbenchEvaluation, runs: &[CaseRun]) -> Value {
     let definition = &evaluation.definition;
     let mut view = json!({
         "id": evaluation.id,
@@ -94,7 +102,6 @@ pub fn evaluation(evaluation: &WorkbenchEvaluation, runs: &[CaseRun]) -> Value {
         "status": status(evaluation.state),
         "result": evaluation_result(evaluation),
         "insights": insights(evaluation, runs),
-        "caseRuns": runs.iter().map(case_run).collect::<Vec<_>>(),
         "dateCreated": evaluation.created_at,
         "dateStarted": evaluation.started_at,
         "dateCompleted": evaluation.finished_at,
@@ -126,7 +133,7 @@ pub fn evaluation_summary(evaluation: &WorkbenchEvaluation, runs: &[CaseRun], ca
 
 /// Why an evaluation stopped early: the caller's reason, or the engine's failure.
 pub fn abort_reason(evaluation: &WorkbenchEvaluation) -> Option<String> {
-    evaluation.abort_reason.clone().or_else(|| (evaluation.state == EvaluationState::Failed).then(|| evaluation.error.clone()).flatten())
+    matches!(evaluation.state, EvaluationState::Aborted | EvaluationState::Failed).then(|| evaluation.error.clone()).flatten()
 }
 
 fn case_fields(run: &CaseRun) -> Value {
