@@ -1,7 +1,9 @@
 //! `assay bench scan`: the engine's speed and memory on a mock contract target over loopback.
 //!
 //! 1. A scan of `--tests` probes against a zero-latency mock, tests/s next to `wrk` driving
-//!    the same mock in the same run (the raw loopback limit of that target).
+//!    the same mock in the same run (the raw loopback limit of that target), and next to
+//!    assay's own target client sending as many requests with nothing else to do (the most a
+//!    scan through that client could reach).
 //! 2. A scan at 50 ms latency and concurrency 64, tests/s next to the ideal 64 / 0.05 s.
 //! 3. The real `assay scan` command as a child process on `--rss-tests` probes: its peak RSS.
 //!
@@ -10,11 +12,12 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use assay_core::{EvaluationState, Id, Plan, TeamName};
-use assay_engine::{Engine, EngineConfig, SpecResolver, Suite};
+use assay_core::{ChatRequest, EvaluationState, Id, Message, Plan, TeamName};
+use assay_engine::{Engine, EngineConfig, SpecResolver, Suite, TargetResolver};
 use assay_probes::{CONVERTERS, Harness};
 use assay_store::{DatabaseUrl, Store};
 use assay_targets::Policy;
@@ -38,10 +41,13 @@ pub async fn scan(args: BenchScanArgs) -> anyhow::Result<()> {
         setup.as_secs_f64()
     );
     println!("   assay scan           : {rate:>9.0} tests/s");
+    let client = client_alone(dir.path(), &fast, args.tests).await?;
+    println!("   client alone         : {client:>9.0} req/s  (assay's target client, {CONCURRENCY} at once: no queue, judging or storage)");
     match crate::bench::run_wrk(&fast.url, CONCURRENCY, args.wrk_seconds) {
         Ok(wrk) => {
             println!("   wrk (same mock)      : {wrk:>9.0} req/s");
             println!("   ratio scan / wrk     : {:>9.2}  (goal >= 0.50)", rate / wrk);
+            println!("   ratio client / wrk   : {:>9.2}  (the most a scan through this client could reach)", client / wrk);
         }
         Err(error) => println!("   wrk baseline skipped: {error:#} (install Debian's `wrk`)"),
     }
@@ -155,6 +161,32 @@ async fn run_scan(dir: &Path, name: &str, server: &SeparateMock, tests: u64) -> 
         bail!("{} tests errored against a fault-free mock", finished.counts.errored);
     }
     Ok((tests as f64 / elapsed.as_secs_f64(), setup))
+}
+
+/// Requests/s of the scan's own target client (the contract target in its reliability
+/// wrapper, as a scan resolves it) sending `requests` prompts, `CONCURRENCY` at once, with
+/// nothing else: the ceiling a scan through that client can reach on this machine.
+async fn client_alone(dir: &Path, server: &SeparateMock, requests: u64) -> anyhow::Result<f64> {
+    let policy = Policy { max_concurrency: CONCURRENCY, max_retries: 0, ..Policy::default() };
+    let resolver = SpecResolver::new(dir.to_owned(), None, policy, |_| {});
+    let target = resolver.resolve(&Id::generate(), &format!("contract+{}/chat", server.url)).await.map_err(anyhow::Error::msg)?;
+    let next = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut senders = tokio::task::JoinSet::new();
+    for _ in 0..CONCURRENCY {
+        let (target, next) = (target.clone(), next.clone());
+        senders.spawn(async move {
+            while next.fetch_add(1, Ordering::Relaxed) < requests {
+                let request = ChatRequest { messages: vec![Message::user("What is the capital of France?")], ..ChatRequest::default() };
+                target.chat(&request).await?;
+            }
+            anyhow::Ok(())
+        });
+    }
+    while let Some(sent) = senders.join_next().await {
+        sent.context("a sender panicked")??;
+    }
+    Ok(requests as f64 / started.elapsed().as_secs_f64())
 }
 
 async fn wait_finished(store: &Store, id: &Id) -> anyhow::Result<assay_core::Evaluation> {

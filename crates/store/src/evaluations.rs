@@ -98,10 +98,16 @@ impl Store {
             let mut total: i64 = 0;
             while jobs.peek().is_some() {
                 let chunk: Vec<NewJob> = jobs.by_ref().take(JOB_CHUNK).collect();
-                let sql = format!("INSERT INTO jobs (evaluation_id, seq, target_index, item) VALUES {}", values(style, chunk.len(), 4, 1));
+                let sql = format!("INSERT INTO jobs (evaluation_id, seq, target_index) VALUES {}", values(style, chunk.len(), 3, 1));
                 let mut query = sqlx::query(AssertSqlSafe(sql));
                 for job in &chunk {
-                    query = query.bind(id.as_str()).bind(job.seq).bind(i32::try_from(job.target_index).unwrap_or(i32::MAX)).bind(&job.item);
+                    query = query.bind(id.as_str()).bind(job.seq).bind(i32::try_from(job.target_index).unwrap_or(i32::MAX));
+                }
+                query.execute(&mut *tx).await?;
+                let sql = format!("INSERT INTO job_items (evaluation_id, seq, item) VALUES {}", values(style, chunk.len(), 3, 1));
+                let mut query = sqlx::query(AssertSqlSafe(sql));
+                for job in &chunk {
+                    query = query.bind(id.as_str()).bind(job.seq).bind(&job.item);
                 }
                 query.execute(&mut *tx).await?;
                 total += i64::try_from(chunk.len()).unwrap_or(i64::MAX);

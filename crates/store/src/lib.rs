@@ -76,7 +76,8 @@ pub struct Store {
     pool: Pool,
     /// Seals credentials at rest; without it, storing a credential is refused.
     secret_key: Option<std::sync::Arc<SecretKey>>,
-    /// Big write transactions on SQLite take turns here: SQLite has one writer, and a second
+    /// The hot writes on SQLite (ingest batches; the engine's claims, result batches,
+    /// heartbeats and lease expiry) take turns here: SQLite has one writer, and a second
     /// connection that tries to write waits in its busy handler's sleeps (up to 100 ms each)
     /// instead of starting the moment the first commits.
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
@@ -124,7 +125,7 @@ impl Store {
         self
     }
 
-    /// The turn of a big SQLite write transaction (PostgreSQL needs none: its row locks do).
+    /// The turn of a hot SQLite write (PostgreSQL needs none: its row locks do).
     pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
         match self.pool {
             Pool::Sqlite(_) => Some(self.writer.lock().await),

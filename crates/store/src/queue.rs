@@ -3,7 +3,12 @@
 //! databases: PostgreSQL skips rows another runner has locked (`FOR UPDATE SKIP LOCKED`);
 //! SQLite has a single writer, so a plain `UPDATE … RETURNING` is already exclusive.
 
+use std::collections::HashMap;
+
 use assay_core::{ClaimedJob, Id, unix_now};
+use sqlx::AssertSqlSafe;
+
+use crate::batch::{fixed_chunks, list, param};
 
 use crate::{Pool, Result, Store, on_pool};
 
@@ -16,23 +21,26 @@ pub fn unix_millis() -> i64 {
 struct ClaimRow {
     seq: i64,
     target_index: i32,
-    item: String,
     attempts: i64,
 }
 
 const SQLITE_CLAIM: &str = "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1 \
      WHERE evaluation_id = $3 AND seq IN (SELECT seq FROM jobs WHERE evaluation_id = $3 AND state = 'pending' ORDER BY seq LIMIT $4) \
-     RETURNING seq, target_index, item, attempts";
+     RETURNING seq, target_index, attempts";
 
 const POSTGRES_CLAIM: &str = "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1 \
      WHERE evaluation_id = $3 AND seq IN (SELECT seq FROM jobs WHERE evaluation_id = $3 AND state = 'pending' ORDER BY seq LIMIT $4 \
      FOR UPDATE SKIP LOCKED) \
-     RETURNING seq, target_index, item, attempts";
+     RETURNING seq, target_index, attempts";
+
+/// Items read per statement after a claim.
+const ITEM_CHUNK: usize = 128;
 
 impl Store {
     /// Claims up to `limit` pending jobs of one evaluation for `owner` until `lease_until`
-    /// (Unix ms), in job order. The first claim moves a pending evaluation to running; a
-    /// caller that knows it is running already passes `known_running` and saves a write.
+    /// (Unix ms), in job order, with their items. The first claim moves a pending evaluation
+    /// to running; a caller that knows it is running already passes `known_running` and
+    /// saves a write.
     pub async fn claim_jobs(
         &self,
         evaluation_id: &Id,
@@ -41,7 +49,8 @@ impl Store {
         limit: i64,
         known_running: bool,
     ) -> Result<Vec<ClaimedJob>> {
-        let rows: Vec<ClaimRow> = match &self.pool {
+        let turn = self.write_turn().await;
+        let mut rows: Vec<ClaimRow> = match &self.pool {
             Pool::Sqlite(pool) => {
                 sqlx::query_as(SQLITE_CLAIM).bind(owner).bind(lease_until).bind(evaluation_id.as_str()).bind(limit).fetch_all(pool).await?
             }
@@ -55,21 +64,43 @@ impl Store {
                     .await?
             }
         };
-        if !rows.is_empty() && !known_running {
+        drop(turn);
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        if !known_running {
             self.mark_running(evaluation_id).await?;
         }
-        let mut jobs: Vec<ClaimedJob> = rows
+        rows.sort_by_key(|row| row.seq);
+        let seqs: Vec<i64> = rows.iter().map(|row| row.seq).collect();
+        let mut items: HashMap<i64, String> = HashMap::with_capacity(rows.len());
+        let style = self.style();
+        for chunk in fixed_chunks(&seqs, ITEM_CHUNK) {
+            let sql = format!(
+                "SELECT seq, item FROM job_items WHERE evaluation_id = {} AND seq IN ({})",
+                param(style, 1),
+                list(style, chunk.len(), 2)
+            );
+            let fetched: Vec<(i64, String)> = on_pool!(self, pool => {
+                let mut query = sqlx::query_as(AssertSqlSafe(sql)).bind(evaluation_id.as_str());
+                for seq in chunk {
+                    query = query.bind(*seq);
+                }
+                query.fetch_all(pool).await?
+            });
+            items.extend(fetched);
+        }
+        Ok(rows
             .into_iter()
             .map(|row| ClaimedJob {
                 evaluation_id: evaluation_id.clone(),
                 seq: row.seq,
                 target_index: u32::try_from(row.target_index).unwrap_or(0),
-                item: row.item,
+                // A job without its item (never, short of a hand-edited database) fails as unreadable.
+                item: items.remove(&row.seq).unwrap_or_default(),
                 attempts: u32::try_from(row.attempts).unwrap_or(u32::MAX),
             })
-            .collect();
-        jobs.sort_by_key(|job| job.seq);
-        Ok(jobs)
+            .collect())
     }
 
     async fn mark_running(&self, evaluation_id: &Id) -> Result<()> {
@@ -97,6 +128,7 @@ impl Store {
 
     /// Extends the lease of every job `owner` holds; returns how many it holds.
     pub async fn heartbeat(&self, owner: &str, lease_until: i64) -> Result<u64> {
+        let _turn = self.write_turn().await;
         Ok(on_pool!(self, pool => sqlx::query("UPDATE jobs SET lease_expires_at = $1 WHERE lease_owner = $2 AND state = 'running'")
             .bind(lease_until)
             .bind(owner)
@@ -108,6 +140,7 @@ impl Store {
     /// Puts every job whose lease ran out before `now_ms` back in the queue (its runner died
     /// or stalled); returns how many.
     pub async fn requeue_expired(&self, now_ms: i64) -> Result<u64> {
+        let _turn = self.write_turn().await;
         Ok(on_pool!(self, pool => sqlx::query(
             "UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE state = 'running' AND lease_expires_at < $1",
         )

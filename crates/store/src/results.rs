@@ -105,6 +105,7 @@ impl Store {
             evaluations.entry(result.evaluation_id.as_str()).or_default().push(result.seq);
         }
         let style = self.style();
+        let _turn = self.write_turn().await;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let mut inserted: Vec<(String, i64)> = Vec::with_capacity(results.len());

@@ -215,10 +215,15 @@ impl Store {
             .await?;
             for (seq, job) in new.jobs.iter().enumerate() {
                 let seq = i64::try_from(seq).unwrap_or(i64::MAX);
-                sqlx::query("INSERT INTO jobs (evaluation_id, seq, target_index, item) VALUES ($1, $2, $3, $4)")
+                sqlx::query("INSERT INTO jobs (evaluation_id, seq, target_index) VALUES ($1, $2, $3)")
                     .bind(new.id.as_str())
                     .bind(seq)
                     .bind(i32::try_from(job.target_index).unwrap_or(i32::MAX))
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO job_items (evaluation_id, seq, item) VALUES ($1, $2, $3)")
+                    .bind(new.id.as_str())
+                    .bind(seq)
                     .bind(&job.item)
                     .execute(&mut *tx)
                     .await?;
@@ -432,6 +437,7 @@ impl Store {
             for sql in [
                 "DELETE FROM results WHERE evaluation_id = $1 AND seq = $2",
                 "DELETE FROM jobs WHERE evaluation_id = $1 AND seq = $2",
+                "DELETE FROM job_items WHERE evaluation_id = $1 AND seq = $2",
                 "DELETE FROM case_runs WHERE evaluation_id = $1 AND seq = $2",
             ] {
                 sqlx::query(sql).bind(run.evaluation_id.as_str()).bind(seq).execute(&mut *tx).await?;
