@@ -34,7 +34,7 @@ pub async fn scan(args: BenchScanArgs) -> anyhow::Result<()> {
     let dir = tempfile::tempdir().context("temp dir")?;
 
     let fast = SeparateMock::start(Duration::ZERO)?;
-    let (rate, setup) = run_scan(dir.path(), "fast", &fast, args.tests).await?;
+    let (rate, setup, evaluation) = run_scan(dir.path(), "fast", &fast, args.tests).await?;
     println!(
         "1. {} tests, zero-latency mock, concurrency {CONCURRENCY} (expanding into jobs took {:.2} s)",
         args.tests,
@@ -43,11 +43,14 @@ pub async fn scan(args: BenchScanArgs) -> anyhow::Result<()> {
     println!("   assay scan           : {rate:>9.0} tests/s");
     let client = client_alone(dir.path(), &fast, args.tests).await?;
     println!("   client alone         : {client:>9.0} req/s  (assay's target client, {CONCURRENCY} at once: no queue, judging or storage)");
+    let store = store_alone(dir.path(), &evaluation, args.tests).await?;
+    println!("   store alone          : {store:>9.0} tests/s  (the same results claimed and written back, no calls or judging)");
     match crate::bench::run_wrk(&fast.url, CONCURRENCY, args.wrk_seconds) {
         Ok(wrk) => {
             println!("   wrk (same mock)      : {wrk:>9.0} req/s");
             println!("   ratio scan / wrk     : {:>9.2}  (goal >= 0.50)", rate / wrk);
             println!("   ratio client / wrk   : {:>9.2}  (the most a scan through this client could reach)", client / wrk);
+            println!("   ratio store / wrk    : {:>9.2}  (the most a scan through this store could reach)", store / wrk);
         }
         Err(error) => println!("   wrk baseline skipped: {error:#} (install Debian's `wrk`)"),
     }
@@ -56,7 +59,7 @@ pub async fn scan(args: BenchScanArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let slow = SeparateMock::start(Duration::from_millis(50))?;
-    let (rate, _) = run_scan(dir.path(), "slow", &slow, args.slow_tests).await?;
+    let (rate, _, _) = run_scan(dir.path(), "slow", &slow, args.slow_tests).await?;
     let ideal = CONCURRENCY as f64 / 0.050;
     println!("2. {} tests, 50 ms mock, concurrency {CONCURRENCY}", args.slow_tests);
     println!("   assay scan           : {rate:>9.0} tests/s");
@@ -132,8 +135,9 @@ fn suite_of(tests: u64) -> anyhow::Result<Suite> {
     Ok(Suite { repeat, limit: Some(tests), ..base })
 }
 
-/// Runs one scan in-process; returns tests/s of the run and how long expansion took.
-async fn run_scan(dir: &Path, name: &str, server: &SeparateMock, tests: u64) -> anyhow::Result<(f64, Duration)> {
+/// Runs one scan in-process into `{dir}/{name}.db`; returns tests/s of the run, how long
+/// expansion took, and the evaluation's id.
+async fn run_scan(dir: &Path, name: &str, server: &SeparateMock, tests: u64) -> anyhow::Result<(f64, Duration, Id)> {
     let store = Store::open_and_migrate(&DatabaseUrl::Sqlite(dir.join(format!("{name}.db")))).await?;
     let team = store.team_or_create(&TeamName::parse("bench")?, Plan::Pro).await?;
     let policy = Policy { max_concurrency: CONCURRENCY, max_retries: 0, ..Policy::default() };
@@ -160,7 +164,49 @@ async fn run_scan(dir: &Path, name: &str, server: &SeparateMock, tests: u64) -> 
     if finished.counts.errored > 0 {
         bail!("{} tests errored against a fault-free mock", finished.counts.errored);
     }
-    Ok((tests as f64 / elapsed.as_secs_f64(), setup))
+    Ok((tests as f64 / elapsed.as_secs_f64(), setup, evaluation.id))
+}
+
+/// Tests/s of the scan's storage path alone: the fast scan's results, read back, written into
+/// a fresh evaluation of the same suite the way the runner does (claim a batch of jobs, write
+/// their results with detections, events and counters), with no calls and no judging.
+async fn store_alone(dir: &Path, scanned: &Id, tests: u64) -> anyhow::Result<f64> {
+    const BATCH: i64 = 128;
+    let source = Store::open(&DatabaseUrl::Sqlite(dir.join("fast.db"))).await?;
+    let mut results = Vec::new();
+    loop {
+        let page = source.results_page(scanned, results.last().map_or(-1, |r: &assay_core::JobResult| r.seq), 1000, false).await?;
+        if page.is_empty() {
+            break;
+        }
+        results.extend(page);
+    }
+    source.close().await;
+    let store = Store::open_and_migrate(&DatabaseUrl::Sqlite(dir.join("store-alone.db"))).await?;
+    let team = store.team_or_create(&TeamName::parse("bench")?, Plan::Pro).await?;
+    let suite = serde_json::to_value(suite_of(tests)?)?;
+    let evaluation = store.create_evaluation(&team.id, "store-alone", &suite, &["mock".to_owned()], suite_of(tests)?.jobs(1)?).await?;
+    let mut results: std::collections::HashMap<i64, assay_core::JobResult> = results.into_iter().map(|r| (r.seq, r)).collect();
+    let started = Instant::now();
+    let mut written = 0;
+    loop {
+        let jobs = store.claim_jobs(&evaluation.id, "bench", assay_store::unix_millis() + 60_000, BATCH, written > 0).await?;
+        if jobs.is_empty() {
+            break;
+        }
+        let batch: Vec<assay_core::JobResult> = jobs
+            .iter()
+            .filter_map(|job| results.remove(&job.seq))
+            .map(|result| assay_core::JobResult { evaluation_id: evaluation.id.clone(), ..result })
+            .collect();
+        written += store.write_results(&batch).await?.inserted;
+    }
+    let elapsed = started.elapsed();
+    store.close().await;
+    if written as u64 != tests {
+        bail!("store alone wrote {written} of {tests} results");
+    }
+    Ok(tests as f64 / elapsed.as_secs_f64())
 }
 
 /// Requests/s of the scan's own target client (the contract target in its reliability

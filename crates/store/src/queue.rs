@@ -24,8 +24,10 @@ struct ClaimRow {
     attempts: i64,
 }
 
+/// SQLite's planner prefers the primary key here (it yields `seq` order), which walks every
+/// job already done before reaching a pending one; the partial index holds only pending jobs.
 const SQLITE_CLAIM: &str = "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1 \
-     WHERE evaluation_id = $3 AND seq IN (SELECT seq FROM jobs WHERE evaluation_id = $3 AND state = 'pending' ORDER BY seq LIMIT $4) \
+     WHERE evaluation_id = $3 AND seq IN (SELECT seq FROM jobs INDEXED BY jobs_pending WHERE evaluation_id = $3 AND state = 'pending' ORDER BY seq LIMIT $4) \
      RETURNING seq, target_index, attempts";
 
 const POSTGRES_CLAIM: &str = "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1 \
