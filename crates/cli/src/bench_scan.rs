@@ -1,9 +1,10 @@
 //! `assay bench scan`: the engine's speed and memory on a mock contract target over loopback.
 //!
 //! 1. A scan of `--tests` probes against a zero-latency mock, tests/s next to `wrk` driving
-//!    the same mock in the same run (the raw loopback limit of that target), and next to
-//!    assay's own target client sending as many requests with nothing else to do (the most a
-//!    scan through that client could reach).
+//!    the same mock in the same run (the raw loopback limit of that target), and next to two
+//!    ceilings: assay's own target client sending as many requests with nothing else to do,
+//!    and the store path alone (the scan's results claimed and written back, no calls). A
+//!    scan needs both on the same cores, so it stays under the lower of the two.
 //! 2. A scan at 50 ms latency and concurrency 64, tests/s next to the ideal 64 / 0.05 s.
 //! 3. The real `assay scan` command as a child process on `--rss-tests` probes: its peak RSS.
 //!
