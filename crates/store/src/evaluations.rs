@@ -190,7 +190,7 @@ impl Store {
         notify: Option<&Id>,
     ) -> Result<bool> {
         let now = unix_now();
-        let refs = refs_json(&[format!("Evaluation:{id}")])?;
+        let refs = notify.map(|_| refs_json(&[format!("Evaluation:{id}")])).transpose()?;
         let kind = format!("evaluation.{}", state.as_str());
         let data = serde_json::json!({ "state": state.as_str(), "error": error }).to_string();
         on_pool!(self, pool => {
@@ -214,8 +214,8 @@ impl Store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
-                if let Some(team_id) = notify {
-                    sqlx::query(NOTIFY).bind(team_id.as_str()).bind(&refs).bind(now).execute(&mut *tx).await?;
+                if let (Some(team_id), Some(refs)) = (notify, &refs) {
+                    sqlx::query(NOTIFY).bind(team_id.as_str()).bind(refs).bind(now).execute(&mut *tx).await?;
                 }
             }
             tx.commit().await?;

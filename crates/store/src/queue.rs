@@ -9,7 +9,6 @@ use assay_core::{ClaimedJob, Id, unix_now};
 use sqlx::AssertSqlSafe;
 
 use crate::batch::{fixed_chunks, list, param};
-
 use crate::{Pool, Result, Store, on_pool};
 
 /// Milliseconds since the Unix epoch: lease deadlines need finer grain than seconds.
