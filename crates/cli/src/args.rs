@@ -93,6 +93,22 @@ pub enum BenchCommand {
     /// Ingest evaluations/s over HTTP (500-item batches, concurrent senders) into SQLite, vs
     /// the same senders posting the same bodies to an endpoint that only reads them.
     Ingest(BenchIngestArgs),
+    /// The `/v1` tree and score routes on a small and a large evaluation (time per call for
+    /// each), and `GET /v1/responses` paging through the large one vs the store alone.
+    Trust(BenchTrustArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchTrustArgs {
+    /// Responses of the small evaluation.
+    #[arg(long, default_value_t = 1_000)]
+    pub small: usize,
+    /// Responses of the large evaluation.
+    #[arg(long, default_value_t = 100_000)]
+    pub large: usize,
+    /// Calls per route and size (after one warm-up round).
+    #[arg(long, default_value_t = 30)]
+    pub rounds: usize,
 }
 
 #[derive(Debug, Args)]
@@ -298,6 +314,9 @@ pub struct ServeArgs {
     /// Evaluations a pro team may ingest per month [default: 10000000].
     #[arg(long, env = "ASSAY_INGEST_QUOTA_PRO_PER_MONTH")]
     pub ingest_quota_pro_per_month: Option<u64>,
+    /// A TOML price table (US dollars per million tokens by hub and model) replacing the built-in one.
+    #[arg(long, env = "ASSAY_PRICE_TABLE")]
+    pub price_table: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@ mod args;
 mod bench;
 mod bench_ingest;
 mod bench_scan;
+mod bench_trust;
 mod chat;
 mod detect;
 mod evals;
@@ -45,6 +46,7 @@ async fn main() -> std::process::ExitCode {
         Command::Bench(BenchCommand::Model(args)) => bench::model(&cli.global, args).await,
         Command::Bench(BenchCommand::Scan(args)) => bench_scan::scan(args).await,
         Command::Bench(BenchCommand::Ingest(args)) => bench_ingest::ingest(args).await,
+        Command::Bench(BenchCommand::Trust(args)) => bench_trust::trust(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -109,6 +109,9 @@ fn suite_from(args: &ScanArgs) -> anyhow::Result<Suite> {
         judge: args.judge.clone(),
         attacker: args.attacker.clone(),
         max_tokens: Some(args.max_tokens),
+        temperature: None,
+        top_p: None,
+        per_probe: None,
     };
     suite.validate()?;
     Ok(suite)

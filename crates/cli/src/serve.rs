@@ -18,6 +18,7 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
         assistant: args.assistant,
         ingest_quota_free_per_month: args.ingest_quota_free_per_month,
         ingest_quota_pro_per_month: args.ingest_quota_pro_per_month,
+        price_table: args.price_table,
         ..Layer::default()
     };
     let mut config = Config::resolve(global.layer(command_layer)?).context("invalid configuration")?;

@@ -99,6 +99,26 @@ pub struct NewJob {
     pub seq: i64,
     pub target_index: u32,
     pub item: String,
+    /// The probe the job tests, when it tests one: the store keeps a counter per probe so
+    /// every level of a results tree is scored without reading the results.
+    pub slice: Option<JobSlice>,
+}
+
+/// Where a probe job sits in the catalogue: its probe, harness and scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct JobSlice {
+    pub probe_id: String,
+    pub harness: String,
+    pub scenario: String,
+}
+
+/// One probe's counters in one evaluation, kept with every written batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProbeCounts {
+    pub probe_id: String,
+    pub harness: String,
+    pub scenario: String,
+    pub counts: Counts,
 }
 
 /// A job a runner holds under lease.

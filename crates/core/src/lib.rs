@@ -10,11 +10,14 @@ pub mod prompts;
 pub mod stored_target;
 pub mod target;
 pub mod tenancy;
+pub mod trust;
 pub mod workbench;
 
 pub use detection::{Detection, DetectionInput, Detector, DetectorError, DetectorInfo, Finding, HitMeans};
 pub use error_code::ErrorCode;
-pub use evaluation::{ClaimedJob, Counts, DetectionRecord, Evaluation, EvaluationState, Event, JobResult, NewJob, SliceSummary};
+pub use evaluation::{
+    ClaimedJob, Counts, DetectionRecord, Evaluation, EvaluationState, Event, JobResult, JobSlice, NewJob, ProbeCounts, SliceSummary,
+};
 pub use id::Id;
 pub use prompts::{
     DEFAULT_TEMPLATE_NAME, EvaluationTemplate, NewTemplate, Paged, Prompt, PromptRevision, PromptSummary, PromptWithRevisions,
@@ -23,6 +26,10 @@ pub use prompts::{
 pub use stored_target::{ContractSession, StoredTarget, TargetKind, TargetLimits, TargetSettings};
 pub use target::{ChatReply, ChatRequest, GenerationParams, Message, Role, Target, TargetDescription, TargetError, Usage, append_system};
 pub use tenancy::{ApiKey, KeySecret, Plan, Principal, Team, TeamName, User, random_hex};
+pub use trust::{
+    Hub, HubInfo, OpenedProviderKey, ProviderKey, ProviderKeyInput, ResultFeedback, TrustDetection, TrustEvaluation, TrustEvaluationFilter,
+    TrustReport, TrustSettings, TrustSort,
+};
 pub use workbench::{
     AccessMode, CaseDefinition, CaseOutcome, CaseRun, ContextDefinition, DefinitionError, EvaluationDefinition, Notification,
     ThreadMessage, ToolDefinition, WorkbenchEvaluation,

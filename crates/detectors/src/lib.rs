@@ -4,13 +4,17 @@
 //! that the engine calls for every reply; [`Registry::list`] says which detectors exist.
 //! Each detector lives in its own module and owns its rules; the text machinery they share
 //! (case folding that keeps offsets, findings, JSON extraction, framing cues) lives in
-//! `text`, `json_extract` and `cues`.
+//! `text`, `json_extract` and `cues`. The judge-based detectors (`llm-judge` and the table of
+//! `judge.*` rubrics in `judges`) share asking a judge (`judge_call`) and reading its verdict
+//! (`verdict`).
 
 mod cues;
 mod encoding_echo;
 mod exfiltration;
 mod json_extract;
 mod json_schema;
+mod judge_call;
+mod judges;
 mod llm_judge;
 mod params;
 mod pii;
@@ -20,12 +24,16 @@ mod regex_match;
 mod sentiment;
 mod similarity;
 mod substring;
+#[cfg(test)]
+mod testing;
 mod text;
 mod toxicity;
+mod verdict;
 
 use std::sync::Arc;
 
 use assay_core::{Detector, DetectorInfo, Target};
+pub use judges::{CLIENT_PREFIX, judge_client_names, judge_detector_for_client_name};
 
 /// Why a detector could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -38,7 +46,8 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Every detector's identity card, in id order (the order `list` promises).
+/// Every rule-based detector's identity card and `llm-judge`'s, in id order; the `judge.*`
+/// detectors' cards are rows of their table.
 static INFOS: [&DetectorInfo; 12] = [
     &encoding_echo::INFO,
     &exfiltration::INFO,
@@ -55,7 +64,13 @@ static INFOS: [&DetectorInfo; 12] = [
 ];
 
 fn known_ids() -> String {
-    INFOS.iter().map(|info| info.id).collect::<Vec<_>>().join(", ")
+    Registry::list().iter().map(|info| info.id).collect::<Vec<_>>().join(", ")
+}
+
+/// Whether building detector `id` needs a judge target (`llm-judge` and every `judge.*`):
+/// without one, a runner skips these rather than failing the job.
+pub fn needs_judge(id: &str) -> bool {
+    id == llm_judge::INFO.id || judges::is_judge(id)
 }
 
 /// Builds detectors by id. Holds what judge-based detectors need (the judge target); the
@@ -72,16 +87,15 @@ impl std::fmt::Debug for Registry {
 }
 
 impl Registry {
-    /// `judge`: the target the `llm-judge` detector asks; without one, building `llm-judge`
-    /// fails with [`Error::InvalidParams`].
+    /// `judge`: the target the judge-based detectors ask (see [`needs_judge`]); without one,
+    /// building them fails with [`Error::InvalidParams`].
     pub fn new(judge: Option<Arc<dyn Target>>) -> Self {
         Self { judge }
     }
 
     /// Every detector's info, sorted by id.
     pub fn list() -> Vec<&'static DetectorInfo> {
-        let mut infos = INFOS.to_vec();
-        // Already in order; sorting keeps the promise if someone appends out of order.
+        let mut infos: Vec<_> = INFOS.iter().copied().chain(judges::infos()).collect();
         infos.sort_by_key(|info| info.id);
         infos
     }
@@ -102,47 +116,8 @@ impl Registry {
             "similarity" => similarity::build(params),
             "substring" => substring::build(params),
             "toxicity" => toxicity::build(params),
-            other => Err(Error::UnknownDetector(other.to_owned())),
+            other => judges::build(other, params, self.judge.clone()).unwrap_or_else(|| Err(Error::UnknownDetector(other.to_owned()))),
         }
-    }
-}
-
-/// Helpers for the unit tests of every detector module.
-#[cfg(test)]
-pub(crate) mod testing {
-    use std::future::Future;
-    use std::pin::pin;
-    use std::task::{Context, Poll, Waker};
-
-    use assay_core::{Detection, DetectionInput, Detector, DetectorError};
-
-    use crate::Registry;
-
-    /// Builds a rule-based detector through the public registry path.
-    pub fn build(id: &str, params: serde_json::Value) -> std::sync::Arc<dyn Detector> {
-        Registry::new(None).build(id, &params).expect("detector builds")
-    }
-
-    /// Runs a detector whose future completes without waiting (every rule-based one).
-    pub fn try_run(detector: &dyn Detector, input: &DetectionInput) -> Result<Detection, DetectorError> {
-        let mut future = pin!(detector.detect(input));
-        match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-            Poll::Ready(result) => result,
-            Poll::Pending => panic!("a rule-based detector must not wait"),
-        }
-    }
-
-    pub fn run(detector: &dyn Detector, input: &DetectionInput) -> Detection {
-        try_run(detector, input).expect("detection succeeds")
-    }
-
-    /// Runs a detector on a bare reply.
-    pub fn run_on(detector: &dyn Detector, output: &str) -> Detection {
-        run(detector, &DetectionInput::output(output))
-    }
-
-    pub fn with_triggers(output: &str, triggers: &[&str]) -> DetectionInput {
-        DetectionInput { triggers: Some(triggers.iter().map(|t| (*t).to_owned()).collect()), ..DetectionInput::output(output) }
     }
 }
 
@@ -153,7 +128,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_holds_twelve_detectors_sorted_by_id_at_version_one() {
+    fn the_list_holds_twelve_detectors_and_fourteen_judges_sorted_by_id_at_version_one() {
         let list = Registry::list();
         let ids: Vec<_> = list.iter().map(|info| info.id).collect();
         assert_eq!(
@@ -162,6 +137,20 @@ mod tests {
                 "encoding-echo",
                 "exfiltration",
                 "json-schema",
+                "judge.answer-relevancy",
+                "judge.contextual-precision",
+                "judge.contextual-recall",
+                "judge.conversation-completeness",
+                "judge.conversation-knowledge-retention",
+                "judge.conversation-relevancy",
+                "judge.conversation-role-adherence",
+                "judge.correctness",
+                "judge.faithfulness",
+                "judge.hybrid-refusal",
+                "judge.non-refusal",
+                "judge.policy-violation",
+                "judge.refusal",
+                "judge.strong-reject",
                 "llm-judge",
                 "pii",
                 "prompt-injection",
@@ -181,9 +170,10 @@ mod tests {
         let registry = Registry::new(None);
         for info in Registry::list() {
             let built = registry.build(info.id, &serde_json::Value::Null);
-            match info.id {
-                "regex" | "llm-judge" => assert!(matches!(built, Err(Error::InvalidParams { .. })), "{}", info.id),
-                _ => assert_eq!(built.expect("builds").info().id, info.id),
+            if info.id == "regex" || needs_judge(info.id) {
+                assert!(matches!(built, Err(Error::InvalidParams { .. })), "{}", info.id);
+            } else {
+                assert_eq!(built.expect("builds").info().id, info.id);
             }
         }
     }
@@ -218,7 +208,7 @@ mod tests {
         let registry = Registry::new(None);
         Registry::list()
             .into_iter()
-            .filter(|info| info.id != "llm-judge")
+            .filter(|info| !needs_judge(info.id))
             .map(|info| {
                 let params = match info.id {
                     "regex" => json!({"patterns": [r"\w+@\w+", "(?i)pwned"]}),
@@ -399,5 +389,13 @@ mod tests {
         let error = Registry::new(None).build("llm-judge", &json!({"rubric": "be kind"})).err().expect("fails");
         let Error::InvalidParams { message, .. } = error else { panic!("wrong error") };
         assert!(message.starts_with("llm-judge needs a judge target"), "{message}");
+    }
+
+    #[test]
+    fn only_llm_judge_and_the_judge_table_need_a_judge() {
+        let needing: Vec<_> = Registry::list().into_iter().map(|info| info.id).filter(|id| needs_judge(id)).collect();
+        assert_eq!(needing.len(), 15, "{needing:?}");
+        assert!(needing.iter().all(|id| *id == "llm-judge" || id.starts_with("judge.")), "{needing:?}");
+        assert!(!needs_judge("refusal") && !needs_judge("judge.nope"));
     }
 }

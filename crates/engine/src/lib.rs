@@ -3,6 +3,7 @@
 
 pub mod assist;
 pub mod case;
+pub mod detections;
 mod error;
 pub mod execute;
 pub mod item;
@@ -10,6 +11,7 @@ pub mod report;
 pub mod resolve;
 pub mod runner;
 pub mod suite;
+pub mod trust;
 
 pub use error::{Error, Result};
 pub use item::TestItem;

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use assay_core::{Evaluation, GenerationParams, Id, JobResult};
+use assay_core::{Evaluation, Id, JobResult};
 use assay_store::{Store, unix_millis};
 use tokio::sync::{Notify, mpsc, watch};
 
@@ -93,6 +93,11 @@ impl Engine {
         let evaluation = self.store.create_evaluation(team_id, name, &suite_json, targets, jobs).await?;
         self.wake();
         Ok(evaluation)
+    }
+
+    /// The store the engine writes to.
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// Tells the runner there may be new work.
@@ -261,12 +266,7 @@ impl Runner {
         let budget = self.engine.config.concurrency.max(1) * 4 * targets.len().max(1);
         let slot = Arc::new(Slot {
             started: AtomicBool::new(false),
-            runtime: EvaluationRuntime::new(
-                targets,
-                judge,
-                attacker,
-                GenerationParams { max_tokens: suite.max_tokens, ..GenerationParams::default() },
-            ),
+            runtime: EvaluationRuntime::new(targets, judge, attacker, suite.generation_params()),
             in_flight: AtomicUsize::new(0),
             budget,
         });

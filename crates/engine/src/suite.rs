@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use assay_core::NewJob;
+use assay_core::{JobSlice, NewJob};
 use assay_probes::{Converter, Harness, Library, Strategy};
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +40,15 @@ pub struct Suite {
     /// Reply length cap sent with every call; a verdict rarely needs more than the opening.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<u32>,
+    /// Sampling settings sent with every call (the target's defaults otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f32>,
+    /// At most this many prompts of each probe, spread evenly over its list (a sample that
+    /// still covers every probe, unlike `limit`, which cuts the suite's tail).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_probe: Option<u32>,
 }
 
 impl Suite {
@@ -53,6 +62,9 @@ impl Suite {
             judge: None,
             attacker: None,
             max_tokens: None,
+            temperature: None,
+            top_p: None,
+            per_probe: None,
         }
     }
 
@@ -92,11 +104,12 @@ impl Suite {
             .collect();
         let repeat = self.repeat;
         let limit = self.limit.unwrap_or(u64::MAX);
+        let per_probe = self.per_probe;
         let items = (0..repeat).flat_map(move |_| {
             let converters = converters.clone();
             probes.clone().into_iter().flat_map(move |probe| {
                 let converters = converters.clone();
-                probe.prompts.iter().flat_map(move |prompt| {
+                sample(&probe.prompts, per_probe).flat_map(move |prompt| {
                     let plain = std::iter::once(TestItem::from_probe(probe, prompt, None));
                     let converted: Vec<TestItem> =
                         converters.iter().map(|c| TestItem::from_probe(probe, prompt, Some(c.as_ref()))).collect();
@@ -117,12 +130,31 @@ impl Suite {
         Ok(per_target.filter_map(move |(target_index, item)| {
             let text = serde_json::to_string(&item).ok()?;
             seq += 1;
-            Some(NewJob { seq, target_index, item: text })
+            let slice = JobSlice { probe_id: item.probe_id, harness: item.harness, scenario: item.scenario };
+            Some(NewJob { seq, target_index, item: text, slice: Some(slice) })
         }))
+    }
+
+    /// The generation parameters every call of this suite carries.
+    pub fn generation_params(&self) -> assay_core::GenerationParams {
+        assay_core::GenerationParams {
+            max_tokens: self.max_tokens,
+            temperature: self.temperature,
+            top_p: self.top_p,
+            ..assay_core::GenerationParams::default()
+        }
     }
 
     /// How many tests one target gets (walks the suite once; nothing is kept).
     pub fn count(&self) -> Result<u64, Error> {
         Ok(self.items()?.count() as u64)
     }
+}
+
+/// `prompts`, or at most `per_probe` of them taken at even steps through the list (the
+/// library orders a probe's prompts by template, so even steps sample every template).
+fn sample(prompts: &[String], per_probe: Option<u32>) -> impl Iterator<Item = &String> {
+    let len = prompts.len();
+    let keep = per_probe.map_or(len, |n| (n as usize).min(len));
+    (0..keep).map(move |i| &prompts[i * len / keep.max(1)])
 }

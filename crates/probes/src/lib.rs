@@ -6,6 +6,7 @@
 //!   turn any probe prompt into a variant attack.
 //! - [`crescendo`]: the multi-turn escalation attack driven by an attacker model.
 
+pub mod catalogue;
 pub mod converters;
 pub mod crescendo;
 mod harness;

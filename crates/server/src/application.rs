@@ -19,6 +19,7 @@ use crate::config::{Config, ConfigError};
 use crate::engine::{ServerResolver, assistant_target};
 use crate::error::{Error, Result};
 use crate::metrics::HttpMetrics;
+use crate::pricing::PriceTable;
 use crate::rate_limit::RateLimiter;
 use crate::routes;
 use crate::state::{AppState, IngestQuota};
@@ -60,8 +61,13 @@ impl Application {
         let engine = Engine::new(store.clone(), resolver, EngineConfig::default());
         let assistant =
             assistant_target(&config.assistant, &local_model).map_err(|reason| ConfigError::Assistant(config.assistant.clone(), reason))?;
+        let prices = match &config.price_table {
+            Some(path) => PriceTable::load(path)?,
+            None => PriceTable::builtin(),
+        };
         let state = AppState {
             store: store.clone(),
+            prices: Arc::new(prices),
             rate_limiter: Arc::new(RateLimiter::new(config.rate_limit_free_per_hour, config.rate_limit_pro_per_hour)),
             metrics: Arc::new(HttpMetrics::default()),
             no_auth_principal,

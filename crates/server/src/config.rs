@@ -54,6 +54,8 @@ pub struct Layer {
     pub ingest_quota_free_per_month: Option<u64>,
     /// Evaluations a pro team may ingest per calendar month (UTC).
     pub ingest_quota_pro_per_month: Option<u64>,
+    /// A TOML price table replacing the built-in one (`/v1/hubs/cost`, estimates).
+    pub price_table: Option<PathBuf>,
 }
 
 impl Layer {
@@ -78,6 +80,7 @@ impl Layer {
             assistant: self.assistant.or(lower.assistant),
             ingest_quota_free_per_month: self.ingest_quota_free_per_month.or(lower.ingest_quota_free_per_month),
             ingest_quota_pro_per_month: self.ingest_quota_pro_per_month.or(lower.ingest_quota_pro_per_month),
+            price_table: self.price_table.or(lower.price_table),
         }
     }
 }
@@ -96,6 +99,8 @@ pub enum ConfigError {
     Zero(&'static str),
     #[error("invalid assistant model {0:?}: {1}")]
     Assistant(String, String),
+    #[error("invalid price table: {0}")]
+    PriceTable(String),
 }
 
 /// The resolved configuration the server runs with.
@@ -116,6 +121,8 @@ pub struct Config {
     pub sse_keep_alive: std::time::Duration,
     pub ingest_quota_free_per_month: u64,
     pub ingest_quota_pro_per_month: u64,
+    /// The price table file, when the built-in one is replaced.
+    pub price_table: Option<PathBuf>,
     /// Seals stored credentials: 64 hex digits from `ASSAY_SECRET_KEY`, else the data dir's
     /// `secret.key` (created on first start). Never read from the config file.
     pub secret_key: Option<String>,
@@ -153,6 +160,7 @@ impl Config {
             sse_keep_alive: std::time::Duration::from_secs(15),
             ingest_quota_free_per_month: layer.ingest_quota_free_per_month.unwrap_or(100_000),
             ingest_quota_pro_per_month: layer.ingest_quota_pro_per_month.unwrap_or(10_000_000),
+            price_table: layer.price_table,
             secret_key: None,
         };
         for (name, value) in [

@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 
-use assay_core::{Id, Target};
+use assay_core::{Hub, Id, Target};
+use assay_engine::trust::ProviderTarget;
 use assay_engine::{SpecResolver, TargetResolver};
 use assay_store::Store;
 use assay_targets::factory::LocalModel;
@@ -32,6 +33,9 @@ impl ServerResolver {
 #[async_trait::async_trait]
 impl TargetResolver for ServerResolver {
     async fn resolve(&self, team_id: &Id, reference: &str) -> Result<Arc<dyn Target>, String> {
+        if let Some(provider) = ProviderTarget::parse(reference) {
+            return self.provider_target(team_id, &provider?).await;
+        }
         let Some(raw_id) = reference.strip_prefix(STORED_PREFIX) else {
             return self.specs.resolve(team_id, reference).await;
         };
@@ -43,6 +47,30 @@ impl TargetResolver for ServerResolver {
             .map_err(|e| format!("cannot read stored target {id}: {e}"))?
             .ok_or_else(|| format!("stored target {id} no longer exists"))?;
         let live = self.stored.get(&self.store, &target, &self.local).await.map_err(|e| e.message().to_owned())?;
+        Ok(live)
+    }
+}
+
+impl ServerResolver {
+    /// A `/v1` evaluation's target: its hub, called with its provider key's secret.
+    async fn provider_target(&self, team_id: &Id, provider: &ProviderTarget) -> Result<Arc<dyn Target>, String> {
+        let hub = Hub::parse(&provider.hub).ok_or_else(|| format!("unknown hub {:?}", provider.hub))?;
+        if !hub.info().callable {
+            return Err(format!("assay cannot call the {} hub yet: use an OpenAI-compatible hub, azure or custom", hub.as_str()));
+        }
+        let credential = match &provider.key_id {
+            Some(key_id) => {
+                let key = self
+                    .store
+                    .open_provider_key(team_id, key_id)
+                    .await
+                    .map_err(|e| format!("cannot read provider key {key_id}: {e}"))?
+                    .ok_or_else(|| format!("provider key {key_id} no longer exists"))?;
+                provider.credential(&key)
+            }
+            None => None,
+        };
+        let live = assay_targets::factory::build(&provider.settings, credential.as_deref(), &self.local).map_err(|e| e.to_string())?;
         Ok(live)
     }
 }

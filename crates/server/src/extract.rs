@@ -140,3 +140,56 @@ pub fn page(limit: Option<i64>, offset: Option<i64>, invalid: assay_core::ErrorC
     }
     Ok((limit, offset))
 }
+
+/// A query string as its pairs, repeated keys kept (`harness_type=A&harness_type=B`), as the
+/// trust-platform client sends lists; a malformed query answers 400.
+#[derive(Debug, Clone, Default)]
+pub struct MultiQuery(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MultiQuery {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let raw = parts.uri.query().unwrap_or("");
+        serde_urlencoded::from_str::<Vec<(String, String)>>(raw)
+            .map(Self)
+            .map_err(|e| ApiError::with_message(assay_core::ErrorCode::InvalidRequest, format!("invalid query string: {e}")))
+    }
+}
+
+impl MultiQuery {
+    /// Every value of `key`; comma-separated values are split too (`status=A,B`).
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .flat_map(|(_, v)| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect::<Vec<_>>())
+            .collect()
+    }
+
+    /// The last value of `key`, if any (an empty value counts as absent).
+    pub fn one(&self, key: &str) -> Option<&str> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+    }
+
+    /// `key` as an integer; a value that is not one answers 400 naming the key.
+    pub fn int(&self, key: &str) -> Result<Option<i64>, ApiError> {
+        self.one(key)
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| ApiError::with_message(assay_core::ErrorCode::InvalidRequest, format!("{key} must be an integer")))
+            })
+            .transpose()
+    }
+
+    /// `key` as a boolean (`true`/`false`, any case, or 1/0).
+    pub fn bool(&self, key: &str) -> Result<Option<bool>, ApiError> {
+        self.one(key)
+            .map(|v| match v.to_ascii_lowercase().as_str() {
+                "true" | "1" => Ok(true),
+                "false" | "0" => Ok(false),
+                _ => Err(ApiError::with_message(assay_core::ErrorCode::InvalidRequest, format!("{key} must be true or false"))),
+            })
+            .transpose()
+    }
+}

@@ -13,6 +13,7 @@ mod limits;
 mod metrics;
 pub mod models;
 mod openapi;
+mod pricing;
 mod rate_limit;
 mod routes;
 mod state;

@@ -33,6 +33,8 @@ pub struct AppState {
     pub sse_keep_alive: std::time::Duration,
     /// Evaluations a team may ingest per month, by plan.
     pub ingest_quota: IngestQuota,
+    /// Prices of hubs' models, for cost figures and estimates.
+    pub prices: Arc<crate::pricing::PriceTable>,
 }
 
 #[derive(Debug, Clone, Copy)]

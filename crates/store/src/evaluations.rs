@@ -1,11 +1,13 @@
 //! Evaluations: created with all their jobs in one transaction, read, cancelled, failed; and
 //! the event log every change appends to.
 
-use assay_core::{Counts, Evaluation, EvaluationState, Event, Id, NewJob, unix_now};
+use std::collections::BTreeMap;
+
+use assay_core::{Counts, Evaluation, EvaluationState, Event, Id, NewJob, ProbeCounts, TrustSettings, unix_now};
 use sqlx::AssertSqlSafe;
 
 use crate::batch::values;
-use crate::error::{from_json_column, to_json_column};
+use crate::error::{conflict_as, from_json_column, to_json_column};
 use crate::notifications::{NOTIFY, refs_json};
 use crate::tenancy::stored_id;
 use crate::{Error, Result, Store, on_pool};
@@ -76,12 +78,43 @@ impl Store {
         targets: &[String],
         jobs: impl Iterator<Item = NewJob>,
     ) -> Result<Evaluation> {
-        let id = Id::generate();
+        self.insert_evaluation(&Id::generate(), team_id, name, suite, targets, jobs, None).await
+    }
+
+    /// [`Store::create_evaluation`] under the id the client chose, with the `/v1` settings
+    /// written in the same transaction. An id already taken is [`Error::Conflict`].
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_trust_evaluation(
+        &self,
+        id: &Id,
+        team_id: &Id,
+        name: &str,
+        suite: &serde_json::Value,
+        targets: &[String],
+        jobs: impl Iterator<Item = NewJob>,
+        settings: &TrustSettings,
+    ) -> Result<Evaluation> {
+        self.insert_evaluation(id, team_id, name, suite, targets, jobs, Some(settings)).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_evaluation(
+        &self,
+        id: &Id,
+        team_id: &Id,
+        name: &str,
+        suite: &serde_json::Value,
+        targets: &[String],
+        jobs: impl Iterator<Item = NewJob>,
+        trust: Option<&TrustSettings>,
+    ) -> Result<Evaluation> {
         let now = unix_now();
         let suite_json = to_json_column("evaluation suite", suite)?;
         let targets_json = to_json_column("evaluation targets", targets)?;
         let mut jobs = jobs.peekable();
         let style = self.style();
+        // Per-probe totals, counted while the jobs stream past.
+        let mut probes: BTreeMap<String, (String, String, i64)> = BTreeMap::new();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(
@@ -94,10 +127,14 @@ impl Store {
             .bind(&targets_json)
             .bind(now)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(conflict_as("evaluation id"))?;
             let mut total: i64 = 0;
             while jobs.peek().is_some() {
                 let chunk: Vec<NewJob> = jobs.by_ref().take(JOB_CHUNK).collect();
+                for slice in chunk.iter().filter_map(|job| job.slice.as_ref()) {
+                    probes.entry(slice.probe_id.clone()).or_insert_with(|| (slice.harness.clone(), slice.scenario.clone(), 0)).2 += 1;
+                }
                 let sql = format!("INSERT INTO jobs (evaluation_id, seq, target_index) VALUES {}", values(style, chunk.len(), 3, 1));
                 let mut query = sqlx::query(AssertSqlSafe(sql));
                 for job in &chunk {
@@ -111,6 +148,35 @@ impl Store {
                 }
                 query.execute(&mut *tx).await?;
                 total += i64::try_from(chunk.len()).unwrap_or(i64::MAX);
+            }
+            let probe_rows: Vec<_> = probes.iter().collect();
+            for chunk in probe_rows.chunks(JOB_CHUNK) {
+                let sql = format!("INSERT INTO probe_counts (evaluation_id, probe_id, harness, scenario, total) VALUES {}", values(style, chunk.len(), 5, 1));
+                let mut query = sqlx::query(AssertSqlSafe(sql));
+                for (probe_id, (harness, scenario, count)) in chunk {
+                    query = query.bind(id.as_str()).bind(probe_id.as_str()).bind(harness.as_str()).bind(scenario.as_str()).bind(*count);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            if let Some(settings) = trust {
+                sqlx::query(
+                    "INSERT INTO trust_evaluations (evaluation_id, team_id, hub, model, url, api_key_id, harness_config_ids, version, tags, settings, created_by, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                )
+                .bind(id.as_str())
+                .bind(team_id.as_str())
+                .bind(&settings.hub)
+                .bind(settings.model.as_deref())
+                .bind(settings.url.as_deref())
+                .bind(settings.api_key_id.as_ref().map(Id::as_str))
+                .bind(to_json_column("harness config ids", &settings.harness_config_ids)?)
+                .bind(&settings.version)
+                .bind(to_json_column("evaluation tags", &settings.tags)?)
+                .bind(to_json_column("evaluation request", &settings.request)?)
+                .bind(settings.created_by.as_ref().map(Id::as_str))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             }
             sqlx::query("UPDATE evaluations SET total = $1 WHERE id = $2").bind(total).bind(id.as_str()).execute(&mut *tx).await?;
             // An evaluation with nothing to run is complete as soon as it exists.
@@ -131,7 +197,35 @@ impl Store {
                 .await?;
             tx.commit().await?;
         });
-        self.evaluation(&id).await?.ok_or_else(|| Error::Corrupt("an evaluation vanished after its creation".into()))
+        self.evaluation(id).await?.ok_or_else(|| Error::Corrupt("an evaluation vanished after its creation".into()))
+    }
+
+    /// One probe counter row per probe of the evaluation, in probe id order: what every level
+    /// of a results tree is scored from, at a cost that does not grow with the results.
+    pub async fn probe_counts(&self, evaluation_id: &Id) -> Result<Vec<ProbeCounts>> {
+        let rows: Vec<(String, String, String, i64, i64, i64, i64, i64)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT probe_id, harness, scenario, total, done, passed, failed, errored FROM probe_counts WHERE evaluation_id = $1 ORDER BY probe_id",
+        )
+        .bind(evaluation_id.as_str())
+        .fetch_all(pool)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(|(probe_id, harness, scenario, total, done, passed, failed, errored)| ProbeCounts {
+                probe_id,
+                harness,
+                scenario,
+                counts: Counts { total, done, passed, failed, errored },
+            })
+            .collect())
+    }
+
+    /// Deletes an evaluation with everything it holds (jobs, results, counters, reports).
+    /// Results still in flight for it are dropped by the writer. False if there was none.
+    pub async fn delete_evaluation(&self, id: &Id) -> Result<bool> {
+        let _turn = self.write_turn().await;
+        let deleted = on_pool!(self, pool => sqlx::query("DELETE FROM evaluations WHERE id = $1").bind(id.as_str()).execute(pool).await?.rows_affected());
+        Ok(deleted > 0)
     }
 
     /// Any team's evaluation (the engine and the CLI's own store).

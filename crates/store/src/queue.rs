@@ -184,3 +184,54 @@ impl Store {
             .await?))
     }
 }
+
+/// One job as the `/v1` tests routes show it: its position, state, claims and item.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct JobView {
+    pub seq: i64,
+    pub state: String,
+    pub attempts: i32,
+    pub item: String,
+}
+
+impl Store {
+    /// The page `offset..offset + limit` of an evaluation's jobs in order, optionally only
+    /// those in one of `states` and testing one of `probe_ids`.
+    pub async fn jobs_page(
+        &self,
+        evaluation_id: &Id,
+        states: &[&str],
+        probe_ids: &[String],
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<JobView>> {
+        let mut sql = String::from(
+            "SELECT j.seq, j.state, j.attempts, i.item FROM jobs j JOIN job_items i ON i.evaluation_id = j.evaluation_id AND i.seq = j.seq \
+             WHERE j.evaluation_id = $1",
+        );
+        let mut binds: Vec<String> = Vec::new();
+        if !states.is_empty() {
+            let placeholders: Vec<String> = states.iter().enumerate().map(|(i, _)| format!("${}", i + 4)).collect();
+            sql.push_str(&format!(" AND j.state IN ({})", placeholders.join(", ")));
+            binds.extend(states.iter().map(|s| (*s).to_owned()));
+        }
+        if !probe_ids.is_empty() {
+            // Items are compact JSON written by serde: the probe's field appears verbatim.
+            let clauses: Vec<String> = probe_ids.iter().enumerate().map(|(i, _)| format!("i.item LIKE ${}", binds.len() + i + 4)).collect();
+            sql.push_str(&format!(" AND ({})", clauses.join(" OR ")));
+            for probe_id in probe_ids {
+                let quoted = serde_json::to_string(probe_id).map_err(|e| crate::Error::Corrupt(e.to_string()))?;
+                // `_` in a probe id matches itself too (LIKE's one-character wildcard); `%` cannot occur.
+                binds.push(format!("%\"probe_id\":{}%", quoted.replace('%', "")));
+            }
+        }
+        sql.push_str(" ORDER BY j.seq LIMIT $2 OFFSET $3");
+        Ok(on_pool!(self, pool => {
+            let mut query = sqlx::query_as::<_, JobView>(sqlx::AssertSqlSafe(sql)).bind(evaluation_id.as_str()).bind(limit).bind(offset);
+            for bind in binds {
+                query = query.bind(bind);
+            }
+            query.fetch_all(pool).await?
+        }))
+    }
+}

@@ -51,6 +51,38 @@ struct ResultRow {
     outcome: Option<String>,
 }
 
+const RESULT_COLUMNS: &str = "evaluation_id, seq, target_index, probe_id, harness, scenario, converter, prompt, messages, passed, score, \
+                              latency_ms, prompt_tokens, completion_tokens, error, created_at, outcome";
+
+/// Which results a page keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResultFilter {
+    pub probe_id: Option<String>,
+    /// `Some(true)`: passed only; `Some(false)`: failed only (errors excluded either way).
+    pub passed: Option<bool>,
+    /// Only the results whose call or judging failed.
+    pub errored: bool,
+}
+
+impl ResultFilter {
+    /// The filter's SQL (after `evaluation_id = $1`); a probe binds parameter `probe_param`.
+    fn sql(&self, probe_param: usize) -> String {
+        let mut sql = String::new();
+        if self.probe_id.is_some() {
+            sql.push_str(&format!(" AND probe_id = ${probe_param}"));
+        }
+        match self.passed {
+            Some(true) => sql.push_str(" AND passed IS NOT NULL AND passed"),
+            Some(false) => sql.push_str(" AND passed IS NOT NULL AND NOT passed"),
+            None => {}
+        }
+        if self.errored {
+            sql.push_str(" AND error IS NOT NULL");
+        }
+        sql
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct DetectionRow {
     seq: i64,
@@ -81,6 +113,16 @@ struct FailureRow {
     failures: i64,
 }
 
+/// Adds one result with verdict `passed` (`None`: it errored) to `counts`.
+fn count(counts: &mut Counts, passed: Option<bool>) {
+    counts.done += 1;
+    match passed {
+        Some(true) => counts.passed += 1,
+        Some(false) => counts.failed += 1,
+        None => counts.errored += 1,
+    }
+}
+
 fn to_i32(value: u32) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)
 }
@@ -108,6 +150,16 @@ impl Store {
         let _turn = self.write_turn().await;
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            // An evaluation deleted while its calls were in flight: its results have nowhere to
+            // go, and must not fail the batch they share with other evaluations' results.
+            let sql = format!("SELECT id FROM evaluations WHERE id IN ({})", list(style, evaluations.len(), 1));
+            let mut query = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql));
+            for evaluation_id in evaluations.keys() {
+                query = query.bind(*evaluation_id);
+            }
+            let present: HashSet<String> = query.fetch_all(&mut *tx).await?.into_iter().collect();
+            evaluations.retain(|evaluation_id, _| present.contains(*evaluation_id));
+            let encoded: Vec<_> = encoded.iter().filter(|(_, _, r)| present.contains(r.evaluation_id.as_str())).collect();
             let mut inserted: Vec<(String, i64)> = Vec::with_capacity(results.len());
             for chunk in fixed_chunks(&encoded, RESULT_CHUNK) {
                 let sql = format!(
@@ -117,7 +169,7 @@ impl Store {
                     values(style, chunk.len(), 17, 1)
                 );
                 let mut query = sqlx::query_as::<_, (String, i64)>(AssertSqlSafe(sql));
-                for (messages, outcome, r) in chunk {
+                for (messages, outcome, r) in chunk.iter().copied() {
                     query = query
                         .bind(r.evaluation_id.as_str())
                         .bind(r.seq)
@@ -196,14 +248,25 @@ impl Store {
                     query.execute(&mut *tx).await?;
                 }
                 let mut counts = Counts::default();
+                let mut by_probe: BTreeMap<&str, Counts> = BTreeMap::new();
                 for seq in seqs.iter().filter(|seq| fresh_keys.contains(&(*evaluation_id, **seq))) {
                     let Some(result) = by_key.get(&(*evaluation_id, *seq)) else { continue };
-                    counts.done += 1;
-                    match result.passed {
-                        Some(true) => counts.passed += 1,
-                        Some(false) => counts.failed += 1,
-                        None => counts.errored += 1,
-                    }
+                    count(&mut counts, result.passed);
+                    count(by_probe.entry(result.probe_id.as_str()).or_default(), result.passed);
+                }
+                for (probe_id, probe) in &by_probe {
+                    sqlx::query(
+                        "UPDATE probe_counts SET done = done + $1, passed = passed + $2, failed = failed + $3, errored = errored + $4 \
+                         WHERE evaluation_id = $5 AND probe_id = $6",
+                    )
+                    .bind(probe.done)
+                    .bind(probe.passed)
+                    .bind(probe.failed)
+                    .bind(probe.errored)
+                    .bind(*evaluation_id)
+                    .bind(*probe_id)
+                    .execute(&mut *tx)
+                    .await?;
                 }
                 if counts.done > 0 {
                     sqlx::query("UPDATE evaluations SET done = done + $1, passed = passed + $2, failed = failed + $3, errored = errored + $4 WHERE id = $5")
@@ -257,17 +320,77 @@ impl Store {
     /// `only_failed` keeps the results judged unsafe.
     pub async fn results_page(&self, evaluation_id: &Id, after_seq: i64, limit: i64, only_failed: bool) -> Result<Vec<JobResult>> {
         let filter = if only_failed { "AND passed IS NOT NULL AND NOT passed" } else { "" };
-        let sql = format!(
-            "SELECT evaluation_id, seq, target_index, probe_id, harness, scenario, converter, prompt, messages, passed, score, latency_ms, \
-             prompt_tokens, completion_tokens, error, created_at, outcome FROM results WHERE evaluation_id = $1 AND seq > $2 {filter} ORDER BY seq LIMIT $3"
-        );
+        let sql = format!("SELECT {RESULT_COLUMNS} FROM results WHERE evaluation_id = $1 AND seq > $2 {filter} ORDER BY seq LIMIT $3");
         let rows: Vec<ResultRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
             .bind(evaluation_id.as_str())
             .bind(after_seq)
             .bind(limit)
             .fetch_all(pool)
             .await?);
-        let (Some(first), Some(last)) = (rows.first().map(|r| r.seq), rows.last().map(|r| r.seq)) else { return Ok(Vec::new()) };
+        self.with_detections(evaluation_id, rows).await
+    }
+
+    /// The page of results `offset..offset + limit` in job order (newest first when
+    /// `descending`), narrowed by `filter`. Without a filter the offset is skipped in the
+    /// results' key index alone, so a deep page costs about what the first one does.
+    pub async fn results_at(
+        &self,
+        evaluation_id: &Id,
+        filter: &ResultFilter,
+        offset: i64,
+        limit: i64,
+        descending: bool,
+    ) -> Result<Vec<JobResult>> {
+        let (order, bound) = if descending { ("DESC", "<=") } else { ("ASC", ">=") };
+        let narrow = filter.sql(4);
+        let sql = format!(
+            "SELECT {RESULT_COLUMNS} FROM results WHERE evaluation_id = $1 {narrow} AND seq {bound} \
+             (SELECT seq FROM results WHERE evaluation_id = $1 {narrow} ORDER BY seq {order} LIMIT 1 OFFSET $2) ORDER BY seq {order} LIMIT $3"
+        );
+        let rows: Vec<ResultRow> = on_pool!(self, pool => {
+            let mut query = sqlx::query_as::<_, ResultRow>(AssertSqlSafe(sql)).bind(evaluation_id.as_str()).bind(offset).bind(limit);
+            if let Some(probe_id) = &filter.probe_id {
+                query = query.bind(probe_id.as_str());
+            }
+            query.fetch_all(pool).await?
+        });
+        self.with_detections(evaluation_id, rows).await
+    }
+
+    /// How many results `filter` keeps.
+    pub async fn count_results(&self, evaluation_id: &Id, filter: &ResultFilter) -> Result<i64> {
+        let sql = format!("SELECT COUNT(*) FROM results WHERE evaluation_id = $1 {}", filter.sql(2));
+        Ok(on_pool!(self, pool => {
+            let mut query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).bind(evaluation_id.as_str());
+            if let Some(probe_id) = &filter.probe_id {
+                query = query.bind(probe_id.as_str());
+            }
+            query.fetch_one(pool).await?
+        }))
+    }
+
+    /// One result by its job's position.
+    pub async fn result(&self, evaluation_id: &Id, seq: i64) -> Result<Option<JobResult>> {
+        let sql = format!("SELECT {RESULT_COLUMNS} FROM results WHERE evaluation_id = $1 AND seq = $2");
+        let rows: Vec<ResultRow> =
+            on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).bind(evaluation_id.as_str()).bind(seq).fetch_all(pool).await?);
+        Ok(self.with_detections(evaluation_id, rows).await?.pop())
+    }
+
+    /// The distinct errors of an evaluation's results with how often each occurred, most
+    /// frequent first.
+    pub async fn result_errors(&self, evaluation_id: &Id, limit: i64) -> Result<Vec<(String, i64)>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT error, COUNT(*) AS n FROM results WHERE evaluation_id = $1 AND error IS NOT NULL GROUP BY error ORDER BY n DESC, error LIMIT $2",
+        )
+        .bind(evaluation_id.as_str())
+        .bind(limit)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    async fn with_detections(&self, evaluation_id: &Id, rows: Vec<ResultRow>) -> Result<Vec<JobResult>> {
+        let (Some(first), Some(last)) = (rows.iter().map(|r| r.seq).min(), rows.iter().map(|r| r.seq).max()) else { return Ok(Vec::new()) };
         let detection_rows: Vec<DetectionRow> = on_pool!(self, pool => sqlx::query_as(
             "SELECT seq, detector, version, hit, passed, score, reasoning, findings FROM detections \
              WHERE evaluation_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq, position",

@@ -221,7 +221,7 @@ async fn ingested_batches_append_once_each_within_the_monthly_quota(store: Store
 
 /// Generates `mod NAME { sqlite, postgres }` for each contract test.
 fn jobs(count: i64) -> impl Iterator<Item = NewJob> {
-    (0..count).map(|seq| NewJob { seq, target_index: 0, item: format!("{{\"n\":{seq}}}") })
+    (0..count).map(|seq| NewJob { seq, target_index: 0, item: format!("{{\"n\":{seq}}}"), slice: None })
 }
 
 fn result_for(job: &ClaimedJob, passed: Option<bool>) -> JobResult {

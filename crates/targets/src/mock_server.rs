@@ -92,9 +92,18 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/sessions/{id}/restart", post(restart_session))
         .route("/sessions/{id}", delete(end_session))
         .route("/v1/chat/completions", post(openai_chat))
+        .route("/v1/models", axum::routing::get(openai_models))
         .route("/openai/deployments/{deployment}/chat/completions", post(openai_chat))
         .route("/v1/messages", post(anthropic_messages))
         .with_state(shared)
+}
+
+/// The OpenAI models list: the one model the mock plays.
+async fn openai_models(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if !authorized(&shared, &headers) {
+        return error(StatusCode::UNAUTHORIZED, "unauthorized", "missing or wrong key");
+    }
+    axum::Json(json!({ "object": "list", "data": [{ "id": "mock-echo", "object": "model", "owned_by": "assay" }] })).into_response()
 }
 
 fn error(status: StatusCode, code: &str, message: &str) -> Response {

@@ -9,5 +9,6 @@ mod ingest;
 mod ops;
 mod targets;
 mod tenancy;
+mod trust;
 mod workbench_prompts;
 mod workbench_runs;

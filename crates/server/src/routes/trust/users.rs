@@ -1,4 +1,4 @@
-//! Trust-platform API (`/v1/…`, snake_case, plain JSON): the caller's user and team.
+//! The caller's user and team (`/v1/users`, `/v1/teams`).
 //! Ids of another team's users or teams answer 404, as if they did not exist.
 
 use assay_core::{ErrorCode, Id, Team, TeamName, User};

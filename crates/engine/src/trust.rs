@@ -1,0 +1,276 @@
+//! `/v1` evaluations on the engine: a trust-platform request (hub, provider key, model,
+//! dimensions, sampling) becomes a [`Suite`] and one target reference, written with all its
+//! jobs in one transaction; and the estimate of what such a run costs before it runs.
+//!
+//! The target reference is `provider:{json}` ([`ProviderTarget`]): the key's id and the
+//! target settings (OpenAI wire format; Azure's deployment variant), so a runner resolves it
+//! with the key's sealed secret at claim time, and a key deleted later fails the evaluation
+//! with a clear reason instead of running with stale credentials.
+
+use assay_core::{Evaluation, Hub, Id, OpenedProviderKey, TargetKind, TargetLimits, TargetSettings, TrustSettings};
+use assay_probes::catalogue::{Dimension, harnesses_of};
+use serde::{Deserialize, Serialize};
+
+use crate::suite::Suite;
+use crate::{Engine, Error, Result};
+
+pub const PROVIDER_PREFIX: &str = "provider:";
+/// Prompts per probe of a lite evaluation (unless `sample_size` says otherwise).
+pub const LITE_PROMPTS_PER_PROBE: u32 = 5;
+/// The Azure OpenAI API version used when the key's `hub_config` names none.
+pub const DEFAULT_AZURE_API_VERSION: &str = "2024-10-21";
+
+/// What a runner needs to build a `/v1` evaluation's target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderTarget {
+    pub key_id: Option<Id>,
+    pub hub: String,
+    pub settings: TargetSettings,
+}
+
+impl ProviderTarget {
+    pub fn reference(&self) -> String {
+        format!("{PROVIDER_PREFIX}{}", serde_json::to_string(self).unwrap_or_default())
+    }
+
+    /// `None` when `reference` is not a provider reference.
+    pub fn parse(reference: &str) -> Option<std::result::Result<Self, String>> {
+        let json = reference.strip_prefix(PROVIDER_PREFIX)?;
+        Some(serde_json::from_str(json).map_err(|e| format!("unreadable provider target: {e}")))
+    }
+
+    /// The credential to send: the key's secret, or for DigitalOcean agents the agent key.
+    pub fn credential(&self, key: &OpenedProviderKey) -> Option<String> {
+        match Hub::parse(&self.hub) {
+            Some(Hub::DigitalOcean) => {
+                key.hub_config.get("agent_key").and_then(|v| v.as_str()).map(str::to_owned).or_else(|| key.secret.clone())
+            }
+            _ => key.secret.clone(),
+        }
+    }
+}
+
+/// A `/v1` evaluation request, parsed.
+#[derive(Debug, Clone)]
+pub struct TrustRequest {
+    pub id: Id,
+    pub name: String,
+    pub hub: Hub,
+    pub key: Option<OpenedProviderKey>,
+    pub model: Option<String>,
+    pub url: Option<String>,
+    pub temperature: Option<f32>,
+    pub top_p: Option<f32>,
+    pub max_tokens: Option<u32>,
+    pub timeout_secs: Option<f64>,
+    pub dimensions: Vec<&'static Dimension>,
+    pub harness_config_ids: Vec<String>,
+    pub sample_size: Option<u32>,
+    pub num_generations: Option<u32>,
+    pub is_lite: bool,
+    pub tags: Vec<String>,
+    pub version: String,
+    /// The body as sent, kept for the metadata route.
+    pub body: serde_json::Value,
+    pub created_by: Option<Id>,
+}
+
+/// What a request runs: its suite, its target, the settings to keep.
+#[derive(Debug, Clone)]
+pub struct TrustPlan {
+    pub suite: Suite,
+    pub target: ProviderTarget,
+    pub settings: TrustSettings,
+}
+
+impl TrustRequest {
+    /// The suite and target this request runs. Hubs assay cannot call still plan (the
+    /// evaluation then ends `failed` with the reason, as the API expects of a run).
+    pub fn plan(&self) -> Result<TrustPlan> {
+        if self.dimensions.is_empty() {
+            return Err(Error::InvalidSuite("harness_config_ids names no harness".into()));
+        }
+        let mut suite = Suite::new(harnesses_of(&self.dimensions));
+        suite.repeat = self.num_generations.unwrap_or(1).max(1);
+        suite.max_tokens = self.max_tokens;
+        suite.temperature = self.temperature;
+        suite.top_p = self.top_p;
+        suite.per_probe = self.sample_size.or(self.is_lite.then_some(LITE_PROMPTS_PER_PROBE));
+        suite.validate()?;
+        let target = ProviderTarget {
+            key_id: self.key.as_ref().map(|k| k.key.id.clone()),
+            hub: self.hub.as_str().to_owned(),
+            settings: self.settings()?,
+        };
+        let settings = TrustSettings {
+            hub: self.hub.as_str().to_owned(),
+            model: self.model.clone(),
+            url: self.url.clone(),
+            api_key_id: target.key_id.clone(),
+            harness_config_ids: self.harness_config_ids.clone(),
+            version: self.version.clone(),
+            tags: self.tags.clone(),
+            request: self.body.clone(),
+            created_by: self.created_by.clone(),
+        };
+        Ok(TrustPlan { suite, target, settings })
+    }
+
+    fn settings(&self) -> Result<TargetSettings> {
+        provider_settings(self.hub, self.key.as_ref(), self.model.as_deref(), self.url.as_deref(), self.timeout_secs)
+    }
+}
+
+/// The target settings to reach `model` on `hub` with `key`: the URL from the call, else the
+/// key, else the hub's default; the key's rate limit as the pacer; `timeout_secs` per attempt.
+pub fn provider_settings(
+    hub: Hub,
+    key: Option<&OpenedProviderKey>,
+    model: Option<&str>,
+    url: Option<&str>,
+    timeout_secs: Option<f64>,
+) -> Result<TargetSettings> {
+    let info = hub.info();
+    let key_url = key.and_then(|k| k.key.url.clone());
+    let base_url = url.map(str::to_owned).or(key_url).or(info.default_url.map(str::to_owned));
+    if info.callable && base_url.is_none() {
+        return Err(Error::InvalidSuite(format!("the {} hub needs a url (on the evaluation or its key)", info.id)));
+    }
+    let limits = TargetLimits {
+        timeout_ms: timeout_secs.filter(|s| s.is_finite() && *s > 0.0).map(|s| (s * 1000.0) as u64),
+        rate_limit_per_interval: key.and_then(|k| u32::try_from(k.key.rate_limit_per_interval).ok()).filter(|n| *n > 0),
+        rate_limit_interval: key.and_then(|k| u64::try_from(k.key.rate_limit_interval).ok()).filter(|n| *n > 0),
+        ..TargetLimits::default()
+    };
+    let azure_api_version = (hub == Hub::Azure).then(|| {
+        key.and_then(|k| k.hub_config.get("api_version").and_then(|v| v.as_str()).map(str::to_owned))
+            .unwrap_or_else(|| DEFAULT_AZURE_API_VERSION.to_owned())
+    });
+    Ok(TargetSettings {
+        kind: TargetKind::Openai,
+        base_url,
+        chat_path: None,
+        sessions_path: None,
+        auth_header: None,
+        // OpenAI-compatible servers in front of one model often ignore the name; send one.
+        model: Some(model.filter(|m| !m.is_empty()).unwrap_or("default").to_owned()),
+        azure_api_version,
+        anthropic_version: None,
+        mock_reply: None,
+        mock_latency_ms: None,
+        limits,
+    })
+}
+
+/// What a planned suite will cost, before it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Estimate {
+    pub tests: u64,
+    /// Calls to the model under test (one per single-turn test).
+    pub calls: u64,
+    /// Prompt tokens, at four characters a token (system prompt included).
+    pub prompt_tokens: u64,
+    /// Completion tokens at most: every reply at its length cap.
+    pub completion_tokens: u64,
+}
+
+/// The reply cap assumed by an estimate when the request sets none.
+pub const ESTIMATE_DEFAULT_MAX_TOKENS: u64 = 125;
+
+pub fn estimate(suite: &Suite) -> Result<Estimate> {
+    let mut tests = 0u64;
+    let mut chars = 0u64;
+    for item in suite.items()? {
+        tests += 1;
+        chars += (item.prompt.len() + item.system.as_ref().map_or(0, String::len)) as u64;
+    }
+    let per_reply = suite.max_tokens.map_or(ESTIMATE_DEFAULT_MAX_TOKENS, u64::from);
+    Ok(Estimate { tests, calls: tests, prompt_tokens: chars.div_ceil(4), completion_tokens: tests * per_reply })
+}
+
+impl Engine {
+    /// Writes a `/v1` evaluation under the client's id with all its jobs and its settings in
+    /// one transaction, then wakes the runner.
+    pub async fn create_trust_evaluation(&self, team_id: &Id, request: &TrustRequest) -> Result<Evaluation> {
+        let plan = request.plan()?;
+        let jobs = plan.suite.jobs(1)?;
+        let suite_json = serde_json::to_value(&plan.suite).map_err(|e| Error::InvalidSuite(e.to_string()))?;
+        let evaluation = self
+            .store()
+            .create_trust_evaluation(&request.id, team_id, &request.name, &suite_json, &[plan.target.reference()], jobs, &plan.settings)
+            .await?;
+        self.wake();
+        Ok(evaluation)
+    }
+}
+
+/// A prompt's stable id in the results tree: 32 hex digits hashed from its probe and its text
+/// as sent (a converted prompt is a prompt of its own). FNV-1a, twice with different offsets:
+/// an id, not a secret, and the same in every process and release.
+pub fn prompt_id(probe_id: &str, prompt: &str) -> String {
+    let hash = |offset: u64| {
+        let mut h = offset;
+        for byte in probe_id.bytes().chain([0u8]).chain(prompt.bytes()) {
+            h ^= u64::from(byte);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h
+    };
+    format!("{:016x}{:016x}", hash(0xcbf2_9ce4_8422_2325), hash(0x6c62_272e_07bb_0142))
+}
+
+/// The prompt ids of each probe the suite runs (one generation's worth: every generation
+/// sends the same prompts), in suite order. Costs the suite's size, never the results'.
+pub fn prompt_ids_by_probe(suite: &Suite) -> Result<std::collections::HashMap<String, Vec<String>>> {
+    let mut once = suite.clone();
+    once.repeat = 1;
+    let mut ids: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    for item in once.items()? {
+        let id = prompt_id(&item.probe_id, &item.prompt);
+        let list = ids.entry(item.probe_id).or_default();
+        if !list.contains(&id) {
+            list.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// Which generation (0-based repeat) the job at `seq` belongs to, for an evaluation of
+/// `total` jobs on one target.
+pub fn generation(suite: &Suite, total: i64, seq: i64) -> i64 {
+    let repeat = i64::from(suite.repeat.max(1));
+    let per_generation = (total / repeat).max(1);
+    (seq / per_generation).min(repeat - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompt_ids_are_stable_and_tell_prompts_apart() {
+        assert_eq!(prompt_id("p", "hello"), prompt_id("p", "hello"));
+        assert_ne!(prompt_id("p", "hello"), prompt_id("q", "hello"));
+        assert_ne!(prompt_id("p", "hello"), prompt_id("p", "hello!"));
+        assert_eq!(prompt_id("p", "x").len(), 32);
+    }
+
+    #[test]
+    fn generations_split_the_jobs_evenly() {
+        let mut suite = Suite::new(vec![assay_probes::Harness::Security]);
+        suite.repeat = 3;
+        assert_eq!([0, 9, 10, 29].map(|seq| generation(&suite, 30, seq)), [0, 0, 1, 2]);
+    }
+
+    #[test]
+    fn a_sample_keeps_every_probe_with_at_most_n_prompts() {
+        let mut suite = Suite::new(vec![assay_probes::Harness::Security]);
+        suite.per_probe = Some(2);
+        let ids = prompt_ids_by_probe(&suite).expect("ids");
+        let library = assay_probes::Library::builtin();
+        let single_turn =
+            library.select(&[assay_probes::Harness::Security]).filter(|p| matches!(p.strategy, assay_probes::Strategy::SingleTurn)).count();
+        assert_eq!(ids.len(), single_turn);
+        assert!(ids.values().all(|list| list.len() <= 2 && !list.is_empty()));
+    }
+}

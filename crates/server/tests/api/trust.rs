@@ -1,0 +1,478 @@
+//! The trust-platform API (`/v1`) end to end: provider keys and hubs, the catalogue, an
+//! evaluation on the `custom` hub against a mock OpenAI-compatible model, its results tree,
+//! responses and tests, detections, reports, feedback, the leaderboard, and the errors.
+
+use std::time::Duration;
+
+use assay_core::Plan;
+use assay_targets::mock::{Behavior, ReplyMode};
+use assay_targets::mock_server::{MockServer, MockServerOptions};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestTeam, json_of, spawn_app};
+
+const MOCK_KEY: &str = "mock-secret";
+
+async fn mock_model(latency: Duration) -> MockServer {
+    let behavior = Behavior::new(latency, ReplyMode::Echo);
+    MockServer::start(behavior, MockServerOptions { required_key: Some(MOCK_KEY.into()), ..MockServerOptions::default() })
+        .await
+        .expect("mock model")
+}
+
+/// A `custom` key pointing at `mock`.
+async fn custom_key(app: &TestApp, team: &TestTeam, mock: &MockServer, name: &str) -> String {
+    let body = json!({"name": name, "hub": "custom", "value": MOCK_KEY, "url": format!("{}/v1", mock.url()), "rate_limit_per_interval": 1000, "rate_limit_interval": 1});
+    let (status, key) = json_of(app.post_json("/v1/api-keys", &team.key, &body).await).await;
+    assert_eq!(status, 200, "{key}");
+    key["id"].as_str().expect("key id").to_owned()
+}
+
+/// Starts a small evaluation (one prompt per probe of `harness`) and returns its id.
+async fn start_evaluation(app: &TestApp, team: &TestTeam, key_id: &str, harness: &str, sample: u32) -> String {
+    let id = uuid::Uuid::new_v4().to_string();
+    let body = json!({
+        "id": id, "name": "e2e", "hub": "custom", "api_key_proxy": key_id, "model": "mock-echo", "url": null,
+        "scenario_config_filters": [], "agent_params": {"temperature": 0, "top_p": 1, "max_tokens": 32},
+        "harness_config_ids": [format!("assay.harnesses.{harness}")], "sample_size": sample, "is_lite": false, "version": "1.0.0",
+    });
+    let (status, created) = json_of(app.post_json("/v1/evaluations", &team.key, &body).await).await;
+    assert_eq!(status, 200, "{created}");
+    assert_eq!(created["id"], id.as_str(), "the client's id is adopted");
+    assert_eq!(created["status"], "IN_PROGRESS");
+    assert_eq!(created["tags"], json!([]), "tags default to an empty list");
+    id
+}
+
+async fn wait_for_status(app: &TestApp, team: &TestTeam, id: &str, wanted: &str) -> Value {
+    for _ in 0..600 {
+        let (status, evaluation) = json_of(app.get(&format!("/v1/evaluations/{id}"), &team.key).await).await;
+        assert_eq!(status, 200, "{evaluation}");
+        if evaluation["status"] == wanted {
+            return evaluation;
+        }
+        assert_eq!(evaluation["status"], "IN_PROGRESS", "ended otherwise: {evaluation}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("evaluation {id} never reached {wanted}");
+}
+
+fn error_of(body: &Value) -> &str {
+    body["error"].as_str().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn provider_keys_are_stored_sealed_listed_bare_renamed_and_deleted() {
+    let app = spawn_app().await;
+    let team = app.team("keys", Plan::Free).await;
+    let mock = mock_model(Duration::ZERO).await;
+    let id = custom_key(&app, &team, &mock, "mine").await;
+
+    let (status, list) = json_of(app.get("/v1/api-keys", &team.key).await).await;
+    assert_eq!(status, 200);
+    let list = list.as_array().expect("a bare array, as the vijil client needs");
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        (list[0]["name"].as_str(), list[0]["hub"].as_str(), list[0]["has_value"].as_bool()),
+        (Some("mine"), Some("custom"), Some(true))
+    );
+    assert!(!list[0].to_string().contains(MOCK_KEY), "the secret never leaves the store: {}", list[0]);
+
+    let (status, taken) =
+        json_of(app.post_json("/v1/api-keys", &team.key, &json!({"name": "mine", "hub": "openai", "value": "x"})).await).await;
+    assert_eq!((status, error_of(&taken)), (409, "conflict"));
+    let (status, bad) = json_of(app.post_json("/v1/api-keys", &team.key, &json!({"name": "b", "hub": "skynet", "value": "x"})).await).await;
+    assert_eq!((status, error_of(&bad)), (400, "invalid_request"));
+    assert!(bad["message"].as_str().unwrap_or_default().contains("skynet"), "{bad}");
+    let (status, bad) =
+        json_of(app.post_json("/v1/api-keys", &team.key, &json!({"name": "b", "hub": "bedrock", "value": null})).await).await;
+    assert_eq!(status, 400, "bedrock needs its hub_config: {bad}");
+    let bedrock = json!({"name": "aws", "hub": "bedrock", "value": null, "hub_config": {"region": "eu-west-1", "access_key": "AK", "secret_access_key": "SK"}});
+    let (status, stored) = json_of(app.post_json("/v1/api-keys", &team.key, &bedrock).await).await;
+    assert_eq!(status, 200, "{stored}");
+    assert_eq!(stored["hub_config_fields"], json!(["access_key", "region", "secret_access_key"]));
+    assert!(!stored.to_string().contains("SK\""), "hub_config values are sealed: {stored}");
+
+    let (status, renamed) = json_of(app.put_json(&format!("/v1/api-keys/{id}"), &team.key, &json!({"name": "renamed"})).await).await;
+    assert_eq!((status, renamed["name"].as_str()), (200, Some("renamed")));
+    let (status, modified) = json_of(
+        app.put_json(&format!("/v1/api-keys/{id}"), &team.key, &json!({"hub": "custom", "rate_limit_per_interval": 5, "value": "new"}))
+            .await,
+    )
+    .await;
+    assert_eq!((status, modified["rate_limit_per_interval"].as_i64()), (200, Some(5)));
+
+    let (status, models) = json_of(app.get(&format!("/v1/api-keys/{id}/models"), &team.key).await).await;
+    assert_eq!(status, 502, "the key's value was changed to a wrong one, so the hub refuses it: {models}");
+    app.put_json(&format!("/v1/api-keys/{id}"), &team.key, &json!({"value": MOCK_KEY})).await;
+    let (status, models) = json_of(app.get(&format!("/v1/api-keys/{id}/models"), &team.key).await).await;
+    assert_eq!((status, models["results"][0]["id"].as_str()), (200, Some("mock-echo")), "{models}");
+    let (status, tested) = json_of(app.post_json("/v1/api-keys/test", &team.key, &json!({"id": id, "model": "mock-echo"})).await).await;
+    assert_eq!((status, tested["success"].as_bool()), (200, Some(true)), "{tested}");
+    let wrong = json!({"hub": "custom", "value": "wrong", "url": format!("{}/v1", mock.url())});
+    let (status, tested) = json_of(app.post_json("/v1/api-keys/test", &team.key, &wrong).await).await;
+    assert_eq!((status, tested["success"].as_bool()), (200, Some(false)), "{tested}");
+
+    let other = app.team("keys-other", Plan::Free).await;
+    assert_eq!(app.get(&format!("/v1/api-keys/{id}"), &other.key).await.status(), 404);
+    assert_eq!(app.delete(&format!("/v1/api-keys/{id}"), &other.key).await.status(), 404);
+    let (status, deleted) = json_of(app.delete(&format!("/v1/api-keys/{id}"), &team.key).await).await;
+    assert_eq!((status, deleted["deleted"].as_bool()), (200, Some(true)), "a DELETE answers JSON");
+    assert_eq!(app.get(&format!("/v1/api-keys/{id}"), &team.key).await.status(), 404);
+}
+
+#[tokio::test]
+async fn hubs_and_costs_come_from_the_documented_table() {
+    let app = spawn_app().await;
+    let team = app.team("hubs", Plan::Free).await;
+    let (status, hubs) = json_of(app.get("/v1/hubs", &team.key).await).await;
+    assert_eq!(status, 200);
+    let vertex = hubs["results"].as_array().expect("results").iter().find(|h| h["id"] == "vertex").expect("vertex listed").clone();
+    assert_eq!(vertex["required_config"], json!(["region", "project_id", "client_id", "client_secret", "refresh_token"]));
+    assert_eq!(vertex["supported"], false);
+    let body = json!({"hub": "openai", "model": "gpt-4o-mini", "input_tokens": 2_000_000, "output_tokens": 1_000_000});
+    let (status, cost) = json_of(app.post_json("/v1/hubs/cost", &team.key, &body).await).await;
+    assert_eq!(status, 200, "{cost}");
+    assert!((cost["total_cost"].as_f64().expect("cost") - (0.30 + 0.60)).abs() < 1e-9, "{cost}");
+    let (status, bad) = json_of(app.post_json("/v1/hubs/cost", &team.key, &json!({"hub": "openai", "input_tokens": -1})).await).await;
+    assert_eq!((status, error_of(&bad)), (400, "invalid_request"));
+}
+
+#[tokio::test]
+async fn the_catalogue_lists_versioned_dimension_harnesses_scenarios_and_probes() {
+    let app = spawn_app().await;
+    let team = app.team("catalogue", Plan::Free).await;
+    let (_, versions) = json_of(app.get("/v1/harness-configs/versions", &team.key).await).await;
+    assert_eq!(versions["results"][0], "1.0.0");
+    let (status, harnesses) = json_of(app.get("/v1/harness-configs?limit=10000", &team.key).await).await;
+    assert_eq!(status, 200);
+    let ids: Vec<&str> =
+        harnesses["results"].as_array().expect("results").iter().filter_map(|h| h["harness_config"]["id"].as_str()).collect();
+    for wanted in ["assay.harnesses.security", "assay.harnesses.reliability", "assay.harnesses.safety", "assay.harnesses.ethics"] {
+        assert!(ids.contains(&wanted), "{wanted} in {ids:?}");
+    }
+    assert!(harnesses["results"].as_array().expect("results").iter().all(|h| h["harness_config"]["harness_type"] == "DIMENSION"));
+    let (_, benchmarks) = json_of(app.get("/v1/harness-configs?harness_type=BENCHMARK_SECURITY&harness_type=AUDIT", &team.key).await).await;
+    assert_eq!(benchmarks["results"], json!([]));
+    let (status, bad) = json_of(app.get("/v1/harness-configs?harness_type=NOPE", &team.key).await).await;
+    assert_eq!((status, error_of(&bad)), (400, "invalid_request"));
+    let (status, bad) = json_of(app.get("/v1/harness-configs?version=9.9.9", &team.key).await).await;
+    assert_eq!(status, 400, "{bad}");
+    let (status, one) = json_of(app.get("/v1/harness-configs/assay.harnesses.reliability", &team.key).await).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["harness_config"]["harnesses"], json!(["hallucination", "robustness"]));
+    assert_eq!(app.get("/v1/harness-configs/assay.harnesses.nothing", &team.key).await.status(), 404);
+
+    let (_, scenarios) = json_of(app.get("/v1/scenario-configs", &team.key).await).await;
+    let (_, probes) = json_of(app.get("/v1/probe-configs", &team.key).await).await;
+    let probe_ids: Vec<&str> = probes["results"].as_array().expect("results").iter().filter_map(|p| p["id"].as_str()).collect();
+    let listed: usize =
+        scenarios["results"].as_array().expect("results").iter().map(|s| s["probe_config_ids"].as_array().map_or(0, Vec::len)).sum();
+    assert_eq!(listed, probe_ids.len(), "every probe sits in exactly one scenario");
+    assert!(probe_ids.iter().all(|id| id.starts_with("assay.probes.") && id.split('.').count() > 3));
+}
+
+#[tokio::test]
+async fn an_evaluation_on_the_custom_hub_runs_to_completed_with_a_consistent_scored_tree() {
+    let app = spawn_app().await;
+    let team = app.team("evaluate", Plan::Pro).await;
+    let mock = mock_model(Duration::ZERO).await;
+    let key = custom_key(&app, &team, &mock, "mock").await;
+    let id = start_evaluation(&app, &team, &key, "security", 2).await;
+    let evaluation = wait_for_status(&app, &team, &id, "COMPLETED").await;
+    let total = evaluation["total_test_count"].as_i64().expect("total");
+    assert!(total > 10, "{evaluation}");
+    assert_eq!(evaluation["completed_test_count"].as_i64(), Some(total));
+    let score = evaluation["score"].as_f64().expect("a JSON number");
+    assert!((0.0..=1.0).contains(&score));
+    assert!(mock.chat_calls() >= total as u64, "every test called the model");
+    let last = mock.last_chat_body().expect("a call");
+    assert_eq!(
+        (last["model"].as_str(), last["max_tokens"].as_u64()),
+        (Some("mock-echo"), Some(32)),
+        "agent_params reach the model: {last}"
+    );
+
+    // The tree: every probe of a response sits in a scenario that sits in a harness.
+    let (_, harness) = json_of(app.get(&format!("/v1/harness?evaluation_id={id}"), &team.key).await).await;
+    let (_, scenarios) = json_of(app.get(&format!("/v1/scenarios?evaluation_id={id}"), &team.key).await).await;
+    let (_, probes) = json_of(app.get(&format!("/v1/probes?evaluation_id={id}"), &team.key).await).await;
+    let harness = harness["results"].as_array().expect("harness rows").clone();
+    assert_eq!(harness.len(), 1);
+    assert_eq!(
+        (harness[0]["config_id"].as_str(), harness[0]["harness_type"].as_str()),
+        (Some("assay.harnesses.security"), Some("DIMENSION"))
+    );
+    assert!((harness[0]["score"].as_f64().expect("harness score") - score).abs() < 1e-9, "one harness: its score is the evaluation's");
+    let scenario_ids: Vec<Value> = scenarios["results"].as_array().expect("scenarios").iter().map(|s| s["config_id"].clone()).collect();
+    assert_eq!(harness[0]["scenario_config_ids"].as_array().expect("children"), &scenario_ids);
+    let children: Vec<Value> = scenarios["results"]
+        .as_array()
+        .expect("scenarios")
+        .iter()
+        .flat_map(|s| s["probe_config_ids"].as_array().expect("ids").clone())
+        .collect();
+    let probe_rows = probes["results"].as_array().expect("probes");
+    assert_eq!(children.len(), probe_rows.len());
+    let mut tests_by_probes = 0;
+    for probe in probe_rows {
+        assert!(children.contains(&probe["config_id"]), "{probe}");
+        assert_eq!(probe["prompt_ids"].as_array().map(Vec::len), Some(probe["total_test_count"].as_u64().expect("count") as usize));
+        assert!(probe["scoring_function"].is_string());
+        tests_by_probes += probe["total_test_count"].as_i64().expect("count");
+    }
+    assert_eq!(tests_by_probes, total);
+
+    // Responses: all of them, in pages, each one's probe in the tree.
+    let (status, page) = json_of(app.get(&format!("/v1/responses?evaluation_id={id}&limit=1000&is_visible=true"), &team.key).await).await;
+    assert_eq!(status, 200);
+    let rows = page["results"].as_array().expect("responses").clone();
+    assert_eq!(rows.len() as i64, total);
+    for row in &rows {
+        assert!(children.contains(&row["probe_config_id"]), "{row}");
+        assert!(row["score"].is_null() || row["score"]["score"].is_number(), "{row}");
+        assert!(row["detector_ids"].as_array().is_some_and(|d| !d.is_empty()), "{row}");
+        assert_eq!(row["prompt_group"], json!([row["input_prompt_id"].clone()]));
+        assert!(row["response"].as_str().is_some_and(|r| r.contains("echo")), "the mock's reply is kept: {row}");
+    }
+    let (_, second) = json_of(app.get(&format!("/v1/responses?evaluation_id={id}&limit=5&offset=5"), &team.key).await).await;
+    assert_eq!(second["results"].as_array().expect("page"), &rows[5..10].to_vec(), "pages follow each other");
+    let (_, newest) = json_of(app.get(&format!("/v1/responses?evaluation_id={id}&limit=1&order_by=-created_at"), &team.key).await).await;
+    assert_eq!(newest["results"][0]["id"], rows[rows.len() - 1]["id"]);
+    let (status, one) = json_of(app.get(&format!("/v1/responses/{}", rows[3]["id"].as_str().expect("id")), &team.key).await).await;
+    assert_eq!((status, &one), (200, &rows[3]));
+    let probe = rows[0]["probe_config_id"].as_str().expect("probe");
+    let (_, narrowed) = json_of(app.get(&format!("/v1/responses?evaluation_id={id}&probe_ids={probe}"), &team.key).await).await;
+    assert!(narrowed["results"].as_array().expect("rows").iter().all(|r| r["probe_config_id"] == probe));
+
+    let (_, tests) = json_of(app.get(&format!("/v1/tests?evaluation_id={id}&limit=3"), &team.key).await).await;
+    assert_eq!(tests["results"].as_array().map(Vec::len), Some(3));
+    assert_eq!(tests["results"][0]["status"], "COMPLETED");
+    let (status, test) = json_of(app.get(&format!("/v1/tests/{}", tests["results"][1]["id"].as_str().expect("id")), &team.key).await).await;
+    assert_eq!((status, &test), (200, &tests["results"][1]));
+
+    let (_, metadata) = json_of(app.get(&format!("/v1/evaluations/metadata/{id}"), &team.key).await).await;
+    assert_eq!((metadata["tags"].clone(), metadata["metadata"]["sample_size"].clone()), (json!([]), json!(2)));
+    let (_, scored) = json_of(app.post_json(&format!("/v1/evaluations/{id}/score"), &team.key, &json!({})).await).await;
+    assert_eq!(scored["score"].as_f64(), Some(score));
+    let (status, renamed) =
+        json_of(app.put_json(&format!("/v1/evaluations/{id}"), &team.key, &json!({"name": "renamed", "tags": ["nightly"]})).await).await;
+    assert_eq!((status, renamed["name"].as_str(), renamed["tags"].clone()), (200, Some("renamed"), json!(["nightly"])));
+    let (_, listed) = json_of(
+        app.get("/v1/evaluations?limit=10&offset=0&sort_by=created_at&sort_order=DESC&tags=nightly&status=COMPLETED", &team.key).await,
+    )
+    .await;
+    assert_eq!((listed["count"].as_i64(), listed["results"][0]["id"].as_str()), (Some(1), Some(id.as_str())));
+    let (_, none) = json_of(app.get("/v1/evaluations?status=CANCELED", &team.key).await).await;
+    assert_eq!(none["results"], json!([]));
+    let (_, errors) = json_of(app.get(&format!("/v1/evaluations/{id}/response-errors"), &team.key).await).await;
+    assert_eq!(errors["total_errors"], 0);
+
+    // Another team sees none of it.
+    let other = app.team("evaluate-other", Plan::Free).await;
+    for path in [
+        format!("/v1/evaluations/{id}"),
+        format!("/v1/harness?evaluation_id={id}"),
+        format!("/v1/responses?evaluation_id={id}"),
+        format!("/v1/responses/{}", rows[0]["id"].as_str().expect("id")),
+    ] {
+        let (status, body) = json_of(app.get(&path, &other.key).await).await;
+        assert_eq!((status, error_of(&body)), (404, "not_found"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn bad_evaluation_requests_are_refused_and_unsupported_hubs_end_errored() {
+    let app = spawn_app().await;
+    let team = app.team("refusals", Plan::Free).await;
+    let mock = mock_model(Duration::ZERO).await;
+    let key = custom_key(&app, &team, &mock, "mock").await;
+    let base = json!({"hub": "custom", "api_key_proxy": key, "model": "m", "harness_config_ids": ["assay.harnesses.security"], "agent_params": {}});
+    let with = |patch: Value| {
+        let mut body = base.clone();
+        for (k, v) in patch.as_object().expect("object") {
+            body[k] = v.clone();
+        }
+        body
+    };
+    for (body, needle) in [
+        (with(json!({"hub": "skynet"})), "skynet"),
+        (with(json!({"harness_config_ids": ["assay.harnesses.nope"]})), "nope"),
+        (with(json!({"harness_config_ids": []})), "harness"),
+        (with(json!({"api_key_proxy": uuid::Uuid::new_v4().to_string()})), "key"),
+        (with(json!({"hub": "openai"})), "hub"),
+        (with(json!({"version": "0.0.1"})), "version"),
+        (with(json!({"num_generations": 0})), "num_generations"),
+    ] {
+        let (status, refused) = json_of(app.post_json("/v1/evaluations", &team.key, &body).await).await;
+        assert_eq!((status, error_of(&refused)), (400, "invalid_request"), "{body}");
+        assert!(refused["message"].as_str().unwrap_or_default().contains(needle), "{refused} should mention {needle}");
+    }
+    let (status, _) = json_of(app.get("/v1/evaluations?sort_by=colour", &team.key).await).await;
+    assert_eq!(status, 400);
+    let (status, _) = json_of(app.get("/v1/evaluations?status=SOMETIMES", &team.key).await).await;
+    assert_eq!(status, 400);
+    let (status, _) = json_of(app.get("/v1/harness", &team.key).await).await;
+    assert_eq!(status, 400, "evaluation_id is required");
+
+    let vertex = json!({"name": "gcp", "hub": "vertex", "value": null,
+        "hub_config": {"region": "r", "project_id": "p", "client_id": "c", "client_secret": "s", "refresh_token": "t"}});
+    let (_, vertex_key) = json_of(app.post_json("/v1/api-keys", &team.key, &vertex).await).await;
+    let body = json!({"hub": "vertex", "api_key_proxy": vertex_key["id"], "model": "gemini", "harness_config_ids": ["assay.harnesses.privacy"], "sample_size": 1});
+    let (status, created) = json_of(app.post_json("/v1/evaluations", &team.key, &body).await).await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["id"].as_str().expect("id").to_owned();
+    let ended = wait_for_status(&app, &team, &id, "ERRORED").await;
+    assert!(ended["status_message"].as_str().is_some_and(|m| m.contains("vertex")), "{ended}");
+}
+
+#[tokio::test]
+async fn a_slow_evaluation_is_cancelled_and_deleted_through_an_event() {
+    let app = spawn_app().await;
+    let team = app.team("cancel", Plan::Pro).await;
+    let mock = mock_model(Duration::from_millis(500)).await;
+    let key = custom_key(&app, &team, &mock, "slow").await;
+    let id = start_evaluation(&app, &team, &key, "security", 20).await;
+    let (status, cancelled) =
+        json_of(app.client.post(app.url(&format!("/v1/evaluations/{id}/cancel"))).bearer_auth(&team.key).send().await.expect("cancel"))
+            .await;
+    assert_eq!((status, cancelled["status"].as_str()), (200, Some("CANCELED")), "a body-less POST is accepted: {cancelled}");
+    let (_, evaluation) = json_of(app.get(&format!("/v1/evaluations/{id}"), &team.key).await).await;
+    assert_eq!(evaluation["status"], "CANCELED");
+    assert!(evaluation["completed_test_count"].as_i64().expect("done") < evaluation["total_test_count"].as_i64().expect("total"));
+    let (status, again) =
+        json_of(app.client.post(app.url(&format!("/v1/evaluations/{id}/cancel"))).bearer_auth(&team.key).send().await.expect("cancel"))
+            .await;
+    assert_eq!((status, error_of(&again)), (409, "conflict"));
+
+    let other = app.team("cancel-other", Plan::Free).await;
+    let event = json!({"type": "DELETE_EVALUATION", "data": {"evaluation_id": id}});
+    assert_eq!(app.post_json("/v1/events", &other.key, &event).await.status(), 404, "another team cannot delete it");
+    let (status, done) = json_of(app.post_json("/v1/events", &team.key, &event).await).await;
+    assert_eq!((status, done["type"].as_str()), (200, Some("DELETE_EVALUATION")), "{done}");
+    assert_eq!(app.get(&format!("/v1/evaluations/{id}"), &team.key).await.status(), 404);
+    let (status, _) =
+        json_of(app.post_json("/v1/events", &team.key, &json!({"type": "LOGIN_COMPLETE", "data": {"evaluation_id": id}})).await).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn detections_run_rule_detectors_on_each_input_in_the_background() {
+    let app = spawn_app().await;
+    let team = app.team("detect", Plan::Free).await;
+    let (status, detectors) = json_of(app.get("/v1/detectors?version=1.0.0", &team.key).await).await;
+    assert_eq!(status, 200);
+    let ids: Vec<&str> = detectors["results"].as_array().expect("results").iter().filter_map(|d| d["id"].as_str()).collect();
+    assert!(ids.contains(&"assay.detectors.pii") && ids.contains(&"autoredteam.detectors.llm.Refusal"), "{ids:?}");
+    let (status, pii) = json_of(app.get("/v1/detectors/assay.detectors.pii?version=1.0.0", &team.key).await).await;
+    assert_eq!(status, 200);
+    assert!(pii["name"].is_string() && pii["description"].as_str().is_some_and(|d| !d.is_empty()));
+
+    let id = uuid::Uuid::new_v4().to_string();
+    let body = json!({"id": id, "detector_id": "assay.detectors.pii",
+        "detector_inputs": [{"response": "Write to jane.roe@corp-mail.com today"}, {"response": "Nothing personal here."}],
+        "detector_params": {"api_key_proxy": "", "hub": "", "model": ""}});
+    let (status, created) = json_of(app.post_json("/v1/detections", &team.key, &body).await).await;
+    assert_eq!((status, created["id"].as_str(), created["status"].as_str()), (200, Some(id.as_str()), Some("CREATED")), "{created}");
+    let mut detection = Value::Null;
+    for _ in 0..100 {
+        (_, detection) = json_of(app.get(&format!("/v1/detections/{id}"), &team.key).await).await;
+        if detection["status"] == "COMPLETED" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(detection["status"], "COMPLETED", "{detection}");
+    let inputs = detection["detector_inputs"].as_array().expect("inputs");
+    let outputs = detection["detector_outputs"].as_array().expect("outputs");
+    assert_eq!((inputs.len(), outputs.len()), (2, 2));
+    assert_eq!(outputs[0]["input_id"], inputs[0]["id"]);
+    assert_eq!((outputs[0]["hit"].as_bool(), outputs[1]["hit"].as_bool()), (Some(true), Some(false)), "{outputs:?}");
+
+    let (status, bad) = json_of(
+        app.post_json("/v1/detections", &team.key, &json!({"detector_id": "assay.detectors.nope", "detector_inputs": [{"response": "x"}]}))
+            .await,
+    )
+    .await;
+    assert_eq!((status, error_of(&bad)), (400, "invalid_request"));
+    let (status, _) =
+        json_of(app.post_json("/v1/detections", &team.key, &json!({"detector_id": "assay.detectors.pii", "detector_inputs": []})).await)
+            .await;
+    assert_eq!(status, 400, "no inputs");
+    let other = app.team("detect-other", Plan::Free).await;
+    assert_eq!(app.get(&format!("/v1/detections/{id}"), &other.key).await.status(), 404);
+}
+
+#[tokio::test]
+async fn reports_feedback_leaderboard_estimates_and_chat_work_on_a_finished_evaluation() {
+    let app = spawn_app().await;
+    let team = app.team("reports", Plan::Pro).await;
+    let mock = mock_model(Duration::ZERO).await;
+    let key = custom_key(&app, &team, &mock, "mock").await;
+    let id = start_evaluation(&app, &team, &key, "privacy", 1).await;
+    wait_for_status(&app, &team, &id, "COMPLETED").await;
+
+    let (status, report) =
+        json_of(app.post_json(&format!("/v1/evaluations/{id}/reports"), &team.key, &json!({"version": "1.0.0"})).await).await;
+    assert_eq!(status, 200, "{report}");
+    let report_id = report["report_id"].as_str().expect("report id").to_owned();
+    let mut fetched = Value::Null;
+    for _ in 0..100 {
+        (_, fetched) = json_of(app.get(&format!("/v1/evaluations/{id}/reports/{report_id}"), &team.key).await).await;
+        if fetched["report_status"] == "CREATED" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(fetched["report_status"], "CREATED", "{fetched}");
+    assert!(fetched["report_content"].as_str().is_some_and(|html| html.contains("<html") && html.contains(&id)), "self-contained HTML");
+    let (_, ids) = json_of(app.get(&format!("/v1/evaluations/{id}/list-reports?status=CREATED"), &team.key).await).await;
+    assert_eq!(ids["report_ids"], json!([report_id]));
+    let (status, _) = json_of(app.get(&format!("/v1/evaluations/{id}/list-reports?status=DONE"), &team.key).await).await;
+    assert_eq!(status, 400);
+    let (status, _) = json_of(app.delete(&format!("/v1/evaluations/{id}/reports/{report_id}"), &team.key).await).await;
+    assert_eq!(status, 200);
+    let (_, ids) = json_of(app.get(&format!("/v1/evaluations/{id}/list-reports"), &team.key).await).await;
+    assert_eq!(ids["report_ids"], json!([]));
+
+    let (_, responses) = json_of(app.get(&format!("/v1/responses?evaluation_id={id}&limit=1"), &team.key).await).await;
+    let response = responses["results"][0].clone();
+    let detector = response["detector_ids"][0].clone();
+    let body = json!({"response_id": response["id"], "detector_id": detector, "value": 0.0, "message": "the reply leaked nothing"});
+    let (status, feedback) = json_of(app.post_json("/v1/results-feedback", &team.key, &body).await).await;
+    assert_eq!(status, 200, "{feedback}");
+    let feedback_id = feedback["id"].as_str().expect("id").to_owned();
+    let (_, updated) = json_of(app.put_json(&format!("/v1/results-feedback/{feedback_id}"), &team.key, &json!({"value": 1.0})).await).await;
+    assert_eq!((updated["value"].as_f64(), updated["message"].as_str()), (Some(1.0), Some("the reply leaked nothing")));
+    let (_, listed) =
+        json_of(app.get(&format!("/v1/results-feedback?response_id={}", response["id"].as_str().expect("id")), &team.key).await).await;
+    assert_eq!(listed["results"][0]["id"].as_str(), Some(feedback_id.as_str()));
+    let (status, _) = json_of(
+        app.post_json("/v1/results-feedback", &team.key, &json!({"response_id": response["id"], "detector_id": detector, "value": 3}))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 400, "value is 0..1");
+    assert_eq!(app.delete(&format!("/v1/results-feedback/{feedback_id}"), &team.key).await.status(), 200);
+    assert_eq!(app.get(&format!("/v1/results-feedback/{feedback_id}"), &team.key).await.status(), 404);
+
+    let (_, board) = json_of(app.get("/v1/leaderboard", &team.key).await).await;
+    assert_eq!(
+        (board["results"][0]["rank"].as_i64(), board["results"][0]["evaluation_id"].as_str()),
+        (Some(1), Some(id.as_str())),
+        "{board}"
+    );
+    assert!(board["results"][0]["privacy"].is_number() && board["results"][0]["security"].is_null(), "{board}");
+
+    let estimate = json!({"hub": "openai", "model": "gpt-4o", "harness_config_ids": ["assay.harnesses.security"], "agent_params": {"max_tokens": 100}, "is_lite": true});
+    let (status, figures) = json_of(app.post_json("/v1/evaluation-estimate", &team.key, &estimate).await).await;
+    assert_eq!(status, 200, "{figures}");
+    let tests = figures["tests"].as_u64().expect("tests");
+    assert!(tests > 0 && figures["completion_tokens"].as_u64() == Some(tests * 100), "{figures}");
+    assert!(figures["cost"]["total_cost"].as_f64().expect("cost") > 0.0);
+
+    let chat = json!({"api_key_proxy": key, "model": "mock-echo", "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hello there"}]});
+    let (status, reply) = json_of(app.post_json("/v1/chat_complete", &team.key, &chat).await).await;
+    assert_eq!(status, 200, "{reply}");
+    assert!(reply["content"].as_str().is_some_and(|c| c.contains("hello there")), "{reply}");
+}
