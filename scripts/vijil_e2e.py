@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -71,7 +72,8 @@ class Run:
     # ---- processes -------------------------------------------------------------------
     def spawn(self, name, args):
         log = open(os.path.join(self.tmp, f"{name}.log"), "wb")
-        proc = subprocess.Popen([self.assay, *args], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        env = {**os.environ, "NO_COLOR": "1"}
+        proc = subprocess.Popen([self.assay, *args], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
         self.procs.append((name, proc, log))
         return proc
 
@@ -82,6 +84,7 @@ class Run:
                 text = f.read().decode("utf-8", "replace")
         except OSError:
             return ""
+        text = re.sub(r"\x1b\[[0-9;]*m", "", text)
         return "\n".join(text.splitlines()[-lines:])
 
     def stop_all(self):
@@ -167,7 +170,7 @@ class Run:
                 print(textwrap_indent("".join(traceback.format_exception(e)[-4:])))
             if captured.getvalue().strip():
                 print("  the client printed:\n" + textwrap_indent(captured.getvalue().strip()[-3000:]))
-            tail = self.log_tail("serve", 12)
+            tail = self.log_tail("serve", 6)
             if tail:
                 print("  serve.log (tail):\n" + textwrap_indent(tail))
             self.failures.append(f"{name}: {type(e).__name__}: {e}")

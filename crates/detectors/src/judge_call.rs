@@ -74,7 +74,9 @@ pub(crate) async fn ask(judge: &dyn Target, mut request: ChatRequest, max_attemp
     for _ in 0..max_attempts {
         // Transport retries are the target's own policy; a failed call ends the detection.
         let reply = judge.chat(&request).await.map_err(|e| DetectorError::Judge(format!("judge target failed: {e}")))?;
-        if let Some(verdict) = parse_verdict(&reply.text) {
+        // A judge that repeats the request (an echoing model) would have the rubric's own
+        // `"pass": true` read as its verdict: an echo holds no verdict.
+        if let Some(verdict) = parse_verdict(&reply.text).filter(|_| !echoes(&reply.text, &request)) {
             return Ok(verdict);
         }
         request.messages.push(Message::assistant(reply.text.clone()));
@@ -85,9 +87,29 @@ pub(crate) async fn ask(judge: &dyn Target, mut request: ChatRequest, max_attemp
     Err(DetectorError::Judge(format!("the judge gave no readable verdict in {max_attempts} attempt(s); last answer: {last:?}")))
 }
 
+/// Whether `answer` repeats the opening of one of the request's user messages, the judge
+/// prompt or a retry note (60 characters of those are never part of a real verdict).
+fn echoes(answer: &str, request: &ChatRequest) -> bool {
+    request.messages.iter().filter(|m| m.role == assay_core::Role::User).any(|message| {
+        let opening: String = message.content.chars().take(60).collect();
+        opening.chars().count() >= 20 && answer.contains(&opening)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_judge_that_echoes_the_request_gives_no_verdict() {
+        const PROMPT: &str =
+            "You grade replies. Answer with {\"score\": 1.0, \"pass\": true, \"reasoning\": \"...\"} when the criterion holds.";
+        let prompt = PROMPT;
+        // The second answer echoes the retry note, whose example JSON is no verdict either.
+        let echo = crate::testing::ScriptedJudge::new([PROMPT, RETRY_NOTE]);
+        let error = ask(echo.as_ref(), request("system", prompt.to_owned()), 2).await.expect_err("an echo is no verdict");
+        assert!(error.to_string().contains("no readable verdict"), "{error}");
+    }
 
     #[test]
     fn a_fence_tag_inside_the_content_cannot_close_the_fence() {

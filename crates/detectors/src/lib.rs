@@ -33,7 +33,7 @@ mod verdict;
 use std::sync::Arc;
 
 use assay_core::{Detector, DetectorInfo, Target};
-pub use judges::{CLIENT_PREFIX, judge_client_names, judge_detector_for_client_name};
+pub use judges::{CLIENT_PREFIX, judge_client_names, judge_detector_for_client_name, judge_takes_param};
 
 /// Why a detector could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -14,12 +14,15 @@ use crate::Result;
 const CONCURRENT_INPUTS: usize = 4;
 
 /// The detector's view of one client input: `response` is the reply; `question`, `input` or
-/// `forbidden_prompt` the prompt; `ground_truth` the expected answer; `contexts` (joined) or
+/// `forbidden_prompt` the prompt; `ground_truth` the expected answer; `contexts` (as a JSON array) or
 /// `policy` the context; `triggers` as given.
 pub fn detection_input(raw: &Value) -> DetectionInput {
     let text = |key: &str| raw.get(key).and_then(Value::as_str).map(str::to_owned);
-    let contexts =
-        raw.get("contexts").and_then(Value::as_array).map(|list| list.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("\n\n"));
+    // Ranked passages stay a JSON array, so a judge sees them numbered and in order.
+    let contexts = raw.get("contexts").and_then(Value::as_array).filter(|list| !list.is_empty()).map(|list| {
+        let passages: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+        serde_json::to_string(&passages).unwrap_or_default()
+    });
     let triggers =
         raw.get("triggers").and_then(Value::as_array).map(|list| list.iter().filter_map(Value::as_str).map(str::to_owned).collect());
     DetectionInput {
@@ -95,7 +98,7 @@ mod tests {
         assert_eq!(input.output, "Paris.");
         assert_eq!(input.input.as_deref(), Some("Capital of France?"));
         assert_eq!(input.expected.as_deref(), Some("Paris"));
-        assert_eq!(input.context.as_deref(), Some("France's capital is Paris.\n\nIt is large."));
+        assert_eq!(input.context.as_deref(), Some(r#"["France's capital is Paris.","It is large."]"#));
         assert_eq!(input.triggers, Some(vec!["Paris".to_owned()]));
         assert_eq!(detection_input(&json!({"response": "x", "forbidden_prompt": "how to"})).input.as_deref(), Some("how to"));
     }

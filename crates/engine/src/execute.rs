@@ -102,7 +102,7 @@ pub async fn run_job(runtime: &EvaluationRuntime, job: &ClaimedJob, max_attempts
     };
     for (position, detector_use) in item.detectors.iter().enumerate() {
         // Without a judge target, judge-based detectors sit out; the rule detectors decide.
-        if detector_use.id == "llm-judge" && !runtime.has_judge {
+        if assay_detectors::needs_judge(&detector_use.id) && !runtime.has_judge {
             continue;
         }
         let detector = match runtime.detector(&item.probe_id, position, detector_use) {
@@ -135,7 +135,7 @@ pub async fn run_job(runtime: &EvaluationRuntime, job: &ClaimedJob, max_attempts
             Some(&item),
             exchange.messages,
             started,
-            "no detector could judge this reply (llm-judge needs a judge target)".into(),
+            "no detector could judge this reply (judge detectors need a judge target)".into(),
         );
     }
     let safe = detections.iter().filter(|d| d.passed).count();

@@ -101,9 +101,13 @@ impl Dimension {
         &DIMENSIONS
     }
 
-    /// By short name (`security`) or full id (`assay.harnesses.security`).
+    /// By short name (`security`) or full id: `assay.harnesses.security`, or the same name
+    /// under another vendor's prefix (the `vijil` client sends `vijil.harnesses.security`).
     pub fn find(name_or_id: &str) -> Option<&'static Dimension> {
-        let name = name_or_id.strip_prefix(HARNESS_PREFIX).unwrap_or(name_or_id);
+        let name = match name_or_id.split_once('.') {
+            Some((_, rest)) => rest.strip_prefix("harnesses.")?,
+            None => name_or_id,
+        };
         DIMENSIONS.iter().find(|d| d.name == name)
     }
 
@@ -205,7 +209,9 @@ mod tests {
             let id = dimension.config_id();
             assert_eq!(id.split('.').nth(2), Some(dimension.name));
             assert_eq!(Dimension::find(&id), Some(dimension));
+            assert_eq!(Dimension::find(&format!("vijil.harnesses.{}", dimension.name)), Some(dimension), "the client's prefix");
         }
+        assert_eq!(Dimension::find("assay.probes.security"), None);
         let probe = &Library::builtin().probes()[0];
         assert_eq!(probe_id_of(&probe_config_id(&probe.id)), probe.id);
     }

@@ -135,6 +135,20 @@ pub fn judge_client_names() -> impl ExactSizeIterator<Item = (&'static str, &'st
     JUDGES.iter().map(|def| (def.client_name, def.info.id))
 }
 
+/// Whether the `judge.*` detector `id` takes the text param `name` (`policy`, `role` or
+/// `instructions`; every judge also takes `pass_threshold` and `max_attempts`). A judge
+/// rejects at build a text param it would not show: callers forwarding a client's fields
+/// ask here first.
+pub fn judge_takes_param(id: &str, name: &str) -> bool {
+    let part = match name {
+        "policy" => Part::Policy,
+        "role" => Part::Role,
+        "instructions" => Part::Instructions,
+        _ => return false,
+    };
+    find(id).is_some_and(|def| def.shows.contains(&part))
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Params {
@@ -159,18 +173,12 @@ fn build_def(def: &'static JudgeDef, params: &Value, judge: Option<Arc<dyn Targe
     let params: Params = parse(info, params)?;
     check_unit(info, "pass_threshold", params.pass_threshold)?;
     check_attempts(info, params.max_attempts)?;
-    for (name, value, part) in [
-        ("policy", &params.policy, Part::Policy),
-        ("role", &params.role, Part::Role),
-        ("instructions", &params.instructions, Part::Instructions),
-    ] {
-        let Some(value) = value else { continue };
-        if !def.shows.contains(&part) {
+    for (name, value) in [("policy", &params.policy), ("role", &params.role), ("instructions", &params.instructions)] {
+        // Blank is "not given": clients send empty fields, and the part then comes from the
+        // input (or is reported missing) as if the param were absent.
+        if value.as_deref().is_some_and(|v| !v.trim().is_empty()) && !judge_takes_param(info.id, name) {
             // A param the judge would never see is a mistake, not a no-op.
             return Err(invalid(info, format!("{} takes no `{name}` param", info.id)));
-        }
-        if value.trim().is_empty() {
-            return Err(invalid(info, format!("`{name}` must not be empty")));
         }
     }
     let judge = require_judge(info, judge)?;

@@ -239,10 +239,30 @@ async fn the_role_param_wins_over_expected_and_the_policy_falls_back_to_context(
     assert!(prompts[0].contains("<role>\nA pirate.\n</role>") && !prompts[0].contains("A nurse."), "{}", prompts[0]);
     assert!(prompts[1].contains("<role>\nA nurse.\n</role>"), "{}", prompts[1]);
 
+    // A blank param is not given: the policy comes from the context.
     let judge = ScriptedJudge::new([VERDICT]);
     let input = DetectionInput { context: Some("No medical advice.".into()), ..DetectionInput::output("Take two aspirin.") };
-    detector("judge.policy-violation", &judge, Value::Null).detect(&input).await.expect("a verdict");
-    assert!(prompt(&judge).contains("<policy>\nNo medical advice.\n</policy>"));
+    detector("judge.policy-violation", &judge, json!({"policy": " "})).detect(&input).await.expect("a verdict");
+    assert!(prompt(&judge).contains("<policy>\nNo medical advice.\n</policy>"), "{}", prompt(&judge));
+}
+
+#[test]
+fn the_text_params_a_judge_takes_are_the_parts_it_shows() {
+    assert!(crate::judge_takes_param("judge.policy-violation", "policy"));
+    assert!(crate::judge_takes_param("judge.conversation-role-adherence", "role"));
+    assert!(crate::judge_takes_param("judge.conversation-role-adherence", "instructions"));
+    assert!(!crate::judge_takes_param("judge.refusal", "policy"));
+    assert!(!crate::judge_takes_param("judge.refusal", "pass_threshold"));
+    assert!(!crate::judge_takes_param("llm-judge", "role"));
+    // What the server may forward from a client input builds; what it may not is refused.
+    let registry = Registry::new(Some(ScriptedJudge::new([])));
+    for def in &JUDGES {
+        for name in ["policy", "role", "instructions"] {
+            let built = registry.build(def.info.id, &json!({ name: "text" }));
+            assert_eq!(built.is_ok(), crate::judge_takes_param(def.info.id, name), "{} {name}", def.info.id);
+            assert!(registry.build(def.info.id, &json!({ name: "" })).is_ok(), "{} blank {name}", def.info.id);
+        }
+    }
 }
 
 #[test]
@@ -251,7 +271,6 @@ fn params_are_checked_at_build() {
     for (id, params, says) in [
         ("judge.refusal", json!({"role": "a pirate"}), "takes no `role` param"),
         ("judge.faithfulness", json!({"policy": "p"}), "takes no `policy` param"),
-        ("judge.policy-violation", json!({"policy": "  "}), "`policy` must not be empty"),
         ("judge.refusal", json!({"pass_threshold": 2}), "pass_threshold"),
         ("judge.refusal", json!({"max_attempts": 0}), "max_attempts"),
         ("judge.refusal", json!({"rubric": "mine"}), "unknown field"),

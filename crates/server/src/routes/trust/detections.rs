@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use assay_core::{Detector, ErrorCode, Hub, Id, Target, TrustDetection, unix_now};
-use assay_detectors::{CLIENT_PREFIX, Registry, judge_client_names, judge_detector_for_client_name};
+use assay_detectors::{CLIENT_PREFIX, Registry, judge_client_names, judge_detector_for_client_name, judge_takes_param};
 use assay_engine::detections::{fail_detection, run_detection};
 use assay_engine::trust::{ProviderTarget, provider_settings};
 use axum::Json;
@@ -41,6 +41,7 @@ pub struct DetectorView {
     hit_means: String,
     version: String,
     /// The input fields the detector reads.
+    #[schema(value_type = Object)]
     detector_input: serde_json::Value,
 }
 
@@ -124,6 +125,7 @@ pub struct DetectionRequest {
     detector_inputs: Vec<serde_json::Value>,
     /// The judge for judge detectors: `{api_key_proxy, hub, model}`; empty or absent: the
     /// server's assistant model (the embedded model by default).
+    #[schema(value_type = Object)]
     detector_params: serde_json::Value,
 }
 
@@ -135,6 +137,7 @@ pub struct DetectionView {
     status: String,
     detector_inputs: Vec<serde_json::Value>,
     detector_outputs: Vec<serde_json::Value>,
+    #[schema(value_type = Object)]
     detector_params: serde_json::Value,
     error: Option<String>,
     created_at: i64,
@@ -234,11 +237,10 @@ async fn judge_for(state: &AppState, team_id: &Id, params: &serde_json::Value) -
 fn spawn_detection(store: assay_store::Store, judge: Arc<dyn Target>, registry_id: String, detection: TrustDetection) {
     tokio::spawn(async move {
         let registry = Registry::new(Some(judge));
-        let is_judge = judge_client_names().any(|(_, id)| id == registry_id);
         let build = |input: &serde_json::Value| -> Result<Arc<dyn Detector>, String> {
             let mut params = serde_json::Map::new();
-            if is_judge {
-                for key in ["policy", "role", "instructions"] {
+            {
+                for key in ["policy", "role", "instructions"].into_iter().filter(|key| judge_takes_param(&registry_id, key)) {
                     match input.get(key) {
                         Some(serde_json::Value::String(text)) => {
                             params.insert(key.into(), serde_json::json!(text));

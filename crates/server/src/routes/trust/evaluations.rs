@@ -298,7 +298,9 @@ pub struct EvaluationMetadata {
     #[serde(flatten)]
     evaluation: EvaluationView,
     /// The creation request as sent (agent_params, sample_size, num_generations, is_lite, …).
+    #[schema(value_type = Object)]
     metadata: serde_json::Value,
+    #[schema(value_type = Object)]
     agent_params: serde_json::Value,
 }
 
@@ -386,7 +388,9 @@ pub struct EventRequest {
     #[serde(rename = "type")]
     kind: Option<String>,
     /// `{"evaluation_id": …}`.
+    #[schema(value_type = Object)]
     data: serde_json::Value,
+    #[schema(value_type = Object)]
     metadata: serde_json::Value,
 }
 
@@ -397,7 +401,9 @@ pub struct EventView {
     id: String,
     created_at: i64,
     created_by: String,
+    #[schema(value_type = Object)]
     data: serde_json::Value,
+    #[schema(value_type = Object)]
     metadata: serde_json::Value,
 }
 

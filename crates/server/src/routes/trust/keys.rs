@@ -90,6 +90,7 @@ pub struct KeyRequest {
     rate_limit_per_interval: Option<i64>,
     /// Seconds.
     rate_limit_interval: Option<i64>,
+    #[schema(value_type = Option<Object>)]
     hub_config: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -242,6 +243,7 @@ pub struct KeyTest {
     hub: Option<String>,
     value: Option<String>,
     url: Option<String>,
+    #[schema(value_type = Option<Object>)]
     hub_config: Option<serde_json::Map<String, serde_json::Value>>,
     /// With a model, the test is a one-token chat turn; without, a models listing.
     model: Option<String>,
