@@ -58,6 +58,18 @@ impl TryFrom<EvaluationRow> for Evaluation {
 }
 
 #[derive(sqlx::FromRow)]
+struct ProbeCountRow {
+    probe_id: String,
+    harness: String,
+    scenario: String,
+    total: i64,
+    done: i64,
+    passed: i64,
+    failed: i64,
+    errored: i64,
+}
+
+#[derive(sqlx::FromRow)]
 struct EventRow {
     id: i64,
     evaluation_id: String,
@@ -203,7 +215,7 @@ impl Store {
     /// One probe counter row per probe of the evaluation, in probe id order: what every level
     /// of a results tree is scored from, at a cost that does not grow with the results.
     pub async fn probe_counts(&self, evaluation_id: &Id) -> Result<Vec<ProbeCounts>> {
-        let rows: Vec<(String, String, String, i64, i64, i64, i64, i64)> = on_pool!(self, pool => sqlx::query_as(
+        let rows: Vec<ProbeCountRow> = on_pool!(self, pool => sqlx::query_as(
             "SELECT probe_id, harness, scenario, total, done, passed, failed, errored FROM probe_counts WHERE evaluation_id = $1 ORDER BY probe_id",
         )
         .bind(evaluation_id.as_str())
@@ -211,11 +223,11 @@ impl Store {
         .await?);
         Ok(rows
             .into_iter()
-            .map(|(probe_id, harness, scenario, total, done, passed, failed, errored)| ProbeCounts {
-                probe_id,
-                harness,
-                scenario,
-                counts: Counts { total, done, passed, failed, errored },
+            .map(|row| ProbeCounts {
+                probe_id: row.probe_id,
+                harness: row.harness,
+                scenario: row.scenario,
+                counts: Counts { total: row.total, done: row.done, passed: row.passed, failed: row.failed, errored: row.errored },
             })
             .collect())
     }

@@ -105,6 +105,36 @@ impl Target for OpenAiTarget {
     }
 }
 
+/// The model ids an OpenAI-compatible API lists at `GET {base_url}/models` (`data[].id`),
+/// asked once with `timeout`. A failure is the typed error the status or transport gives.
+pub async fn list_models(base_url: &str, api_key: Option<&str>, timeout: std::time::Duration) -> Result<Vec<String>, TargetError> {
+    let base = base_url.trim_end_matches('/');
+    if !(base.starts_with("http://") || base.starts_with("https://")) {
+        return Err(TargetError::BadRequest(format!("{base_url:?} is not an http(s) URL")));
+    }
+    let client = crate::http::client().map_err(|e| TargetError::Connection(e.to_string()))?;
+    let mut request = client.get(format!("{base}/models")).timeout(timeout);
+    if let Some(key) = api_key {
+        request = request.bearer_auth(key);
+    }
+    let response = request.send().await.map_err(|e| crate::http::transport_error(&e))?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.text().await.map_err(|e| crate::http::transport_error(&e))?;
+    if !status.is_success() {
+        return Err(crate::http::status_error(status, &headers, &body));
+    }
+    let parsed: Value = serde_json::from_str(&body).map_err(|e| TargetError::MalformedReply(format!("models list: {e}")))?;
+    let models = parsed
+        .get("data")
+        .and_then(Value::as_array)
+        .ok_or_else(|| TargetError::MalformedReply("models list has no `data` array".into()))?
+        .iter()
+        .filter_map(|m| m.get("id").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    Ok(models)
+}
+
 #[cfg(test)]
 mod tests {
     use assay_core::{GenerationParams, Message};
@@ -134,34 +164,4 @@ mod tests {
         );
         assert!(matches!(parse_reply(&json!({"choices": []})), Err(TargetError::MalformedReply(_))));
     }
-}
-
-/// The model ids an OpenAI-compatible API lists at `GET {base_url}/models` (`data[].id`),
-/// asked once with `timeout`. A failure is the typed error the status or transport gives.
-pub async fn list_models(base_url: &str, api_key: Option<&str>, timeout: std::time::Duration) -> Result<Vec<String>, TargetError> {
-    let base = base_url.trim_end_matches('/');
-    if !(base.starts_with("http://") || base.starts_with("https://")) {
-        return Err(TargetError::BadRequest(format!("{base_url:?} is not an http(s) URL")));
-    }
-    let client = crate::http::client().map_err(|e| TargetError::Connection(e.to_string()))?;
-    let mut request = client.get(format!("{base}/models")).timeout(timeout);
-    if let Some(key) = api_key {
-        request = request.bearer_auth(key);
-    }
-    let response = request.send().await.map_err(|e| crate::http::transport_error(&e))?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.text().await.map_err(|e| crate::http::transport_error(&e))?;
-    if !status.is_success() {
-        return Err(crate::http::status_error(status, &headers, &body));
-    }
-    let parsed: Value = serde_json::from_str(&body).map_err(|e| TargetError::MalformedReply(format!("models list: {e}")))?;
-    let models = parsed
-        .get("data")
-        .and_then(Value::as_array)
-        .ok_or_else(|| TargetError::MalformedReply("models list has no `data` array".into()))?
-        .iter()
-        .filter_map(|m| m.get("id").and_then(Value::as_str).map(str::to_owned))
-        .collect();
-    Ok(models)
 }

@@ -244,7 +244,7 @@ impl Tree {
                     prompt_ids: prompt_ids.remove(&row.probe_id).unwrap_or_default(),
                     detector_ids: probe.map(|p| p.detectors.iter().map(|d| detector_config_id(&d.id)).collect()).unwrap_or_default(),
                     owasp: probe.map(|p| p.owasp.clone()).unwrap_or_default(),
-                    counts: row.counts.clone().into(),
+                    counts: row.counts.into(),
                 }
             })
             .collect())
