@@ -206,7 +206,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<JobView>> {
         let mut sql = String::from(
-            "SELECT j.seq, j.state, j.attempts, i.item FROM jobs j JOIN job_items i ON i.evaluation_id = j.evaluation_id AND i.seq = j.seq \
+            "SELECT j.seq, j.state, CAST(j.attempts AS INTEGER) AS attempts, i.item FROM jobs j JOIN job_items i ON i.evaluation_id = j.evaluation_id AND i.seq = j.seq \
              WHERE j.evaluation_id = $1",
         );
         let mut binds: Vec<String> = Vec::new();

@@ -2,10 +2,10 @@
 //! async fn taking a `Store`; the macro at the bottom runs it on both databases.
 
 use assay_core::{
-    ClaimedJob, Counts, DetectionRecord, EvaluationState, Finding, Id, JobResult, KeySecret, Message, NewJob, Plan, TargetKind,
-    TargetSettings, TeamName,
+    ClaimedJob, Counts, DetectionRecord, EvaluationState, Finding, Id, JobResult, JobSlice, KeySecret, Message, NewJob, Plan,
+    ProviderKeyInput, TargetKind, TargetSettings, TeamName, TrustEvaluationFilter, TrustSettings, TrustSort,
 };
-use assay_store::{CredentialChange, Error, Store, testing, unix_millis};
+use assay_store::{CredentialChange, Error, ResultFilter, SealedChange, Store, testing, unix_millis};
 
 fn name(raw: &str) -> TeamName {
     TeamName::parse(raw).expect("valid team name")
@@ -591,6 +591,156 @@ async fn every_prompt_revision_and_template_change_writes_its_notification(store
     );
 }
 
+fn trust_settings(tags: &[&str]) -> TrustSettings {
+    TrustSettings {
+        hub: "custom".into(),
+        model: Some("m".into()),
+        url: None,
+        api_key_id: None,
+        harness_config_ids: vec!["assay.harnesses.security".into()],
+        version: "1.0.0".into(),
+        tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+        request: serde_json::json!({"sample_size": 1}),
+        created_by: None,
+    }
+}
+
+/// Jobs over two probes, with the slices the per-probe counters are kept by.
+fn sliced_jobs(count: i64) -> impl Iterator<Item = NewJob> {
+    (0..count).map(|seq| NewJob {
+        seq,
+        target_index: 0,
+        item: format!("{{\"probe_id\":\"probe-{}\"}}", seq % 2),
+        slice: Some(JobSlice { probe_id: format!("probe-{}", seq % 2), harness: "security".into(), scenario: "injection".into() }),
+    })
+}
+
+async fn a_trust_evaluation_keeps_its_id_settings_and_per_probe_counters(store: Store) {
+    let (team, _) = store.create_team(&name("trust"), Plan::Free).await.expect("team");
+    let id = Id::parse("3f2504e0-4f89-11d3-9a0c-0305e82c3301").expect("uuid");
+    let suite = serde_json::json!({ "harnesses": ["security"] });
+    let settings = trust_settings(&["nightly"]);
+    let created =
+        store.create_trust_evaluation(&id, &team.id, "t", &suite, &["mock".into()], sliced_jobs(6), &settings).await.expect("create");
+    assert_eq!((created.id.clone(), created.counts.total), (id.clone(), 6));
+    let again = store.create_trust_evaluation(&id, &team.id, "t", &suite, &["mock".into()], sliced_jobs(1), &settings).await;
+    assert!(matches!(again, Err(Error::Conflict(_))), "a taken id: {again:?}");
+    let counts = store.probe_counts(&id).await.expect("counts");
+    assert_eq!(counts.iter().map(|c| (c.probe_id.as_str(), c.counts.total)).collect::<Vec<_>>(), [("probe-0", 3), ("probe-1", 3)]);
+
+    let jobs = store.claim_jobs(&id, "r", unix_millis() + 30_000, 6, false).await.expect("claim");
+    let results: Vec<JobResult> = jobs
+        .iter()
+        .map(|j| {
+            result_for(
+                j,
+                match j.seq {
+                    0 => None,
+                    1 | 3 => Some(false),
+                    _ => Some(true),
+                },
+            )
+        })
+        .collect();
+    store.write_results(&results).await.expect("write");
+    let counts = store.probe_counts(&id).await.expect("counts");
+    // probe-0: seq 0 (error), 2, 4 (passed); probe-1: seq 1, 3 (failed), 5 (passed).
+    assert_eq!(counts[0].counts, Counts { total: 3, done: 3, passed: 2, failed: 0, errored: 1 });
+    assert_eq!(counts[1].counts, Counts { total: 3, done: 3, passed: 1, failed: 2, errored: 0 });
+    store.write_results(&results).await.expect("a replay");
+    assert_eq!(store.probe_counts(&id).await.expect("counts")[1].counts.done, 3, "a replay counts nothing");
+
+    let trust = store.trust_evaluation(&team.id, &id).await.expect("read").expect("exists");
+    assert_eq!((trust.settings.tags.clone(), trust.evaluation.state), (vec!["nightly".to_owned()], EvaluationState::Completed));
+    let (other, _) = store.create_team(&name("trust-other"), Plan::Free).await.expect("other");
+    assert_eq!(store.trust_evaluation(&other.id, &id).await.expect("read"), None);
+
+    let page = store.results_at(&id, &ResultFilter::default(), 2, 2, false).await.expect("page");
+    assert_eq!(page.iter().map(|r| r.seq).collect::<Vec<_>>(), [2, 3]);
+    let newest = store.results_at(&id, &ResultFilter::default(), 0, 2, true).await.expect("page");
+    assert_eq!(newest.iter().map(|r| r.seq).collect::<Vec<_>>(), [5, 4]);
+    let probe = ResultFilter { probe_id: Some("probe-1".into()), ..ResultFilter::default() };
+    assert_eq!(store.results_at(&id, &probe, 1, 5, false).await.expect("page").iter().map(|r| r.seq).collect::<Vec<_>>(), [3, 5]);
+    assert_eq!(store.count_results(&id, &probe).await.expect("count"), 3);
+    assert_eq!(store.result_errors(&id, 10).await.expect("errors"), [("timeout".to_owned(), 1)]);
+    let tests = store.jobs_page(&id, &["done"], &["probe-1".to_owned()], 0, 10).await.expect("jobs");
+    assert_eq!(tests.iter().map(|j| j.seq).collect::<Vec<_>>(), [1, 3, 5]);
+}
+
+async fn trust_evaluations_are_listed_by_their_filters_and_deleted_whole(store: Store) {
+    let (team, _) = store.create_team(&name("listing"), Plan::Free).await.expect("team");
+    let suite = serde_json::json!({ "harnesses": ["security"] });
+    let mut ids = Vec::new();
+    for (name_, tags) in [("alpha run", vec!["a", "b"]), ("beta run", vec!["b"]), ("gamma_%", vec![])] {
+        let id = Id::generate();
+        store
+            .create_trust_evaluation(&id, &team.id, name_, &suite, &["mock".into()], sliced_jobs(2), &trust_settings(&tags))
+            .await
+            .expect("create");
+        ids.push(id);
+    }
+    let all = TrustEvaluationFilter { limit: 10, descending: false, sort: TrustSort::Name, ..TrustEvaluationFilter::default() };
+    let names = |list: Vec<assay_core::TrustEvaluation>| list.into_iter().map(|t| t.evaluation.name).collect::<Vec<_>>();
+    assert_eq!(names(store.list_trust_evaluations(&team.id, &all).await.expect("list")), ["alpha run", "beta run", "gamma_%"]);
+    let tagged = TrustEvaluationFilter { tags: vec!["b".into()], ..all.clone() };
+    assert_eq!(store.count_trust_evaluations(&team.id, &tagged).await.expect("count"), 2);
+    let both = TrustEvaluationFilter { tags: vec!["a".into(), "b".into()], ..all.clone() };
+    assert_eq!(names(store.list_trust_evaluations(&team.id, &both).await.expect("list")), ["alpha run"]);
+    let literal = TrustEvaluationFilter { name: Some("A_%".into()), ..all.clone() };
+    assert_eq!(names(store.list_trust_evaluations(&team.id, &literal).await.expect("list")), ["gamma_%"], "LIKE wildcards are literal");
+    let paged = TrustEvaluationFilter { limit: 1, offset: 1, ..all.clone() };
+    assert_eq!(names(store.list_trust_evaluations(&team.id, &paged).await.expect("list")), ["beta run"]);
+    store.cancel_evaluation(&ids[0]).await.expect("cancel");
+    let cancelled = TrustEvaluationFilter { states: vec![EvaluationState::Aborted], ..all.clone() };
+    assert_eq!(names(store.list_trust_evaluations(&team.id, &cancelled).await.expect("list")), ["alpha run"]);
+    assert!(store.update_trust_evaluation(&team.id, &ids[1], Some("renamed"), Some(&["x".to_owned()])).await.expect("update"));
+    assert_eq!(
+        store.trust_evaluation(&team.id, &ids[1]).await.expect("read").map(|t| (t.evaluation.name, t.settings.tags)),
+        Some(("renamed".into(), vec!["x".into()]))
+    );
+
+    // A deleted evaluation takes everything with it; its results still in flight are dropped
+    // without failing the batch they share with another evaluation's.
+    let jobs = store.claim_jobs(&ids[2], "r", unix_millis() + 30_000, 2, false).await.expect("claim");
+    let other_jobs = store.claim_jobs(&ids[1], "r", unix_millis() + 30_000, 2, false).await.expect("claim");
+    assert!(store.delete_evaluation(&ids[2]).await.expect("delete"));
+    let mixed: Vec<JobResult> = jobs.iter().chain(&other_jobs).map(|j| result_for(j, Some(true))).collect();
+    let outcome = store.write_results(&mixed).await.expect("a batch with a deleted evaluation's results");
+    assert_eq!(outcome.inserted, 2);
+    assert_eq!(store.evaluation(&ids[2]).await.expect("read"), None);
+    assert!(store.probe_counts(&ids[2]).await.expect("counts").is_empty());
+    assert!(!store.delete_evaluation(&ids[2]).await.expect("delete again"));
+}
+
+async fn provider_keys_seal_their_secret_and_config_per_team(store: Store) {
+    let (team, _) = store.create_team(&name("providers"), Plan::Free).await.expect("team");
+    let (other, _) = store.create_team(&name("providers-b"), Plan::Free).await.expect("other");
+    let id = Id::generate();
+    let input =
+        ProviderKeyInput { name: "k".into(), hub: "bedrock".into(), url: None, rate_limit_per_interval: 60, rate_limit_interval: 10 };
+    let config: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_value(serde_json::json!({"region": "r", "secret_access_key": "SK"})).expect("map");
+    let key = store.create_provider_key(&id, &team.id, &input, Some("sk-secret"), Some(&config)).await.expect("create");
+    assert_eq!((key.has_secret, key.hub_config_fields.clone()), (true, vec!["region".to_owned(), "secret_access_key".to_owned()]));
+    let taken = store.create_provider_key(&Id::generate(), &team.id, &input, None, None).await;
+    assert!(matches!(taken, Err(Error::Conflict(_))), "{taken:?}");
+    store.create_provider_key(&Id::generate(), &other.id, &input, None, None).await.expect("the same name in another team");
+    let opened = store.open_provider_key(&team.id, &id).await.expect("open").expect("exists");
+    assert_eq!((opened.secret.as_deref(), opened.hub_config.get("secret_access_key")), (Some("sk-secret"), Some(&serde_json::json!("SK"))));
+    assert!(store.open_provider_key(&other.id, &id).await.expect("open").is_none());
+    let renamed = ProviderKeyInput { name: "k2".into(), ..input.clone() };
+    store
+        .update_provider_key(&team.id, &id, &renamed, SealedChange::Set("sk-new".into()), SealedChange::Keep)
+        .await
+        .expect("update")
+        .expect("exists");
+    let opened = store.open_provider_key(&team.id, &id).await.expect("open").expect("exists");
+    assert_eq!((opened.key.name.as_str(), opened.secret.as_deref(), opened.hub_config.len()), ("k2", Some("sk-new"), 2));
+    assert!(!store.delete_provider_key(&other.id, &id).await.expect("other team"));
+    assert!(store.delete_provider_key(&team.id, &id).await.expect("delete"));
+    assert_eq!(store.list_provider_keys(&team.id).await.expect("list"), []);
+}
+
 macro_rules! on_both_databases {
     ($($test:ident),* $(,)?) => {$(
         mod $test {
@@ -639,4 +789,7 @@ on_both_databases!(
     templates_are_listed_by_prompt_and_by_a_search_of_name_or_prompt_id,
     every_prompt_revision_and_template_change_writes_its_notification,
     ingested_batches_append_once_each_within_the_monthly_quota,
+    a_trust_evaluation_keeps_its_id_settings_and_per_probe_counters,
+    trust_evaluations_are_listed_by_their_filters_and_deleted_whole,
+    provider_keys_seal_their_secret_and_config_per_team,
 );

@@ -9,7 +9,7 @@ use assay_targets::mock::{Behavior, ReplyMode};
 use assay_targets::mock_server::{MockServer, MockServerOptions};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestTeam, json_of, spawn_app};
+use crate::helpers::{TestApp, TestTeam, json_of, spawn_app, spawn_app_on};
 
 const MOCK_KEY: &str = "mock-secret";
 
@@ -174,7 +174,16 @@ async fn the_catalogue_lists_versioned_dimension_harnesses_scenarios_and_probes(
 
 #[tokio::test]
 async fn an_evaluation_on_the_custom_hub_runs_to_completed_with_a_consistent_scored_tree() {
-    let app = spawn_app().await;
+    an_evaluation_on_the_custom_hub_runs_to_completed_with_a_consistent_scored_tree_on(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn an_evaluation_on_the_custom_hub_runs_to_completed_with_a_consistent_scored_tree_on_postgres() {
+    let Some(store) = assay_store::testing::postgres_store().await.expect("postgres store") else { return };
+    an_evaluation_on_the_custom_hub_runs_to_completed_with_a_consistent_scored_tree_on(spawn_app_on(store).await).await;
+}
+
+async fn an_evaluation_on_the_custom_hub_runs_to_completed_with_a_consistent_scored_tree_on(app: TestApp) {
     let team = app.team("evaluate", Plan::Pro).await;
     let mock = mock_model(Duration::ZERO).await;
     let key = custom_key(&app, &team, &mock, "mock").await;
@@ -358,7 +367,16 @@ async fn a_slow_evaluation_is_cancelled_and_deleted_through_an_event() {
 
 #[tokio::test]
 async fn detections_run_rule_detectors_on_each_input_in_the_background() {
-    let app = spawn_app().await;
+    detections_run_rule_detectors_on_each_input_in_the_background_on(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn detections_run_rule_detectors_on_each_input_in_the_background_on_postgres() {
+    let Some(store) = assay_store::testing::postgres_store().await.expect("postgres store") else { return };
+    detections_run_rule_detectors_on_each_input_in_the_background_on(spawn_app_on(store).await).await;
+}
+
+async fn detections_run_rule_detectors_on_each_input_in_the_background_on(app: TestApp) {
     let team = app.team("detect", Plan::Free).await;
     let (status, detectors) = json_of(app.get("/v1/detectors?version=1.0.0", &team.key).await).await;
     assert_eq!(status, 200);
@@ -405,7 +423,16 @@ async fn detections_run_rule_detectors_on_each_input_in_the_background() {
 
 #[tokio::test]
 async fn reports_feedback_leaderboard_estimates_and_chat_work_on_a_finished_evaluation() {
-    let app = spawn_app().await;
+    reports_feedback_leaderboard_estimates_and_chat_work_on_a_finished_evaluation_on(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn reports_feedback_leaderboard_estimates_and_chat_work_on_a_finished_evaluation_on_postgres() {
+    let Some(store) = assay_store::testing::postgres_store().await.expect("postgres store") else { return };
+    reports_feedback_leaderboard_estimates_and_chat_work_on_a_finished_evaluation_on(spawn_app_on(store).await).await;
+}
+
+async fn reports_feedback_leaderboard_estimates_and_chat_work_on_a_finished_evaluation_on(app: TestApp) {
     let team = app.team("reports", Plan::Pro).await;
     let mock = mock_model(Duration::ZERO).await;
     let key = custom_key(&app, &team, &mock, "mock").await;
