@@ -16,7 +16,7 @@ mod probe;
 pub use converters::{CONVERTERS, Converter, converter, parse_converters};
 pub use harness::Harness;
 pub use library::Library;
-pub use probe::{DETECTORS, DetectorUse, OWASP_IDS, Probe, Strategy};
+pub use probe::{DETECTORS, DetectorUse, OWASP_IDS, Probe, Strategy, is_judge};
 
 /// Why a name, a list or the probe data could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -256,8 +256,8 @@ fn check_detectors(detectors: &[DetectorUse], triggers: &[String]) -> Result<(),
             return Err(format!("detector {:?} lacks what it needs (triggers, strings, patterns, schema or rubric)", d.id));
         }
     }
-    if detectors.iter().all(|d| d.id == "llm-judge") {
-        return Err("llm-judge must be paired with a rule detector".into());
+    if detectors.iter().all(|d| crate::is_judge(&d.id)) {
+        return Err("a judge detector must be paired with a rule detector".into());
     }
     Ok(())
 }
@@ -405,8 +405,8 @@ mod tests {
     #[test]
     fn every_judge_is_paired_with_a_rule_detector_and_has_a_rubric() {
         for probe in library().probes() {
-            if probe.detectors.iter().any(|d| d.id == "llm-judge") {
-                assert!(probe.detectors.iter().any(|d| d.id != "llm-judge"), "{} relies on a judge alone", probe.id);
+            if probe.detectors.iter().any(|d| crate::is_judge(&d.id)) {
+                assert!(probe.detectors.iter().any(|d| !crate::is_judge(&d.id)), "{} relies on a judge alone", probe.id);
             }
             for d in probe.detectors.iter().filter(|d| d.id == "llm-judge") {
                 assert!(d.params.get("rubric").and_then(|r| r.as_str()).is_some_and(|r| !r.is_empty()), "{}", probe.id);

@@ -16,7 +16,26 @@ pub const DETECTORS: &[&str] = &[
     "exfiltration",
     "encoding-echo",
     "llm-judge",
+    "judge.refusal",
+    "judge.hybrid-refusal",
+    "judge.non-refusal",
+    "judge.strong-reject",
+    "judge.answer-relevancy",
+    "judge.faithfulness",
+    "judge.correctness",
+    "judge.contextual-precision",
+    "judge.contextual-recall",
+    "judge.policy-violation",
+    "judge.conversation-role-adherence",
+    "judge.conversation-completeness",
+    "judge.conversation-relevancy",
+    "judge.conversation-knowledge-retention",
 ];
+
+/// Whether a detector id asks a judge model (and so runs only when a scan has `--judge`).
+pub fn is_judge(id: &str) -> bool {
+    id == "llm-judge" || id.starts_with("judge.")
+}
 
 /// The OWASP Top 10 for LLM Applications (2025) ids a probe may map to, with their titles.
 pub const OWASP_IDS: &[(&str, &str)] = &[
