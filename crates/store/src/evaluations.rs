@@ -17,7 +17,7 @@ use crate::{Error, Result, Store, on_pool};
 const JOB_CHUNK: usize = 250;
 
 #[derive(sqlx::FromRow)]
-struct EvaluationRow {
+pub(crate) struct EvaluationRow {
     id: String,
     team_id: String,
     name: String,

@@ -1,30 +1,18 @@
 //! The `/v1` side of evaluations: the settings a trust evaluation keeps beside the engine's
 //! row, and the list with its filters and orders.
 
-use assay_core::{EvaluationState, Id, TrustEvaluation, TrustEvaluationFilter, TrustSettings, TrustSort, unix_now};
+use assay_core::{Evaluation, Id, TrustEvaluation, TrustEvaluationFilter, TrustSettings, TrustSort, unix_now};
 use sqlx::AssertSqlSafe;
 
 use crate::error::{from_json_column, to_json_column};
+use crate::evaluations::EvaluationRow;
 use crate::tenancy::stored_id;
 use crate::{Error, Result, Store, on_pool};
 
 #[derive(sqlx::FromRow)]
 struct TrustRow {
-    id: String,
-    team_id: String,
-    name: String,
-    suite: String,
-    targets: String,
-    state: String,
-    total: i64,
-    done: i64,
-    passed: i64,
-    failed: i64,
-    errored: i64,
-    error: Option<String>,
-    created_at: i64,
-    started_at: Option<i64>,
-    finished_at: Option<i64>,
+    #[sqlx(flatten)]
+    evaluation: EvaluationRow,
     hub: String,
     model: Option<String>,
     url: Option<String>,
@@ -44,21 +32,8 @@ const SELECT: &str = "SELECT e.id, e.team_id, e.name, e.suite, e.targets, e.stat
 impl TryFrom<TrustRow> for TrustEvaluation {
     type Error = Error;
     fn try_from(row: TrustRow) -> Result<Self> {
-        let evaluation = assay_core::Evaluation {
-            id: stored_id(&row.id)?,
-            team_id: stored_id(&row.team_id)?,
-            name: row.name,
-            suite: from_json_column("evaluation suite", &row.suite)?,
-            targets: from_json_column("evaluation targets", &row.targets)?,
-            state: EvaluationState::parse(&row.state).ok_or_else(|| Error::Corrupt(format!("evaluation state {:?}", row.state)))?,
-            counts: assay_core::Counts { total: row.total, done: row.done, passed: row.passed, failed: row.failed, errored: row.errored },
-            error: row.error,
-            created_at: row.created_at,
-            started_at: row.started_at,
-            finished_at: row.finished_at,
-        };
         Ok(TrustEvaluation {
-            evaluation,
+            evaluation: Evaluation::try_from(row.evaluation)?,
             settings: TrustSettings {
                 hub: row.hub,
                 model: row.model,
