@@ -503,3 +503,78 @@ async fn reports_feedback_leaderboard_estimates_and_chat_work_on_a_finished_eval
     assert_eq!(status, 200, "{reply}");
     assert!(reply["content"].as_str().is_some_and(|c| c.contains("hello there")), "{reply}");
 }
+
+#[tokio::test]
+async fn failed_calls_are_grouped_by_kind_and_rows_tests_and_deletes_answer_by_id() {
+    let app = spawn_app().await;
+    let team = app.team("rows", Plan::Pro).await;
+    let mock = mock_model(Duration::ZERO).await;
+    // Refusals (400) are never retried: three tests end in a target error, the rest pass through.
+    mock.push_faults([
+        assay_targets::mock::Fault::Status(400),
+        assay_targets::mock::Fault::Status(400),
+        assay_targets::mock::Fault::Status(400),
+    ]);
+    let key = custom_key(&app, &team, &mock, "faulty").await;
+    let id = start_evaluation(&app, &team, &key, "privacy", 1).await;
+    let evaluation = wait_for_status(&app, &team, &id, "COMPLETED").await;
+    assert_eq!(evaluation["error_test_count"], 3, "{evaluation}");
+    let (status, errors) = json_of(app.get(&format!("/v1/evaluations/{id}/response-errors?limit=5"), &team.key).await).await;
+    assert_eq!(status, 200);
+    assert_eq!((errors["total_errors"].as_i64(), errors["results"][0]["count"].as_i64()), (Some(3), Some(3)), "{errors}");
+    assert!(errors["results"][0]["cause"].is_string() && errors["results"][0]["examples"][0].is_string(), "{errors}");
+    let (_, failed) = json_of(app.get(&format!("/v1/responses?evaluation_id={id}&status=ERROR"), &team.key).await).await;
+    let failed = failed["results"].as_array().expect("rows").clone();
+    assert_eq!(failed.len(), 3);
+    assert!(failed.iter().all(|r| r["status"] == "ERROR" && r["score"].is_null() && r["error_message"].is_string()), "{failed:?}");
+    let (status, _) = json_of(app.get(&format!("/v1/responses?evaluation_id={id}&status=MAYBE"), &team.key).await).await;
+    assert_eq!(status, 400);
+
+    // Tree rows by id.
+    for (list, key_field) in [("harness", "scenario_config_ids"), ("scenarios", "probe_config_ids"), ("probes", "prompt_ids")] {
+        let (_, rows) = json_of(app.get(&format!("/v1/{list}?evaluation_id={id}"), &team.key).await).await;
+        let row = rows["results"][0].clone();
+        let (status, one) = json_of(app.get(&format!("/v1/{list}/{}", row["id"].as_str().expect("row id")), &team.key).await).await;
+        assert_eq!((status, &one), (200, &row), "{list}");
+        assert!(one[key_field].as_array().is_some_and(|c| !c.is_empty()), "{list}: {one}");
+        let (_, narrowed) =
+            json_of(app.get(&format!("/v1/{list}?evaluation_id={id}&ids={}", row["config_id"].as_str().expect("config")), &team.key).await)
+                .await;
+        assert_eq!(narrowed["results"].as_array().map(Vec::len), Some(1), "{list}");
+        assert_eq!(app.get(&format!("/v1/{list}/{id}.assay.nothing"), &team.key).await.status(), 404);
+    }
+    let (_, pending) = json_of(app.get(&format!("/v1/tests?evaluation_id={id}&status=PENDING"), &team.key).await).await;
+    assert_eq!(pending["results"], json!([]), "a completed evaluation has no pending test");
+    let (status, _) = json_of(app.get(&format!("/v1/tests?evaluation_id={id}&status=LATER"), &team.key).await).await;
+    assert_eq!(status, 400);
+    let (_, detectors) =
+        json_of(app.get("/v1/detectors?ids=assay.detectors.pii&ids=autoredteam.detectors.llm.StrongReject", &team.key).await).await;
+    assert_eq!(detectors["results"].as_array().map(Vec::len), Some(2), "{detectors}");
+    assert_eq!(app.get("/v1/detectors/assay.detectors.nothing", &team.key).await.status(), 404);
+
+    // The documented chat_complete body: a prompt and its completion_params.
+    let chat = json!({"prompt": "ping", "system_prompt": "Be brief.", "completion_params": {"api_key": key, "hub": "custom", "model": "mock-echo", "max_completion_tokens": 8}});
+    let (status, reply) = json_of(app.post_json("/v1/chat_complete", &team.key, &chat).await).await;
+    assert_eq!(status, 200, "{reply}");
+    assert!(reply["content"].as_str().is_some_and(|c| c.contains("ping")), "{reply}");
+    let raw = json!({"prompt": "pong", "completion_params": {"api_key": MOCK_KEY, "hub": "custom", "model": "m", "url": format!("{}/v1", mock.url())}});
+    let (status, reply) = json_of(app.post_json("/v1/chat_complete", &team.key, &raw).await).await;
+    assert_eq!(
+        (status, reply["content"].as_str().is_some_and(|c| c.contains("pong"))),
+        (200, true),
+        "a secret given with its hub: {reply}"
+    );
+    let (status, _) = json_of(app.post_json("/v1/chat_complete", &team.key, &json!({"prompt": "x"})).await).await;
+    assert_eq!(status, 400, "no key");
+
+    let other = app.team("rows-other", Plan::Free).await;
+    assert_eq!(
+        app.client.post(app.url(&format!("/v1/evaluations/{id}/delete"))).bearer_auth(&other.key).send().await.expect("delete").status(),
+        404
+    );
+    let (status, deleted) =
+        json_of(app.client.post(app.url(&format!("/v1/evaluations/{id}/delete"))).bearer_auth(&team.key).send().await.expect("delete"))
+            .await;
+    assert_eq!((status, deleted["status"].as_str()), (200, Some("DELETED")));
+    assert_eq!(app.get(&format!("/v1/responses?evaluation_id={id}"), &team.key).await.status(), 404);
+}

@@ -416,6 +416,9 @@ async fn hub_cost(
     Ok(Json(state.prices.cost(hub.as_str(), body.model.as_deref().unwrap_or(""), input as u64, output as u64)))
 }
 
+/// One chat turn: the OpenAPI document's `CompletionRequest` (`prompt`, `system_prompt`,
+/// `prompt_role`, `messages`, `completion_params`), or the short form with the key, model and
+/// sampling settings at the top level.
 #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(default)]
 pub struct ChatCompleteRequest {
@@ -424,11 +427,34 @@ pub struct ChatCompleteRequest {
     api_key_id: Option<String>,
     model: Option<String>,
     url: Option<String>,
-    /// `[{role: system|user|assistant, content}]`, ending with the user's turn.
+    /// Earlier turns `[{role: system|user|assistant, content}]`; with no `prompt` they must
+    /// end with the user's turn.
     messages: Vec<ChatMessage>,
+    /// The turn to send, after `messages`.
+    prompt: Option<String>,
+    /// `user` (default) or `assistant`.
+    prompt_role: Option<String>,
+    system_prompt: Option<String>,
     temperature: Option<f32>,
     top_p: Option<f32>,
     max_tokens: Option<u32>,
+    completion_params: CompletionParams,
+}
+
+/// `completion_params` of the OpenAPI document's `CompletionRequest`.
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default)]
+pub struct CompletionParams {
+    /// A stored key's id, or the secret itself (then `hub` names its hub).
+    api_key: Option<String>,
+    hub: Option<String>,
+    model: Option<String>,
+    url: Option<String>,
+    /// Seconds per attempt.
+    timeout: Option<f64>,
+    temperature: Option<f32>,
+    top_p: Option<f32>,
+    max_completion_tokens: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -470,7 +496,33 @@ async fn chat_once(
     target.chat(&request).await.map_err(|e| e.to_string())
 }
 
-/// One chat turn through a stored key.
+/// The key a chat turn names: a stored key by id (`api_key_proxy`, `api_key_id`, or
+/// `completion_params.api_key` when it is one of the team's key ids), else the secret in
+/// `completion_params.api_key` for `completion_params.hub`.
+async fn chat_key(state: &AppState, caller: &Caller, body: &ChatCompleteRequest) -> Result<(Hub, OpenedProviderKey, Option<Id>), ApiError> {
+    let params = &body.completion_params;
+    let named = body.api_key_proxy.as_deref().or(body.api_key_id.as_deref()).filter(|k| !k.is_empty());
+    if let Some(raw) = named {
+        let id = Id::parse(raw).map_err(|_| ApiError::not_found())?;
+        let key = state.store.open_provider_key(&caller.0.team_id, &id).await?.ok_or_else(ApiError::not_found)?;
+        return Ok((parse_hub(&key.key.hub)?, key, Some(id)));
+    }
+    let raw = params
+        .api_key
+        .as_deref()
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| invalid("api_key_proxy (or completion_params.api_key) is required"))?;
+    if let Ok(id) = Id::parse(raw)
+        && let Some(key) = state.store.open_provider_key(&caller.0.team_id, &id).await?
+    {
+        return Ok((parse_hub(&key.key.hub)?, key, Some(id)));
+    }
+    let test = KeyTest { hub: params.hub.clone(), value: Some(raw.to_owned()), url: params.url.clone(), ..KeyTest::default() };
+    let (hub, key) = key_of(state, caller, &test).await?;
+    Ok((hub, key, None))
+}
+
+/// One chat turn through a stored key (or a secret given with its hub).
 #[utoipa::path(post, path = "/v1/chat_complete", tag = "hubs", request_body = ChatCompleteRequest,
     responses((status = 200, description = "The reply", body = ChatCompleteAnswer), (status = 400, description = "Bad key, model or messages"),
         (status = 404, description = "No such key"), (status = 502, description = "The hub failed")))]
@@ -480,12 +532,10 @@ async fn chat_complete(
     OptionalJson(body): OptionalJson<ChatCompleteRequest>,
 ) -> Result<Json<ChatCompleteAnswer>, ApiError> {
     let body = body.unwrap_or_default();
-    let raw = body.api_key_proxy.as_deref().or(body.api_key_id.as_deref()).ok_or_else(|| invalid("api_key_proxy is required"))?;
-    let id = Id::parse(raw).map_err(|_| ApiError::not_found())?;
-    let key = state.store.open_provider_key(&caller.0.team_id, &id).await?.ok_or_else(ApiError::not_found)?;
-    let hub = parse_hub(&key.key.hub)?;
-    let model = body.model.clone().filter(|m| !m.is_empty()).ok_or_else(|| invalid("model is required"))?;
-    let mut system = None;
+    let params = &body.completion_params;
+    let (hub, key, key_id) = chat_key(&state, &caller, &body).await?;
+    let model = body.model.clone().or(params.model.clone()).filter(|m| !m.is_empty()).ok_or_else(|| invalid("model is required"))?;
+    let mut system = body.system_prompt.clone();
     let mut messages = Vec::new();
     for message in &body.messages {
         let role = match message.role.as_str() {
@@ -499,12 +549,21 @@ async fn chat_complete(
         };
         messages.push(Message { role, content: message.content.clone() });
     }
+    if let Some(prompt) = &body.prompt {
+        let role = match body.prompt_role.as_deref().unwrap_or("user") {
+            "user" => Role::User,
+            "assistant" => Role::Assistant,
+            other => return Err(invalid(format!("prompt_role {other:?} is not user or assistant"))),
+        };
+        messages.push(Message { role, content: prompt.clone() });
+    }
     if messages.last().is_none_or(|m| m.role != Role::User) {
         return Err(invalid("messages must end with a user message"));
     }
-    base_url(hub, &key, body.url.as_deref())?;
-    let settings = provider_settings(hub, Some(&key), Some(&model), body.url.as_deref(), None).map_err(|e| invalid(e.to_string()))?;
-    let provider = ProviderTarget { key_id: Some(id), hub: hub.as_str().into(), settings };
+    let url = body.url.as_deref().or(params.url.as_deref());
+    base_url(hub, &key, url)?;
+    let settings = provider_settings(hub, Some(&key), Some(&model), url, params.timeout).map_err(|e| invalid(e.to_string()))?;
+    let provider = ProviderTarget { key_id, hub: hub.as_str().into(), settings };
     let target = assay_targets::factory::build(&provider.settings, provider.credential(&key).as_deref(), &state.local_model)
         .map_err(|e| invalid(e.to_string()))?;
     let request = ChatRequest {
