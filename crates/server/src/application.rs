@@ -34,6 +34,8 @@ pub struct Application {
     store: Store,
     engine: Engine,
     local_addr: SocketAddr,
+    /// Kept to resume the background work of `/v1` (detections, reports) a stop interrupted.
+    state: AppState,
 }
 
 impl Application {
@@ -88,7 +90,7 @@ impl Application {
         let listener = TcpListener::bind(config.addr).await.map_err(|e| Error::Bind(config.addr, e))?;
         let local_addr = listener.local_addr().map_err(|e| Error::Bind(config.addr, e))?;
         tracing::info!(addr = %local_addr, backend = store.backend(), "listening");
-        Ok(Self { listener, router: routes::router(state), store, engine, local_addr })
+        Ok(Self { listener, router: routes::router(state.clone()), store, engine, local_addr, state })
     }
 
     pub fn port(&self) -> u16 {
@@ -116,6 +118,7 @@ impl Application {
         let (stop_runner, runner_stopped) = tokio::sync::watch::channel(false);
         let engine = self.engine.clone();
         let runner = tokio::spawn(async move { engine.run(runner_stopped).await });
+        routes::resume_background_work(self.state.clone());
         let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
         let _ = stop_runner.send(true);
         match runner.await {

@@ -190,6 +190,17 @@ impl Store {
         Ok(())
     }
 
+    /// Reports left `GENERATING` (their process stopped first), oldest first, without content.
+    pub async fn unfinished_reports(&self) -> Result<Vec<TrustReport>> {
+        let rows: Vec<ReportRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, evaluation_id, status, status_message, NULL AS content, created_at, updated_at FROM trust_reports \
+             WHERE status = 'GENERATING' ORDER BY created_at, id",
+        )
+        .fetch_all(pool)
+        .await?);
+        rows.into_iter().map(report).collect()
+    }
+
     pub async fn report(&self, team_id: &Id, evaluation_id: &Id, id: &Id) -> Result<Option<TrustReport>> {
         let sql = format!("SELECT {REPORT_COLUMNS} FROM trust_reports WHERE team_id = $1 AND evaluation_id = $2 AND id = $3");
         let row: Option<ReportRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))

@@ -22,6 +22,12 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::state::AppState;
 use crate::{auth, envelope, limits, metrics, openapi};
 
+/// Starts again what a stop interrupted off the request path: `/v1` detections still
+/// `CREATED` and reports still `GENERATING`.
+pub fn resume_background_work(state: AppState) {
+    trust::resume_background_work(state);
+}
+
 /// Builds the whole application router over `state`.
 pub fn router(state: AppState) -> Router {
     let authenticated = OpenApiRouter::new()

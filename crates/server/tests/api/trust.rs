@@ -578,3 +578,57 @@ async fn failed_calls_are_grouped_by_kind_and_rows_tests_and_deletes_answer_by_i
     assert_eq!((status, deleted["status"].as_str()), (200, Some("DELETED")));
     assert_eq!(app.get(&format!("/v1/responses?evaluation_id={id}"), &team.key).await.status(), 404);
 }
+
+#[tokio::test]
+async fn detections_and_reports_a_stop_interrupted_are_finished_by_the_next_start() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = assay_store::testing::sqlite_store(dir.path()).await.expect("store");
+    let (team, owner) = store.create_team(&assay_core::TeamName::parse("resumed").expect("name"), Plan::Free).await.expect("team");
+    let secret = assay_core::KeySecret::generate();
+    store.create_api_key(&team.id, &owner.id, "k", &secret).await.expect("key");
+    let detection = assay_core::TrustDetection {
+        id: assay_core::Id::generate(),
+        team_id: team.id.clone(),
+        detector_id: "assay.detectors.pii".into(),
+        status: "CREATED".into(),
+        inputs: vec![json!({"id": "in-0", "response": "mail me at jane.roe@corp-mail.com"})],
+        params: json!({}),
+        outputs: Vec::new(),
+        error: None,
+        created_at: 0,
+        updated_at: 0,
+    };
+    store.create_detection(&detection).await.expect("an interrupted detection");
+    let evaluation = assay_core::Id::generate();
+    let settings = assay_core::TrustSettings {
+        hub: "custom".into(),
+        model: None,
+        url: None,
+        api_key_id: None,
+        harness_config_ids: vec!["assay.harnesses.privacy".into()],
+        version: "1.0.0".into(),
+        tags: Vec::new(),
+        request: json!({}),
+        created_by: None,
+    };
+    store
+        .create_trust_evaluation(&evaluation, &team.id, "empty", &json!({"harnesses": ["privacy"]}), &[], std::iter::empty(), &settings)
+        .await
+        .expect("evaluation");
+    let report = assay_core::Id::generate();
+    store.create_report(&team.id, &evaluation, &report, "GENERATING").await.expect("an interrupted report");
+
+    let app = spawn_app_on(store).await;
+    let key = secret.expose().to_owned();
+    let (mut found, mut written) = (Value::Null, Value::Null);
+    for _ in 0..100 {
+        (_, found) = json_of(app.get(&format!("/v1/detections/{}", detection.id), &key).await).await;
+        (_, written) = json_of(app.get(&format!("/v1/evaluations/{evaluation}/reports/{report}"), &key).await).await;
+        if found["status"] == "COMPLETED" && written["report_status"] == "CREATED" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!((found["status"].as_str(), found["detector_outputs"][0]["hit"].as_bool()), (Some("COMPLETED"), Some(true)), "{found}");
+    assert_eq!(written["report_status"], "CREATED", "{written}");
+}

@@ -270,6 +270,26 @@ fn spawn_detection(store: assay_store::Store, judge: Arc<dyn Target>, registry_i
     });
 }
 
+/// Runs every detection still `CREATED` (its server stopped before finishing it).
+pub async fn resume_unfinished(state: &AppState) {
+    let unfinished = match state.store.unfinished_detections().await {
+        Ok(list) => list,
+        Err(error) => return tracing::warn!(error = %error, "cannot list unfinished detections"),
+    };
+    for detection in unfinished {
+        let Some(registry_id) = registry_id(&detection.detector_id) else {
+            let _ = fail_detection(&state.store, &detection, "its detector no longer exists").await;
+            continue;
+        };
+        match judge_for(state, &detection.team_id, &detection.params).await {
+            Ok(judge) => spawn_detection(state.store.clone(), judge, registry_id, detection),
+            Err(error) => {
+                let _ = fail_detection(&state.store, &detection, error.message()).await;
+            }
+        }
+    }
+}
+
 /// A detection with its inputs (each with its id) and, once `COMPLETED`, its outputs.
 #[utoipa::path(get, path = "/v1/detections/{id}", tag = "detectors", params(("id" = String, Path)),
     responses((status = 200, description = "The detection", body = DetectionView), (status = 404, description = "No such detection")))]

@@ -31,6 +31,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(feedback::routes())
 }
 
+/// Runs again the detections and reports a stop left unfinished. With several servers on one
+/// database, each resumes them; a detection or report run twice stores the same outcome.
+pub fn resume_background_work(state: AppState) {
+    tokio::spawn(async move {
+        detections::resume_unfinished(&state).await;
+        reports::resume_unfinished(&state).await;
+    });
+}
+
 /// The list envelope of every `/v1` list route but `GET /v1/api-keys`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Results<T> {

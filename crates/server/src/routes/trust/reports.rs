@@ -82,6 +82,23 @@ async fn generate(store: Store, evaluation: assay_core::Evaluation, report_id: I
     }
 }
 
+/// Writes again every report still `GENERATING` (its server stopped before finishing it).
+pub async fn resume_unfinished(state: &AppState) {
+    let unfinished = match state.store.unfinished_reports().await {
+        Ok(list) => list,
+        Err(error) => return tracing::warn!(error = %error, "cannot list unfinished reports"),
+    };
+    for report in unfinished {
+        match state.store.evaluation(&report.evaluation_id).await {
+            Ok(Some(evaluation)) => {
+                tokio::spawn(generate(state.store.clone(), evaluation, report.id));
+            }
+            Ok(None) => {}
+            Err(error) => tracing::warn!(error = %error, "cannot resume a report"),
+        }
+    }
+}
+
 /// Starts an HTML report of the evaluation; poll `GET …/reports/{report_id}` until `CREATED`.
 #[utoipa::path(post, path = "/v1/evaluations/{id}/reports", tag = "reports", params(("id" = String, Path)),
     responses((status = 200, description = "The report, started", body = ReportView), (status = 404, description = "No such evaluation")))]
