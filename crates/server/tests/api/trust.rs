@@ -632,3 +632,19 @@ async fn detections_and_reports_a_stop_interrupted_are_finished_by_the_next_star
     assert_eq!((found["status"].as_str(), found["detector_outputs"][0]["hit"].as_bool()), (Some("COMPLETED"), Some(true)), "{found}");
     assert_eq!(written["report_status"], "CREATED", "{written}");
 }
+
+#[tokio::test]
+async fn an_azure_key_calls_the_deployment_url_with_its_api_version() {
+    let app = spawn_app().await;
+    let team = app.team("azure", Plan::Pro).await;
+    let mock = mock_model(Duration::ZERO).await;
+    let body = json!({"name": "az", "hub": "azure", "value": MOCK_KEY, "url": mock.url(), "hub_config": {"api_version": "2024-10-21"}});
+    let (status, key) = json_of(app.post_json("/v1/api-keys", &team.key, &body).await).await;
+    assert_eq!(status, 200, "{key}");
+    let create = json!({"hub": "azure", "api_key_proxy": key["id"], "model": "my-deployment", "harness_config_ids": ["assay.harnesses.ethics"], "sample_size": 1});
+    let (status, created) = json_of(app.post_json("/v1/evaluations", &team.key, &create).await).await;
+    assert_eq!(status, 200, "{created}");
+    let done = wait_for_status(&app, &team, created["id"].as_str().expect("id"), "COMPLETED").await;
+    assert_eq!(done["error_test_count"], 0, "every call reached the deployment: {done}");
+    assert!(mock.chat_calls() > 0);
+}
