@@ -357,6 +357,31 @@ impl Store {
         self.with_detections(evaluation_id, rows).await
     }
 
+    /// Up to `limit` results after `after_seq` in job order (before it, newest first, when
+    /// `descending`), narrowed by `filter`: the next page once a page has been read.
+    pub async fn results_after(
+        &self,
+        evaluation_id: &Id,
+        filter: &ResultFilter,
+        after_seq: i64,
+        limit: i64,
+        descending: bool,
+    ) -> Result<Vec<JobResult>> {
+        let (order, beyond) = if descending { ("DESC", "<") } else { ("ASC", ">") };
+        let narrow = filter.sql(4);
+        let sql = format!(
+            "SELECT {RESULT_COLUMNS} FROM results WHERE evaluation_id = $1 {narrow} AND seq {beyond} $2 ORDER BY seq {order} LIMIT $3"
+        );
+        let rows: Vec<ResultRow> = on_pool!(self, pool => {
+            let mut query = sqlx::query_as::<_, ResultRow>(AssertSqlSafe(sql)).bind(evaluation_id.as_str()).bind(after_seq).bind(limit);
+            if let Some(probe_id) = &filter.probe_id {
+                query = query.bind(probe_id.as_str());
+            }
+            query.fetch_all(pool).await?
+        });
+        self.with_detections(evaluation_id, rows).await
+    }
+
     /// How many results `filter` keeps.
     pub async fn count_results(&self, evaluation_id: &Id, filter: &ResultFilter) -> Result<i64> {
         let sql = format!("SELECT COUNT(*) FROM results WHERE evaluation_id = $1 {}", filter.sql(2));

@@ -648,3 +648,33 @@ async fn an_azure_key_calls_the_deployment_url_with_its_api_version() {
     assert_eq!(done["error_test_count"], 0, "every call reached the deployment: {done}");
     assert!(mock.chat_calls() > 0);
 }
+
+#[tokio::test]
+async fn a_long_responses_list_streams_every_row_once_in_order_across_pages() {
+    let app = spawn_app().await;
+    let team = app.team("long", Plan::Pro).await;
+    let mock = mock_model(Duration::ZERO).await;
+    let key = custom_key(&app, &team, &mock, "mock").await;
+    let body = json!({"hub": "custom", "api_key_proxy": key, "model": "m", "harness_config_ids": ["assay.harnesses.security"], "num_generations": 4});
+    let (_, created) = json_of(app.post_json("/v1/evaluations", &team.key, &body).await).await;
+    let id = created["id"].as_str().expect("id").to_owned();
+    let done = wait_for_status(&app, &team, &id, "COMPLETED").await;
+    let total = done["total_test_count"].as_u64().expect("total") as usize;
+    assert!(total > 1000, "more than two of the stream's pages: {total}");
+    let (_, all) = json_of(app.get(&format!("/v1/responses?evaluation_id={id}&limit=1000000"), &team.key).await).await;
+    let ids: Vec<String> = all["results"].as_array().expect("rows").iter().map(|r| r["id"].as_str().expect("id").to_owned()).collect();
+    assert_eq!(ids.len(), total);
+    let seqs: Vec<usize> = ids.iter().map(|i| i.rsplit('-').next().and_then(|s| s.parse().ok()).expect("seq")).collect();
+    assert_eq!(seqs, (0..total).collect::<Vec<_>>(), "every row once, in job order");
+    let (_, window) = json_of(app.get(&format!("/v1/responses?evaluation_id={id}&offset=300&limit=700"), &team.key).await).await;
+    let window: Vec<&str> = window["results"].as_array().expect("rows").iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(window, ids[300..1000].iter().map(String::as_str).collect::<Vec<_>>());
+    let (_, newest) =
+        json_of(app.get(&format!("/v1/responses?evaluation_id={id}&order_by=-created_at&offset=10&limit=600"), &team.key).await).await;
+    let newest: Vec<&str> = newest["results"].as_array().expect("rows").iter().filter_map(|r| r["id"].as_str()).collect();
+    let expected: Vec<&str> = ids.iter().rev().skip(10).take(600).map(String::as_str).collect();
+    assert_eq!(newest, expected, "newest first across pages");
+    // The generations split the jobs evenly.
+    let (_, last) = json_of(app.get(&format!("/v1/responses/{}", ids[total - 1]), &team.key).await).await;
+    assert_eq!((all["results"][0]["generation"].as_i64(), last["generation"].as_i64()), (Some(0), Some(3)));
+}

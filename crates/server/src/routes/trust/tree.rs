@@ -421,12 +421,13 @@ fn response_stream(
     by_ids: bool,
 ) -> impl futures_util::Stream<Item = Result<String, std::io::Error>> {
     struct Cursor {
-        next: i64,
+        /// The last result read: later pages continue after it (a keyset, not a deeper offset).
+        last_seq: Option<i64>,
         sent: i64,
         first: bool,
         done: bool,
     }
-    let cursor = Cursor { next: offset, sent: 0, first: true, done: false };
+    let cursor = Cursor { last_seq: None, sent: 0, first: true, done: false };
     futures_util::stream::unfold(cursor, move |mut cursor| {
         let (store, evaluation_id, filter, suite, prompt_ids, ids) =
             (store.clone(), evaluation_id.clone(), filter.clone(), suite.clone(), prompt_ids.clone(), ids.clone());
@@ -439,8 +440,11 @@ fn response_stream(
                 chunk.push_str("{\"results\":[");
             }
             let want = (wanted - cursor.sent).min(RESPONSE_PAGE);
-            let page =
-                if want > 0 { store.results_at(&evaluation_id, &filter, cursor.next, want, descending).await } else { Ok(Vec::new()) };
+            let page = match (want > 0, cursor.last_seq) {
+                (false, _) => Ok(Vec::new()),
+                (true, None) => store.results_at(&evaluation_id, &filter, offset, want, descending).await,
+                (true, Some(last)) => store.results_after(&evaluation_id, &filter, last, want, descending).await,
+            };
             let page = match page {
                 Ok(page) => page,
                 Err(error) => {
@@ -448,7 +452,7 @@ fn response_stream(
                     return Some((Err(std::io::Error::other("cannot read responses")), Cursor { done: true, ..cursor }));
                 }
             };
-            cursor.next += page.len() as i64;
+            cursor.last_seq = page.last().map(|r| r.seq).or(cursor.last_seq);
             let exhausted = (page.len() as i64) < want || want == 0;
             for result in &page {
                 if !prompt_ids.is_empty() && !prompt_ids.contains(&prompt_id(&result.probe_id, &result.prompt)) {
