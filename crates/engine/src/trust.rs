@@ -39,14 +39,18 @@ impl ProviderTarget {
         Some(serde_json::from_str(json).map_err(|e| format!("unreadable provider target: {e}")))
     }
 
-    /// The credential to send: the key's secret, or for DigitalOcean agents the agent key.
+    /// The credential to send: see [`credential`].
     pub fn credential(&self, key: &OpenedProviderKey) -> Option<String> {
-        match Hub::parse(&self.hub) {
-            Some(Hub::DigitalOcean) => {
-                key.hub_config.get("agent_key").and_then(|v| v.as_str()).map(str::to_owned).or_else(|| key.secret.clone())
-            }
-            _ => key.secret.clone(),
-        }
+        Hub::parse(&self.hub).and_then(|hub| credential(hub, key))
+    }
+}
+
+/// What a call to `hub` authenticates with: the key's secret, or for DigitalOcean agents the
+/// agent key of its `hub_config`.
+pub fn credential(hub: Hub, key: &OpenedProviderKey) -> Option<String> {
+    match hub {
+        Hub::DigitalOcean => key.hub_config.get("agent_key").and_then(|v| v.as_str()).map(str::to_owned).or_else(|| key.secret.clone()),
+        _ => key.secret.clone(),
     }
 }
 

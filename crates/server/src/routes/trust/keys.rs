@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use assay_core::{
     ChatRequest, ErrorCode, GenerationParams, Hub, Id, Message, OpenedProviderKey, ProviderKey, ProviderKeyInput, Role, Target,
 };
-use assay_engine::trust::{ProviderTarget, provider_settings};
+use assay_engine::trust::{ProviderTarget, credential, provider_settings};
 use assay_store::SealedChange;
 use axum::Json;
 use axum::extract::State;
@@ -313,13 +313,7 @@ async fn test_key(
         Some(model) => chat_once(&state, hub, &key, model, body.url.as_deref(), "Say OK.", Some(1)).await.map(|_| Vec::new()),
         None => {
             let base = base_url(hub, &key, body.url.as_deref())?;
-            let credential = ProviderTarget {
-                key_id: None,
-                hub: hub.as_str().into(),
-                settings: provider_settings(hub, Some(&key), None, Some(&base), None).map_err(|e| invalid(e.to_string()))?,
-            }
-            .credential(&key);
-            assay_targets::openai::list_models(&base, credential.as_deref(), HUB_TIMEOUT).await.map_err(|e| e.to_string())
+            assay_targets::openai::list_models(&base, credential(hub, &key).as_deref(), HUB_TIMEOUT).await.map_err(|e| e.to_string())
         }
     };
     let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -345,12 +339,7 @@ async fn key_models(State(state): State<AppState>, caller: Caller, PathId(id): P
     let key = state.store.open_provider_key(&caller.0.team_id, &id).await?.ok_or_else(ApiError::not_found)?;
     let hub = parse_hub(&key.key.hub)?;
     let base = base_url(hub, &key, None)?;
-    let credential = if hub == Hub::DigitalOcean {
-        key.hub_config.get("agent_key").and_then(|v| v.as_str()).map(str::to_owned)
-    } else {
-        key.secret.clone()
-    };
-    let models = assay_targets::openai::list_models(&base, credential.or(key.secret.clone()).as_deref(), HUB_TIMEOUT)
+    let models = assay_targets::openai::list_models(&base, credential(hub, &key).as_deref(), HUB_TIMEOUT)
         .await
         .map_err(|e| ApiError::with_message(ErrorCode::TargetFailed, e.to_string()))?;
     Ok(Results::of(models.into_iter().map(|id| ModelView { id, hub: hub.as_str().into() }).collect()))
