@@ -96,6 +96,16 @@ pub enum BenchCommand {
     /// The `/v1` tree and score routes on a small and a large evaluation (time per call for
     /// each), and `GET /v1/responses` paging through the large one vs the store alone.
     Trust(BenchTrustArgs),
+    /// Precision, recall, F1 and confusion counts of the rule detectors on the labelled sets
+    /// kept in the repository, for the dev and the held-apart test split, and per PII type.
+    Detectors(BenchDetectorsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchDetectorsArgs {
+    /// Also list the ids of the items each detector got wrong.
+    #[arg(long)]
+    pub misses: bool,
 }
 
 #[derive(Debug, Args)]

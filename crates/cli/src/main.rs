@@ -2,6 +2,7 @@
 
 mod args;
 mod bench;
+mod bench_detectors;
 mod bench_ingest;
 mod bench_scan;
 mod bench_trust;
@@ -47,6 +48,7 @@ async fn main() -> std::process::ExitCode {
         Command::Bench(BenchCommand::Scan(args)) => bench_scan::scan(args).await,
         Command::Bench(BenchCommand::Ingest(args)) => bench_ingest::ingest(args).await,
         Command::Bench(BenchCommand::Trust(args)) => bench_trust::trust(args).await,
+        Command::Bench(BenchCommand::Detectors(args)) => bench_detectors::detectors(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

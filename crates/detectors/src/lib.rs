@@ -10,6 +10,7 @@
 
 mod cues;
 mod encoding_echo;
+pub mod evaluation;
 mod exfiltration;
 mod json_extract;
 mod json_schema;

@@ -25,6 +25,20 @@ pub(crate) static INFO: DetectorInfo = DetectorInfo {
     hit_means: HitMeans::Fail,
 };
 
+/// Every PII finding type, as findings spell it.
+pub const TYPES: [&str; 10] = [
+    "EMAIL",
+    "PHONE",
+    "US_SSN",
+    "CREDIT_CARD",
+    "IBAN",
+    "IP_ADDRESS",
+    "API_KEY_OR_SECRET",
+    "DATE_OF_BIRTH",
+    "STREET_ADDRESS",
+    "PERSON_NAME",
+];
+
 /// The kinds of PII, in the spelling of finding types and of the `types` param.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -70,6 +84,11 @@ impl PiiType {
             Self::StreetAddress => "STREET_ADDRESS",
             Self::PersonName => "PERSON_NAME",
         }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn all() -> [Self; 10] {
+        Self::BY_PRIORITY
     }
 
     fn priority(self) -> usize {

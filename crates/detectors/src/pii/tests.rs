@@ -280,3 +280,10 @@ fn arbitrary_input_does_not_panic() {
     let long = "4".repeat(5000) + &" 1".repeat(2000);
     let _ = run_on(detector.as_ref(), &long);
 }
+
+#[test]
+fn the_public_type_list_names_every_kind_once() {
+    let labels: Vec<&str> = PiiType::all().iter().map(|t| t.label()).collect();
+    assert_eq!(labels.len(), TYPES.len());
+    assert!(TYPES.iter().all(|t| labels.contains(t)), "{labels:?} vs {TYPES:?}");
+}
