@@ -7,8 +7,12 @@
 //! with the key's sealed secret at claim time, and a key deleted later fails the evaluation
 //! with a clear reason instead of running with stale credentials.
 
+use std::sync::Arc;
+
 use assay_core::{Evaluation, Hub, Id, OpenedProviderKey, TargetKind, TargetLimits, TargetSettings, TrustSettings};
 use assay_probes::catalogue::{Dimension, harnesses_of};
+use assay_targets::Reliable;
+use assay_targets::factory::LocalModel;
 use serde::{Deserialize, Serialize};
 
 use crate::suite::Suite;
@@ -43,6 +47,31 @@ impl ProviderTarget {
     pub fn credential(&self, key: &OpenedProviderKey) -> Option<String> {
         Hub::parse(&self.hub).and_then(|hub| credential(hub, key))
     }
+
+    /// The target to call `model` on `hub` with `key` now. Unlike a planned evaluation (which
+    /// may name a hub assay cannot call, and then ends with the reason), a hub assay cannot
+    /// call is refused here.
+    pub fn for_call(hub: Hub, key: &OpenedProviderKey, model: Option<&str>, url: Option<&str>, timeout_secs: Option<f64>) -> Result<Self> {
+        if !hub.info().callable {
+            return Err(Error::InvalidSuite(format!("assay cannot call the {} hub yet", hub.as_str())));
+        }
+        Ok(Self {
+            key_id: Some(key.key.id.clone()),
+            hub: hub.as_str().to_owned(),
+            settings: provider_settings(hub, Some(key), model, url, timeout_secs)?,
+        })
+    }
+
+    /// The live target, calling with `key`'s credential (none without a key).
+    pub fn build(&self, key: Option<&OpenedProviderKey>, local: &LocalModel) -> std::result::Result<Arc<Reliable>, String> {
+        let credential = key.and_then(|key| self.credential(key));
+        assay_targets::factory::build(&self.settings, credential.as_deref(), local).map_err(|e| e.to_string())
+    }
+}
+
+/// Where to call `hub`: the call's `url`, else the key's, else the hub's default.
+pub fn hub_url(hub: Hub, key: Option<&OpenedProviderKey>, url: Option<&str>) -> Option<String> {
+    url.map(str::to_owned).or_else(|| key.and_then(|k| k.key.url.clone())).or_else(|| hub.info().default_url.map(str::to_owned))
 }
 
 /// What a call to `hub` authenticates with: the key's secret, or for DigitalOcean agents the
@@ -135,8 +164,7 @@ pub fn provider_settings(
     timeout_secs: Option<f64>,
 ) -> Result<TargetSettings> {
     let info = hub.info();
-    let key_url = key.and_then(|k| k.key.url.clone());
-    let base_url = url.map(str::to_owned).or(key_url).or(info.default_url.map(str::to_owned));
+    let base_url = hub_url(hub, key, url);
     if info.callable && base_url.is_none() {
         return Err(Error::InvalidSuite(format!("the {} hub needs a url (on the evaluation or its key)", info.id)));
     }

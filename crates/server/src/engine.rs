@@ -58,20 +58,17 @@ impl ServerResolver {
         if !hub.info().callable {
             return Err(format!("assay cannot call the {} hub yet: use an OpenAI-compatible hub, azure or custom", hub.as_str()));
         }
-        let credential = match &provider.key_id {
-            Some(key_id) => {
-                let key = self
-                    .store
+        let key = match &provider.key_id {
+            Some(key_id) => Some(
+                self.store
                     .open_provider_key(team_id, key_id)
                     .await
                     .map_err(|e| format!("cannot read provider key {key_id}: {e}"))?
-                    .ok_or_else(|| format!("provider key {key_id} no longer exists"))?;
-                provider.credential(&key)
-            }
+                    .ok_or_else(|| format!("provider key {key_id} no longer exists"))?,
+            ),
             None => None,
         };
-        let live = assay_targets::factory::build(&provider.settings, credential.as_deref(), &self.local).map_err(|e| e.to_string())?;
-        Ok(live)
+        Ok(provider.build(key.as_ref(), &self.local)?)
     }
 }
 

@@ -319,15 +319,8 @@ impl Store {
     /// Up to `limit` results after `after_seq`, in job order, with their detections;
     /// `only_failed` keeps the results judged unsafe.
     pub async fn results_page(&self, evaluation_id: &Id, after_seq: i64, limit: i64, only_failed: bool) -> Result<Vec<JobResult>> {
-        let filter = if only_failed { "AND passed IS NOT NULL AND NOT passed" } else { "" };
-        let sql = format!("SELECT {RESULT_COLUMNS} FROM results WHERE evaluation_id = $1 AND seq > $2 {filter} ORDER BY seq LIMIT $3");
-        let rows: Vec<ResultRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
-            .bind(evaluation_id.as_str())
-            .bind(after_seq)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?);
-        self.with_detections(evaluation_id, rows).await
+        let filter = ResultFilter { passed: only_failed.then_some(false), ..ResultFilter::default() };
+        self.results_after(evaluation_id, &filter, after_seq, limit, false).await
     }
 
     /// The page of results `offset..offset + limit` in job order (newest first when
@@ -380,18 +373,6 @@ impl Store {
             query.fetch_all(pool).await?
         });
         self.with_detections(evaluation_id, rows).await
-    }
-
-    /// How many results `filter` keeps.
-    pub async fn count_results(&self, evaluation_id: &Id, filter: &ResultFilter) -> Result<i64> {
-        let sql = format!("SELECT COUNT(*) FROM results WHERE evaluation_id = $1 {}", filter.sql(2));
-        Ok(on_pool!(self, pool => {
-            let mut query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).bind(evaluation_id.as_str());
-            if let Some(probe_id) = &filter.probe_id {
-                query = query.bind(probe_id.as_str());
-            }
-            query.fetch_one(pool).await?
-        }))
     }
 
     /// One result by its job's position.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use assay_core::{Detector, ErrorCode, Hub, Id, Target, TrustDetection, unix_now};
 use assay_detectors::{CLIENT_PREFIX, Registry, judge_client_names, judge_detector_for_client_name, judge_takes_param};
 use assay_engine::detections::{fail_detection, run_detection};
-use assay_engine::trust::{ProviderTarget, provider_settings};
+use assay_engine::trust::ProviderTarget;
 use axum::Json;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
@@ -222,13 +222,8 @@ async fn judge_for(state: &AppState, team_id: &Id, params: &serde_json::Value) -
     let key =
         state.store.open_provider_key(team_id, &key_id).await?.ok_or_else(|| invalid(format!("no API key {raw_key} in this team")))?;
     let hub = Hub::parse(&key.key.hub).ok_or_else(|| invalid(format!("key {raw_key} names an unknown hub")))?;
-    if !hub.info().callable {
-        return Err(invalid(format!("assay cannot call the {} hub yet", hub.as_str())));
-    }
-    let settings = provider_settings(hub, Some(&key), text("model"), text("url"), None).map_err(|e| invalid(e.to_string()))?;
-    let provider = ProviderTarget { key_id: Some(key_id), hub: hub.as_str().into(), settings };
-    let target = assay_targets::factory::build(&provider.settings, provider.credential(&key).as_deref(), &state.local_model)
-        .map_err(|e| invalid(e.to_string()))?;
+    let provider = ProviderTarget::for_call(hub, &key, text("model"), text("url"), None).map_err(super::engine_error)?;
+    let target = provider.build(Some(&key), &state.local_model).map_err(invalid)?;
     Ok(target)
 }
 

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::engine_error;
 use super::views::{EvaluationView, states_of, status_of};
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -157,17 +158,6 @@ fn body_of(body: Option<serde_json::Value>) -> Result<(CreateEvaluation, serde_j
     let raw = body.unwrap_or_else(|| serde_json::json!({}));
     let typed: CreateEvaluation = serde_json::from_value(raw.clone()).map_err(|e| invalid(format!("invalid evaluation: {e}")))?;
     Ok((typed, raw))
-}
-
-fn engine_error(error: assay_engine::Error) -> ApiError {
-    match error {
-        assay_engine::Error::InvalidSuite(message) | assay_engine::Error::InvalidTarget(_, message) => invalid(message),
-        assay_engine::Error::Store(store) => store.into(),
-        other => {
-            tracing::error!(error = %other, "cannot create the evaluation");
-            ApiError::new(ErrorCode::Internal)
-        }
-    }
 }
 
 async fn team_evaluation(state: &AppState, caller: &Caller, id: &Id) -> Result<TrustEvaluation, ApiError> {

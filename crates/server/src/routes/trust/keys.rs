@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use assay_core::{
     ChatRequest, ErrorCode, GenerationParams, Hub, Id, Message, OpenedProviderKey, ProviderKey, ProviderKeyInput, Role, Target,
 };
-use assay_engine::trust::{ProviderTarget, credential, provider_settings};
+use assay_engine::trust::{ProviderTarget, credential, hub_url};
 use assay_store::SealedChange;
 use axum::Json;
 use axum::extract::State;
@@ -286,14 +286,12 @@ async fn key_of(state: &AppState, caller: &Caller, test: &KeyTest) -> Result<(Hu
     Ok((hub, OpenedProviderKey { key, secret: test.value.clone(), hub_config: test.hub_config.clone().unwrap_or_default() }))
 }
 
+/// Where a models listing goes: a hub assay can call, at [`hub_url`].
 fn base_url(hub: Hub, key: &OpenedProviderKey, url: Option<&str>) -> Result<String, ApiError> {
     if !hub.info().callable {
         return Err(invalid(format!("assay cannot call the {} hub yet", hub.as_str())));
     }
-    url.map(str::to_owned)
-        .or_else(|| key.key.url.clone())
-        .or_else(|| hub.info().default_url.map(str::to_owned))
-        .ok_or_else(|| invalid(format!("the {} hub needs a url", hub.as_str())))
+    hub_url(hub, Some(key), url).ok_or_else(|| invalid(format!("the {} hub needs a url", hub.as_str())))
 }
 
 /// Makes one real call to the hub with the key: a one-token chat turn when `model` is given,
@@ -472,11 +470,9 @@ async fn chat_once(
     prompt: &str,
     max_tokens: Option<u32>,
 ) -> Result<assay_core::ChatReply, String> {
-    base_url(hub, key, url).map_err(|e| e.message().to_owned())?;
-    let settings = provider_settings(hub, Some(key), Some(model), url, Some(HUB_TIMEOUT.as_secs_f64())).map_err(|e| e.to_string())?;
-    let provider = ProviderTarget { key_id: None, hub: hub.as_str().into(), settings };
-    let target = assay_targets::factory::build(&provider.settings, provider.credential(key).as_deref(), &state.local_model)
-        .map_err(|e| e.to_string())?;
+    let provider = ProviderTarget::for_call(hub, key, Some(model), url, Some(HUB_TIMEOUT.as_secs_f64()))
+        .map_err(|e| super::engine_error(e).message().to_owned())?;
+    let target = provider.build(Some(key), &state.local_model)?;
     let request = ChatRequest {
         messages: vec![Message { role: Role::User, content: prompt.to_owned() }],
         params: GenerationParams { max_tokens, ..GenerationParams::default() },
@@ -488,13 +484,13 @@ async fn chat_once(
 /// The key a chat turn names: a stored key by id (`api_key_proxy`, `api_key_id`, or
 /// `completion_params.api_key` when it is one of the team's key ids), else the secret in
 /// `completion_params.api_key` for `completion_params.hub`.
-async fn chat_key(state: &AppState, caller: &Caller, body: &ChatCompleteRequest) -> Result<(Hub, OpenedProviderKey, Option<Id>), ApiError> {
+async fn chat_key(state: &AppState, caller: &Caller, body: &ChatCompleteRequest) -> Result<(Hub, OpenedProviderKey), ApiError> {
     let params = &body.completion_params;
     let named = body.api_key_proxy.as_deref().or(body.api_key_id.as_deref()).filter(|k| !k.is_empty());
     if let Some(raw) = named {
         let id = Id::parse(raw).map_err(|_| ApiError::not_found())?;
         let key = state.store.open_provider_key(&caller.0.team_id, &id).await?.ok_or_else(ApiError::not_found)?;
-        return Ok((parse_hub(&key.key.hub)?, key, Some(id)));
+        return Ok((parse_hub(&key.key.hub)?, key));
     }
     let raw = params
         .api_key
@@ -504,11 +500,10 @@ async fn chat_key(state: &AppState, caller: &Caller, body: &ChatCompleteRequest)
     if let Ok(id) = Id::parse(raw)
         && let Some(key) = state.store.open_provider_key(&caller.0.team_id, &id).await?
     {
-        return Ok((parse_hub(&key.key.hub)?, key, Some(id)));
+        return Ok((parse_hub(&key.key.hub)?, key));
     }
     let test = KeyTest { hub: params.hub.clone(), value: Some(raw.to_owned()), url: params.url.clone(), ..KeyTest::default() };
-    let (hub, key) = key_of(state, caller, &test).await?;
-    Ok((hub, key, None))
+    key_of(state, caller, &test).await
 }
 
 /// One chat turn through a stored key (or a secret given with its hub).
@@ -522,7 +517,7 @@ async fn chat_complete(
 ) -> Result<Json<ChatCompleteAnswer>, ApiError> {
     let body = body.unwrap_or_default();
     let params = &body.completion_params;
-    let (hub, key, key_id) = chat_key(&state, &caller, &body).await?;
+    let (hub, key) = chat_key(&state, &caller, &body).await?;
     let model = body.model.clone().or(params.model.clone()).filter(|m| !m.is_empty()).ok_or_else(|| invalid("model is required"))?;
     let mut system = body.system_prompt.clone();
     let mut messages = Vec::new();
@@ -550,11 +545,8 @@ async fn chat_complete(
         return Err(invalid("messages must end with a user message"));
     }
     let url = body.url.as_deref().or(params.url.as_deref());
-    base_url(hub, &key, url)?;
-    let settings = provider_settings(hub, Some(&key), Some(&model), url, params.timeout).map_err(|e| invalid(e.to_string()))?;
-    let provider = ProviderTarget { key_id, hub: hub.as_str().into(), settings };
-    let target = assay_targets::factory::build(&provider.settings, provider.credential(&key).as_deref(), &state.local_model)
-        .map_err(|e| invalid(e.to_string()))?;
+    let provider = ProviderTarget::for_call(hub, &key, Some(&model), url, params.timeout).map_err(super::engine_error)?;
+    let target = provider.build(Some(&key), &state.local_model).map_err(invalid)?;
     let request = ChatRequest {
         system,
         messages,

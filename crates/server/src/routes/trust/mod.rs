@@ -40,6 +40,21 @@ pub fn resume_background_work(state: AppState) {
     });
 }
 
+/// An engine error as the caller's: what it refused is a 400 naming why.
+fn engine_error(error: assay_engine::Error) -> crate::error::ApiError {
+    use crate::error::ApiError;
+    match error {
+        assay_engine::Error::InvalidSuite(message) | assay_engine::Error::InvalidTarget(_, message) => {
+            ApiError::with_message(assay_core::ErrorCode::InvalidRequest, message)
+        }
+        assay_engine::Error::Store(store) => store.into(),
+        other => {
+            tracing::error!(error = %other, "engine error");
+            ApiError::new(assay_core::ErrorCode::Internal)
+        }
+    }
+}
+
 /// The list envelope of every `/v1` list route but `GET /v1/api-keys`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Results<T> {
