@@ -185,6 +185,8 @@ async fn fill(store: &Store, team_id: &Id, responses: usize) -> anyhow::Result<I
                 score: if passed { 0.9 } else { 0.1 },
                 reasoning: "bench".into(),
                 findings: Vec::new(),
+                unscorable: false,
+                confidence: 0.9,
             }],
             created_at: unix_now(),
             outcome: None,

@@ -169,27 +169,29 @@ fn percent(rate: Option<f64>) -> String {
 fn print_summary(evaluation: &Evaluation, summary: &[SliceSummary]) {
     let width = summary.iter().map(|s| s.scenario.chars().count()).max().unwrap_or(8).max(8);
     println!(
-        "{:<13} {:<width$} {:>6} {:>9} {:>6} {:>6}  most failing probe",
-        "harness", "scenario", "tests", "pass rate", "failed", "errors"
+        "{:<13} {:<width$} {:>6} {:>9} {:>6} {:>10} {:>6}  most failing probe",
+        "harness", "scenario", "tests", "pass rate", "failed", "unscorable", "errors"
     );
     for slice in summary {
         let worst = slice.worst_probe.as_ref().map_or_else(String::new, |(probe, n)| format!("{probe} ({n})"));
         println!(
-            "{:<13} {:<width$} {:>6} {:>9} {:>6} {:>6}  {worst}",
+            "{:<13} {:<width$} {:>6} {:>9} {:>6} {:>10} {:>6}  {worst}",
             slice.harness,
             slice.scenario,
             slice.total,
             percent(slice.pass_rate()),
             slice.failed,
+            slice.unscorable,
             slice.errored
         );
     }
     let counts = &evaluation.counts;
     let score = counts.score().map_or_else(|| "–".to_owned(), |s| format!("{s:.3} ({:.1}%)", s * 100.0));
     println!(
-        "score {score}: {} passed, {} failed, {} errors of {} tests ({} of {} run) · evaluation {} {}",
+        "score {score}: {} passed, {} failed, {} unscorable, {} errors of {} tests ({} of {} run) · evaluation {} {}",
         counts.passed,
         counts.failed,
+        counts.unscorable,
         counts.errored,
         counts.done,
         counts.done,

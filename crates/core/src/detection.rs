@@ -62,15 +62,44 @@ pub struct Detection {
     pub reasoning: String,
     #[serde(default)]
     pub findings: Vec<Finding>,
+    /// The detector could not decide (a judge that gave no readable verdict, a reply it cannot
+    /// read): a third verdict, neither hit nor miss, counted apart from pass and fail.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unscorable: bool,
 }
 
 impl Detection {
     pub fn miss(reasoning: impl Into<String>) -> Self {
-        Self { hit: false, score: 0.0, reasoning: reasoning.into(), findings: Vec::new() }
+        Self::scored(false, 0.0, reasoning, Vec::new())
     }
 
     pub fn hit(score: f64, reasoning: impl Into<String>, findings: Vec<Finding>) -> Self {
-        Self { hit: true, score: score.clamp(0.0, 1.0), reasoning: reasoning.into(), findings }
+        Self::scored(true, score, reasoning, findings)
+    }
+
+    /// A verdict `hit` with the detector's `score` for a hit (0..1).
+    pub fn scored(hit: bool, score: f64, reasoning: impl Into<String>, findings: Vec<Finding>) -> Self {
+        Self { hit, score: score.clamp(0.0, 1.0), reasoning: reasoning.into(), findings, unscorable: false }
+    }
+
+    /// No verdict: the detector could not decide, and says why instead of guessing.
+    pub fn unscorable(reasoning: impl Into<String>) -> Self {
+        Self { hit: false, score: 0.5, reasoning: reasoning.into(), findings: Vec::new(), unscorable: true }
+    }
+
+    /// How sure the detector is of the verdict it gave, 0..1: the score for a hit, its
+    /// complement for a miss (a miss scored 0.2 is 0.8 sure), 0 when unscorable.
+    pub fn confidence(&self) -> f64 {
+        confidence(self.hit, self.score, self.unscorable)
+    }
+}
+
+/// [`Detection::confidence`] from stored parts.
+pub fn confidence(hit: bool, score: f64, unscorable: bool) -> f64 {
+    match (unscorable, hit) {
+        (true, _) => 0.0,
+        (false, true) => score.clamp(0.0, 1.0),
+        (false, false) => (1.0 - score).clamp(0.0, 1.0),
     }
 }
 

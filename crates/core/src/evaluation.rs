@@ -53,15 +53,20 @@ impl EvaluationState {
 pub struct Counts {
     /// Jobs the evaluation expanded into.
     pub total: i64,
-    /// Jobs with a written result (passed + failed + errored).
+    /// Jobs with a written result (passed + failed + unscorable + errored).
     pub done: i64,
     pub passed: i64,
     pub failed: i64,
     /// Jobs whose target call (or judging) failed, so there is no verdict.
     pub errored: i64,
+    /// Jobs whose reply no detector could decide on (every detection unscorable): counted
+    /// apart from pass and fail, and left out of the score like errors.
+    #[serde(default)]
+    pub unscorable: i64,
 }
 
-/// The score rule, everywhere: pass rate over the judged results (errors excluded); `None`
+/// The score rule, everywhere: pass rate over the judged results (errors and unscorable
+/// results excluded); `None`
 /// before any verdict.
 fn pass_rate(passed: i64, failed: i64) -> Option<f64> {
     let judged = passed + failed;
@@ -143,6 +148,30 @@ pub struct DetectionRecord {
     pub score: f64,
     pub reasoning: String,
     pub findings: Vec<Finding>,
+    /// The detector could not decide: `hit` and `passed` are false and mean nothing, and the
+    /// result's verdict leaves this detection out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unscorable: bool,
+    /// How sure the detector was of its verdict, 0..1 (see [`crate::Detection::confidence`]):
+    /// derived from `hit`, `score` and `unscorable`, never stored apart.
+    #[serde(default)]
+    pub confidence: f64,
+}
+
+impl DetectionRecord {
+    /// [`Self::confidence`] from the other fields.
+    pub fn derive_confidence(&self) -> f64 {
+        crate::confidence(self.hit, self.score, self.unscorable)
+    }
+
+    /// `pass`, `fail` or `unscorable`.
+    pub fn verdict(&self) -> &'static str {
+        match (self.unscorable, self.passed) {
+            (true, _) => "unscorable",
+            (false, true) => "pass",
+            (false, false) => "fail",
+        }
+    }
 }
 
 /// What one job left: the transcript, the verdicts and what it cost.
@@ -158,9 +187,9 @@ pub struct JobResult {
     pub prompt: String,
     /// The whole conversation sent and received (system prompt first when there was one).
     pub messages: Vec<Message>,
-    /// `None` when the job errored.
+    /// `None` when the job errored or no detector could decide (unscorable; see [`Verdict`]).
     pub passed: Option<bool>,
-    /// Fraction of detectors that judged the reply safe.
+    /// Fraction of the deciding detectors that judged the reply safe.
     pub score: Option<f64>,
     pub latency_ms: u64,
     pub prompt_tokens: u32,
@@ -173,7 +202,58 @@ pub struct JobResult {
     pub outcome: Option<serde_json::Value>,
 }
 
+/// A result's verdict: what its detections made of the reply, or why there is none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Passed,
+    Failed,
+    /// The reply was had, but no detector could decide on it.
+    Unscorable,
+    /// The target call (or the judging) failed.
+    Errored,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::Unscorable => "unscorable",
+            Self::Errored => "errored",
+        }
+    }
+
+    /// The verdict of a result stored as `passed` and `errored` (an unscorable result has
+    /// neither a pass/fail nor an error).
+    pub fn of(passed: Option<bool>, errored: bool) -> Self {
+        match (passed, errored) {
+            (_, true) => Self::Errored,
+            (Some(true), false) => Self::Passed,
+            (Some(false), false) => Self::Failed,
+            (None, false) => Self::Unscorable,
+        }
+    }
+}
+
+impl Counts {
+    /// Counts one more written result.
+    pub fn add(&mut self, verdict: Verdict) {
+        self.done += 1;
+        match verdict {
+            Verdict::Passed => self.passed += 1,
+            Verdict::Failed => self.failed += 1,
+            Verdict::Unscorable => self.unscorable += 1,
+            Verdict::Errored => self.errored += 1,
+        }
+    }
+}
+
 impl JobResult {
+    pub fn verdict(&self) -> Verdict {
+        Verdict::of(self.passed, self.error.is_some())
+    }
+
     /// The target's last reply, if any.
     pub fn reply(&self) -> Option<&str> {
         self.messages.iter().rev().find(|m| m.role == crate::Role::Assistant).map(|m| m.content.as_str())
@@ -189,6 +269,8 @@ pub struct SliceSummary {
     pub passed: i64,
     pub failed: i64,
     pub errored: i64,
+    #[serde(default)]
+    pub unscorable: i64,
     /// The probe with the most failures in this slice, and how many.
     pub worst_probe: Option<(String, i64)>,
 }

@@ -13,10 +13,11 @@ pub mod tenancy;
 pub mod trust;
 pub mod workbench;
 
-pub use detection::{Detection, DetectionInput, Detector, DetectorError, DetectorInfo, Finding, HitMeans};
+pub use detection::{Detection, DetectionInput, Detector, DetectorError, DetectorInfo, Finding, HitMeans, confidence};
 pub use error_code::ErrorCode;
 pub use evaluation::{
     ClaimedJob, Counts, DetectionRecord, Evaluation, EvaluationState, Event, JobResult, JobSlice, NewJob, ProbeCounts, SliceSummary,
+    Verdict,
 };
 pub use id::Id;
 pub use prompts::{

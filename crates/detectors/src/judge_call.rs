@@ -67,9 +67,17 @@ pub(crate) fn fence(prompt: &mut String, tag: &str, content: &str) {
     prompt.push_str(&format!("<{tag}>\n{content}\n</{tag}>\n\n"));
 }
 
+/// What a judge said: a verdict, or why it gave none.
+pub(crate) enum Answer {
+    Verdict(Verdict),
+    /// No readable verdict in any attempt: the detection is unscorable, never a guess.
+    NoVerdict(String),
+}
+
 /// Asks `judge` until an answer holds a verdict, at most `max_attempts` times; each retry
-/// shows the judge its unreadable answer and asks for the JSON only.
-pub(crate) async fn ask(judge: &dyn Target, mut request: ChatRequest, max_attempts: u32) -> Result<Verdict, DetectorError> {
+/// shows the judge its unreadable answer and asks for the JSON only. A failed call is an
+/// error (the judge could not be reached); answers without a verdict are [`Answer::NoVerdict`].
+pub(crate) async fn ask(judge: &dyn Target, mut request: ChatRequest, max_attempts: u32) -> Result<Answer, DetectorError> {
     let mut last = String::new();
     for _ in 0..max_attempts {
         // Transport retries are the target's own policy; a failed call ends the detection.
@@ -77,14 +85,14 @@ pub(crate) async fn ask(judge: &dyn Target, mut request: ChatRequest, max_attemp
         // A judge that repeats the request (an echoing model) would have the rubric's own
         // `"pass": true` read as its verdict: an echo holds no verdict.
         if let Some(verdict) = parse_verdict(&reply.text).filter(|_| !echoes(&reply.text, &request)) {
-            return Ok(verdict);
+            return Ok(Answer::Verdict(verdict));
         }
         request.messages.push(Message::assistant(reply.text.clone()));
         request.messages.push(Message::user(RETRY_NOTE));
         last = reply.text;
     }
     let last: String = last.chars().take(200).collect();
-    Err(DetectorError::Judge(format!("the judge gave no readable verdict in {max_attempts} attempt(s); last answer: {last:?}")))
+    Ok(Answer::NoVerdict(format!("unscorable: the judge gave no readable verdict in {max_attempts} attempt(s); last answer: {last:?}")))
 }
 
 /// Whether `answer` repeats the opening of one of the request's user messages, the judge
@@ -107,8 +115,9 @@ mod tests {
         let prompt = PROMPT;
         // The second answer echoes the retry note, whose example JSON is no verdict either.
         let echo = crate::testing::ScriptedJudge::new([PROMPT, RETRY_NOTE]);
-        let error = ask(echo.as_ref(), request("system", prompt.to_owned()), 2).await.expect_err("an echo is no verdict");
-        assert!(error.to_string().contains("no readable verdict"), "{error}");
+        let answer = ask(echo.as_ref(), request("system", prompt.to_owned()), 2).await.expect("the judge answered");
+        let Answer::NoVerdict(why) = answer else { panic!("an echo is no verdict") };
+        assert!(why.contains("no readable verdict"), "{why}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use assay_core::{ChatRequest, Detection, DetectionInput, Detector, DetectorError
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::judge_call::{ask, check_attempts, default_attempts, default_threshold, fence, request, require_judge};
+use crate::judge_call::{Answer, ask, check_attempts, default_attempts, default_threshold, fence, request, require_judge};
 use crate::params::{check_unit, invalid, parse};
 use crate::verdict::Verdict;
 
@@ -78,7 +78,7 @@ impl LlmJudge {
             if pass { "pass" } else { "fail" },
             verdict.reasoning.map(|r| format!(" — {}", r.trim())).unwrap_or_default()
         );
-        Detection { hit: pass, score, reasoning, findings: Vec::new() }
+        Detection::scored(pass, score, reasoning, Vec::new())
     }
 }
 
@@ -89,8 +89,10 @@ impl Detector for LlmJudge {
     }
 
     async fn detect(&self, input: &DetectionInput) -> Result<Detection, DetectorError> {
-        let verdict = ask(self.judge.as_ref(), self.request(input), self.params.max_attempts).await?;
-        Ok(self.detection(verdict))
+        Ok(match ask(self.judge.as_ref(), self.request(input), self.params.max_attempts).await? {
+            Answer::Verdict(verdict) => self.detection(verdict),
+            Answer::NoVerdict(why) => Detection::unscorable(why),
+        })
     }
 }
 
@@ -160,11 +162,12 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn an_answer_that_never_parses_is_a_judge_error_after_max_attempts() {
+    async fn an_answer_that_never_parses_is_unscorable_after_max_attempts() {
         let judge = ScriptedJudge::new(["hmm", "well", "perhaps", "never asked"]);
         let detector = judge_with(judge.clone(), json!({"rubric": "Correct city."}));
-        let error = detector.detect(&input()).await.expect_err("no verdict");
-        let DetectorError::Judge(message) = error else { panic!("wrong error: {error:?}") };
+        let detection = detector.detect(&input()).await.expect("the judge answered");
+        assert!(detection.unscorable && !detection.hit && detection.confidence() == 0.0, "{detection:?}");
+        let message = &detection.reasoning;
         assert!(message.contains("3 attempt(s)") && message.contains("perhaps"), "{message}");
         assert_eq!(judge.requests().len(), 3);
     }

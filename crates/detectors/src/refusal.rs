@@ -97,7 +97,7 @@ pub(crate) fn assess(output: &str) -> Detection {
         if early { "opens the reply" } else { "comes late in the reply" },
     );
     if score < HIT_AT {
-        return Detection { hit: false, score, reasoning: format!("not a refusal: {reasoning}"), findings: Vec::new() };
+        return Detection::scored(false, score, format!("not a refusal: {reasoning}"), Vec::new());
     }
     let spans = strong.iter().chain(&soft).map(|r| Span::new("REFUSAL", folded.source_range(r.clone()))).collect();
     Detection::hit(score, reasoning, to_findings(output, spans))

@@ -57,7 +57,7 @@ impl Detector for Sentiment {
         let score = if compound < 0.0 { (-compound).clamp(0.0, 1.0) } else { 0.0 };
         let reasoning =
             format!("VADER compound {compound:.3} {} threshold {}", if hit { "is at or below" } else { "is above" }, self.threshold);
-        Ok(Detection { hit, score, reasoning, findings: Vec::new() })
+        Ok(Detection::scored(hit, score, reasoning, Vec::new()))
     }
 }
 

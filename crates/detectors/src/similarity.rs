@@ -87,7 +87,7 @@ impl Detector for Similarity {
             if hit { "meets" } else { "is below" },
             self.params.threshold
         );
-        Ok(Detection { hit, score: score.clamp(0.0, 1.0), reasoning, findings: Vec::new() })
+        Ok(Detection::scored(hit, score, reasoning, Vec::new()))
     }
 }
 

@@ -84,7 +84,7 @@ impl Detector for Substring {
         Ok(if hit {
             Detection::hit(1.0, reasoning, to_findings(&input.output, spans))
         } else {
-            Detection { hit: false, score: found as f64 / total as f64, reasoning, findings: Vec::new() }
+            Detection::scored(false, found as f64 / total as f64, reasoning, Vec::new())
         })
     }
 }

@@ -61,7 +61,9 @@ where
                 match detector.detect(&detection_input(&raw)).await {
                     Ok(found) => json!({
                         "id": format!("{}-out", input_id.as_str().unwrap_or_default()), "detection_id": detection.id.as_str(), "input_id": input_id,
-                        "score": found.score, "hit": found.hit, "reason": found.reasoning, "findings": found.findings, "error": Value::Null,
+                        "score": found.score, "hit": if found.unscorable { Value::Null } else { json!(found.hit) },
+                        "verdict": if found.unscorable { "unscorable" } else if found.hit { "hit" } else { "no_hit" },
+                        "confidence": found.confidence(), "reason": found.reasoning, "findings": found.findings, "error": Value::Null,
                         "error_message": Value::Null, "created_at": assay_core::unix_now(),
                     }),
                     Err(error) => json!({

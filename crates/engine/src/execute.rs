@@ -112,6 +112,7 @@ pub async fn run_job(runtime: &EvaluationRuntime, job: &ClaimedJob, max_attempts
         match detector.detect(&input).await {
             Ok(detection) => {
                 let hit_means = detector_use.hit_means.unwrap_or(detector.info().hit_means);
+                let confidence = detection.confidence();
                 let passed = match hit_means {
                     assay_core::HitMeans::Pass => detection.hit,
                     assay_core::HitMeans::Fail => !detection.hit,
@@ -120,10 +121,12 @@ pub async fn run_job(runtime: &EvaluationRuntime, job: &ClaimedJob, max_attempts
                     detector: detector_use.id.clone(),
                     version: detector.info().version,
                     hit: detection.hit,
-                    passed,
+                    passed: passed && !detection.unscorable,
                     score: detection.score,
                     reasoning: detection.reasoning,
                     findings: detection.findings,
+                    unscorable: detection.unscorable,
+                    confidence,
                 });
             }
             Err(error) => return failed(job, Some(&item), exchange.messages, started, format!("detector {}: {error}", detector_use.id)),
@@ -138,7 +141,9 @@ pub async fn run_job(runtime: &EvaluationRuntime, job: &ClaimedJob, max_attempts
             "no detector could judge this reply (judge detectors need a judge target)".into(),
         );
     }
-    let safe = detections.iter().filter(|d| d.passed).count();
+    // Unscorable detections sit out of the verdict; with none left, the result is unscorable.
+    let deciding = detections.iter().filter(|d| !d.unscorable).count();
+    let safe = detections.iter().filter(|d| !d.unscorable && d.passed).count();
     JobResult {
         evaluation_id: job.evaluation_id.clone(),
         seq: job.seq,
@@ -149,8 +154,8 @@ pub async fn run_job(runtime: &EvaluationRuntime, job: &ClaimedJob, max_attempts
         converter: item.converter,
         prompt: item.prompt,
         messages: exchange.messages,
-        passed: Some(safe == detections.len()),
-        score: Some(safe as f64 / detections.len() as f64),
+        passed: (deciding > 0).then_some(safe == deciding),
+        score: (deciding > 0).then(|| safe as f64 / deciding as f64),
         latency_ms: exchange.latency_ms,
         prompt_tokens: exchange.usage.prompt_tokens,
         completion_tokens: exchange.usage.completion_tokens,

@@ -7,6 +7,7 @@ pub mod detections;
 mod error;
 pub mod execute;
 pub mod item;
+pub mod judge_cache;
 pub mod report;
 pub mod resolve;
 pub mod runner;

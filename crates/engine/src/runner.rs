@@ -256,7 +256,7 @@ impl Runner {
             targets.push(resolve("target", reference).await?);
         }
         let judge = match &suite.judge {
-            Some(reference) => Some(resolve("judge", reference).await?),
+            Some(reference) => Some(crate::judge_cache::CachedJudge::wrap(resolve("judge", reference).await?, reference, store.clone())),
             None => None,
         };
         let attacker = match &suite.attacker {

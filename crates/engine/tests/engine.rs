@@ -225,3 +225,67 @@ async fn two_runners_share_one_postgres_queue_without_duplicates() {
     assert_eq!(finished.counts.done, 400);
     assert_eq!(result_seqs(&store, &evaluation.id).await, (0..400).collect::<Vec<_>>());
 }
+
+/// Jobs whose only detector is a judge, and a judge that never gives a readable verdict: every
+/// result is unscorable, counted apart, and shown so in the JSON, JUnit and HTML reports; a
+/// second evaluation of the same replies asks the judge nothing (its answers are kept).
+#[tokio::test]
+async fn a_reply_no_detector_can_decide_on_is_unscorable_in_the_counts_and_every_report() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = sqlite(dir.path()).await;
+    let target = MockTarget { behavior: Behavior::new(Duration::ZERO, ReplyMode::Fixed("Paris is the capital.".into())) };
+    let judge_behavior = Arc::new(MockTarget { behavior: Behavior::new(Duration::ZERO, ReplyMode::Fixed("Hard to say, honestly.".into())) });
+    let resolver = Arc::new(
+        FixedResolver::default()
+            .with("mock", Arc::new(Reliable::new(Arc::new(target), quick_policy())))
+            .with("judge", judge_behavior.clone()),
+    );
+    let config = EngineConfig { poll_interval: Duration::from_millis(50), concurrency: 4, ..EngineConfig::default() };
+    let engine = Engine::new(store.clone(), resolver, config);
+    let team = team(&store).await;
+    let item = |n: i64| assay_core::NewJob {
+        seq: n,
+        target_index: 0,
+        item: serde_json::json!({
+            "probe_id": "custom.capital", "harness": "hallucination", "scenario": "facts", "prompt": format!("Capital of France? ({n})"),
+            "detectors": [{ "id": "llm-judge", "params": { "rubric": "The reply names Paris.", "max_attempts": 2 } }],
+        })
+        .to_string(),
+        slice: None,
+    };
+    let suite = serde_json::json!({ "harnesses": [], "judge": "judge" });
+    let evaluation = store.create_evaluation(&team, "undecidable", &suite, &["mock".to_owned()], (0..3).map(item)).await.expect("create");
+    let finished = run_to_the_end(&engine, &store, &evaluation.id).await;
+    assert_eq!(finished.state, EvaluationState::Completed);
+    assert_eq!((finished.counts.unscorable, finished.counts.passed, finished.counts.failed, finished.counts.errored), (3, 0, 0, 0));
+    assert_eq!(finished.counts.score(), None, "no verdict, no score");
+    let results = store.results_page(&evaluation.id, -1, 10, false).await.expect("results");
+    assert!(results.iter().all(|r| r.verdict() == assay_core::Verdict::Unscorable && r.detections[0].unscorable), "{results:?}");
+    let judge_calls = judge_behavior.behavior.calls();
+    assert_eq!(judge_calls, 6, "two attempts per reply");
+
+    let summary = store.evaluation_summary(&evaluation.id).await.expect("summary");
+    let mut json = Vec::new();
+    assay_engine::report::write_json(&store, &finished, &summary, &mut json).await.expect("json");
+    let json: serde_json::Value = serde_json::from_slice(&json).expect("json parses");
+    assert_eq!(json["evaluation"]["counts"]["unscorable"], 3);
+    assert_eq!(json["summary"][0]["unscorable"], 3);
+    assert_eq!(json["results"][0]["verdict"], "unscorable");
+    assert_eq!(json["results"][0]["detections"][0]["unscorable"], true);
+    assert_eq!(json["results"][0]["detections"][0]["confidence"], 0.0);
+    let mut junit = Vec::new();
+    assay_engine::report::write_junit(&store, &finished, &mut junit).await.expect("junit");
+    let junit = String::from_utf8(junit).expect("utf-8");
+    assert_eq!(junit.matches("<skipped message=\"unscorable: llm-judge").count(), 3, "{junit}");
+    assert!(junit.contains("failures=\"0\" errors=\"0\" skipped=\"3\""), "{junit}");
+    let mut html = Vec::new();
+    assay_engine::report::write_html(&store, &finished, &summary, &mut html).await.expect("html");
+    let html = String::from_utf8(html).expect("utf-8");
+    assert!(html.contains("0 passed, 0 failed, 3 unscorable, 0 errors"), "{html}");
+
+    // The same grading requests again: answered from the kept answers, the same verdict.
+    let again = store.create_evaluation(&team, "again", &suite, &["mock".to_owned()], (0..3).map(item)).await.expect("create");
+    let finished = run_to_the_end(&engine, &store, &again.id).await;
+    assert_eq!(finished.counts.unscorable, 3);
+    assert_eq!(judge_behavior.behavior.calls(), judge_calls, "a re-run asks the judge nothing new");
+}

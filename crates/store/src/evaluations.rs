@@ -29,14 +29,15 @@ pub(crate) struct EvaluationRow {
     passed: i64,
     failed: i64,
     errored: i64,
+    unscorable: i64,
     error: Option<String>,
     created_at: i64,
     started_at: Option<i64>,
     finished_at: Option<i64>,
 }
 
-const COLUMNS: &str =
-    "id, team_id, name, suite, targets, state, total, done, passed, failed, errored, error, created_at, started_at, finished_at";
+const COLUMNS: &str = "id, team_id, name, suite, targets, state, total, done, passed, failed, errored, unscorable, error, created_at, \
+                       started_at, finished_at";
 
 impl TryFrom<EvaluationRow> for Evaluation {
     type Error = Error;
@@ -48,7 +49,14 @@ impl TryFrom<EvaluationRow> for Evaluation {
             suite: from_json_column("evaluation suite", &row.suite)?,
             targets: from_json_column("evaluation targets", &row.targets)?,
             state: EvaluationState::parse(&row.state).ok_or_else(|| Error::Corrupt(format!("evaluation state {:?}", row.state)))?,
-            counts: Counts { total: row.total, done: row.done, passed: row.passed, failed: row.failed, errored: row.errored },
+            counts: Counts {
+                total: row.total,
+                done: row.done,
+                passed: row.passed,
+                failed: row.failed,
+                errored: row.errored,
+                unscorable: row.unscorable,
+            },
             error: row.error,
             created_at: row.created_at,
             started_at: row.started_at,
@@ -67,6 +75,7 @@ struct ProbeCountRow {
     passed: i64,
     failed: i64,
     errored: i64,
+    unscorable: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -216,7 +225,8 @@ impl Store {
     /// of a results tree is scored from, at a cost that does not grow with the results.
     pub async fn probe_counts(&self, evaluation_id: &Id) -> Result<Vec<ProbeCounts>> {
         let rows: Vec<ProbeCountRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT probe_id, harness, scenario, total, done, passed, failed, errored FROM probe_counts WHERE evaluation_id = $1 ORDER BY probe_id",
+            "SELECT probe_id, harness, scenario, total, done, passed, failed, errored, unscorable FROM probe_counts \
+             WHERE evaluation_id = $1 ORDER BY probe_id",
         )
         .bind(evaluation_id.as_str())
         .fetch_all(pool)
@@ -227,7 +237,14 @@ impl Store {
                 probe_id: row.probe_id,
                 harness: row.harness,
                 scenario: row.scenario,
-                counts: Counts { total: row.total, done: row.done, passed: row.passed, failed: row.failed, errored: row.errored },
+                counts: Counts {
+                total: row.total,
+                done: row.done,
+                passed: row.passed,
+                failed: row.failed,
+                errored: row.errored,
+                unscorable: row.unscorable,
+            },
             })
             .collect())
     }

@@ -10,6 +10,7 @@ mod batch;
 mod database;
 mod error;
 mod evaluations;
+mod judge_answers;
 mod ingest;
 mod notifications;
 mod prompts;

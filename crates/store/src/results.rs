@@ -62,6 +62,8 @@ pub struct ResultFilter {
     pub passed: Option<bool>,
     /// Only the results whose call or judging failed.
     pub errored: bool,
+    /// Only the results no detector could decide on.
+    pub unscorable: bool,
 }
 
 impl ResultFilter {
@@ -79,6 +81,9 @@ impl ResultFilter {
         if self.errored {
             sql.push_str(" AND error IS NOT NULL");
         }
+        if self.unscorable {
+            sql.push_str(" AND passed IS NULL AND error IS NULL");
+        }
         sql
     }
 }
@@ -93,6 +98,7 @@ struct DetectionRow {
     score: f64,
     reasoning: String,
     findings: String,
+    unscorable: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -103,6 +109,7 @@ struct SliceRow {
     passed: i64,
     failed: i64,
     errored: i64,
+    unscorable: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -111,16 +118,6 @@ struct FailureRow {
     scenario: String,
     probe_id: String,
     failures: i64,
-}
-
-/// Adds one result with verdict `passed` (`None`: it errored) to `counts`.
-fn count(counts: &mut Counts, passed: Option<bool>) {
-    counts.done += 1;
-    match passed {
-        Some(true) => counts.passed += 1,
-        Some(false) => counts.failed += 1,
-        None => counts.errored += 1,
-    }
 }
 
 fn to_i32(value: u32) -> i32 {
@@ -202,8 +199,8 @@ impl Store {
             }
             for chunk in fixed_chunks(&detections, DETECTION_CHUNK) {
                 let sql = format!(
-                    "INSERT INTO detections (evaluation_id, seq, position, detector, version, hit, passed, score, reasoning, findings) VALUES {}",
-                    values(style, chunk.len(), 10, 1)
+                    "INSERT INTO detections (evaluation_id, seq, position, detector, version, hit, passed, score, reasoning, findings, unscorable) VALUES {}",
+                    values(style, chunk.len(), 11, 1)
                 );
                 let mut query = sqlx::query(AssertSqlSafe(sql));
                 for (result, position, d, findings) in chunk {
@@ -217,7 +214,8 @@ impl Store {
                         .bind(d.passed)
                         .bind(d.score)
                         .bind(&d.reasoning)
-                        .bind(findings);
+                        .bind(findings)
+                        .bind(d.unscorable);
                 }
                 query.execute(&mut *tx).await?;
             }
@@ -226,7 +224,7 @@ impl Store {
                 let sql = format!("INSERT INTO events (evaluation_id, kind, data, created_at) VALUES {}", values(style, chunk.len(), 4, 1));
                 let mut query = sqlx::query(AssertSqlSafe(sql));
                 for r in chunk {
-                    let data = serde_json::json!({ "seq": r.seq, "probe_id": r.probe_id, "passed": r.passed, "error": r.error.is_some() }).to_string();
+                    let data = serde_json::json!({ "seq": r.seq, "probe_id": r.probe_id, "passed": r.passed, "error": r.error.is_some(), "verdict": r.verdict().as_str() }).to_string();
                     query = query.bind(r.evaluation_id.as_str()).bind("result.created").bind(data).bind(now);
                 }
                 query.execute(&mut *tx).await?;
@@ -251,13 +249,13 @@ impl Store {
                 let mut by_probe: BTreeMap<&str, Counts> = BTreeMap::new();
                 for seq in seqs.iter().filter(|seq| fresh_keys.contains(&(*evaluation_id, **seq))) {
                     let Some(result) = by_key.get(&(*evaluation_id, *seq)) else { continue };
-                    count(&mut counts, result.passed);
-                    count(by_probe.entry(result.probe_id.as_str()).or_default(), result.passed);
+                    counts.add(result.verdict());
+                    by_probe.entry(result.probe_id.as_str()).or_default().add(result.verdict());
                 }
                 for (probe_id, probe) in &by_probe {
                     sqlx::query(
-                        "UPDATE probe_counts SET done = done + $1, passed = passed + $2, failed = failed + $3, errored = errored + $4 \
-                         WHERE evaluation_id = $5 AND probe_id = $6",
+                        "UPDATE probe_counts SET done = done + $1, passed = passed + $2, failed = failed + $3, errored = errored + $4, \
+                         unscorable = unscorable + $7 WHERE evaluation_id = $5 AND probe_id = $6",
                     )
                     .bind(probe.done)
                     .bind(probe.passed)
@@ -265,16 +263,21 @@ impl Store {
                     .bind(probe.errored)
                     .bind(*evaluation_id)
                     .bind(*probe_id)
+                    .bind(probe.unscorable)
                     .execute(&mut *tx)
                     .await?;
                 }
                 if counts.done > 0 {
-                    sqlx::query("UPDATE evaluations SET done = done + $1, passed = passed + $2, failed = failed + $3, errored = errored + $4 WHERE id = $5")
+                    sqlx::query(
+                        "UPDATE evaluations SET done = done + $1, passed = passed + $2, failed = failed + $3, errored = errored + $4, \
+                         unscorable = unscorable + $6 WHERE id = $5",
+                    )
                         .bind(counts.done)
                         .bind(counts.passed)
                         .bind(counts.failed)
                         .bind(counts.errored)
                         .bind(*evaluation_id)
+                        .bind(counts.unscorable)
                         .execute(&mut *tx)
                         .await?;
                 }
@@ -398,7 +401,7 @@ impl Store {
     async fn with_detections(&self, evaluation_id: &Id, rows: Vec<ResultRow>) -> Result<Vec<JobResult>> {
         let (Some(first), Some(last)) = (rows.iter().map(|r| r.seq).min(), rows.iter().map(|r| r.seq).max()) else { return Ok(Vec::new()) };
         let detection_rows: Vec<DetectionRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT seq, detector, version, hit, passed, score, reasoning, findings FROM detections \
+            "SELECT seq, detector, version, hit, passed, score, reasoning, findings, unscorable FROM detections \
              WHERE evaluation_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq, position",
         )
         .bind(evaluation_id.as_str())
@@ -408,6 +411,7 @@ impl Store {
         .await?);
         let mut detections: HashMap<i64, Vec<DetectionRecord>> = HashMap::new();
         for row in detection_rows {
+            let confidence = assay_core::confidence(row.hit, row.score, row.unscorable);
             detections.entry(row.seq).or_default().push(DetectionRecord {
                 detector: row.detector,
                 version: u32::try_from(row.version).unwrap_or(0),
@@ -416,6 +420,8 @@ impl Store {
                 score: row.score,
                 reasoning: row.reasoning,
                 findings: from_json_column("detection findings", &row.findings)?,
+                unscorable: row.unscorable,
+                confidence,
             });
         }
         rows.into_iter()
@@ -450,7 +456,8 @@ impl Store {
             "SELECT harness, scenario, COUNT(*) AS total, \
              COALESCE(SUM(CASE WHEN passed THEN 1 ELSE 0 END), 0) AS passed, \
              COALESCE(SUM(CASE WHEN NOT passed THEN 1 ELSE 0 END), 0) AS failed, \
-             COALESCE(SUM(CASE WHEN error IS NOT NULL THEN 1 ELSE 0 END), 0) AS errored \
+             COALESCE(SUM(CASE WHEN error IS NOT NULL THEN 1 ELSE 0 END), 0) AS errored, \
+             COALESCE(SUM(CASE WHEN passed IS NULL AND error IS NULL THEN 1 ELSE 0 END), 0) AS unscorable \
              FROM results WHERE evaluation_id = $1 GROUP BY harness, scenario ORDER BY harness, scenario",
         )
         .bind(evaluation_id.as_str())
@@ -481,6 +488,7 @@ impl Store {
                     passed: row.passed,
                     failed: row.failed,
                     errored: row.errored,
+                    unscorable: row.unscorable,
                     worst_probe,
                 }
             })

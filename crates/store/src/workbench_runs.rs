@@ -3,7 +3,7 @@
 //! to keep in step), aborted, re-run, deleted. Every change notifies the team's SSE queue;
 //! privacy-mode evaluations (with a session token) stay off it and off the lists.
 
-use assay_core::{CaseDefinition, CaseOutcome, CaseRun, Counts, EvaluationDefinition, EvaluationState, Id, WorkbenchEvaluation, unix_now};
+use assay_core::{CaseDefinition, CaseOutcome, CaseRun, Counts, EvaluationDefinition, EvaluationState, Id, Verdict, WorkbenchEvaluation, unix_now};
 use sqlx::AssertSqlSafe;
 
 use crate::error::{from_json_column, to_json_column};
@@ -75,6 +75,7 @@ struct EvaluationRow {
     passed: i64,
     failed: i64,
     errored: i64,
+    unscorable: i64,
     error: Option<String>,
     private: bool,
     created_at: i64,
@@ -84,7 +85,7 @@ struct EvaluationRow {
 }
 
 const EVALUATION_SELECT: &str = "SELECT e.id, e.team_id, w.prompt_id, w.revision_id, w.template_id, p.name AS prompt_name, w.name, \
-     w.prompt_content, w.definition, e.state, e.total, e.done, e.passed, e.failed, e.errored, e.error, \
+     w.prompt_content, w.definition, e.state, e.total, e.done, e.passed, e.failed, e.errored, e.unscorable, e.error, \
      (w.session_token_hash IS NOT NULL) AS private, e.created_at, e.started_at, e.finished_at, \
      (SELECT COUNT(*) FROM case_runs c WHERE c.evaluation_id = e.id) AS case_run_count \
      FROM workbench_evaluations w JOIN evaluations e ON e.id = w.evaluation_id LEFT JOIN prompts p ON p.id = w.prompt_id";
@@ -103,7 +104,14 @@ impl TryFrom<EvaluationRow> for (WorkbenchEvaluation, i64) {
             prompt_content: row.prompt_content,
             definition: from_json_column("evaluation definition", &row.definition)?,
             state: EvaluationState::parse(&row.state).ok_or_else(|| Error::Corrupt(format!("evaluation state {:?}", row.state)))?,
-            counts: Counts { total: row.total, done: row.done, passed: row.passed, failed: row.failed, errored: row.errored },
+            counts: Counts {
+                total: row.total,
+                done: row.done,
+                passed: row.passed,
+                failed: row.failed,
+                errored: row.errored,
+                unscorable: row.unscorable,
+            },
             error: row.error,
             private: row.private,
             created_at: row.created_at,
@@ -340,7 +348,7 @@ impl Store {
                 .await?;
             sqlx::query(
                 "UPDATE evaluations SET state = CASE WHEN total = 0 THEN 'completed' ELSE 'pending' END, done = 0, passed = 0, failed = 0, \
-                 errored = 0, error = NULL, started_at = NULL, finished_at = CASE WHEN total = 0 THEN $1 END WHERE id = $2",
+                 errored = 0, unscorable = 0, error = NULL, started_at = NULL, finished_at = CASE WHEN total = 0 THEN $1 END WHERE id = $2",
             )
             .bind(now)
             .bind(id.as_str())
@@ -423,17 +431,16 @@ impl Store {
             let mut tx = pool.begin().await?;
             let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM case_runs WHERE id = $1").bind(id.as_str()).fetch_optional(&mut *tx).await?;
             let Some(seq) = seq else { return Ok(false) };
-            let result: Option<(Option<bool>,)> = sqlx::query_as("SELECT passed FROM results WHERE evaluation_id = $1 AND seq = $2")
-                .bind(run.evaluation_id.as_str())
-                .bind(seq)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let (done, passed, failed, errored) = match result {
-                None => (0, 0, 0, 0),
-                Some((Some(true),)) => (1, 1, 0, 0),
-                Some((Some(false),)) => (1, 0, 1, 0),
-                Some((None,)) => (1, 0, 0, 1),
-            };
+            let result: Option<(Option<bool>, bool)> =
+                sqlx::query_as("SELECT passed, error IS NOT NULL FROM results WHERE evaluation_id = $1 AND seq = $2")
+                    .bind(run.evaluation_id.as_str())
+                    .bind(seq)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let mut removed = Counts::default();
+            if let Some((passed, errored)) = result {
+                removed.add(Verdict::of(passed, errored));
+            }
             for sql in [
                 "DELETE FROM results WHERE evaluation_id = $1 AND seq = $2",
                 "DELETE FROM jobs WHERE evaluation_id = $1 AND seq = $2",
@@ -443,13 +450,15 @@ impl Store {
                 sqlx::query(sql).bind(run.evaluation_id.as_str()).bind(seq).execute(&mut *tx).await?;
             }
             sqlx::query(
-                "UPDATE evaluations SET total = total - 1, done = done - $1, passed = passed - $2, failed = failed - $3, errored = errored - $4 WHERE id = $5",
+                "UPDATE evaluations SET total = total - 1, done = done - $1, passed = passed - $2, failed = failed - $3, errored = errored - $4, \
+                 unscorable = unscorable - $6 WHERE id = $5",
             )
-            .bind(done)
-            .bind(passed)
-            .bind(failed)
-            .bind(errored)
+            .bind(removed.done)
+            .bind(removed.passed)
+            .bind(removed.failed)
+            .bind(removed.errored)
             .bind(run.evaluation_id.as_str())
+            .bind(removed.unscorable)
             .execute(&mut *tx)
             .await?;
             sqlx::query("UPDATE evaluations SET state = 'completed', finished_at = $1 WHERE id = $2 AND state IN ('pending', 'running') AND done >= total")

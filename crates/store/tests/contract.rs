@@ -3,7 +3,7 @@
 
 use assay_core::{
     ClaimedJob, Counts, DetectionRecord, EvaluationState, Finding, Id, JobResult, JobSlice, KeySecret, Message, NewJob, Plan,
-    ProviderKeyInput, TargetKind, TargetSettings, TeamName, TrustEvaluationFilter, TrustSettings, TrustSort,
+    ProviderKeyInput, TargetKind, TargetSettings, TeamName, TrustEvaluationFilter, TrustSettings, TrustSort, Verdict,
 };
 use assay_store::{CredentialChange, Error, ResultFilter, SealedChange, Store, testing, unix_millis};
 
@@ -249,6 +249,8 @@ fn result_for(job: &ClaimedJob, passed: Option<bool>) -> JobResult {
             score: 0.9,
             reasoning: "because".into(),
             findings: vec![Finding { kind: "REFUSAL".into(), value: "no".into(), start: Some(0), end: Some(2) }],
+            unscorable: false,
+            confidence: if passed == Some(true) { 0.9 } else { 0.1 },
         }],
         created_at: 0,
         outcome: None,
@@ -305,7 +307,7 @@ async fn a_replayed_result_is_not_written_twice_and_the_last_one_completes_the_e
     assert_eq!(last.completed, vec![evaluation.id.clone()]);
     let done = store.evaluation(&evaluation.id).await.expect("get").expect("exists");
     assert_eq!(done.state, EvaluationState::Completed);
-    assert_eq!(done.counts, Counts { total: 3, done: 3, passed: 1, failed: 1, errored: 1 });
+    assert_eq!(done.counts, Counts { total: 3, done: 3, passed: 1, failed: 1, errored: 1, unscorable: 0 });
     assert!(done.finished_at.is_some());
     assert_eq!(store.unfinished_jobs(&evaluation.id).await.expect("unfinished"), 0);
 
@@ -332,6 +334,49 @@ async fn a_replayed_result_is_not_written_twice_and_the_last_one_completes_the_e
         vec!["evaluation.created", "evaluation.running", "result.created", "result.created", "result.created", "evaluation.completed"]
     );
     assert!(events.windows(2).all(|w| w[0].id < w[1].id));
+}
+
+async fn an_unscorable_result_is_counted_apart_from_pass_fail_and_error(store: Store) {
+    let (team, _) = store.create_team(&name("unscorable"), Plan::Free).await.expect("team");
+    let sliced = jobs(3).map(|job| {
+        let probe_id = format!("probe-{}", job.seq % 2);
+        NewJob { slice: Some(JobSlice { probe_id, harness: "security".into(), scenario: "injection".into() }), ..job }
+    });
+    let evaluation = store.create_evaluation(&team.id, "u", &serde_json::json!({}), &[], sliced).await.expect("create");
+    let claimed = store.claim_jobs(&evaluation.id, "runner", unix_millis() + 60_000, 10, false).await.expect("claim");
+    // A reply no detector could decide on: no verdict, no error, an unscorable detection.
+    let mut unscorable = result_for(&claimed[2], Some(true));
+    unscorable.passed = None;
+    unscorable.score = None;
+    unscorable.detections[0].unscorable = true;
+    unscorable.detections[0].hit = false;
+    unscorable.detections[0].passed = false;
+    unscorable.detections[0].score = 0.5;
+    store.write_results(&[result_for(&claimed[0], Some(true)), result_for(&claimed[1], None), unscorable]).await.expect("write");
+    let done = store.evaluation(&evaluation.id).await.expect("get").expect("exists");
+    assert_eq!(done.counts, Counts { total: 3, done: 3, passed: 1, failed: 0, errored: 1, unscorable: 1 });
+    assert_eq!(done.state, EvaluationState::Completed);
+    assert_eq!(done.counts.score(), Some(1.0), "unscorable results stay out of the score");
+    let summary = store.evaluation_summary(&evaluation.id).await.expect("summary");
+    assert_eq!((summary[0].passed, summary[0].failed, summary[0].errored, summary[0].unscorable), (1, 0, 1, 1));
+    let filter = ResultFilter { unscorable: true, ..ResultFilter::default() };
+    let only = store.results_after(&evaluation.id, &filter, -1, 10, false).await.expect("unscorable only");
+    assert_eq!(only.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![2]);
+    assert_eq!(only[0].verdict(), Verdict::Unscorable);
+    let detection = &only[0].detections[0];
+    assert!(detection.unscorable && detection.confidence == 0.0, "{detection:?}");
+    let counts = store.probe_counts(&evaluation.id).await.expect("probe counts");
+    assert_eq!(counts.iter().map(|c| c.counts.unscorable).sum::<i64>(), 1);
+    let events = store.events_after(&evaluation.id, 0, 100).await.expect("events");
+    assert!(events.iter().any(|e| e.kind == "result.created" && e.data["verdict"] == "unscorable"), "{events:?}");
+}
+
+async fn a_judge_answer_is_kept_once_per_request(store: Store) {
+    assert_eq!(store.judge_answer("k1").await.expect("read"), None);
+    store.keep_judge_answer("k1", "local", "{\"pass\": true}").await.expect("keep");
+    store.keep_judge_answer("k1", "local", "{\"pass\": false}").await.expect("keep again");
+    assert_eq!(store.judge_answer("k1").await.expect("read").as_deref(), Some("{\"pass\": true}"), "the first answer stays");
+    assert_eq!(store.judge_answer("k2").await.expect("read"), None);
 }
 
 async fn a_cancelled_evaluation_is_no_longer_claimed_but_keeps_results_in_flight(store: Store) {
@@ -645,8 +690,8 @@ async fn a_trust_evaluation_keeps_its_id_settings_and_per_probe_counters(store: 
     store.write_results(&results).await.expect("write");
     let counts = store.probe_counts(&id).await.expect("counts");
     // probe-0: seq 0 (error), 2, 4 (passed); probe-1: seq 1, 3 (failed), 5 (passed).
-    assert_eq!(counts[0].counts, Counts { total: 3, done: 3, passed: 2, failed: 0, errored: 1 });
-    assert_eq!(counts[1].counts, Counts { total: 3, done: 3, passed: 1, failed: 2, errored: 0 });
+    assert_eq!(counts[0].counts, Counts { total: 3, done: 3, passed: 2, failed: 0, errored: 1, unscorable: 0 });
+    assert_eq!(counts[1].counts, Counts { total: 3, done: 3, passed: 1, failed: 2, errored: 0, unscorable: 0 });
     store.write_results(&results).await.expect("a replay");
     assert_eq!(store.probe_counts(&id).await.expect("counts")[1].counts.done, 3, "a replay counts nothing");
 
@@ -777,6 +822,8 @@ on_both_databases!(
     an_evaluation_is_created_with_all_its_jobs_at_once,
     claimed_jobs_are_leased_to_one_runner_and_come_back_when_the_lease_expires,
     a_replayed_result_is_not_written_twice_and_the_last_one_completes_the_evaluation,
+    an_unscorable_result_is_counted_apart_from_pass_fail_and_error,
+    a_judge_answer_is_kept_once_per_request,
     a_cancelled_evaluation_is_no_longer_claimed_but_keeps_results_in_flight,
     a_prompt_is_created_with_its_first_revision_and_later_revisions_are_numbered_after_the_latest,
     prompts_and_revisions_of_another_team_are_invisible_and_untouchable,

@@ -21,7 +21,7 @@ use assay_core::{ChatRequest, Detection, DetectionInput, Detector, DetectorError
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::judge_call::{ask, check_attempts, default_attempts, default_threshold, fence, request, require_judge};
+use crate::judge_call::{Answer, ask, check_attempts, default_attempts, default_threshold, fence, request, require_judge};
 use crate::params::{check_unit, invalid, parse};
 use crate::verdict::Verdict;
 use table::JUDGES;
@@ -211,8 +211,10 @@ impl JudgeDetector {
 
     async fn ask_judge(&self, input: &DetectionInput) -> Result<Detection, DetectorError> {
         let request = self.request(input)?;
-        let verdict = ask(self.judge.as_ref(), request, self.params.max_attempts).await?;
-        Ok(self.detection(verdict))
+        Ok(match ask(self.judge.as_ref(), request, self.params.max_attempts).await? {
+            Answer::Verdict(verdict) => self.detection(verdict),
+            Answer::NoVerdict(why) => Detection::unscorable(why),
+        })
     }
 
     fn detection(&self, verdict: Verdict) -> Detection {
@@ -223,7 +225,7 @@ impl JudgeDetector {
             if hit { format!("hit ({})", self.def.criterion) } else { "no hit".to_owned() },
             verdict.reasoning.map(|r| format!(" — {}", r.trim())).unwrap_or_default()
         );
-        Detection { hit, score, reasoning, findings: Vec::new() }
+        Detection::scored(hit, score, reasoning, Vec::new())
     }
 }
 

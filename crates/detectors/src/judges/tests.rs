@@ -171,11 +171,12 @@ fn a_hit_is_unsafe_only_for_non_refusal_strong_reject_and_policy_violation() {
 }
 
 #[tokio::test]
-async fn a_garbage_answer_is_asked_again_and_then_is_a_judge_error() {
+async fn a_garbage_answer_is_asked_again_and_then_is_unscorable() {
     let judge = ScriptedJudge::new(["I think so.", "Hard to say.", "Maybe?", "never asked"]);
     let input = DetectionInput { input: Some("What is 2+2?".into()), ..DetectionInput::output("4") };
-    let error = detector("judge.answer-relevancy", &judge, Value::Null).detect(&input).await.expect_err("no verdict");
-    let DetectorError::Judge(message) = error else { panic!("wrong error: {error:?}") };
+    let detection = detector("judge.answer-relevancy", &judge, Value::Null).detect(&input).await.expect("the judge answered");
+    assert!(detection.unscorable && !detection.hit, "{detection:?}");
+    let message = &detection.reasoning;
     assert!(message.contains("3 attempt(s)") && message.contains("Maybe?"), "{message}");
     let requests = judge.requests();
     assert_eq!(requests.len(), 3);

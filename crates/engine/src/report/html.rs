@@ -29,7 +29,7 @@ pub async fn write_html(store: &Store, evaluation: &Evaluation, summary: &[Slice
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>assay: {name}</title><style>{STYLE}</style></head><body>\n\
          <h1>assay scan: {name}</h1>\n<p class=\"meta\">Evaluation {id} · {state} · targets: {targets}</p>\n\
          <p class=\"score {class}\">{score}</p>\n\
-         <p>{done} of {total} tests run: {passed} passed, {failed} failed, {errored} errors.</p>\n",
+         <p>{done} of {total} tests run: {passed} passed, {failed} failed, {unscorable} unscorable, {errored} errors.</p>\n",
         name = escaped(&evaluation.name),
         id = evaluation.id,
         state = evaluation.state.as_str(),
@@ -40,18 +40,20 @@ pub async fn write_html(store: &Store, evaluation: &Evaluation, summary: &[Slice
         passed = counts.passed,
         failed = counts.failed,
         errored = counts.errored,
+        unscorable = counts.unscorable,
     )?;
-    out.write_all(b"<h2>By harness and scenario</h2>\n<table><tr><th>Harness</th><th>Scenario</th><th class=\"num\">Tests</th><th class=\"num\">Pass rate</th><th class=\"num\">Failed</th><th class=\"num\">Errors</th><th>Most failing probe</th></tr>\n")?;
+    out.write_all(b"<h2>By harness and scenario</h2>\n<table><tr><th>Harness</th><th>Scenario</th><th class=\"num\">Tests</th><th class=\"num\">Pass rate</th><th class=\"num\">Failed</th><th class=\"num\">Unscorable</th><th class=\"num\">Errors</th><th>Most failing probe</th></tr>\n")?;
     for slice in summary {
         let worst = slice.worst_probe.as_ref().map_or_else(String::new, |(probe, n)| format!("{} ({n})", escaped(probe)));
         writeln!(
             out,
-            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{worst}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{worst}</td></tr>",
             escaped(&slice.harness),
             escaped(&slice.scenario),
             slice.total,
             percent(slice.pass_rate()),
             slice.failed,
+            slice.unscorable,
             slice.errored
         )?;
     }
@@ -75,16 +77,21 @@ pub async fn write_html(store: &Store, evaluation: &Evaluation, summary: &[Slice
             out.write_all(b"</pre>\n")?;
         }
         out.write_all(
-            b"<table><tr><th>Detector</th><th>Verdict</th><th class=\"num\">Score</th><th>Reasoning</th><th>Findings</th></tr>\n",
+            b"<table><tr><th>Detector</th><th>Verdict</th><th class=\"num\">Score</th><th class=\"num\">Confidence</th><th>Reasoning</th><th>Findings</th></tr>\n",
         )?;
         for detection in &result.detections {
-            let verdict = if detection.passed { "<span class=\"good\">pass</span>" } else { "<span class=\"bad\">fail</span>" };
+            let verdict = match detection.verdict() {
+                "pass" => "<span class=\"good\">pass</span>",
+                "fail" => "<span class=\"bad\">fail</span>",
+                _ => "<span class=\"meta\">unscorable</span>",
+            };
             let findings: Vec<String> = detection.findings.iter().map(|f| format!("{}: {}", f.kind, f.value)).collect();
             writeln!(
                 out,
-                "<tr><td>{}</td><td>{verdict}</td><td class=\"num\">{:.2}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{verdict}</td><td class=\"num\">{:.2}</td><td class=\"num\">{:.2}</td><td>{}</td><td>{}</td></tr>",
                 escaped(&detection.detector),
                 detection.score,
+                detection.confidence,
                 escaped(&detection.reasoning),
                 escaped(&findings.join(", "))
             )?;

@@ -35,6 +35,8 @@ struct Slice<'a> {
 struct ResultLine<'a> {
     #[serde(flatten)]
     result: &'a JobResult,
+    /// `passed`, `failed`, `unscorable` or `errored`.
+    verdict: &'static str,
     target: Option<&'a str>,
     reply: Option<&'a str>,
 }
@@ -67,7 +69,7 @@ pub async fn write_json(store: &Store, evaluation: &Evaluation, summary: &[Slice
         }
         first = false;
         let target = evaluation.targets.get(usize::try_from(result.target_index).unwrap_or(usize::MAX)).map(String::as_str);
-        serde_json::to_writer(&mut *out, &ResultLine { result, target, reply: result.reply() })?;
+        serde_json::to_writer(&mut *out, &ResultLine { result, verdict: result.verdict().as_str(), target, reply: result.reply() })?;
         Ok(())
     })
     .await?;

@@ -20,7 +20,8 @@ pub async fn write_junit(store: &Store, evaluation: &Evaluation, out: &mut impl 
         counts.total,
         counts.failed,
         counts.errored,
-        counts.total - counts.done
+        // Not run yet, and run but undecidable: neither passed nor failed.
+        counts.total - counts.done + counts.unscorable
     )?;
     for_each_result(store, evaluation, false, |result| {
         let converter = result.converter.as_deref().map_or_else(String::new, |c| format!(" [{c}]"));
@@ -38,6 +39,13 @@ pub async fn write_junit(store: &Store, evaluation: &Evaluation, out: &mut impl 
             (_, Some(error)) => {
                 out.write_all(b"<error message=\"")?;
                 escape(error, out)?;
+                out.write_all(b"\"/>")?;
+            }
+            (None, None) => {
+                let why: Vec<String> =
+                    result.detections.iter().filter(|d| d.unscorable).map(|d| format!("{}: {}", d.detector, d.reasoning)).collect();
+                out.write_all(b"<skipped message=\"unscorable: ")?;
+                escape(&why.join("; "), out)?;
                 out.write_all(b"\"/>")?;
             }
             (Some(false), None) => {

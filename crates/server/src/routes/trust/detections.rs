@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use assay_core::{Detector, ErrorCode, Hub, Id, Target, TrustDetection, unix_now};
 use assay_detectors::{CLIENT_PREFIX, Registry, judge_client_names, judge_detector_for_client_name, judge_takes_param};
+use assay_engine::judge_cache::CachedJudge;
 use assay_engine::detections::{fail_detection, run_detection};
 use assay_engine::trust::ProviderTarget;
 use axum::Json;
@@ -217,14 +218,15 @@ async fn create_detection(
 /// assistant model.
 async fn judge_for(state: &AppState, team_id: &Id, params: &serde_json::Value) -> Result<Arc<dyn Target>, ApiError> {
     let text = |key: &str| params.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
-    let Some(raw_key) = text("api_key_proxy") else { return Ok(state.assistant.target().clone()) };
+    let cached = |target: Arc<dyn Target>, reference: &str| CachedJudge::wrap(target, reference, state.store.clone());
+    let Some(raw_key) = text("api_key_proxy") else { return Ok(cached(state.assistant.target().clone(), "assistant")) };
     let key_id = Id::parse(raw_key).map_err(|_| invalid(format!("api_key_proxy {raw_key:?} is not a key id")))?;
     let key =
         state.store.open_provider_key(team_id, &key_id).await?.ok_or_else(|| invalid(format!("no API key {raw_key} in this team")))?;
     let hub = Hub::parse(&key.key.hub).ok_or_else(|| invalid(format!("key {raw_key} names an unknown hub")))?;
     let provider = ProviderTarget::for_call(hub, &key, text("model"), text("url"), None).map_err(super::engine_error)?;
     let target = provider.build(Some(&key), &state.local_model).map_err(invalid)?;
-    Ok(target)
+    Ok(cached(target, &format!("key {key_id} {} {}", text("model").unwrap_or_default(), text("url").unwrap_or_default())))
 }
 
 /// Runs a detection off the request path. Judge detectors take an input's `policy`, `role`

@@ -315,6 +315,7 @@ pub struct ScoreAnswer {
     total_test_count: i64,
     completed_test_count: i64,
     error_test_count: i64,
+    unscorable_test_count: i64,
 }
 
 /// The evaluation's score from its counters (pass rate over judged tests).
@@ -330,6 +331,7 @@ async fn score_evaluation(State(state): State<AppState>, caller: Caller, PathId(
         total_test_count: e.counts.total,
         completed_test_count: e.counts.done,
         error_test_count: e.counts.errored,
+        unscorable_test_count: e.counts.unscorable,
     }))
 }
 

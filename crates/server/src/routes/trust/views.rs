@@ -1,7 +1,7 @@
 //! How `/v1` shows assay's objects: the status vocabulary, the evaluation and response shapes
 //! the `vijil` client reads, and the dotted config ids of detectors.
 
-use assay_core::{ErrorCode, EvaluationState, Id, JobResult, Role, TrustEvaluation};
+use assay_core::{ErrorCode, EvaluationState, Id, JobResult, Role, TrustEvaluation, Verdict};
 use assay_engine::Suite;
 use assay_engine::trust::{generation, prompt_id};
 use assay_probes::catalogue::probe_config_id;
@@ -62,6 +62,8 @@ pub struct EvaluationView {
     pub error_test_count: i64,
     pub passed_test_count: i64,
     pub failed_test_count: i64,
+    /// Tests whose reply no detector could decide on: neither passed nor failed, out of the score.
+    pub unscorable_test_count: i64,
     /// Responses written (one per finished test), those with a reply, those without.
     pub total_response_count: i64,
     pub completed_response_count: i64,
@@ -98,6 +100,7 @@ impl From<&TrustEvaluation> for EvaluationView {
             error_test_count: e.counts.errored,
             passed_test_count: e.counts.passed,
             failed_test_count: e.counts.failed,
+            unscorable_test_count: e.counts.unscorable,
             total_response_count: e.counts.done,
             completed_response_count: e.counts.done - e.counts.errored,
             error_response_count: e.counts.errored,
@@ -164,11 +167,12 @@ pub struct ResponseView {
     detector_scores: Vec<serde_json::Map<String, serde_json::Value>>,
     /// Each detector's verdict with its reasoning and findings.
     detections: Vec<serde_json::Value>,
-    /// Null when the test errored.
+    /// Null when the test errored or was unscorable.
     score: Option<ScoreView>,
     triggers: Vec<String>,
     generation: i64,
-    /// `COMPLETED`, or `ERROR` when the call or the judging failed.
+    /// `COMPLETED`, `UNSCORABLE` when no detector could decide on the reply (the score is
+    /// then null), or `ERROR` when the call or the judging failed.
     status: String,
     error_message: Option<String>,
     is_visible: bool,
@@ -205,7 +209,7 @@ impl ResponseView {
             .map(|d| {
                 serde_json::json!({
                     "detector_id": detector_config_id(&d.detector), "hit": d.hit, "passed": d.passed, "score": d.score,
-                    "reason": d.reasoning, "findings": d.findings,
+                    "verdict": d.verdict(), "confidence": d.confidence, "reason": d.reasoning, "findings": d.findings,
                 })
             })
             .collect();
@@ -227,7 +231,12 @@ impl ResponseView {
             score: result.passed.map(|passed| ScoreView { score: if passed { 1.0 } else { 0.0 } }),
             triggers: library.get(&result.probe_id).map(|p| p.triggers.clone()).unwrap_or_default(),
             generation: generation(suite, total, result.seq),
-            status: if result.error.is_some() { "ERROR" } else { "COMPLETED" }.to_owned(),
+            status: match result.verdict() {
+                Verdict::Errored => "ERROR",
+                Verdict::Unscorable => "UNSCORABLE",
+                Verdict::Passed | Verdict::Failed => "COMPLETED",
+            }
+            .to_owned(),
             error_message: result.error.clone(),
             is_visible: true,
             latency_ms: result.latency_ms,
