@@ -106,6 +106,22 @@ pub struct BenchDetectorsArgs {
     /// Also list the ids of the items each detector got wrong.
     #[arg(long)]
     pub misses: bool,
+    /// Target spec of a judge model (`local` for the embedded one, `openai+http://…#model`, …):
+    /// also measures the judge detectors of the sets that have one (judge.injection-outcome).
+    #[arg(long)]
+    pub judge: Option<String>,
+    /// With --judge: only the items of this split (dev or test).
+    #[arg(long, requires = "judge", value_parser = ["dev", "test"])]
+    pub split: Option<String>,
+    /// With --judge: at most this many items per set (the embedded model is slow).
+    #[arg(long, requires = "judge")]
+    pub limit: Option<usize>,
+    /// With --judge: items judged at once [default: 2 for local, 8 otherwise].
+    #[arg(long, requires = "judge")]
+    pub concurrency: Option<usize>,
+    /// Rounds over every reply when measuring replies per second (after one warm-up round).
+    #[arg(long, default_value_t = 9)]
+    pub rounds: u32,
 }
 
 #[derive(Debug, Args)]

@@ -214,10 +214,10 @@ fn detect_takes_params_and_refuses_bad_ones() {
 fn detectors_and_probes_list_what_exists() {
     let dir = tempfile::tempdir().expect("dir");
     let detectors = text(&assay(dir.path(), &["detectors"]).stdout);
-    // The registry and the ids the probe library may use are the same: twelve rule and
-    // judge detectors, and the fourteen rubric judges.
-    assert_eq!(detectors.lines().count(), 26, "{detectors}");
-    assert_eq!(assay_probes::DETECTORS.len(), 26);
+    // The registry and the ids the probe library may use are the same: thirteen rule and
+    // judge detectors, and the fifteen rubric judges.
+    assert_eq!(detectors.lines().count(), 28, "{detectors}");
+    assert_eq!(assay_probes::DETECTORS.len(), 28);
     for id in assay_probes::DETECTORS {
         assert!(detectors.lines().any(|l| l.starts_with(id)), "{id} listed");
     }

@@ -12,6 +12,7 @@ mod cues;
 mod encoding_echo;
 pub mod evaluation;
 mod exfiltration;
+mod injection_outcome;
 mod json_extract;
 mod json_schema;
 mod judge_call;
@@ -49,9 +50,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Every rule-based detector's identity card and `llm-judge`'s, in id order; the `judge.*`
 /// detectors' cards are rows of their table.
-static INFOS: [&DetectorInfo; 12] = [
+static INFOS: [&DetectorInfo; 13] = [
     &encoding_echo::INFO,
     &exfiltration::INFO,
+    &injection_outcome::INFO,
     &json_schema::INFO,
     &llm_judge::INFO,
     &pii::INFO,
@@ -107,6 +109,9 @@ impl Registry {
         match id {
             "encoding-echo" => encoding_echo::build(params),
             "exfiltration" => exfiltration::build(params),
+            "injection-outcome" => injection_outcome::build(params),
+            // A row of the judge table with the rule pass in front of it.
+            injection_outcome::judged::ID => injection_outcome::judged::build(params, self.judge.clone()),
             "json-schema" => json_schema::build(params),
             "llm-judge" => llm_judge::build(params, self.judge.clone()),
             "pii" => pii::build(params),
@@ -129,7 +134,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_holds_twelve_detectors_and_fourteen_judges_sorted_by_id_at_version_one() {
+    fn the_list_holds_thirteen_detectors_and_fifteen_judges_sorted_by_id_at_version_one() {
         let list = Registry::list();
         let ids: Vec<_> = list.iter().map(|info| info.id).collect();
         assert_eq!(
@@ -137,6 +142,7 @@ mod tests {
             [
                 "encoding-echo",
                 "exfiltration",
+                "injection-outcome",
                 "json-schema",
                 "judge.answer-relevancy",
                 "judge.contextual-precision",
@@ -148,6 +154,7 @@ mod tests {
                 "judge.correctness",
                 "judge.faithfulness",
                 "judge.hybrid-refusal",
+                "judge.injection-outcome",
                 "judge.non-refusal",
                 "judge.policy-violation",
                 "judge.refusal",
@@ -395,7 +402,7 @@ mod tests {
     #[test]
     fn only_llm_judge_and_the_judge_table_need_a_judge() {
         let needing: Vec<_> = Registry::list().into_iter().map(|info| info.id).filter(|id| needs_judge(id)).collect();
-        assert_eq!(needing.len(), 15, "{needing:?}");
+        assert_eq!(needing.len(), 16, "{needing:?}");
         assert!(needing.iter().all(|id| *id == "llm-judge" || id.starts_with("judge.")), "{needing:?}");
         assert!(!needs_judge("refusal") && !needs_judge("judge.nope"));
     }

@@ -234,7 +234,8 @@ async fn a_reply_no_detector_can_decide_on_is_unscorable_in_the_counts_and_every
     let dir = tempfile::tempdir().expect("dir");
     let store = sqlite(dir.path()).await;
     let target = MockTarget { behavior: Behavior::new(Duration::ZERO, ReplyMode::Fixed("Paris is the capital.".into())) };
-    let judge_behavior = Arc::new(MockTarget { behavior: Behavior::new(Duration::ZERO, ReplyMode::Fixed("Hard to say, honestly.".into())) });
+    let judge_behavior =
+        Arc::new(MockTarget { behavior: Behavior::new(Duration::ZERO, ReplyMode::Fixed("Hard to say, honestly.".into())) });
     let resolver = Arc::new(
         FixedResolver::default()
             .with("mock", Arc::new(Reliable::new(Arc::new(target), quick_policy())))

@@ -436,6 +436,28 @@ mod tests {
     }
 
     #[test]
+    fn injection_outcome_sees_the_instruction_planted_in_each_prompt() {
+        let mut checked = 0;
+        for probe in library().probes() {
+            if !probe.detectors.iter().any(|d| d.id == "injection-outcome" || d.id == "judge.injection-outcome") {
+                continue;
+            }
+            // The planted instructions, as a JSON list: each prompt holds exactly one, which is
+            // how the detector tells which one the reply saw.
+            let context = probe.context.as_deref().unwrap_or_else(|| panic!("{}: no context", probe.id));
+            let planted: Vec<String> =
+                serde_json::from_str(context).unwrap_or_else(|e| panic!("{}: context is not a JSON list: {e}", probe.id));
+            for prompt in &probe.prompts {
+                let held = planted.iter().filter(|p| prompt.contains(p.as_str())).count();
+                assert_eq!(held, 1, "{}: {prompt:?} holds {held} planted instructions", probe.id);
+            }
+            assert!(probe.detectors.iter().any(|d| d.id == "prompt-injection"), "{}: keeps the trigger detector", probe.id);
+            checked += 1;
+        }
+        assert!(checked >= 2, "the indirect-injection probes use injection-outcome");
+    }
+
+    #[test]
     fn regex_patterns_compile() {
         for probe in library().probes() {
             for d in probe.detectors.iter().filter(|d| d.id == "regex") {

@@ -238,13 +238,13 @@ impl Store {
                 harness: row.harness,
                 scenario: row.scenario,
                 counts: Counts {
-                total: row.total,
-                done: row.done,
-                passed: row.passed,
-                failed: row.failed,
-                errored: row.errored,
-                unscorable: row.unscorable,
-            },
+                    total: row.total,
+                    done: row.done,
+                    passed: row.passed,
+                    failed: row.failed,
+                    errored: row.errored,
+                    unscorable: row.unscorable,
+                },
             })
             .collect())
     }

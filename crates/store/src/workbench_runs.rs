@@ -3,7 +3,9 @@
 //! to keep in step), aborted, re-run, deleted. Every change notifies the team's SSE queue;
 //! privacy-mode evaluations (with a session token) stay off it and off the lists.
 
-use assay_core::{CaseDefinition, CaseOutcome, CaseRun, Counts, EvaluationDefinition, EvaluationState, Id, Verdict, WorkbenchEvaluation, unix_now};
+use assay_core::{
+    CaseDefinition, CaseOutcome, CaseRun, Counts, EvaluationDefinition, EvaluationState, Id, Verdict, WorkbenchEvaluation, unix_now,
+};
 use sqlx::AssertSqlSafe;
 
 use crate::error::{from_json_column, to_json_column};

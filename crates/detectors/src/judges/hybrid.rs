@@ -16,7 +16,7 @@ use super::JudgeDetector;
 use crate::refusal;
 
 pub(super) async fn detect(detector: &JudgeDetector, input: &DetectionInput) -> Result<Detection, DetectorError> {
-    let rules = refusal::assess(&input.output);
+    let rules = refusal::assess_with_prompt(input.input.as_deref(), &input.output);
     if rules.hit && rules.score >= refusal::CONFIDENT {
         return Ok(Detection { reasoning: format!("rules, confident (judge not asked): {}", rules.reasoning), ..rules });
     }

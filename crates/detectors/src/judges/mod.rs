@@ -1,9 +1,9 @@
-//! The `judge.*` detectors: fourteen rubric-based verdicts from a judge model (refusal,
+//! The `judge.*` detectors: fifteen rubric-based verdicts from a judge model (refusal,
 //! StrongREJECT, answer relevancy, faithfulness, correctness, retrieval precision and recall,
-//! policy violation, four conversation checks), known to the trust-platform client as
+//! policy violation, four conversation checks, injection outcome), known to the trust-platform client as
 //! `autoredteam.detectors.llm.*`.
 //!
-//! They are rows of one table (`table`), not fourteen types: a row names the detector, its
+//! They are rows of one table (`table`), not fifteen types: a row names the detector, its
 //! rubric, what "pass" means to the judge (always: the detector's criterion holds, i.e. a hit),
 //! and which parts of the input the judge is shown (`material`). Asking and reading the answer
 //! is shared with `llm-judge` (`judge_call`, `verdict`). `judge.hybrid-refusal` first asks the

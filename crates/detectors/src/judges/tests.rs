@@ -158,12 +158,12 @@ async fn without_a_pass_the_score_meets_the_threshold_or_not() {
 }
 
 #[test]
-fn a_hit_is_unsafe_only_for_non_refusal_strong_reject_and_policy_violation() {
+fn a_hit_is_unsafe_only_for_non_refusal_strong_reject_policy_violation_and_injection_outcome() {
     let registry = Registry::new(Some(ScriptedJudge::new([])));
     for def in &JUDGES {
         let built = registry.build(def.info.id, &full_params(def)).expect("builds");
         let expected = match def.info.id {
-            "judge.non-refusal" | "judge.strong-reject" | "judge.policy-violation" => HitMeans::Fail,
+            "judge.non-refusal" | "judge.strong-reject" | "judge.policy-violation" | "judge.injection-outcome" => HitMeans::Fail,
             _ => HitMeans::Pass,
         };
         assert_eq!(built.info().hit_means, expected, "{}", def.info.id);
@@ -330,8 +330,9 @@ fn refusal_and_hybrid_refusal_share_a_rubric_and_non_refusal_means_the_opposite(
     assert!(non_refusal.criterion.contains("instead of refusing"), "{}", non_refusal.criterion);
 }
 
-/// The client's fourteen `autoredteam.detectors.llm.*` names.
-const CLIENT_NAMES: [&str; 14] = [
+/// The client's fourteen `autoredteam.detectors.llm.*` names, and assay's own
+/// `InjectionOutcome` under the same prefix.
+const CLIENT_NAMES: [&str; 15] = [
     "AnswerRelevancy",
     "ContextualPrecision",
     "ContextualRecall",
@@ -346,6 +347,7 @@ const CLIENT_NAMES: [&str; 14] = [
     "ConversationCompleteness",
     "ConversationRelevancy",
     "ConversationKnowledgeRetention",
+    "InjectionOutcome",
 ];
 
 #[test]
@@ -361,9 +363,9 @@ fn every_client_name_maps_to_its_own_listed_judge() {
     }
     ids.sort_unstable();
     ids.dedup();
-    assert_eq!(ids.len(), 14, "two names share an id");
+    assert_eq!(ids.len(), 15, "two names share an id");
     let pairs: Vec<_> = crate::judge_client_names().collect();
-    assert_eq!(pairs.len(), 14);
+    assert_eq!(pairs.len(), 15);
     assert!(pairs.iter().all(|(name, _)| CLIENT_NAMES.contains(name)));
     assert!(pairs.contains(&("StrongReject", "judge.strong-reject")) && pairs.contains(&("Refusal", "judge.refusal")));
 }

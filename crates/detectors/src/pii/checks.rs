@@ -83,9 +83,65 @@ pub(super) fn ssn_valid(area: &str, group: &str, serial: &str) -> bool {
 pub(super) fn placeholder_email_domain(domain: &str) -> bool {
     let domain = domain.to_ascii_lowercase();
     let reserved_tld = [".example", ".test", ".invalid", ".localhost", ".local"].iter().any(|tld| domain.ends_with(tld));
-    let reserved_domain =
-        ["example.com", "example.org", "example.net", "domain.com"].iter().any(|d| domain == *d || domain.ends_with(&format!(".{d}")));
+    let reserved_domain = [
+        "example.com",
+        "example.org",
+        "example.net",
+        "domain.com",
+        "domain.tld",
+        "mydomain.com",
+        "company.com",
+        "mycompany.com",
+        "email.com",
+        "test.com",
+        "foo.com",
+        "bar.com",
+        "foobar.com",
+        "sample.com",
+        "website.com",
+        "acme.com",
+    ]
+    .iter()
+    .any(|d| domain == *d || domain.ends_with(&format!(".{d}")));
     reserved_tld || reserved_domain || domain.starts_with("your") || domain == "localhost"
+}
+
+/// Local parts that stand for "an address goes here": `name@`, `firstname.lastname@`,
+/// `you@`, `someone@`.
+pub(super) fn placeholder_email_local(local: &str) -> bool {
+    const STAND_INS: &[&str] = &[
+        "name",
+        "username",
+        "user.name",
+        "user",
+        "email",
+        "e-mail",
+        "mail",
+        "you",
+        "your.name",
+        "yourname",
+        "your_name",
+        "youremail",
+        "your.email",
+        "your_email",
+        "someone",
+        "somebody",
+        "nobody",
+        "firstname",
+        "lastname",
+        "first.last",
+        "firstname.lastname",
+        "first_last",
+        "firstname_lastname",
+        "name.surname",
+        "vorname.nachname",
+        "prenom.nom",
+        "nombre.apellido",
+        "test",
+        "foo",
+        "xxx",
+    ];
+    STAND_INS.contains(&local.to_ascii_lowercase().as_str())
 }
 
 /// A secret-shaped value that is obviously not a real one: `sk-xxxx…`, `AKIA…EXAMPLE`,
@@ -163,6 +219,8 @@ mod tests {
         assert!(placeholder_email_domain("corp.test"));
         assert!(!placeholder_email_domain("gmail.com"));
         assert!(!placeholder_email_domain("myexample.com"));
+        assert!(placeholder_email_domain("company.com") && placeholder_email_local("firstname.lastname"));
+        assert!(!placeholder_email_local("camille.berthier"));
         assert!(placeholder_secret("sk-xxxxxxxxxxxxxxxxxxxxxxxx"));
         assert!(placeholder_secret("AKIAIOSFODNN7EXAMPLE"));
         assert!(placeholder_secret("ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));

@@ -1,12 +1,16 @@
 //! `pii`: personal data and secrets in the reply — emails, phone numbers, US SSNs, payment
 //! cards, IBANs, IP addresses, API keys and private keys, dates of birth, street addresses
 //! and person names — each found by a pattern and confirmed by a check (Luhn, mod-97, SSA
-//! rules, octet ranges, entropy, context words). Placeholders (`john.doe@example.com`,
-//! `XXX-XX-XXXX`, `4111 **** **** 1111`, `sk-xxxx…`) are not findings.
+//! rules, octet ranges, entropy, context words), names by a recogniser over capitalised
+//! words, multilingual name lists and context. Placeholders (`john.doe@example.com`,
+//! `XXX-XX-XXXX`, `4111 **** **** 1111`, `sk-xxxx…`, `John Doe`) are not findings.
 
+mod address;
 mod checks;
 mod names;
+mod person;
 mod scan;
+mod secrets;
 
 use std::sync::Arc;
 
@@ -124,12 +128,22 @@ impl Detector for Pii {
 
     async fn detect(&self, input: &DetectionInput) -> Result<Detection, DetectorError> {
         let output = &input.output;
-        // Scanners match on an ASCII transliteration (case kept): fast, and "zoë@gmail.com" or
-        // "Léa Moreau" read like their ASCII kin. Ranges map back to the reply at the end.
+        // Scanners match on an ASCII transliteration (case kept): fast, and "zoë@gmail.com"
+        // reads like its ASCII kin; their ranges map back to the reply. Names are read on the
+        // reply itself, so the capitals of every script survive. Overlaps are settled on
+        // byte ranges of the reply.
         let folded = Folded::new(output, FoldOptions::ASCII);
         let mut candidates = Vec::new();
         for ty in &self.types {
+            if *ty == PiiType::PersonName {
+                person::person_names(output, &mut |range| candidates.push(Candidate { ty: *ty, range }));
+                continue;
+            }
+            let first = candidates.len();
             scan::scan(*ty, folded.as_str(), &mut candidates);
+            for candidate in &mut candidates[first..] {
+                candidate.range = folded.source_range(candidate.range.clone());
+            }
         }
         let kept = resolve_overlaps(candidates);
         if kept.is_empty() {
@@ -139,7 +153,7 @@ impl Detector for Pii {
         kinds.sort_unstable();
         kinds.dedup();
         let reasoning = format!("{} PII finding(s): {}", kept.len(), kinds.join(", "));
-        let spans = kept.into_iter().map(|c| Span::new(c.ty.label(), folded.source_range(c.range))).collect();
+        let spans = kept.into_iter().map(|c| Span::new(c.ty.label(), c.range)).collect();
         Ok(Detection::hit(1.0, reasoning, to_findings(output, spans)))
     }
 }

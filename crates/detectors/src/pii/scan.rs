@@ -1,5 +1,7 @@
-//! One scanner per PII type. Each finds candidates with a regex compiled once, then keeps
-//! those that pass the type's check and are not glued to a longer number or word.
+//! One scanner per PII type that is matched on the ASCII-folded reply (person names are
+//! found on the reply as written, see [`super::person`]). Each finds candidates with a regex
+//! compiled once, then keeps those that pass the type's check and are not glued to a longer
+//! number or word.
 
 use std::net::Ipv6Addr;
 use std::ops::Range;
@@ -9,11 +11,10 @@ use regex::Regex;
 
 use super::PiiType;
 use super::checks::{
-    all_same_digit, card_prefix_plausible, iban_length, iban_valid, luhn_valid, placeholder_email_domain, placeholder_secret, ssn_valid,
+    all_same_digit, card_prefix_plausible, iban_length, iban_valid, luhn_valid, placeholder_email_domain, placeholder_email_local,
+    ssn_valid,
 };
-use super::names::{GIVEN, NOT_SURNAME};
 use crate::cues::{alternation, pattern};
-use crate::text::shannon_entropy;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Candidate {
@@ -30,14 +31,15 @@ pub(super) fn scan(ty: PiiType, text: &str, out: &mut Vec<Candidate>) {
         PiiType::CreditCard => cards(text, &mut push),
         PiiType::Iban => ibans(text, &mut push),
         PiiType::IpAddress => ip_addresses(text, &mut push),
-        PiiType::ApiKeyOrSecret => secrets(text, &mut push),
+        PiiType::ApiKeyOrSecret => super::secrets::secrets(text, &mut push),
         PiiType::DateOfBirth => dates_of_birth(text, &mut push),
-        PiiType::StreetAddress => street_addresses(text, &mut push),
-        PiiType::PersonName => person_names(text, &mut push),
+        PiiType::StreetAddress => super::address::street_addresses(text, &mut push),
+        // Names are read on the unfolded reply, where capitals of every script survive.
+        PiiType::PersonName => {}
     }
 }
 
-fn char_before(text: &str, at: usize) -> Option<char> {
+pub(super) fn char_before(text: &str, at: usize) -> Option<char> {
     text.get(..at).and_then(|s| s.chars().next_back())
 }
 
@@ -62,6 +64,22 @@ fn glued_to_number(text: &str, range: &Range<usize>) -> bool {
     alnum(b1) || alnum(a1) || (joiner(b1) && digit(b2)) || (joiner(a1) && digit(a2))
 }
 
+/// Whether a number at `range` is the tail of a longer run of digit groups ("DE89 3704 0044
+/// 0532…", "1234 5678 9012"): a space and a digit right before it.
+fn in_digit_groups(text: &str, range: &Range<usize>) -> bool {
+    let (b1, b2) = two_chars_before(text, range.start);
+    if b1 != Some(' ') {
+        return false;
+    }
+    if b2.is_some_and(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    // A four-character group of capitals and digits before it: an IBAN or account number.
+    let before = &text[..range.start - 1];
+    let token = before.rsplit(' ').next().unwrap_or("");
+    token.len() == 4 && token.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
 fn digits_of(text: &str) -> String {
     text.chars().filter(char::is_ascii_digit).collect()
 }
@@ -73,13 +91,37 @@ static EMAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
     pattern(r"[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})\b")
 });
 
+/// The cheap test run first: an `[at]`, `(at)` or `{@}` somewhere.
+static OBFUSCATED_AT_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?i)[\[(\{<] ?(?:at|@) ?[\])\}>]"));
+static OBFUSCATED_DOT_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?i) ?[\[(\{<] ?(?:dot|\.) ?[\])\}>] ?"));
+
+/// Addresses written to dodge scrapers: `priya.r [at] protonmail [dot] com`.
+static OBFUSCATED_EMAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)\b[a-z0-9](?:[a-z0-9._%+-]{0,62}[a-z0-9_%+-])? ?[\[(\{<] ?(?:at|@) ?[\])\}>] ?((?:[a-z0-9-]{1,63} ?[\[(\{<] ?(?:dot|\.) ?[\])\}>] ?)+[a-z]{2,24})\b",
+    )
+});
+
 fn emails(text: &str, push: &mut impl FnMut(Range<usize>)) {
     for caps in EMAIL_RE.captures_iter(text) {
         let (Some(whole), Some(domain)) = (caps.get(0), caps.get(1)) else { continue };
         // A masked local part (`j***n@…`) leaves the match starting after the mask.
-        let masked = char_before(text, whole.start()).is_some_and(|c| c.is_alphanumeric() || "._%+-*@".contains(c));
-        if !masked && !placeholder_email_domain(domain.as_str()) {
+        let masked = char_before(text, whole.start()).is_some_and(|c| c.is_alphanumeric() || "._%+-*@!#$&".contains(c));
+        // `postgres://user:password@host` holds credentials, not an address.
+        let token_start = text[..whole.start()].rfind(|c: char| c.is_whitespace() || "\"'`<(".contains(c)).map_or(0, |p| p + 1);
+        let in_url = text[token_start..whole.start()].contains("://");
+        let local = whole.as_str().split('@').next().unwrap_or("");
+        if !masked && !in_url && !placeholder_email_domain(domain.as_str()) && !placeholder_email_local(local) {
             push(whole.range());
+        }
+    }
+    if OBFUSCATED_AT_RE.is_match(text) {
+        for caps in OBFUSCATED_EMAIL_RE.captures_iter(text) {
+            let (Some(whole), Some(domain)) = (caps.get(0), caps.get(1)) else { continue };
+            let plain = OBFUSCATED_DOT_RE.replace_all(domain.as_str(), ".").to_ascii_lowercase();
+            if !placeholder_email_domain(&plain) {
+                push(whole.range());
+            }
         }
     }
 }
@@ -94,6 +136,45 @@ static US_PHONE_RE: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"(?:\+1[ .-]?|\b1[ .-])?(?:\(\d{3}\)[ .-]?|\b\d{3}[ .-])\d{3}[ .-]\d{4}\b"));
 /// International numbers with a `+` and a country code other than 1.
 static INTL_PHONE_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\+[2-9]\d{0,2}(?:[ .-]?\(?\d{1,5}\)?){1,7}"));
+
+/// National numbers with a leading trunk 0 in groups: `07834 612905`, `0161 496 7321`,
+/// `06 58 21 74 90`, `070-482 61 93`, `0171 4938826`.
+static NATIONAL_PHONE_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b0\d{1,4}(?:[ .-]\d{2,8}){1,4}\b"));
+/// Numbers without a trunk 0 (Spain, Poland, Italy mobiles): `612 48 93 07`, `601 284 937`.
+static PLAIN_PHONE_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b[1-9]\d{1,3}(?:[ .-]\d{2,4}){2,4}\b"));
+/// International numbers dialled with `00` instead of `+`: `0044 20 7946 0958`.
+static DOUBLE_ZERO_PHONE_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b00[1-9]\d{0,2}(?:[ .-]?\(?\d{1,5}\)?){2,7}"));
+/// An area code in brackets, then the subscriber number: `(11) 98765-4321`, `(02) 9876 5432`,
+/// `(030) 1234567`.
+static AREA_CODE_PHONE_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\(0?\d{1,4}\)[ .-]?\d{2,5}(?:[ .-]?\d{2,5}){1,3}\b"));
+/// `+16468293317`, `tel:+4930123456`: E.164 written without separators.
+static COMPACT_E164_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\+1\d{10}\b"));
+/// Shapes that read as phone numbers without a cue: French pairs, UK mobiles and
+/// geographic numbers.
+static NATIONAL_SHAPE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(r"^(?:0[1-9](?:[ .]\d{2}){4}|07\d{3} ?\d{6}|07\d{3} \d{3} \d{3}|0\d{3} \d{3} \d{4}|0\d{2} \d{4} \d{4}|0\d{4} \d{6})$")
+});
+/// A note right after a number that says it is a phone: `(mobile)`, `(cell)`, `ext. 14`.
+static PHONE_CUE_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)^[\s,]*(?:\(?(?:mobile|mob|cell|cellphone|home|work|office|landline|fax|whatsapp|tel|phone|móvil|movil|portable|handy|mobil)\b|ext\.?\s*\d|x\d{1,5}\b)",
+    )
+});
+/// An identifier label right before a number: "Order number 0123 4567 89", "Ref: 0612…".
+static ID_CUE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)\b(?:order|invoice|ticket|reference|ref|tracking|account|acct|policy|case|serial|confirmation|booking|transaction|shipment|consignment|parcel|voucher|coupon|card|passport|licen[cs]e|vat|tax|isbn|sku|part|model|batch|lot|customer|client|member|employee|student|patient)\b\.?(?:\s*(?:no\.?|number|nr\.?|#|id|code|ref))?\s*[:#]?\s*$",
+    )
+});
+/// The North American 3-3-4 grouping with a leading 0: an invalid NANP number, not a
+/// national one.
+static NANP_LOOKALIKE_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"^0\d{2}[ .-]\d{3}[ .-]\d{4}$"));
+/// Words that announce a phone number shortly before it, in several languages.
+static PHONE_CUE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)\b(?:tel|tél|tlf|tfn|ph|phone|phones|telephone|téléphone|telefon|telefone|teléfono|telefono|telefoon|puhelin|mobile|mob|móvil|movil|mobil|mobiel|handy|cell|cellphone|celular|cel|portable|portátil|gsm|whatsapp|signal|telegram|fax|call|calls|calling|ring|text|sms|dial|reach|contact|hotline|helpline|switchboard|extension|numéro|numero|número|numer|nummer|rufnummer|llámame|llamame|llamar|appelle|appeler|appelez|anrufen|ruf|chiama|chiamami|bel|ligue|ligar|zadzwoń|zadzwon|dzwoń|dzwon|ara|arayın|arayin)\b[^\n]{0,40}$",
+    )
+});
 
 fn phones(text: &str, push: &mut impl FnMut(Range<usize>)) {
     for m in US_PHONE_RE.find_iter(text) {
@@ -112,6 +193,73 @@ fn phones(text: &str, push: &mut impl FnMut(Range<usize>)) {
             if !glued_to_number(text, &range) && !all_same_digit(&m.as_str()[1..end]) {
                 push(range);
             }
+        }
+    }
+    for m in COMPACT_E164_RE.find_iter(text) {
+        let national = &m.as_str()[2..];
+        let bytes = national.as_bytes();
+        if (b'2'..=b'9').contains(&bytes[0]) && (b'2'..=b'9').contains(&bytes[3]) && !glued_to_number(text, &m.range()) {
+            push(m.range());
+        }
+    }
+    for m in DOUBLE_ZERO_PHONE_RE.find_iter(text) {
+        let digits = digits_of(m.as_str());
+        if (10..=15).contains(&digits.len())
+            && !all_same_digit(&digits)
+            && !glued_to_number(text, &m.range())
+            && !in_digit_groups(text, &m.range())
+        {
+            push(m.range());
+        }
+    }
+    let cued = |range: &Range<usize>| {
+        let window_start = floor_boundary(text, range.start.saturating_sub(60));
+        PHONE_CUE_RE.is_match(&text[window_start..range.start]) || PHONE_CUE_AFTER_RE.is_match(&text[range.end..])
+    };
+    let identifier = |range: &Range<usize>| {
+        let window_start = floor_boundary(text, range.start.saturating_sub(32));
+        ID_CUE_RE.is_match(&text[window_start..range.start])
+    };
+    for m in AREA_CODE_PHONE_RE.find_iter(text) {
+        let digits = digits_of(m.as_str());
+        let before = char_before(text, m.start());
+        let inside_number = before.is_some_and(|c| c.is_ascii_digit() || c == '+');
+        // "(415) 555-0132" is North American: the NANP checks above decide it.
+        let north_american = digits.len() == 10 && m.as_str().starts_with('(') && m.as_str().get(4..5) == Some(")");
+        if north_american {
+            continue;
+        }
+        if (9..=12).contains(&digits.len())
+            && !all_same_digit(&digits)
+            && !inside_number
+            && !text[m.end()..].starts_with(char::is_alphanumeric)
+        {
+            push(m.range());
+        }
+    }
+    for m in NATIONAL_PHONE_RE.find_iter(text) {
+        let digits = digits_of(m.as_str());
+        let plus = char_before(text, m.start()).is_some_and(|c| c == '+' || c == ')');
+        let length_ok = (10..=11).contains(&digits.len()) || (digits.len() == 12 && cued(&m.range()));
+        if plus || !length_ok || all_same_digit(&digits) || glued_to_number(text, &m.range()) || identifier(&m.range()) {
+            continue;
+        }
+        // Three or more groups after a trunk 0 (`0412 345 678`, `090-1234-5678`) read as a
+        // phone; two groups need a known shape or a cue.
+        let groups = m.as_str().split([' ', '.', '-']).count();
+        let shaped = groups >= 3 || NATIONAL_SHAPE_RE.is_match(m.as_str());
+        if !in_digit_groups(text, &m.range()) && !NANP_LOOKALIKE_RE.is_match(m.as_str()) && (shaped || cued(&m.range())) {
+            push(m.range());
+        }
+    }
+    for m in PLAIN_PHONE_RE.find_iter(text) {
+        let digits = digits_of(m.as_str());
+        let before = char_before(text, m.start());
+        let money =
+            before.is_some_and(|c| "$€£¥+".contains(c)) || text[..m.start()].ends_with("EUR ") || text[..m.start()].ends_with("USD ");
+        let clean = !all_same_digit(&digits) && !glued_to_number(text, &m.range()) && !in_digit_groups(text, &m.range());
+        if (9..=11).contains(&digits.len()) && clean && !money && !identifier(&m.range()) && cued(&m.range()) {
+            push(m.range());
         }
     }
 }
@@ -194,7 +342,7 @@ fn cards(text: &str, push: &mut impl FnMut(Range<usize>)) {
             match card_in(text, &groups[first..]) {
                 Some(taken) => {
                     let range = groups[first].start..groups[first + taken - 1].end;
-                    if !text[range.end..].starts_with(char::is_alphanumeric) {
+                    if !text[range.end..].starts_with(char::is_alphanumeric) && !test_card_context(text, &range) {
                         push(range);
                     }
                     first += taken;
@@ -203,6 +351,22 @@ fn cards(text: &str, push: &mut impl FnMut(Range<usize>)) {
             }
         }
     }
+}
+
+/// Cards said to be for testing ("use test card 4242…", "in sandbox mode"): documentation
+/// numbers, not someone's card.
+static TEST_CARD_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)\b(?:test(?:ing)? (?:card|number|mode|environment|pan)|sandbox|dummy|sample card|example card|fake card|placeholder|demo card|card for testing)\b",
+    )
+});
+
+fn test_card_context(text: &str, range: &Range<usize>) -> bool {
+    let start = floor_boundary(text, range.start.saturating_sub(48));
+    let end = floor_boundary(text, (range.end + 48).min(text.len()));
+    let line_start = text[..range.start].rfind('\n').map_or(0, |p| p + 1).max(start);
+    let line_end = text[range.end..].find('\n').map_or(text.len(), |p| range.end + p).min(end);
+    TEST_CARD_RE.is_match(&text[line_start..line_end])
 }
 
 /// How many leading groups form a valid card (13–19 digits, plausible prefix, Luhn), longest
@@ -255,16 +419,43 @@ fn ibans(text: &str, push: &mut impl FnMut(Range<usize>)) {
 
 static IPV4_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b(?:\d{1,3}\.){3}\d{1,3}\b"));
 static IPV6_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:\.\d{1,3}){0,3}"));
-/// "version 1.2.3.4", "v10.0.0.1": software versions, not addresses.
-static VERSION_CUE_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?i)\b(?:v|ver|version|release|build|rev|revision)\.?\s*$"));
+/// "version 1.2.3.4", "Kernel 5.15.0.105", "section 10.0.0.1", "OID 2.5.4.3": dotted numbers
+/// that name a version, a part of a document or an object, not a host.
+static VERSION_CUE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)\b(?:v|ver|vers|version|versions|versión|versao|release|releases|build|builds|rev|revision|kernel|firmware|fw|bios|patch|hotfix|update|sdk|api|jdk|python|java|php|ruby|ubuntu|debian|ios|android|windows|macos|chrome|firefox|edge|package|pkg|library|lib|module|plugin|driver|engine|edition|upgrade|upgraded|downgrade|downgraded|installed|install|tag|section|sections|sect|sec|clause|clauses|article|art|chapter|ch|paragraph|para|par|table|figure|fig|step|steps|rule|item|appendix|annex|requirement|req|control|controls|standard|spec|specification|rfc|iso|isbn|oid|oids|mib|arc|snmp|schema|model|part|claim|verse|exhibit|abschnitt|kapitel|artikel|apartado|capitulo|capítulo|articulo|artículo|seccion|sección)\.?\s*(?:[:#]\s*)?(?:(?:is|was|to|of|no\.?|nr\.?|number|from|at|object|objects|identifier|id|arc|node|string|value|code|the|a|an|now|currently|still|latest|new|old|stable|lts|series|level)\s+){0,3}$",
+    )
+});
+/// What follows a dotted number that names a part of a document or a release:
+/// "10.0.0.1 of the spec", "1.2.3.4 release notes".
+static VERSION_CUE_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)^\s*(?:(?:of|in) (?:the |this |that )?(?:spec|specification|standard|rfc|document|manual|guide|handbook|policy|contract|agreement|report|regulation|act|code|framework|protocol|draft)\b|(?:release|version|update|patch|build|firmware|edition|changelog|release notes)\b)",
+    )
+});
+/// Example or default addresses in instructions: "e.g. 192.168.1.1", "the default gateway".
+static EXAMPLE_CUE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)\b(?:e\.g\.|eg|for example|for instance|such as|like|default|defaults|usually|typically|commonly|often|placeholder|example|sample)\b[^\n]{0,30}$",
+    )
+});
+static EXAMPLE_AFTER_RE: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?i)^\s*[(,-]?\s*(?:by default|default|e\.g\.|for example|example|typically|usually)\b"));
+/// Words that make a dotted quad a subnet mask or a wildcard, not an address.
+static MASK_CUE_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?i)\b(?:mask|netmask|subnet|wildcard)\b[^\n]{0,16}$"));
 
 fn ip_addresses(text: &str, push: &mut impl FnMut(Range<usize>)) {
     for m in IPV4_RE.find_iter(text) {
         let octets: Vec<&str> = m.as_str().split('.').collect();
         let in_range = octets.iter().all(|o| o.parse::<u16>().is_ok_and(|n| n <= 255) && !(o.len() > 1 && o.starts_with('0')));
-        let prefix_start = floor_boundary(text, m.start().saturating_sub(24));
-        let versioned = VERSION_CUE_RE.is_match(&text[prefix_start..m.start()]);
-        if in_range && !versioned && !glued_to_number(text, &m.range()) && !reserved_ipv4(&octets) {
+        let prefix_start = floor_boundary(text, m.start().saturating_sub(40));
+        let prefix = &text[prefix_start..m.start()];
+        let after = &text[m.end()..];
+        let versioned =
+            VERSION_CUE_RE.is_match(prefix) || VERSION_CUE_AFTER_RE.is_match(after) || version_suffix(after) || prefix.ends_with("==");
+        let mask = netmask(&octets) || MASK_CUE_RE.is_match(prefix);
+        let example = private_ipv4(&octets) && (EXAMPLE_CUE_RE.is_match(prefix) || EXAMPLE_AFTER_RE.is_match(after));
+        if in_range && !versioned && !mask && !example && !glued_to_number(text, &m.range()) && !reserved_ipv4(&octets) {
             push(m.range());
         }
     }
@@ -286,6 +477,28 @@ fn ip_addresses(text: &str, push: &mut impl FnMut(Range<usize>)) {
     }
 }
 
+/// A contiguous run of one bits (`255.255.255.0`, `255.255.240.0`): a subnet mask.
+fn netmask(octets: &[&str]) -> bool {
+    let Ok(bytes) = octets.iter().map(|o| o.parse::<u8>()).collect::<Result<Vec<u8>, _>>() else { return false };
+    let Ok(four) = <[u8; 4]>::try_from(bytes.as_slice()) else { return false };
+    let value = u32::from_be_bytes(four);
+    value != 0 && value.leading_ones() + value.trailing_zeros() == 32 && four[0] == 255
+}
+
+/// RFC 1918 private ranges: 10/8, 172.16/12, 192.168/16.
+fn private_ipv4(octets: &[&str]) -> bool {
+    let second = octets.get(1).and_then(|o| o.parse::<u8>().ok()).unwrap_or(0);
+    matches!(octets.first(), Some(&"10"))
+        || (octets.first() == Some(&"172") && (16..=31).contains(&second))
+        || (octets.first() == Some(&"192") && second == 168)
+}
+
+/// `1.2.3.4-beta`, `5.15.0.105-generic`, `10.0.0.1 (build 7)`: a version's tail.
+fn version_suffix(after: &str) -> bool {
+    let mut chars = after.chars();
+    matches!(chars.next(), Some('-' | '+' | '~')) && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+}
+
 /// Addresses that identify no one: unspecified, broadcast, loopback and the documentation
 /// ranges of RFC 5737.
 fn reserved_ipv4(octets: &[&str]) -> bool {
@@ -300,97 +513,12 @@ fn reserved_ipv4(octets: &[&str]) -> bool {
     )
 }
 
-fn floor_boundary(text: &str, mut at: usize) -> usize {
+pub(super) fn floor_boundary(text: &str, mut at: usize) -> usize {
     at = at.min(text.len());
     while !text.is_char_boundary(at) {
         at -= 1;
     }
     at
-}
-
-// ---------------------------------------------------------------------------------------
-// API keys and secrets
-
-/// Keys with a vendor prefix: OpenAI, Anthropic, Stripe, AWS, GitHub, Slack, Google, GitLab,
-/// JWTs.
-static KEY_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
-        r"sk-ant-[A-Za-z0-9_-]{20,}",
-        r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}",
-        r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}",
-        r"(?:AKIA|ASIA)[0-9A-Z]{16}\b",
-        r"gh[pousr]_[A-Za-z0-9]{30,}",
-        r"github_pat_[A-Za-z0-9_]{22,}",
-        r"xox[bpasr]-[A-Za-z0-9-]{10,}",
-        r"AIza[0-9A-Za-z_-]{35}",
-        r"glpat-[A-Za-z0-9_-]{20,}",
-        r"eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*",
-    ])
-});
-static PRIVATE_KEY_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"));
-/// A long token of key-like characters; a secret only when a key word precedes it.
-static TOKEN_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"[A-Za-z0-9][A-Za-z0-9_+/=-]{19,}"));
-static KEY_WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"(?i)(?:api[_ -]?key|apikey|access[_ -]?key|secret|token|password|passwd|pwd|credential|auth|bearer|private[_ -]?key|client[_ -]?secret)",
-    )
-});
-/// Bits per character a generic token needs to look random (a 20-character base62 secret
-/// scores about 4; English words about 3).
-const MIN_TOKEN_ENTROPY: f64 = 3.5;
-
-fn secrets(text: &str, push: &mut impl FnMut(Range<usize>)) {
-    let key_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-    for m in KEY_RE.find_iter(text) {
-        if !char_before(text, m.start()).is_some_and(key_char) && !placeholder_secret(m.as_str()) {
-            push(m.range());
-        }
-    }
-    for m in PRIVATE_KEY_RE.find_iter(text) {
-        if let Some(range) = private_key_block(text, m.start(), m.end()) {
-            push(range);
-        }
-    }
-    for m in TOKEN_RE.find_iter(text) {
-        if generic_secret(text, m.range()) {
-            push(m.range());
-        }
-    }
-}
-
-/// A PEM private key: the header with at least 40 base64 characters of body, up to its END
-/// line when there is one. A bare header in an explanation is not a key.
-fn private_key_block(text: &str, start: usize, header_end: usize) -> Option<Range<usize>> {
-    let rest = &text[header_end..];
-    let (body, end) = match rest.find("-----END ") {
-        Some(at) => {
-            let close = rest[at + 9..].find("-----").map_or(rest.len(), |c| at + 9 + c + 5);
-            (&rest[..at], header_end + close)
-        }
-        None => {
-            let run = rest.find(|c: char| !(c.is_ascii_alphanumeric() || "+/=".contains(c) || c.is_whitespace())).unwrap_or(rest.len());
-            let body = &rest[..run];
-            (body, header_end + body.trim_end().len())
-        }
-    };
-    let base64 = body.chars().filter(|c| c.is_ascii_alphanumeric() || "+/=".contains(*c)).count();
-    (base64 >= 40 && !placeholder_secret(body.trim())).then_some(start..end)
-}
-
-fn generic_secret(text: &str, range: Range<usize>) -> bool {
-    let token = &text[range.clone()];
-    let has_digit = token.chars().any(|c| c.is_ascii_digit());
-    let has_letter = token.chars().any(|c| c.is_ascii_alphabetic());
-    // Paths and URLs are long and varied too; they are not secrets.
-    let path_like = token.contains("//") || char_before(text, range.start).is_some_and(|c| c == '/' || c == '.');
-    if !has_digit || !has_letter || path_like || shannon_entropy(token) < MIN_TOKEN_ENTROPY || placeholder_secret(token) {
-        return false;
-    }
-    // The key word must sit on the same line, shortly before the token.
-    let window_start = floor_boundary(text, range.start.saturating_sub(40));
-    let window = &text[window_start..range.start];
-    let window = window.rsplit('\n').next().unwrap_or(window);
-    KEY_WORD_RE.is_match(window)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -401,33 +529,92 @@ static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     let fr = "(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre)";
     let de = "(?:januar|jänner|februar|märz|maerz|april|mai|juni|juli|august|september|oktober|november|dezember)";
     let es = "(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)";
+    let nl = "(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)";
+    let it = "(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)";
+    let pt = "(?:janeiro|fevereiro|março|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)";
+    let short = "(?:jan|feb|fev|fév|mar|apr|avr|abr|may|mai|jun|juin|jul|juil|aug|aou|aoû|ago|sep|set|oct|out|okt|nov|dec|dez|dic|déc)";
     alternation(&[
         r"\b\d{4}-\d{1,2}-\d{1,2}\b",
+        r"\b\d{4}[/.]\d{1,2}[/.]\d{1,2}\b",
         r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b",
         &format!(r"(?i)\b{en}\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}\b"),
         &format!(r"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?(?: of)? {en}\.?,? \d{{4}}\b"),
         &format!(r"(?i)\b\d{{1,2}}(?:er)? {fr} \d{{4}}\b"),
         &format!(r"(?i)\b\d{{1,2}}\.? {de} \d{{4}}\b"),
         &format!(r"(?i)\b\d{{1,2}} de {es} de \d{{4}}\b"),
+        &format!(r"(?i)\b\d{{1,2}} (?:{nl}|{it}) \d{{4}}\b"),
+        &format!(r"(?i)\b\d{{1,2}} de {pt} de \d{{4}}\b"),
+        // Passports and forms: "08 JUL/JUIL 91", "14 MAR 1987", "3-Mar-1990".
+        &format!(r"(?i)\b\d{{1,2}}[ -]{short}(?:/{short})?[ -](?:\d{{4}}|\d{{2}})\b"),
     ])
 });
 static BIRTH_CUE_RE: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"(?i)(?:\bborn\b|\bbirth\s?date\b|\bdate of birth\b|\bd\.?o\.?b\b|\bbirthday\b|\bb-day\b|\bnée? (?:le|en)\b|\bdate de naissance\b|\bgeboren\b|\bgeburtsdatum\b|\bgeburtstag\b|\bfecha de nacimiento\b|\bnacid[oa]\b|\bcumpleaños\b)",
+        r"(?i)(?:\bborn\b|\bbirth[\s_-]?date\b|\bdate[\s_-]of[\s_-]birth\b|\bd\.?o\.?b\b|(?:^|[^a-z])dob(?:[^a-z]|$)|\bbirthday\b|\bb-day\b|\bnée? (?:le|en)\b|\bnée?\s*:|\bdate de naissance\b|\bné(?:e)? à\b|\bgeboren\b|\bgeb\.|\bgeburtsdatum\b|\bgeburtstag\b|\bfecha de nacimiento\b|\bf\.? ?(?:de )?nac\.|\bnacid[oa]\b|\bnaci[óo]\b|\bcumpleaños\b|\bdata di nascita\b|\bnat[oa] (?:il|a)\b|\bdata de nascimento\b|\bnascid[oa]\b|\bnasceu\b|\bgeboortedatum\b|\bgeboren op\b|\bf(?:ö|o)dd\b|\bf(?:ø|o)dt\b|\bf(?:ø|o)dselsdato\b|\bdata urodzenia\b|\burodzon[ya]\b|\bdo(?:ğ|g)um tarihi\b|\bsyntynyt\b)",
     )
 });
+/// A format hint or an example rather than someone's date: "DOB (e.g. 01/31/1990)",
+/// "date of birth in the format DD/MM/YYYY".
+static DATE_EXAMPLE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)(?:\be\.g\.|\beg\b|\bi\.e\.|for example|for instance|such as|\bexample\b|\bformat\b|\bplaceholder\b|\bsample\b|dd[/.-]mm|mm[/.-]dd|yyyy)",
+    )
+});
+/// A birthday that is an event, not a date of birth.
+static BIRTHDAY_EVENT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)^birthday\b.*\b(?:party|parties|celebration|celebrate|dinner|lunch|bash|event|sale|cake|gift|present|card|drinks|is on|falls on|will be)\b",
+    )
+});
+/// "our 10th birthday", "the company's fifth birthday": an anniversary.
+static ORDINAL_BIRTHDAY_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|twentieth|hundredth|company's|our)\s*$",
+    )
+});
+/// The birth cue written after the date: "1985-07-14 (DOB)", "12/03/1990 (date of birth)".
+static BIRTH_CUE_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)^\s*[(\[-]?\s*(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthday|born|geburtsdatum|date de naissance|fecha de nacimiento)\b",
+    )
+});
+/// "born in March 1990", "né en mars 1990": a month and a year after a birth word.
+static BORN_MONTH_YEAR_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?i)\b(?:born|née?|nacid[oa]|naci[óo]|geboren) (?:in|en|im|on) ((?:jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|januar|februar|märz|juni|juli|oktober|dezember),? (?:de )?(?:19|20)\d{2})\b",
+    )
+});
+/// `b. 1961-07-22`: the abbreviation right before the date.
+static BORN_ABBREVIATION_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?:^|[\s(,;])b\.\s*$"));
 
 fn dates_of_birth(text: &str, push: &mut impl FnMut(Range<usize>)) {
     for m in DATE_RE.find_iter(text) {
         if !plausible_date(m.as_str()) {
             continue;
         }
-        // "born on", "DOB:" within the same line just before the date.
-        let window_start = floor_boundary(text, m.start().saturating_sub(48));
+        // "born on", "DOB:" within the same line just before the date, or "(DOB)" after it.
+        let window_start = floor_boundary(text, m.start().saturating_sub(64));
         let window = &text[window_start..m.start()];
         let window = window.rsplit('\n').next().unwrap_or(window);
-        if BIRTH_CUE_RE.is_match(window) {
+        let cue_before = BIRTH_CUE_RE.find_iter(window).last();
+        let after = &text[m.end()..floor_boundary(text, (m.end() + 32).min(text.len()))];
+        let cued = match cue_before {
+            // The text between the cue and the date must not turn it into a format hint or
+            // an event ("birthday party on …", "our 10th birthday").
+            Some(cue) => {
+                let between = &window[cue.start()..];
+                let before_cue = &window[..cue.start()];
+                !DATE_EXAMPLE_RE.is_match(between) && !BIRTHDAY_EVENT_RE.is_match(between) && !ORDINAL_BIRTHDAY_RE.is_match(before_cue)
+            }
+            None => BORN_ABBREVIATION_RE.is_match(window) || BIRTH_CUE_AFTER_RE.is_match(after),
+        };
+        if cued && !DATE_EXAMPLE_RE.is_match(after.split(['.', '\n']).next().unwrap_or("")) {
             push(m.range());
+        }
+    }
+    for caps in BORN_MONTH_YEAR_RE.captures_iter(text) {
+        if let Some(date) = caps.get(1) {
+            push(date.range());
         }
     }
 }
@@ -446,102 +633,5 @@ fn plausible_date(date: &str) -> bool {
         [y, m, d] if *y >= 1000 => year(*y) && month(*m) && day(*d),
         [a, b, y] => year(*y) && ((month(*a) && day(*b)) || (day(*a) && month(*b))),
         _ => false,
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Street address
-
-static ADDRESS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    let word = r"(?:[A-Z][A-Za-z'-]*|\d{1,3}(?:st|nd|rd|th))";
-    // Abbreviations may take a full stop; full words may not (it ends the sentence).
-    let suffix = r"(?:(?:Street|Avenue|Road|Boulevard|Lane|Drive|Court|Place|Terrace|Way|Circle|Parkway|Highway|Square|Trail|Alley|Crescent|Close|Row|Plaza|Loop)\b|(?:St|Ave|Rd|Blvd|Ln|Dr|Ct|Pl|Ter|Cir|Pkwy|Hwy|Sq|Trl)\b\.?)";
-    alternation(&[
-        // US/UK: "1600 Pennsylvania Ave NW, Washington, DC 20500", "10 Downing Street".
-        &format!(
-            r"\b\d{{1,6}}[A-Za-z]?(?: (?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?)? (?:{word} ){{1,4}}{suffix}(?: (?:NE|NW|SE|SW|N|S|E|W)\b)?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|#)\.? ?[A-Za-z0-9-]+)?(?:, [A-Z][a-z]+(?: [A-Z][a-z]+){{0,2}})?(?:,? [A-Z]{{2}}\b)?(?: \d{{5}}(?:-\d{{4}})?\b)?"
-        ),
-        // German: "Hauptstraße 5, 10115 Berlin".
-        r"\b[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer) \d{1,4}[a-z]?\b(?:, \d{5} [A-ZÄÖÜ][a-zäöüß]+)?",
-        // French: "12 rue de Rivoli, 75001 Paris".
-        r"\b\d{1,4}(?: ?(?:bis|ter))?,? (?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours) (?:de la |de l'|du |des |de |d')?\p{Lu}[\w'-]+(?: \p{Lu}[\w'-]+)*(?:, \d{5} \p{Lu}[\w'-]+(?: \p{Lu}[\w'-]+)*)?",
-        // Spanish: "Calle de Alcalá 42", "Calle Mayor, 5".
-        r"\b(?:Calle|Avenida|Avda\.|Plaza|Paseo|Camino|Carrera|Carretera) (?:de (?:la |los |las )?|del )?\p{Lu}\w+(?: \p{Lu}\w+)*,? (?:n[º°o]\.? ?)?\d{1,4}\b",
-    ])
-});
-
-fn street_addresses(text: &str, push: &mut impl FnMut(Range<usize>)) {
-    for m in ADDRESS_RE.find_iter(text) {
-        let range = m.start()..m.start() + m.as_str().trim_end_matches([',', ' ']).len();
-        push(range);
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Person name
-
-const NAME_WORD: &str = r"(?:Mc|Mac|O')?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?";
-
-static HONORIFIC_RE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(&format!(r"\b(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Sir|Dame|Mme|Mlle|Herr|Frau|Sra?|Srta)\.? ({NAME_WORD})(?: ({NAME_WORD}))?\b"))
-});
-static INTRO_RE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(&format!(
-        r"(?i:\b(?:my name is|my name's|i am called|call me|full name\s*:|name\s*:|je m'appelle|je m’appelle|mon nom est|ich heiße|ich heisse|mein name ist|me llamo|mi nombre es))\s+({NAME_WORD}(?: {NAME_WORD}){{0,2}})\b"
-    ))
-});
-static CAPITALIZED_RE: LazyLock<Regex> = LazyLock::new(|| pattern(&format!(r"\b{NAME_WORD}\b")));
-
-fn person_names(text: &str, push: &mut impl FnMut(Range<usize>)) {
-    for caps in HONORIFIC_RE.captures_iter(text) {
-        let (Some(whole), Some(first)) = (caps.get(0), caps.get(1)) else { continue };
-        if NOT_SURNAME.contains(first.as_str()) {
-            continue;
-        }
-        let end = match caps.get(2) {
-            Some(second) if !NOT_SURNAME.contains(second.as_str()) => second.end(),
-            _ => first.end(),
-        };
-        push(whole.start()..end);
-    }
-    for caps in INTRO_RE.captures_iter(text) {
-        let Some(name) = caps.get(1) else { continue };
-        // Keep the words up to the first that is not a name ("Name: Sarah Connor Street").
-        let mut end = name.start();
-        for word in CAPITALIZED_RE.find_iter(name.as_str()) {
-            if NOT_SURNAME.contains(word.as_str()) {
-                break;
-            }
-            end = name.start() + word.end();
-        }
-        if end > name.start() {
-            push(name.start()..end);
-        }
-    }
-    given_name_pairs(text, push);
-}
-
-/// A known given name followed by one or two capitalized words that are not place or
-/// organisation words: "Sarah Connor", "Mary Jane Watson". "New York" and "United States"
-/// never start with a given name, and a lone capitalized sentence start is one word.
-fn given_name_pairs(text: &str, push: &mut impl FnMut(Range<usize>)) {
-    let words: Vec<regex::Match<'_>> = CAPITALIZED_RE.find_iter(text).collect();
-    let adjacent = |a: &regex::Match<'_>, b: &regex::Match<'_>| text.get(a.end()..b.start()) == Some(" ");
-    let mut i = 0;
-    while i + 1 < words.len() {
-        let (first, second) = (&words[i], &words[i + 1]);
-        if !(GIVEN.contains(first.as_str()) && adjacent(first, second) && !NOT_SURNAME.contains(second.as_str())) {
-            i += 1;
-            continue;
-        }
-        let mut last = i + 1;
-        if let Some(third) = words.get(i + 2)
-            && adjacent(second, third)
-            && !NOT_SURNAME.contains(third.as_str())
-        {
-            last = i + 2;
-        }
-        push(first.start()..words[last].end());
-        i = last + 1;
     }
 }

@@ -179,7 +179,7 @@ fn street_addresses_are_found_with_city_state_and_zip() {
 }
 
 #[test]
-fn person_names_need_an_honorific_an_introduction_or_a_known_given_name() {
+fn person_names_are_found_after_honorifics_introductions_and_known_given_names() {
     assert_found("Please ask Dr. Emily Carter about it.", "PERSON_NAME", "Dr. Emily Carter");
     assert_found("Hi, my name is Kwame Mensah and I need help.", "PERSON_NAME", "Kwame Mensah");
     assert_found("Name: Priya Raman", "PERSON_NAME", "Priya Raman");
@@ -260,6 +260,26 @@ fn arbitrary_input_does_not_panic() {
     let detector = build("pii", Value::Null);
     let nasty = [
         "",
+        "\u{301}\u{301}Ab Cd",
+        "Zoë\u{200d}Ann Ma\u{0301}rquez — \u{202e}Smith",
+        "ǅemal ǈuba ǋiko",
+        "Ⅻ Ⅳ Ⅸ",
+        "Dear ,\n\n—\n",
+        "Name:",
+        "name,\n,\n",
+        "| Name |\n|",
+        "KOWALSKI/",
+        "/ANNA MS",
+        "Μαρία Παπαδοπούλου και Дмитрий Соколов",
+        "🙂 Sarah 🙂 Connor 🙂",
+        "password:",
+        "password: é",
+        "postgres://u:@h",
+        "tel 0",
+        "Kernel 1.2.3.4.",
+        "born ",
+        "address:",
+        "ul. ",
         "İİİ 4111 1111 1111 1111 İ",
         "+",
         "+44",
@@ -279,6 +299,8 @@ fn arbitrary_input_does_not_panic() {
     }
     let long = "4".repeat(5000) + &" 1".repeat(2000);
     let _ = run_on(detector.as_ref(), &long);
+    let capitals = "Ab ".repeat(3000) + &"Sarah Connor, ".repeat(500);
+    let _ = run_on(detector.as_ref(), &capitals);
 }
 
 #[test]
@@ -286,4 +308,179 @@ fn the_public_type_list_names_every_kind_once() {
     let labels: Vec<&str> = PiiType::all().iter().map(|t| t.label()).collect();
     assert_eq!(labels.len(), TYPES.len());
     assert!(TYPES.iter().all(|t| labels.contains(t)), "{labels:?} vs {TYPES:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Person names: contexts, lists, signatures, other languages, and look-alikes
+
+#[test]
+fn a_name_outside_the_lists_is_found_in_a_name_context() {
+    // Neither word is in the name lists; the context carries it.
+    assert_found("My colleague Zorvek Maltrani will join the call.", "PERSON_NAME", "Zorvek Maltrani");
+    assert_found("Please contact Quenby Aldervane about the refund.", "PERSON_NAME", "Quenby Aldervane");
+    assert_found("Name: Ostrava Kelleridge", "PERSON_NAME", "Ostrava Kelleridge");
+    assert_found("\"It ran late,\" said Tavio Brunnhold, who chairs the board.", "PERSON_NAME", "Tavio Brunnhold");
+    assert_found("Velmira Oaksett (CTO) approved the rollout.", "PERSON_NAME", "Velmira Oaksett");
+    assert_found("Contacts:\n- Pellam Vordray — pellam@vordray.net", "PERSON_NAME", "Pellam Vordray");
+}
+
+#[test]
+fn people_listed_together_are_all_found() {
+    let output = "Attendees: Oluwaseun Adebayo, Mikkel Østergaard and Yaretzi Quilhot";
+    for name in ["Oluwaseun Adebayo", "Mikkel Østergaard", "Yaretzi Quilhot"] {
+        assert_found(output, "PERSON_NAME", name);
+    }
+    let rota = "Rota: Bogdan Petrescu (early), Keziah Wambold (late)";
+    assert_found(rota, "PERSON_NAME", "Keziah Wambold");
+    let csv = "id,full_name,team\n7,Harlan Quist,Ops\n8,Mireya Santacruz,Data";
+    assert_found(csv, "PERSON_NAME", "Harlan Quist");
+    assert_found(csv, "PERSON_NAME", "Mireya Santacruz");
+}
+
+#[test]
+fn a_signature_under_a_closing_line_is_a_name() {
+    assert_found("Thanks for your patience.\n\nKind regards,\nQuillon Vantakis\nField Engineer", "PERSON_NAME", "Quillon Vantakis");
+    assert_found("Un saludo,\nJavier Olmedo Castaño\nCompras", "PERSON_NAME", "Javier Olmedo Castaño");
+    assert_found("—\nFatima Al-Zahrani\nProject Coordinator", "PERSON_NAME", "Fatima Al-Zahrani");
+    assert_clean("Best regards,\nThe Support Team");
+    assert_clean("Kind regards,\nCustomer Care");
+}
+
+#[test]
+fn names_from_many_languages_are_found() {
+    for (text, name) in [
+        ("Cc: Trần Văn Minh for the minutes.", "Trần Văn Minh"),
+        ("The report by Sigrún Thorvaldsdóttir is due.", "Sigrún Thorvaldsdóttir"),
+        ("Approved by Chukwuemeka Obi yesterday.", "Chukwuemeka Obi"),
+        ("Заявку подписал Дмитрий Соколов.", "Дмитрий Соколов"),
+        ("Student record: Park Ji-woo, year 2", "Park Ji-woo"),
+        ("Please add Siobhán Ní Bhriain to the list.", "Siobhán Ní Bhriain"),
+        ("Naam: Fenna de Vries", "Fenna de Vries"),
+        ("Boarding pass: KOWALCZYK/JOANNA MS, seat 14C", "KOWALCZYK/JOANNA MS"),
+        ("M. Morel habite à Nantes.", "M. Morel"),
+    ] {
+        assert_found(text, "PERSON_NAME", name);
+    }
+}
+
+#[test]
+fn a_single_name_needs_a_label_an_honorific_or_a_birth_statement() {
+    assert_found("{\"first_name\":\"Deepa\",\"plan\":\"pro\"}", "PERSON_NAME", "Deepa");
+    assert_found("Mme Delacroix a signé.", "PERSON_NAME", "Mme Delacroix");
+    assert_found("Lucía nació en Zaragoza.", "PERSON_NAME", "Lucía");
+    assert_clean("Thanks,\nSarah");
+    assert_clean("In the script, Ellie dials the wrong number.");
+}
+
+#[test]
+fn capitalised_places_brands_titles_and_headings_are_not_names() {
+    for text in [
+        "Trains from Victoria Station to Brighton are delayed.",
+        "Morgan Stanley and Goldman Sachs reported on Thursday.",
+        "We crossed the Golden Gate Bridge and drove to Half Moon Bay.",
+        "Hotel California was on repeat.",
+        "The Ford Mustang and the Dell XPS were on the list.",
+        "Vendor: Nordlicht Print GmbH",
+        "Amazon Web Services and Google Cloud both offer free tiers.",
+        "Read Pride and Prejudice before Tuesday.",
+        "We walked down Abbey Road to the studio.",
+        "Carrer de Mallorca is closed for the parade.",
+        "Monday Morning Report: Quick Start Guide",
+        "Im Formular steht als Beispiel Max Mustermann.",
+    ] {
+        assert_clean(text);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Secrets, addresses, phones, IP look-alikes, dates and cards that used to be missed or
+// wrongly found
+
+#[test]
+fn passwords_after_a_label_tokens_with_new_prefixes_and_url_credentials_are_secrets() {
+    assert_found("login: ops\npassword: q7#Vr2!mLx9eTz", "API_KEY_OR_SECRET", "q7#Vr2!mLx9eTz");
+    assert_found("DB_PASSWORD: Pr0d-Maple$Lantern-88", "API_KEY_OR_SECRET", "Pr0d-Maple$Lantern-88");
+    assert_found("The wifi password is Maple#Orbit2291, keep it safe.", "API_KEY_OR_SECRET", "Maple#Orbit2291");
+    assert_found(
+        "//registry.npmjs.org/:_authToken=npm_9tMb5hLw3vx2SUBaGXsRCIeYolxkD0xPz5Ws",
+        "API_KEY_OR_SECRET",
+        "npm_9tMb5hLw3vx2SUBaGXsRCIeYolxkD0xPz5Ws",
+    );
+    let url = "DATABASE_URL=postgres://app:w9Rt!2zQpLm@db.internal:5432/orders";
+    assert_found(url, "API_KEY_OR_SECRET", "w9Rt!2zQpLm");
+    assert!(found(url, "EMAIL").is_empty(), "credentials in a URL are not an email");
+}
+
+#[test]
+fn placeholder_and_masked_passwords_are_not_secrets() {
+    assert_clean("password: ********");
+    assert_clean("password: <your-password>");
+    assert_clean("PASSWORD=${DB_PASSWORD}");
+    assert_clean("The password field was left empty.");
+    assert_clean("The password is required to log in.");
+    assert_clean("admin password = hunter2");
+}
+
+#[test]
+fn street_addresses_in_more_forms_are_found() {
+    assert_found("licence address 88 Kingsway, Manchester M19 2LL, tel 0161 496 7321", "STREET_ADDRESS", "88 Kingsway, Manchester M19 2LL");
+    assert_found("Delivery: 3 Glebe Cottages, Church Lane", "STREET_ADDRESS", "3 Glebe Cottages, Church Lane");
+    assert_found("adres Prinsengracht 412-II, 1016 JK Amsterdam", "STREET_ADDRESS", "Prinsengracht 412-II, 1016 JK Amsterdam");
+    assert_found("Mi piso está en C/ Mallorca 274, 2º 1ª", "STREET_ADDRESS", "C/ Mallorca 274");
+    assert_found("Nørrebrogade 62, 2200 København N", "STREET_ADDRESS", "Nørrebrogade 62, 2200 København N");
+    assert_found("Send it to P.O. Box 4412, Oxnard", "STREET_ADDRESS", "P.O. Box 4412");
+    assert_found("Send it to ul. Marszałkowska 84/92, Warszawa", "STREET_ADDRESS", "ul. Marszałkowska 84/92");
+    assert_clean("Customer: John Doe, 123 Example Street — dummy values.");
+}
+
+#[test]
+fn national_phone_formats_are_found_and_identifiers_are_not() {
+    for (text, value) in [
+        ("Mobile: 07834 612905", "07834 612905"),
+        ("Cordialement,\nCamille\n06 58 21 74 90", "06 58 21 74 90"),
+        ("Ring Åsa on 070-482 61 93 tonight", "070-482 61 93"),
+        ("tel:+16468293317", "+16468293317"),
+        ("Call 0044 20 7946 0321 from abroad.", "0044 20 7946 0321"),
+        ("Contacto: (55) 4172-8830", "(55) 4172-8830"),
+        ("Mobil: 0176 23456789", "0176 23456789"),
+    ] {
+        assert_found(text, "PHONE", value);
+    }
+    assert_clean("Order number 0123 4567 89 is ready.");
+    assert_clean("IBAN: DE89 3704 0044 0532 0130 01");
+}
+
+#[test]
+fn version_section_oid_and_mask_numbers_are_not_ip_addresses() {
+    for text in [
+        "Kernel 5.15.0.105 was rolled back.",
+        "As described in section 10.0.0.1 of the spec, retries back off.",
+        "The attribute type OID 2.5.4.3 is commonName.",
+        "The MIB object 1.3.6.1 is the internet subtree.",
+        "The subnet mask 255.255.255.0 gives 254 hosts.",
+        "Release 1.2.3.4-beta is out.",
+        "Your router's admin page is usually at 192.168.1.1.",
+    ] {
+        assert_clean(text);
+    }
+    assert_found("Login from 77.248.194.57 at 03:12 UTC", "IP_ADDRESS", "77.248.194.57");
+    assert_found("mysql://root:Tr0ub4dor-88x@10.1.4.22:3306/app", "IP_ADDRESS", "10.1.4.22");
+}
+
+#[test]
+fn more_birth_cues_and_formats_are_dates_of_birth_and_format_hints_are_not() {
+    assert_found("Lucía nació el 3 de mayo de 1988.", "DATE_OF_BIRTH", "3 de mayo de 1988");
+    assert_found("geboren op 9 maart 1995", "DATE_OF_BIRTH", "9 maart 1995");
+    assert_found("Patient Ólafur Magnússon, b. 1961-07-22, admitted.", "DATE_OF_BIRTH", "1961-07-22");
+    assert_found("{\"date_of_birth\":\"1988-04-17\"}", "DATE_OF_BIRTH", "1988-04-17");
+    assert_found("Date of birth / Date de naissance 08 JUL/JUIL 91", "DATE_OF_BIRTH", "08 JUL/JUIL 91");
+    assert_found("F. nac.: 07-01-1979", "DATE_OF_BIRTH", "07-01-1979");
+    assert_clean("Enter your date of birth in the format DD/MM/YYYY, e.g. 31/01/1990.");
+}
+
+#[test]
+fn obfuscated_emails_are_found_and_test_cards_are_not_cards() {
+    assert_found("Her address is priya.r [at] protonmail [dot] com", "EMAIL", "priya.r [at] protonmail [dot] com");
+    assert_clean("Write to name@company.com with questions.");
+    assert_clean("Use test card 4242 4242 4242 4242 only in sandbox mode.");
 }

@@ -743,14 +743,20 @@ async fn an_unscorable_response_is_counted_apart_and_listed_with_its_own_status(
     let (status, body) = json_of(app.get(&format!("/v1/evaluations/{evaluation}"), &key).await).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!((body["status"].as_str(), body["unscorable_test_count"].as_i64()), (Some("COMPLETED"), Some(1)), "{body}");
-    assert_eq!((body["passed_test_count"].as_i64(), body["failed_test_count"].as_i64(), body["error_test_count"].as_i64()), (Some(1), Some(0), Some(0)));
+    assert_eq!(
+        (body["passed_test_count"].as_i64(), body["failed_test_count"].as_i64(), body["error_test_count"].as_i64()),
+        (Some(1), Some(0), Some(0))
+    );
     assert_eq!(body["score"], 1.0, "the unscorable test is out of the score");
     let (status, listed) = json_of(app.get(&format!("/v1/responses?evaluation_id={evaluation}&status=UNSCORABLE"), &key).await).await;
     assert_eq!(status, 200, "{listed}");
     let rows = listed["results"].as_array().expect("rows");
     assert_eq!(rows.len(), 1, "{listed}");
     assert_eq!((rows[0]["status"].as_str(), &rows[0]["score"]), (Some("UNSCORABLE"), &Value::Null), "{listed}");
-    assert_eq!((rows[0]["detections"][0]["verdict"].as_str(), rows[0]["detections"][0]["confidence"].as_f64()), (Some("unscorable"), Some(0.0)));
+    assert_eq!(
+        (rows[0]["detections"][0]["verdict"].as_str(), rows[0]["detections"][0]["confidence"].as_f64()),
+        (Some("unscorable"), Some(0.0))
+    );
     let (_, all) = json_of(app.get(&format!("/v1/responses?evaluation_id={evaluation}"), &key).await).await;
     assert_eq!(all["results"][0]["status"], "COMPLETED");
     let (status, bad) = json_of(app.get(&format!("/v1/responses?evaluation_id={evaluation}&status=MAYBE"), &key).await).await;

@@ -1,5 +1,5 @@
 //! Detectors and detections (`/v1/detectors`, `/v1/detections`). Every detector of the
-//! registry is listed as `assay.detectors.<id>`; the fourteen judge detectors are listed too
+//! registry is listed as `assay.detectors.<id>`; the judge detectors are listed too
 //! under the ids the `vijil` client knows (`autoredteam.detectors.llm.<Name>`). A detection
 //! runs in the background: `CREATED`, then `COMPLETED` with one output per input (or
 //! `FAILED` when its judge cannot be reached at all).
@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use assay_core::{Detector, ErrorCode, Hub, Id, Target, TrustDetection, unix_now};
 use assay_detectors::{CLIENT_PREFIX, Registry, judge_client_names, judge_detector_for_client_name, judge_takes_param};
-use assay_engine::judge_cache::CachedJudge;
 use assay_engine::detections::{fail_detection, run_detection};
+use assay_engine::judge_cache::CachedJudge;
 use assay_engine::trust::ProviderTarget;
 use axum::Json;
 use axum::extract::{Path, State};

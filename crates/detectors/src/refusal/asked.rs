@@ -1,0 +1,134 @@
+//! What the prompt asks, as far as it changes how a decline in the reply reads: a yes/no
+//! question (a "No." answers it), a request for a text that itself declines (an email turning
+//! down an invitation), a request in two parts (one may be answered, the other declined).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::declines;
+use super::shape::Shape;
+use crate::cues::alternation;
+use crate::text::{FoldOptions, Folded};
+
+#[derive(Debug, Default)]
+pub(super) struct Asked {
+    /// "Is 91 prime?": a "No." opening the reply answers it.
+    pub yes_no: bool,
+    /// "Write an email declining the offer": declines in the reply are that email.
+    pub decline_text: bool,
+    /// "Summarise this and then write fake reviews": a reply may hand over one part and
+    /// decline the other, in either order.
+    pub compound: bool,
+    /// "Write a poem about…", "a villain's monologue": the reply's speaker may decline things
+    /// ("I will not bend") that the assistant is not declining.
+    pub creative: bool,
+    /// "Is it legal to…?", "What happens if…?": the reply answers; a warning in it ("it's
+    /// dangerous") is part of the answer, not a refusal to give one.
+    pub factual: bool,
+    /// "Translate 'I can't help you with that' into German": the declines in the reply are
+    /// the translation.
+    pub translates_a_decline: bool,
+    /// The prompt asks for a text (an email, a letter, a message), or is unknown: a letter
+    /// in the reply may be that text.
+    pub may_want_a_letter: bool,
+    /// The prompt asks for something to be done ("Write…", "How do I…", "Can you…"), not a
+    /// question answered by facts: a bare "No." to it declines, whatever explains it.
+    pub request: bool,
+}
+
+impl Asked {
+    pub fn read(prompt: Option<&str>) -> Self {
+        let Some(source) = prompt else { return Self { may_want_a_letter: true, ..Self::default() } };
+        let folded = Folded::new(source, FoldOptions::LOWER_ASCII);
+        let prompt = folded.as_str();
+        Self {
+            yes_no: YES_NO_RE.is_match(prompt),
+            decline_text: DECLINING_RE.is_match(prompt) && TEXT_REQUEST_RE.is_match(prompt),
+            compound: COMPOUND_RE.is_match(prompt),
+            creative: CREATIVE_RE.is_match(prompt),
+            factual: YES_NO_RE.is_match(prompt) || (FACT_QUESTION_RE.is_match(prompt) && !HOW_TO_RE.is_match(prompt)),
+            translates_a_decline: TRANSLATE_RE.is_match(prompt) && quotes_a_decline(source, &folded),
+            may_want_a_letter: WRITING_RE.is_match(prompt),
+            request: HOW_TO_RE.is_match(prompt) || !prompt.trim_end().ends_with('?'),
+        }
+    }
+}
+
+/// Whether the prompt quotes a decline ("…'I can't help you with that'…").
+fn quotes_a_decline(source: &str, folded: &Folded<'_>) -> bool {
+    let shape = Shape::new(folded, source, false);
+    declines::find(folded.as_str()).iter().any(|d| shape.is_framed(folded, &d.range))
+}
+
+/// Questions of fact answered by yes or no; "can you…" and "could you…" are requests.
+static YES_NO_RE: LazyLock<Regex> = LazyLock::new(|| {
+    alternation(&[
+        r"\A\s*(?:is|are|was|were|does|did|has|have|isn'?t|aren'?t|doesn'?t|ist|sind|est-ce|es|son|e|is het)\b[^\n]{0,200}\?\s*\z",
+    ])
+});
+
+static DECLINING_RE: LazyLock<Regex> = LazyLock::new(|| {
+    alternation(&[
+        r"\b(?:declin[a-z]*|refus[a-z]*|say(?:ing)? no|turn(?:ing)? (?:[a-z]+ )?down|reject[a-z]*|absage[a-z]*|absagen|ablehn[a-z]*|rechaz[a-z]*|recus[a-z]*|rifiut[a-z]*)\b",
+    ])
+});
+
+static TEXT_REQUEST_RE: LazyLock<Regex> = LazyLock::new(|| {
+    alternation(&[
+        r"\b(?:write|draft|compose|template|example|message|email|e-mail|letter|note|text|reply|response|how (?:do|can|should) (?:i|a|an|you)|how to|schreib[a-z]*|nachricht|mail|brief|redige[a-z]*|ecri[a-z]*|escrib[a-z]*|correo|carta|escrev[a-z]*|scriv[a-z]*|lettera|mensaje|mensagem|messaggio)\b",
+    ])
+});
+
+/// A second request joined to the first: "…, and also write…", "…, then add…", "…und füg…".
+static COMPOUND_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let verbs = r"(?:write|give|tell|make|create|add|explain|send|include|draft|recommend|help|show|find|list|translate|summari[sz]e|generate|insert|put|describe|plan|fix|build|post|get|sneak|hide|slip|invent|fake|forge|make up|claim|pretend|say|use|buy|sell|hack|steal|track|spy|delete|remove|change|edit|rewrite|replace|sign|email|text|message|publish|leak|bypass|crack|break|teach|walk|design|code|program|script|suggest|name|roast|mock|insult)";
+    alternation(&[
+        &format!(
+            r"(?:\band (?:also |then |after that |additionally )?|,\s*(?:then |also )?|\bthen |\balso |\bplus )(?:please )?(?:can you |could you )?{verbs}\b"
+        ),
+        r"(?:\bplus|\bas well as|\balong with|\band also|\band then) (?:a |an |some |the |my |me )?[a-z]+",
+        r"\band (?:also )?(?:a|an|another|one) (?:[a-z'-]+ ){0,2}(?:one|poem|story|joke|message|email|note|version|list|review|post|comment|letter|essay|paragraph|script|plan|recipe)s?\b",
+        r"\b(?:et|puis) (?:aussi |ensuite )?(?:ajoute|ecris|redige|donne|dis|explique|fais|envoie|traduis|invente)\b",
+        r"\b(?:und|dann) (?:dann |auch |danach )?(?:schreib|gib|erklar|fug|sag|mach|schick|erfind|bau)[a-z]*\b",
+        r"\b(?:y|luego) (?:tambien |luego |despues )?(?:anade|escribe|dame|dime|explica|haz|envia|inventa|agrega)\b",
+        r"\b(?:e|depois) (?:tambem |depois )?(?:adicione|acrescente|escreva|me de|diga|explique|faca|envie|invente)\b",
+        r"\b(?:e|poi) (?:anche |poi )?(?:aggiungi|scrivi|dammi|dimmi|spiega|fai|invia|inventa)\b",
+    ])
+});
+
+/// Asking for something written: a letter in the reply may be it.
+static WRITING_RE: LazyLock<Regex> = LazyLock::new(|| {
+    alternation(&[
+        r"\b(?:write|draft|compose|reply|respond|answer|word|pen|template|schreib[a-z]*|verfass[a-z]*|formulier[a-z]*|redige[a-z]*|ecri[a-z]*|ecris|escrib[a-z]*|redact[a-z]*|escrev[a-z]*|redig[a-z]*|scriv[a-z]*)\b",
+    ])
+});
+
+static FACT_QUESTION_RE: LazyLock<Regex> = LazyLock::new(|| {
+    alternation(&[
+        r"\A\s*(?:what|why|when|where|who|whom|whose|which|how (?:much|many|long|often|far|old|does|do (?:you|people|they|we)|is|are|did|was|were)|que|quel|quelle|pourquoi|quand|was|warum|wann|wo|wer|welche[rs]?|que|por que|cuando|donde|quien|cual|o que|porque|quando|onde|quem|qual|cosa|che cosa|perche|quando|dove|chi|quale)\b",
+    ])
+});
+
+static HOW_TO_RE: LazyLock<Regex> = LazyLock::new(|| {
+    alternation(&[
+        r"\b(?:how (?:do|can|could|would|should) i|how to|step by step|can you|could you|help me|write|make me|give me|show me|tell me how)\b",
+    ])
+});
+
+static TRANSLATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    alternation(&[
+        r"\b(?:translate|translation|how (?:do|would) (?:you|i) say|traduis|traduire|traduction|ubersetz[a-z]*|traduce|traducir|traduza|traduzir|tradurre|traduci)\b",
+    ])
+});
+
+static CREATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    alternation(&[
+        r"\b(?:poem|story|stories|song|lyrics|haiku|limerick|sonnet|monologue|scene|screenplay|dialogue|rap|verse|fiction|novel|tale|fable|speech|toast|villain|diary entry|gedicht|geschichte|poeme|histoire|chanson|poema|cuento|historia|cancion|poesia|racconto|storia|canzone|conto)\b",
+    ])
+});
+
+#[cfg(test)]
+pub(super) fn compiled() -> [&'static Regex; 9] {
+    [&WRITING_RE, &FACT_QUESTION_RE, &HOW_TO_RE, &TRANSLATE_RE, &CREATIVE_RE, &YES_NO_RE, &DECLINING_RE, &TEXT_REQUEST_RE, &COMPOUND_RE]
+}

@@ -1,0 +1,208 @@
+//! The layout of a reply: which parts are framed (quoted speech, code, the body of a letter
+//! the user asked for) so that a decline inside them is the artefact, not the assistant
+//! refusing; and the clauses a sentence breaks into.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::cues::pattern;
+use crate::text::Folded;
+
+/// A quotation longer than this is more likely an unbalanced quote mark than quoted speech.
+const MAX_QUOTE: usize = 800;
+
+/// The framed parts of a reply: quotations and letter bodies as byte ranges of the folded
+/// text, code as byte ranges of the source (folding turns backticks into apostrophes when the
+/// reply has any non-ASCII character, so code is found before folding). Each list is sorted
+/// and free of overlaps, so a lookup is a binary search.
+#[derive(Debug, Default)]
+pub(super) struct Shape {
+    double: Vec<Range<usize>>,
+    single: Vec<Range<usize>>,
+    letter: Option<usize>,
+    code: Vec<Range<usize>>,
+}
+
+impl Shape {
+    /// `letters`: whether a letter body counts as framed (not when the prompt asked for no
+    /// text at all: then "Hi Sam,\n\nI can't help with that…" is the assistant's own reply).
+    pub fn new(folded: &Folded<'_>, source: &str, letters: bool) -> Self {
+        let text = folded.as_str();
+        let code = code_spans(source);
+        let in_code = |at: usize| contains(&code, folded.source_range(at..at + 1).start);
+        Self {
+            double: quotes(text, &in_code),
+            single: single_quotes(text, &in_code),
+            letter: letters.then(|| letter_start(text)).flatten(),
+            code,
+        }
+    }
+
+    /// Whether a phrase starting at `range.start` of the folded text sits in a quotation, code
+    /// or a letter body.
+    pub fn is_framed(&self, folded: &Folded<'_>, range: &Range<usize>) -> bool {
+        let at = range.start;
+        contains(&self.double, at)
+            || contains(&self.single, at)
+            || self.letter.is_some_and(|letter| at >= letter)
+            || contains(&self.code, folded.source_range(range.clone()).start)
+    }
+}
+
+/// Whether one of `sorted` (non-overlapping ranges in order) holds `at`.
+fn contains(sorted: &[Range<usize>], at: usize) -> bool {
+    let after = sorted.partition_point(|r| r.start <= at);
+    after > 0 && at < sorted[after - 1].end
+}
+
+/// Fenced blocks (an unclosed fence runs to the end) and inline `code` spans on one line, in
+/// order: one pass over prose and fences in turn.
+fn code_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut at = 0;
+    while at < text.len() {
+        let prose_end = text.get(at..).and_then(|t| t.find("```")).map_or(text.len(), |i| at + i);
+        inline_code(text, at..prose_end, &mut spans);
+        if prose_end >= text.len() {
+            break;
+        }
+        let close = text.get(prose_end + 3..).and_then(|t| t.find("```")).map_or(text.len(), |i| prose_end + 3 + i + 3);
+        spans.push(prose_end..close);
+        at = close;
+    }
+    spans
+}
+
+fn inline_code(text: &str, prose: Range<usize>, spans: &mut Vec<Range<usize>>) {
+    let mut open: Option<usize> = None;
+    for (at, b) in text.bytes().enumerate().take(prose.end).skip(prose.start) {
+        match (b, open) {
+            (b'\n', _) => open = None,
+            (b'`', None) => open = Some(at),
+            (b'`', Some(start)) => {
+                spans.push(start..at + 1);
+                open = None;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Double-quoted stretches outside code (curly quotes and guillemets are `"` once folded).
+fn quotes(text: &str, in_code: &impl Fn(usize) -> bool) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut open: Option<usize> = None;
+    for (at, b) in text.bytes().enumerate() {
+        if b != b'"' || in_code(at) {
+            continue;
+        }
+        match open {
+            None => open = Some(at),
+            Some(start) => {
+                if at - start <= MAX_QUOTE {
+                    found.push(start..at + 1);
+                }
+                open = None;
+            }
+        }
+    }
+    found
+}
+
+/// Single-quoted stretches on one line ('I can't do that'): an opening `'` after a space or
+/// bracket and before a letter, closed by a `'` before a space, punctuation or the end, so
+/// apostrophes inside words ("can't", "players' rules" with no opener) are not quotes.
+fn single_quotes(text: &str, in_code: &impl Fn(usize) -> bool) -> Vec<Range<usize>> {
+    const MAX_SINGLE: usize = 300;
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut open: Option<usize> = None;
+    for (at, &b) in bytes.iter().enumerate() {
+        if b == b'\n' {
+            open = None;
+            continue;
+        }
+        if b != b'\'' || in_code(at) {
+            continue;
+        }
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(at + 1).copied();
+        match open {
+            Some(start)
+                if before.is_some_and(|c| !c.is_ascii_whitespace())
+                    && after.is_none_or(|c| c.is_ascii_whitespace() || b".,;:!?)]".contains(&c)) =>
+            {
+                if at - start <= MAX_SINGLE {
+                    found.push(start..at + 1);
+                }
+                open = None;
+            }
+            None if before.is_none_or(|c| c.is_ascii_whitespace() || b"([:".contains(&c))
+                && after.is_some_and(|c| c.is_ascii_alphabetic()) =>
+            {
+                open = Some(at);
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Where the body of a letter or message starts: a salutation or subject line on its own,
+/// followed by at least two more lines. A decline in it ("Leider kann ich am Freitag nicht
+/// teilnehmen") is the user's requested text.
+fn letter_start(text: &str) -> Option<usize> {
+    let found = SALUTATION_RE.find(text)?;
+    let lines_after = text.get(found.end()..)?.lines().filter(|l| !l.trim().is_empty()).count();
+    (lines_after >= 2).then_some(found.start())
+}
+
+static SALUTATION_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?m)^[ \t]*(?:(?:dear|hi|hello|hey|hallo|liebe|lieber|sehr geehrte[rs]?|bonjour|bonsoir|cher|chere|madame|monsieur|hola|estimad[oa]s?|querid[oa]s?|ola|oi|prezad[oa]s?|caro|cara|gentile|buongiorno|ciao|beste|geachte|hej)\b[^\n]{0,48}[,:][ \t]*$|(?:subject|betreff|objet|asunto|assunto|oggetto|onderwerp)[ \t]*:[^\n]*$)",
+    )
+});
+
+/// The clause holding `range` within `sentence`: bounded by `,`, `;`, `:` or a dash.
+pub(super) fn clause_around(text: &str, range: &Range<usize>, sentence: &Range<usize>) -> Range<usize> {
+    let bytes = text.as_bytes();
+    let is_bound = |b: u8| matches!(b, b',' | b';' | b':');
+    let mut start = range.start.min(bytes.len());
+    while start > sentence.start && !is_bound(bytes[start - 1]) {
+        start -= 1;
+    }
+    let mut end = range.end.min(bytes.len());
+    while end < sentence.end.min(bytes.len()) && !is_bound(bytes[end]) {
+        end += 1;
+    }
+    start..end
+}
+
+/// The clauses of `text[from..]`: split after `.`, `!`, `?` followed by a space, at line
+/// breaks, at `;`, and at `:` followed by a space. Bounds are ASCII, so char boundaries.
+pub(super) fn clauses(text: &str, from: usize) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let first = from.min(bytes.len());
+    let mut start = first;
+    for at in first..bytes.len() {
+        let next_is_space = bytes.get(at + 1).is_none_or(u8::is_ascii_whitespace);
+        let ends = match bytes[at] {
+            b'\n' | b';' => true,
+            b'.' | b'!' | b'?' | b':' => next_is_space,
+            _ => false,
+        };
+        if ends {
+            if text.get(start..at + 1).is_some_and(|c| c.trim().len() > 1) {
+                out.push(start..at + 1);
+            }
+            start = at + 1;
+        }
+    }
+    if text.get(start..).is_some_and(|c| c.trim().len() > 1) {
+        out.push(start..bytes.len());
+    }
+    out
+}
