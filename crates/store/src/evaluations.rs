@@ -16,6 +16,23 @@ use crate::{Error, Result, Store, on_pool};
 /// parameter limits, and a few hundred rows a statement is where batching stops paying.
 const JOB_CHUNK: usize = 250;
 
+/// An evaluation's (or a probe's) counter columns, read into [`Counts`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct CountColumns {
+    total: i64,
+    done: i64,
+    passed: i64,
+    failed: i64,
+    errored: i64,
+    unscorable: i64,
+}
+
+impl From<CountColumns> for Counts {
+    fn from(c: CountColumns) -> Self {
+        Counts { total: c.total, done: c.done, passed: c.passed, failed: c.failed, errored: c.errored, unscorable: c.unscorable }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct EvaluationRow {
     id: String,
@@ -24,12 +41,8 @@ pub(crate) struct EvaluationRow {
     suite: String,
     targets: String,
     state: String,
-    total: i64,
-    done: i64,
-    passed: i64,
-    failed: i64,
-    errored: i64,
-    unscorable: i64,
+    #[sqlx(flatten)]
+    counts: CountColumns,
     error: Option<String>,
     created_at: i64,
     started_at: Option<i64>,
@@ -49,14 +62,7 @@ impl TryFrom<EvaluationRow> for Evaluation {
             suite: from_json_column("evaluation suite", &row.suite)?,
             targets: from_json_column("evaluation targets", &row.targets)?,
             state: EvaluationState::parse(&row.state).ok_or_else(|| Error::Corrupt(format!("evaluation state {:?}", row.state)))?,
-            counts: Counts {
-                total: row.total,
-                done: row.done,
-                passed: row.passed,
-                failed: row.failed,
-                errored: row.errored,
-                unscorable: row.unscorable,
-            },
+            counts: row.counts.into(),
             error: row.error,
             created_at: row.created_at,
             started_at: row.started_at,
@@ -70,12 +76,8 @@ struct ProbeCountRow {
     probe_id: String,
     harness: String,
     scenario: String,
-    total: i64,
-    done: i64,
-    passed: i64,
-    failed: i64,
-    errored: i64,
-    unscorable: i64,
+    #[sqlx(flatten)]
+    counts: CountColumns,
 }
 
 #[derive(sqlx::FromRow)]
@@ -233,19 +235,7 @@ impl Store {
         .await?);
         Ok(rows
             .into_iter()
-            .map(|row| ProbeCounts {
-                probe_id: row.probe_id,
-                harness: row.harness,
-                scenario: row.scenario,
-                counts: Counts {
-                    total: row.total,
-                    done: row.done,
-                    passed: row.passed,
-                    failed: row.failed,
-                    errored: row.errored,
-                    unscorable: row.unscorable,
-                },
-            })
+            .map(|row| ProbeCounts { probe_id: row.probe_id, harness: row.harness, scenario: row.scenario, counts: row.counts.into() })
             .collect())
     }
 
