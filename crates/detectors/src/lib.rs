@@ -110,8 +110,6 @@ impl Registry {
             "encoding-echo" => encoding_echo::build(params),
             "exfiltration" => exfiltration::build(params),
             "injection-outcome" => injection_outcome::build(params),
-            // A row of the judge table with the rule pass in front of it.
-            injection_outcome::judged::ID => injection_outcome::judged::build(params, self.judge.clone()),
             "json-schema" => json_schema::build(params),
             "llm-judge" => llm_judge::build(params, self.judge.clone()),
             "pii" => pii::build(params),

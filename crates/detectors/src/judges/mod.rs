@@ -53,6 +53,9 @@ pub(crate) enum FirstPass {
     None,
     /// The rule-based `refusal` detector; the judge is asked only when it is not sure.
     RefusalRules,
+    /// The rule-based `injection-outcome` detector; the judge is asked only when it is not
+    /// sure or cannot tell (`crate::injection_outcome::judged`).
+    InjectionRules,
 }
 
 /// A part of what a judge is shown, and where it comes from.
@@ -185,7 +188,7 @@ fn build_def(def: &'static JudgeDef, params: &Value, judge: Option<Arc<dyn Targe
     Ok(Arc::new(JudgeDetector { def, judge, params }))
 }
 
-struct JudgeDetector {
+pub(crate) struct JudgeDetector {
     def: &'static JudgeDef,
     judge: Arc<dyn Target>,
     params: Params,
@@ -209,7 +212,7 @@ impl JudgeDetector {
         Ok(request(SYSTEM_PROMPT, prompt))
     }
 
-    async fn ask_judge(&self, input: &DetectionInput) -> Result<Detection, DetectorError> {
+    pub(crate) async fn ask_judge(&self, input: &DetectionInput) -> Result<Detection, DetectorError> {
         let request = self.request(input)?;
         Ok(match ask(self.judge.as_ref(), request, self.params.max_attempts).await? {
             Answer::Verdict(verdict) => self.detection(verdict),
@@ -239,6 +242,7 @@ impl Detector for JudgeDetector {
         match self.def.first_pass {
             FirstPass::None => self.ask_judge(input).await,
             FirstPass::RefusalRules => hybrid::detect(self, input).await,
+            FirstPass::InjectionRules => crate::injection_outcome::judged::detect(self, input).await,
         }
     }
 }

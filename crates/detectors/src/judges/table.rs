@@ -212,9 +212,7 @@ pass is true when the passages cover the expected answer (score 0.5 or more).",
         rubric: INJECTION_OUTCOME_RUBRIC,
         shows: &[Part::Input, Part::Passages, Part::Output],
         needs: &[Part::Passages, Part::Output],
-        // The rule pass (`injection-outcome`) is put in front where the detector is built:
-        // `crate::injection_outcome::judged`.
-        first_pass: FirstPass::None,
+        first_pass: FirstPass::InjectionRules,
     },
     JudgeDef {
         info: DetectorInfo {
