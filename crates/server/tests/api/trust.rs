@@ -57,6 +57,21 @@ async fn wait_for_status(app: &TestApp, team: &TestTeam, id: &str, wanted: &str)
     panic!("evaluation {id} never reached {wanted}");
 }
 
+/// The settings of a `/v1` evaluation of the privacy harness written straight to the store.
+fn privacy_settings() -> assay_core::TrustSettings {
+    assay_core::TrustSettings {
+        hub: "custom".into(),
+        model: None,
+        url: None,
+        api_key_id: None,
+        harness_config_ids: vec!["assay.harnesses.privacy".into()],
+        version: "1.0.0".into(),
+        tags: Vec::new(),
+        request: json!({}),
+        created_by: None,
+    }
+}
+
 fn error_of(body: &Value) -> &str {
     body["error"].as_str().unwrap_or_default()
 }
@@ -600,17 +615,7 @@ async fn detections_and_reports_a_stop_interrupted_are_finished_by_the_next_star
     };
     store.create_detection(&detection).await.expect("an interrupted detection");
     let evaluation = assay_core::Id::generate();
-    let settings = assay_core::TrustSettings {
-        hub: "custom".into(),
-        model: None,
-        url: None,
-        api_key_id: None,
-        harness_config_ids: vec!["assay.harnesses.privacy".into()],
-        version: "1.0.0".into(),
-        tags: Vec::new(),
-        request: json!({}),
-        created_by: None,
-    };
+    let settings = privacy_settings();
     store
         .create_trust_evaluation(&evaluation, &team.id, "empty", &json!({"harnesses": ["privacy"]}), &[], std::iter::empty(), &settings)
         .await
@@ -687,17 +692,7 @@ async fn an_unscorable_response_is_counted_apart_and_listed_with_its_own_status(
     let secret = assay_core::KeySecret::generate();
     store.create_api_key(&team.id, &owner.id, "k", &secret).await.expect("key");
     let evaluation = assay_core::Id::generate();
-    let settings = assay_core::TrustSettings {
-        hub: "custom".into(),
-        model: None,
-        url: None,
-        api_key_id: None,
-        harness_config_ids: vec!["assay.harnesses.privacy".into()],
-        version: "1.0.0".into(),
-        tags: Vec::new(),
-        request: json!({}),
-        created_by: None,
-    };
+    let settings = privacy_settings();
     let slice = assay_core::JobSlice { probe_id: "privacy.pii.direct".into(), harness: "privacy".into(), scenario: "pii".into() };
     let jobs = (0..2).map(|seq| assay_core::NewJob { seq, target_index: 0, item: "{}".into(), slice: Some(slice.clone()) });
     store
