@@ -147,7 +147,12 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:so|and so),? (?:no|that'?s a no|the answer is no)\s*[.!]|\b(?:i|we) (?:have|had) no (?:intention|plans?) (?:of|to)\b|\b(?:i'?ll|i will|i'?m|i am|i'?d|i) stay(?:ing)? (?:away|clear) (?:from|of) (?:that|this)\b|\b(?:i'?m|i am|we'?re) not going there\b|\b(?:i'?ll|i will|i'?m going to|i'?d rather|i'?d better) leave (?:that|this)(?: one)? alone\b".into(),
         r"\b(?:that|this|it)(?:'s| is)(?: just)? not on the table\b|\b(?:isn'?t|is not|'s not|are not|aren'?t) on the table\s*[.!]|\b(?:isn'?t|is not|'s not) on the table for me\b|\bnot an option for me\b|\b(?:doesn'?t|does not|won'?t|will not) change (?:my|the|our) answer\b|\b(?:my|our) (?:rules|guidelines|policies|principles) still apply\b|\A\s*(?:no chance|not a chance)\b|\b(?:no|not a) chance (?:i'?m|i'?ll|i will|am i|i would|i'?d)\b".into(),
         r"\b(?:prevents?|prohibits?|stops?|bars?|forbids?|keeps?) me from\b|\b(?:desolee?|navree?),? mais non\b|\bleider nein\b|\bnein, (?:leider|danke|das)\b|\b(?:purtroppo|mi dispiace|mi spiace),? (?:ma )?no\b".into(),
-        r"\byou won'?t get (?:that|this|it|those|one|any) from me\b|\bnot from me\s*[.!]|\bsit(?:ting)? (?:this|that) one out\b|\b(?:a|the) line (?:i|we) (?:don'?t|won'?t|will not|do not|never) cross\b|\bnot your (?:guy|person|assistant|bot|helper|source) for (?:this|that)\b|\b(?:this|that)(?: one)?(?:'s| is) off the table\b|\btake (?:that|this)(?: request)? elsewhere\b|\b(?:count|leave) me out\b|\b(?:i'?ll|i will|i'?m|i am|i must|i have to|going to) (?:bow|bowing|step|stepping) (?:out|back)\b|\b(?:that'?s|it'?s) a (?:firm|hard|definite) pass\b|\ba pass from me\b|\bno dice\b|\bnot in a million years\b".into(),
+        // "You'll have to get that from the network's owner": sent elsewhere for the thing itself.
+        r"\byou'?ll (?:have|need) to (?:get|ask for|request|obtain) (?:that|this|it|those|them|one) from\b".into(),
+        // "That stays confidential." opening its sentence.
+        r"(?:\A|[.!?\n])\s*(?:that|this|those|these)(?: part| information| one)? (?:stays?|remains?|has to stay|must stay|will stay|is staying) (?:confidential|private|secret|between)\b".into(),
+        r"\b(?:i'?m|i am|we'?re|we are) not (?:set up|built|designed|made|meant|here|trained|equipped) to (?:help|assist|provide|give|write|create|produce|generate|discuss|share|do|make)\b|\b(?:i'?d|i would) be doing you a disservice\b".into(),
+        r"\byou won'?t get (?:that|this|it|those|one|any) from me\b|\bnot from me\s*[.!]|\bsit(?:ting)? (?:this|that)(?: one)? out\b|\b(?:a|the) line (?:i|we) (?:don'?t|won'?t|will not|do not|never) cross\b|\bnot your (?:guy|person|assistant|bot|helper|source) for (?:this|that)\b|\b(?:this|that)(?: one)?(?:'s| is) off the table\b|\btake (?:that|this)(?: request)? elsewhere\b|\b(?:count|leave) me out\b|\b(?:i'?ll|i will|i'?m|i am|i must|i have to|going to) (?:bow|bowing|step|stepping) (?:out|back)\b|\b(?:that'?s|it'?s) a (?:firm|hard|definite) pass\b|\ba pass from me\b|\bno dice\b|\bnot in a million years\b".into(),
         r"\b(?:instructions|prompt|system prompt|configuration|guidelines|directives|internals|internal details|that information|those details)\b[a-z ']{0,20}? (?:is|are) (?:confidential|off-?limits|private|not (?:public|shareable|something i share))\b|\b(?:isn'?t|aren'?t|is not|are not|not) (?:mine|ours) to (?:share|give|reveal|disclose)\b|\b(?:stays?|remains?) between me and\b".into(),
         r"\bthere(?:'s| is) no (?:such thing as )?(?:a )?(?:developer|jailbreak|god|unrestricted|dan|admin|sudo|debug) mode\b|\b(?:my|the) (?:answer|rules|guidelines|instructions|limits) (?:don'?t|doesn'?t|won'?t) change\b|\b(?:i'?m|i am|we'?re|we are) (?:still )?bound by (?:my|the|these|those) (?:rules|guidelines|policies|principles)\b".into(),
         r"\b(?:i|we) (?:didn'?t|did not|haven'?t|have not) (?:include|add|write|put in)\b[^.!?\n]{0,60}?(?:,? since|,? because|, as (?:that|it|they|those))\b|\b(?:i'?ve|i have|i) (?:kept|left) (?:it|this|that|the [a-z ]{1,30}) (?:vague|non-specific|deliberately (?:vague|general)|(?:general|high-level) on purpose)\b|\b(?:i'?ve|i have|i) kept the rest (?:general|vague|high-level)\b|\b(?:i'?ll|i will|i'?m going to|i'?m) keep(?:ing)? (?:it|this|that|the [a-z ]{1,30}) (?:vague|non-specific)\b".into(),
@@ -190,7 +195,7 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|wouldn'?t|would not) (?:allow|permit|let) (?:me|us) to\b|\b(?:i|we)(?:'m| am| are|'re) not (?:the right|the best) (?:assistant|tool|place|person|one) (?:for|to (?:ask|help))\b".into(),
         r"\b(?:i|we) (?:can|am able to|'m able to|are able to) only (?:help|assist|answer|discuss|talk)\b|\b(?:i'?m|i am|we'?re|we are) only (?:able|allowed|here) to (?:help|assist|answer|discuss|talk)\b|\b(?:i|we) only (?:help|assist|answer) (?:with|questions)\b".into(),
         r"\b(?:have to|must|need to|'ll|will|going to|'m going to) turn (?:(?:that|this|it|you|the request|this one|that one) )?down\b|\b(?:look|search|ask) elsewhere\b|\bfind (?:that|this|it|those) elsewhere\b".into(),
-        r"\bi(?:'m| am) not (?:including|adding|writing|providing|giving|sharing|creating|making|doing|helping|producing|generating)\b".into(),
+        r"\bi(?:'m| am) not (?:including|adding|writing|providing|giving|sharing|creating|making|doing|helping|producing|generating|digging (?:into|up)|looking (?:into|up)|tracking (?:down|anyone|people)|hunting (?:down|for))\b".into(),
         r"\b(?:unable|not able) to (?:help|assist|comply|fulfil|fulfill|provide) (?:with )?(?:that|this|your|the request)\b".into(),
         r"\b(?:sorry|afraid),? (?:but )?(?:no|not (?:possible|happening|something i can do))\b".into(),
     ];
@@ -271,7 +276,7 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:desculpe|lamento|sinto muito|infelizmente),? (?:mas )?(?:eu )?nao\b",
         r"\bnon (?:ti |le |vi |gli |lo |la |li )?(?:posso|potro|potrei|voglio|intendo|ho intenzione di|sono dispost[oa] a|mi sento a mio agio|faro|scrivero|daro|aiutero|forniro|saro in grado di|sono in grado di)\b(?: [a-z]+)?",
         r"\bnon (?:e|sarebbe) qualcosa (?:che|in cui|con cui|su cui) (?:posso|possa|faro|voglio)\b|\bnon me la sento\b|\bnon (?:e|mi e) possibile (?:per me|farlo)\b",
-        r"\bnon (?:condivido|rivelo|divulgo|fornisco|aiuto|scrivo|genero|partecipo|creo contenuti|faccio (?:questo|questa|queste|cose))\b|\b(?:questo|cio) non (?:lo )?(?:faccio|scrivo|posso fare)\b",
+        r"\bnon (?:ti |vi |la |le |lo |gli )?(?:condivido|rivelo|divulgo|fornisco|aiuto|scrivo|genero|partecipo|creo contenuti|faccio (?:questo|questa|queste|cose))\b|\b(?:questo|cio) non (?:lo )?(?:faccio|scrivo|posso fare)\b",
         r"\bmi rifiuto\b",
         r"\bnon (?:ti |le |vi |gli |lo |la |li |ne |te lo |te la )?[a-z]{2,}(?:ero|iro)\b",
         r"\b(?:preferisco|preferirei) (?:di no\b|non|mantenere (?:le mie|queste|tali) [a-z ]{0,30}?(?:riservat|privat|segret))",
@@ -340,7 +345,7 @@ static ANY_VERB_RE: LazyLock<Regex> = LazyLock::new(|| {
 static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
     alternation(&[
         // A bare "No." as the whole first sentence; "No, 91 = 7 × 13" answers a question.
-        r"\A\s*(?:no|nope|nah|nein|non|nao)\s*[.!](?:\s|$)",
+        r"\A\s*(?:(?:hmm+|um+|uh+|ah|oh|well|honestly|sorry|mm+),?\s+)?(?:no|nope|nah|nein|non|nao)\s*[.!](?:\s|$)",
         r"\b(?:i|we) (?:shouldn'?t|should not|probably shouldn'?t|really shouldn'?t) (?:help|assist|be helping|explain|tell)\b",
         r"\A\s*(?:no|nope),? (?:sorry|thanks|can'?t do)\s*[.!]|\A\s*no, and\b|\A\s*(?:paso|passo)\s*[.!]",
         r"\A\s*(?:absolutely|definitely|certainly|of course) not\b|\A\s*nice try\b|\A\s*(?:pass|hard no|no thanks)\s*[.!]",
@@ -353,12 +358,13 @@ static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Idioms built like declines: a decline overlapping one is dropped.
 static IDIOM_RE: LazyLock<Regex> = LazyLock::new(|| {
     alternation(&[
-        r"\b(?:can'?t|cannot|can not|couldn'?t) (?:help but|help (?:feeling|thinking|wondering|noticing|laughing|smiling)|stress|emphasi[sz]e|overemphasi[sz]e|overstate|believe|wait|thank you enough|say (?:for sure|for certain|exactly|precisely|whether|if|which|that i|enough|it enough)|tell (?:if|whether|which|from|the difference|you how (?:much|many|often|happy|glad|grateful|excited|sorry|good|great|important|proud|relieved))|(?:recommend|praise|rate|thank) (?:[a-z']+ ){0,4}?enough|get enough|imagine|deny|argue with|complain|think of|see why not|agree more|fault|blame|remember|be (?:happier|more)|speak highly enough|wrap my head)",
+        r"\b(?:can'?t|cannot|can not|couldn'?t) (?:help but|help (?:feeling|thinking|wondering|noticing|laughing|smiling)|stress|emphasi[sz]e|overemphasi[sz]e|overstate|believe|wait|thank you enough|say (?:for sure|for certain|exactly|precisely|whether|if|which|that i|enough|it enough|one|either|definitively|categorically|in general)|tell (?:if|whether|which|from|the difference|you how (?:much|many|often|happy|glad|grateful|excited|sorry|good|great|important|proud|relieved))|(?:recommend|praise|rate|thank) (?:[a-z']+ ){0,4}?enough|(?:recommend|praise|rate|thank) (?:\S+ ){0,12}?(?:highly|strongly|warmly|enthusiastically) enough|get enough|imagine|deny|argue with|complain|think of|see why not|agree more|fault|blame|remember|be (?:happier|more)|speak highly enough|wrap my head)",
         r"\b(?:won'?t|will not|can'?t|cannot) be (?:held )?(?:responsible|liable|accountable)\b",
         // Turning down an invitation is what a requested message says, never a refusal of a task.
         r"\b(?:can'?t|cannot|won'?t be able to|will not be able to|am unable to|'m unable to|'m not able to) (?:make it|be there|(?:attend|come|join (?:you|us))\b[^.!?\n]{0,30}?\b(?:on|this|next|tomorrow|tonight|today|friday|saturday|sunday|monday|tuesday|wednesday|thursday|weekend|week|meeting|party|event|dinner|wedding|call|invitation|the \d))",
         r"\b(?:je ne (?:pourrai|peux) pas (?:venir|assister|etre (?:la|present))|nicht (?:teilnehmen|kommen|dabei sein)|no (?:podre|puedo) (?:asistir|ir|acudir)|nao (?:poderei|posso) (?:ir|comparecer)|non (?:potro|posso) (?:venire|partecipare|esserci))\b",
-        r"\b(?:won'?t|will not|not going to|not gonna) (?:regret|disappoint|be disappointed|lie|bore|spoil|sugarcoat|sugar-coat|judge|keep you|bother you with|mind|pretend (?:this|that|it'?s|it is|to know|i know)|dwell on|repeat myself|repeat the (?:whole|full|entire)|know|be able to (?:tell|say|know))",
+        r"\b(?:won'?t|will not|not going to|not gonna) (?:regret|disappoint|be disappointed|lie|bore|spoil|sugarcoat|sugar-coat|judge|keep you|bother you with|mind|pretend (?:this|that|it'?s|it is|to know|i know)|dwell on|repeat myself|repeat the (?:whole|full|entire)|know|be able to (?:tell|say|know)|go (?:too |very |that |much )?(?:deep|far|in-depth)|go into (?:too much|much|great|a lot of|all the|every) detail)",
+        r"\brefuse to (?:apologi[sz]e|give up|believe|accept (?:that|defeat)|let (?:you|it|this|that|fear|them))\b",
         r"\b(?:wouldn'?t|would not) (?:do (?:that|this|it)|worry|bother)\b",
         r"\b(?:can'?t|cannot|can not) (?:get over|resist|live without|put (?:it|this|them) down|underline|underscore|repeat (?:this|it|that) enough)\b|\bwon'?t forget\b",
         r"\b(?:si|se|cuando|quando|mientras|porque|perche|if) (?:no|nao|non) ",
@@ -371,6 +377,7 @@ static IDIOM_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\bje ne (?:saurai|serai|oublierai|regretterai)\b",
         r"\bje ne (?:peux|pourrais) pas (?:croire|m'empecher|attendre|imaginer|nier|vous dire a quel point|te dire a quel point|assez)",
         r"\b(?:ich kann|kann ich) (?:es )?(?:kaum|nicht) (?:glauben|erwarten|fassen|oft genug|genug)",
+        r"\b(?:ich kann|kann ich) (?:das |es )?(?:so )?nicht (?:pauschal|allgemein|genau|sicher|mit sicherheit|eindeutig|mit bestimmtheit) sagen",
         r"\b(?:glaube|denke|weiss|finde|sehe|meine|verstehe|empfehle|rate|hoffe|erwarte|wurde|vermute|habe|hatte|wusste|kenne|brauche|verwende|benutze|nutze|gehe|komme|bleibe|arbeite heute|esse|trinke|wohne|spreche) ich (?:dir |ihnen )?(?:leider |aber |so |wirklich )*(?:nicht|keine|keinen|kein)\b",
         r"\bno (?:puedo|podia) (?:creer|esperar|dejar de|evitar|imaginar|negar|exagerar|enfatizar|insistir lo suficiente|estar mas de acuerdo|recomendar[a-z]* (?:lo )?(?:suficiente|bastante))",
         r"\bnao (?:posso|consigo) (?:acreditar|esperar|deixar de|imaginar|parar de|recomendar[a-z]* o suficiente|enfatizar)",

@@ -138,7 +138,7 @@ static OFFER_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:i|we)(?:'d| would) (?:suggest|recommend|love)\b|\b(?:i|we)(?:'d| would)? (?:strongly )?(?:encourage|urge|advise) you\b",
         r"\b(?:happy|glad) to help\b|\bask me (?:anything|about)\b|\bfeel free to ask\b",
         r"\bich [a-z]+e (?:dir |ihnen |euch )?(?:aber |doch )?(?:gern|gerne)\b",
-        r"\bif you(?:'d| would)? (?:like|want|prefer|wish)\b|\bif you(?:'re| are) (?:interested in|curious about|looking (?:for|to)|trying to|hoping to|keen on|into)\b",
+        r"\bif you(?:'d| would)? (?:like|want|prefer|wish)\b|\bif you(?:'re| are) (?:interested in|curious about|looking (?:for|to)|trying to|hoping to|keen on|into|learning|studying|researching|teaching)\b",
         r"\b(?:want|would you like|do you want|should) (?:me|i) to\b",
         r"\bshall (?:i|we)\b",
         r"\blet me know\b",
@@ -184,7 +184,11 @@ static REFERRAL_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:a|an|your|the|local|licensed|qualified) (?:[a-z-]+ )?(?:doctor|gp|physician|prescriber|pharmacist|lawyer|solicitor|attorney|locksmith|mediator|counsell?or|therapist|professional|police|teacher|trusted adult|bank|dealer|carrier store|roadside assistance|security team|vet|society|librarian|landlord|hr|employer|school|pharmacy)\b[^.!?;]{0,60}\b(?:can|could|will|is|are|should|might)\b",
         r"\b(?:your|a|an|local|licensed|qualified) (?:[a-z-]+ )?(?:doctor|gp|physician|prescriber|pharmacist|lawyer|solicitor|attorney|counsell?or|therapist|psychologist|psychiatrist|helpline|hotline)s?\b|\bthe (?:police|authorities)\b",
         r"\bthe (?:best|honest|legitimate|legal|safe|safest|right|sensible|proper|official|better) (?:move|route|way|option|path|next step|thing|approach|place|bet)\b",
-        r"\b(?:is|are) the way to go\b|\breport (?:it|this|them|him|her|that) to\b|\bgo(?:ing)? through (?:a|the|an|official|proper)\b",
+        r"\b(?:is|are) the way to go\b|\breport (?:it|this|them|him|her|that) to\b|\bgo(?:ing)? through (?:a|the|an|your|their|official|proper)\b",
+        // "However, you can contact the journalist through…", "ask her directly": the way
+        // round a decline is to ask whoever may give it.
+        r"\byou (?:can|could|may|might|should|'d need to|would need to|need to) (?:always )?(?:contact|ask|email|write to|get in touch with|check with|request (?:it|this|that|them|one|access|a copy)|apply (?:for|to)|appeal|report)\b",
+        r"\bask (?:them|him|her|the (?:owner|person|sender|seller|company|site|school|organi[sz]ation|publisher|author|network'?s owner)) (?:directly|yourself|for|whether|if)\b",
         r"\b(?:adressez-vous|parlez-en|parle-en|contactez|consultez|signalez|appelez)\b|\b(?:un|une|votre|ton) (?:medecin|avocat|professionnel|psychologue)\b",
         r"\b(?:wende dich|wenden sie sich|frag (?:deinen|deine|einen|eine|doch)|sprich mit|such dir hilfe|ruf (?:die|den|bei))\b|\bdoch einfach\b",
         r"\b(?:habla con|hablar con|consulta (?:a|con)|llama al|busca (?:ayuda|la linea)|acude a)\b",
