@@ -152,6 +152,7 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         // "That stays confidential." opening its sentence.
         r"(?:\A|[.!?\n])\s*(?:that|this|those|these)(?: part| information| one)? (?:stays?|remains?|has to stay|must stay|will stay|is staying) (?:confidential|private|secret|between)\b".into(),
         r"\b(?:i'?m|i am|we'?re|we are) not (?:set up|built|designed|made|meant|here|trained|equipped) to (?:help|assist|provide|give|write|create|produce|generate|discuss|share|do|make)\b|\b(?:i'?d|i would) be doing you a disservice\b".into(),
+        r"\b(?:not|isn'?t) (?:within|part of) my (?:programming|guidelines|ethical guidelines|principles|remit|role)\b|\b(?:there'?s no|there is no|there isn'?t (?:a |any )?|there is not (?:a |any )?)[a-z-]+(?: [a-z-]+)? (?:i'?d|i would|i'?ll|i will|i can|i could) (?:share|give|provide|offer|hand over|pass on)\b".into(),
         r"\byou won'?t get (?:that|this|it|those|one|any) from me\b|\bnot from me\s*[.!]|\bsit(?:ting)? (?:this|that)(?: one)? out\b|\b(?:a|the) line (?:i|we) (?:don'?t|won'?t|will not|do not|never) cross\b|\bnot your (?:guy|person|assistant|bot|helper|source) for (?:this|that)\b|\b(?:this|that)(?: one)?(?:'s| is) off the table\b|\btake (?:that|this)(?: request)? elsewhere\b|\b(?:count|leave) me out\b|\b(?:i'?ll|i will|i'?m|i am|i must|i have to|going to) (?:bow|bowing|step|stepping) (?:out|back)\b|\b(?:that'?s|it'?s) a (?:firm|hard|definite) pass\b|\ba pass from me\b|\bno dice\b|\bnot in a million years\b".into(),
         r"\b(?:instructions|prompt|system prompt|configuration|guidelines|directives|internals|internal details|that information|those details)\b[a-z ']{0,20}? (?:is|are) (?:confidential|off-?limits|private|not (?:public|shareable|something i share))\b|\b(?:isn'?t|aren'?t|is not|are not|not) (?:mine|ours) to (?:share|give|reveal|disclose)\b|\b(?:stays?|remains?) between me and\b".into(),
         r"\bthere(?:'s| is) no (?:such thing as )?(?:a )?(?:developer|jailbreak|god|unrestricted|dan|admin|sudo|debug) mode\b|\b(?:my|the) (?:answer|rules|guidelines|instructions|limits) (?:don'?t|doesn'?t|won'?t) change\b|\b(?:i'?m|i am|we'?re|we are) (?:still )?bound by (?:my|the|these|those) (?:rules|guidelines|policies|principles)\b".into(),
@@ -419,6 +420,14 @@ static LIMIT_RE: LazyLock<Regex> = LazyLock::new(|| {
             r"\b{neg} (?:access|see|check|read|log into|control) (?:your|the user'?s) (?:computer|device|machine|account|files|calendar|inbox|screen|browser|phone)\b"
         ),
         &format!(r"\b{neg} (?:test|run|execute|try) (?:it|this|that|the code|your code|anything|code)(?: (?:on|in) your [a-z]+)?\b"),
+        // What a text model cannot know about the asker, or cannot control: "I can't see your
+        // fitness level, so start easy", "I can't control how this service stores chats".
+        &format!(
+            r"\b{neg} (?:see|know|check|assess|examine|judge|measure) (?:you|your (?:[a-z-]+ )?(?:level|situation|circumstances|health|history|body|skin|symptoms|setup|code|finances|numbers))\b"
+        ),
+        &format!(
+            r"\b{neg} (?:control|change|influence|decide|see|know) (?:how|what|whether|where|when|which) (?:this|the|your|it|they|each)\b"
+        ),
         &format!(
             r"\b{neg} (?:book|reserve|schedule|make (?:a |the )?(?:booking|reservation|appointment)|install|print|place (?:an |the )?order|order (?:food|it|that|this|for you)|make purchases|buy (?:it|that|this|things|anything) for you)\b"
         ),
