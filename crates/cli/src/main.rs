@@ -40,7 +40,7 @@ async fn main() -> std::process::ExitCode {
             Ok(())
         }
         Command::Evals(command) => evals::run(&cli.global, command).await,
-        Command::Model(ModelCommand::Pull) => chat::model_pull(&cli.global).await,
+        Command::Model(ModelCommand::Pull(args)) => chat::model_pull(&cli.global, args.embedding).await,
         Command::Model(ModelCommand::Info) => chat::model_info(&cli.global),
         Command::MockTarget(args) => chat::mock_target(args).await,
         Command::Bench(BenchCommand::Contract(args)) => bench::contract(args).await,

