@@ -6,9 +6,11 @@
 //! (case folding that keeps offsets, findings, JSON extraction, framing cues) lives in
 //! `text`, `json_extract` and `cues`. The judge-based detectors (`llm-judge` and the table of
 //! `judge.*` rubrics in `judges`) share asking a judge (`judge_call`) and reading its verdict
-//! (`verdict`).
+//! (`verdict`). `embedding` holds a sentence embedder and a classifier head trained on its
+//! vectors, so embedding-based classifiers can be measured beside the rule detectors.
 
 mod cues;
+pub mod embedding;
 mod encoding_echo;
 pub mod evaluation;
 mod exfiltration;
