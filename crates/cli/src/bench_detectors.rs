@@ -21,32 +21,49 @@ use futures_util::StreamExt;
 use crate::args::{BenchDetectorsArgs, Cli};
 
 pub async fn detectors(args: BenchDetectorsArgs) -> anyhow::Result<()> {
-    let judge = match &args.judge {
-        Some(spec) => Some(judge_target(spec)?),
-        None => None,
-    };
+    let judges = args.judge.iter().map(|spec| Ok((spec.as_str(), judge_target(spec)?))).collect::<anyhow::Result<Vec<_>>>()?;
     header();
     for set in &SETS {
         for detector in set.rule_detectors() {
             let report = measure_detector(set, detector, &Registry::new(None), None, None).await.map_err(anyhow::Error::msg)?;
             print_report(set, detector, &report, args.misses);
         }
-        if let (Some(id), Some(judge)) = (set.judge, &judge) {
-            let concurrency = args.concurrency.unwrap_or(if args.judge.as_deref() == Some("local") { 2 } else { 8 }).max(1);
+        let Some(id) = set.judge else { continue };
+        for (spec, judge) in &judges {
+            // In-process models have two workers; remote judges take more at once.
+            let concurrency = args.concurrency.unwrap_or(if spec.starts_with("local") { 2 } else { 8 }).max(1);
             let report = measure_judged(set, id, judge.clone(), args.split.as_deref(), args.limit, concurrency).await?;
-            print_report(set, id, &report, args.misses);
+            let label = if judges.len() > 1 { format!("{id} @{}", judge_label(spec)) } else { id.to_owned() };
+            print_report(set, &label, &report, args.misses);
         }
+    }
+    if args.classifier {
+        crate::bench_classifier::measure(&data_dir()?).await?;
     }
     print_throughput(args.rounds).await
 }
 
+/// A short name for a judge spec in the table: the model file's stem, the model name, or the spec.
+fn judge_label(spec: &str) -> String {
+    if spec == "local" {
+        return "SmolLM2-135M".to_owned();
+    }
+    if let Some(path) = spec.strip_prefix("local:") {
+        return std::path::Path::new(path).file_stem().map_or_else(|| path.to_owned(), |stem| stem.to_string_lossy().into_owned());
+    }
+    spec.rsplit_once('#').map_or(spec, |(_, model)| model).to_owned()
+}
+
 /// The judge target of `spec`, as `assay detect --judge` builds it.
 fn judge_target(spec: &str) -> anyhow::Result<Arc<dyn Target>> {
-    // The shared flags (`--data-dir`, where the embedded model lives) are parsed with the
-    // command line; read them again here rather than widen this command's signature.
-    let data_dir = <Cli as clap::Parser>::try_parse().map_err(anyhow::Error::from).and_then(|cli| cli.global.data_dir())?;
-    let target = TargetSpec::parse(spec)?.build(None, &data_dir, |line| eprintln!("model: {line}")).context("the judge target")?;
+    let target = TargetSpec::parse(spec)?.build(None, &data_dir()?, |line| eprintln!("model: {line}")).context("the judge target")?;
     Ok(Arc::new(Reliable::new(target, Policy { timeout: Duration::from_secs(300), ..Policy::default() })))
+}
+
+/// Where the embedded models live. The shared flags (`--data-dir`) are parsed with the command
+/// line; read them again here rather than widen this command's signature.
+fn data_dir() -> anyhow::Result<std::path::PathBuf> {
+    <Cli as clap::Parser>::try_parse().map_err(anyhow::Error::from).and_then(|cli| cli.global.data_dir())
 }
 
 /// Runs the judge detector `id` over the selected items, `concurrency` at a time, reporting
@@ -106,7 +123,7 @@ fn print_report(set: &LabelledSet, detector: &str, report: &Report, misses: bool
 
 /// One line of figures. Precision, recall, F1 and accuracy are over the scored items;
 /// `f1-strict` takes every unscorable item as a wrong verdict.
-fn row(set: &str, detector: &str, split: &str, c: &Confusion, judged: Option<u32>) {
+pub(crate) fn row(set: &str, detector: &str, split: &str, c: &Confusion, judged: Option<u32>) {
     let n = c.scored() + c.unscorable;
     let mut notes = Vec::new();
     if c.errors > 0 {

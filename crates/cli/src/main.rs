@@ -2,6 +2,7 @@
 
 mod args;
 mod bench;
+mod bench_classifier;
 mod bench_detectors;
 mod bench_ingest;
 mod bench_scan;

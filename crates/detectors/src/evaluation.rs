@@ -36,7 +36,13 @@ impl LabelledSet {
 
 /// Every set kept in the repository.
 pub const SETS: [LabelledSet; 5] = [
-    LabelledSet { name: "refusal", detector: "refusal", also: &[], judge: None, text: include_str!("../eval/refusal.jsonl") },
+    LabelledSet {
+        name: "refusal",
+        detector: "refusal",
+        also: &[],
+        judge: Some("judge.refusal"),
+        text: include_str!("../eval/refusal.jsonl"),
+    },
     LabelledSet { name: "pii", detector: "pii", also: &[], judge: None, text: include_str!("../eval/pii.jsonl") },
     LabelledSet {
         name: "injection",

@@ -1,8 +1,11 @@
 //! The `local` kind: the embedded model, in process. The model is pulled on first use if
-//! absent (with progress), loaded once per process, and shared by every local target.
+//! absent (with progress), loaded once per process, and shared by every local target. A
+//! `local:PATH` target runs another GGUF file from disk the same way (one engine per file),
+//! so other small models can be measured as judges beside the embedded one.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use assay_core::{ChatReply, ChatRequest, Role, Target, TargetDescription, TargetError, Usage, append_system};
@@ -14,6 +17,10 @@ use tokio::sync::OnceCell;
 pub const WORKERS: usize = 2;
 
 static ENGINE: OnceCell<Arc<LocalEngine>> = OnceCell::const_new();
+/// An engine loaded on first use.
+type EngineCell = Arc<OnceCell<Arc<LocalEngine>>>;
+/// Engines of `local:PATH` targets, one per file.
+static FILE_ENGINES: Mutex<Option<HashMap<PathBuf, EngineCell>>> = Mutex::new(None);
 
 /// Where progress of a first-use pull goes (stderr for the CLI, the log for the server).
 pub type Progress = fn(&str);
@@ -21,30 +28,48 @@ pub type Progress = fn(&str);
 pub struct LocalTarget {
     data_dir: PathBuf,
     progress: Progress,
+    /// A GGUF file to run instead of the embedded model.
+    gguf: Option<PathBuf>,
 }
 
 impl LocalTarget {
     pub fn new(data_dir: PathBuf, progress: Progress) -> Self {
-        Self { data_dir, progress }
+        Self { data_dir, progress, gguf: None }
     }
 
-    /// The process's engine, pulling and loading the model on first use.
+    /// A target running the GGUF file at `gguf` (its own chat template, read from the file).
+    pub fn from_file(gguf: PathBuf, progress: Progress) -> Self {
+        Self { data_dir: PathBuf::new(), progress, gguf: Some(gguf) }
+    }
+
+    /// The process's engine for this target's model, pulling (the embedded model only) and
+    /// loading it on first use.
     pub async fn engine(&self) -> Result<Arc<LocalEngine>, TargetError> {
-        let (data_dir, progress) = (self.data_dir.clone(), self.progress);
-        ENGINE
-            .get_or_try_init(|| async move {
-                tokio::task::spawn_blocking(move || {
-                    let mut report = |line: &str| progress(line);
-                    let files = assay_local::ensure_model(&data_dir, &mut report)?;
-                    progress(&format!("loading {}", files.gguf.display()));
-                    LocalEngine::start(&files.gguf, WORKERS, 1)
-                })
-                .await
-                .map_err(|e| assay_local::Error::Load(e.to_string()))?
+        let (data_dir, progress, gguf) = (self.data_dir.clone(), self.progress, self.gguf.clone());
+        let cell = match &gguf {
+            None => None,
+            Some(path) => {
+                let mut engines = FILE_ENGINES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                Some(engines.get_or_insert_with(HashMap::new).entry(path.clone()).or_default().clone())
+            }
+        };
+        let start = || async move {
+            tokio::task::spawn_blocking(move || {
+                let path = match gguf {
+                    Some(path) => path,
+                    None => assay_local::ensure_model(&data_dir, &mut |line: &str| progress(line))?.gguf,
+                };
+                progress(&format!("loading {}", path.display()));
+                LocalEngine::start(&path, WORKERS, 1)
             })
             .await
-            .cloned()
-            .map_err(|e| TargetError::Server { status: 503, message: e.to_string() })
+            .map_err(|e| assay_local::Error::Load(e.to_string()))?
+        };
+        let engine = match &cell {
+            Some(cell) => cell.get_or_try_init(start).await,
+            None => ENGINE.get_or_try_init(start).await,
+        };
+        engine.cloned().map_err(|e| TargetError::Server { status: 503, message: e.to_string() })
     }
 }
 
@@ -110,7 +135,10 @@ impl Target for LocalTarget {
     }
 
     fn describe(&self) -> TargetDescription {
-        let model = ENGINE.get().map_or_else(|| "SmolLM2-135M-Instruct".to_owned(), |e| e.model_name().to_owned());
+        let model = match &self.gguf {
+            None => ENGINE.get().map_or_else(|| "SmolLM2-135M-Instruct".to_owned(), |e| e.model_name().to_owned()),
+            Some(path) => path.file_stem().map_or_else(|| path.display().to_string(), |stem| stem.to_string_lossy().into_owned()),
+        };
         TargetDescription { kind: "local".into(), model: Some(model), sessions: false, multi_turn: true, system_prompt: true }
     }
 }

@@ -7,11 +7,12 @@
 //! | `openai+http://host:port/v1#model` | an OpenAI-compatible API |
 //! | `anthropic+https://api.anthropic.com#model` | the Anthropic Messages API |
 //! | `local` | the embedded model (pulled into the data dir on first use) |
+//! | `local:PATH` | another GGUF model file run in process the same way (for measuring judges) |
 //!
 //! The key, if any, comes from `--key` or the environment (`ASSAY_TARGET_KEY`, else
 //! `OPENAI_API_KEY` / `ANTHROPIC_API_KEY` for those kinds). Contract keys are sent as Bearer.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use assay_core::Target;
@@ -27,6 +28,7 @@ use crate::openai::{OpenAiConfig, OpenAiTarget};
 pub enum TargetSpec {
     Mock,
     Local,
+    LocalFile(PathBuf),
     Contract { base_url: String, chat_path: String },
     OpenAi { base_url: String, model: String },
     Anthropic { base_url: String, model: String },
@@ -39,6 +41,9 @@ impl TargetSpec {
             "mock" => return Ok(Self::Mock),
             "local" => return Ok(Self::Local),
             _ => {}
+        }
+        if let Some(path) = raw.strip_prefix("local:") {
+            return if path.is_empty() { Err(invalid()) } else { Ok(Self::LocalFile(PathBuf::from(path))) };
         }
         let (kind, rest) = raw.split_once('+').ok_or_else(invalid)?;
         let (scheme, after_scheme) = rest.split_once("://").ok_or_else(invalid)?;
@@ -74,6 +79,7 @@ impl TargetSpec {
         Ok(match self {
             Self::Mock => Arc::new(MockTarget::default()),
             Self::Local => Arc::new(LocalTarget::new(data_dir.to_owned(), progress)),
+            Self::LocalFile(path) => Arc::new(LocalTarget::from_file(path.clone(), progress)),
             Self::Contract { base_url, chat_path } => Arc::new(ContractTarget::new(ContractConfig {
                 base_url: base_url.clone(),
                 chat_path: chat_path.clone(),
@@ -104,6 +110,7 @@ mod tests {
     fn every_documented_form_parses() {
         assert_eq!(TargetSpec::parse("mock").ok(), Some(TargetSpec::Mock));
         assert_eq!(TargetSpec::parse("local").ok(), Some(TargetSpec::Local));
+        assert_eq!(TargetSpec::parse("local:/models/gemma.gguf").ok(), Some(TargetSpec::LocalFile("/models/gemma.gguf".into())));
         assert_eq!(
             TargetSpec::parse("contract+http://127.0.0.1:8080/v1/chat").ok(),
             Some(TargetSpec::Contract { base_url: "http://127.0.0.1:8080".into(), chat_path: "/v1/chat".into() })
@@ -124,9 +131,16 @@ mod tests {
 
     #[test]
     fn malformed_specs_are_refused() {
-        for bad in
-            ["", "openai", "openai+http://h/v1", "openai+http://h/v1#", "ftp+http://h", "contract+ftp://h/chat", "contract+http:///chat"]
-        {
+        for bad in [
+            "",
+            "local:",
+            "openai",
+            "openai+http://h/v1",
+            "openai+http://h/v1#",
+            "ftp+http://h",
+            "contract+ftp://h/chat",
+            "contract+http:///chat",
+        ] {
             assert!(TargetSpec::parse(bad).is_err(), "{bad}");
         }
     }

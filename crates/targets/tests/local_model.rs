@@ -42,3 +42,19 @@ async fn the_embedded_model_answers_and_serves_concurrent_requests() {
     let huge = ChatRequest::single("word ".repeat(10_000));
     assert!(matches!(target.chat(&huge).await, Err(TargetError::BadRequest(_))));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_local_path_spec_runs_that_gguf_file() {
+    let Some(dir) = assay_local::testing::model_dir() else { return };
+    let gguf = assay_local::installed(&dir).expect("the test model dir holds a pulled model").gguf;
+    let spec = assay_targets::TargetSpec::parse(&format!("local:{}", gguf.display())).expect("parses");
+    let target = spec.build(None, std::path::Path::new("/nonexistent"), quiet).expect("builds");
+    // Named after the file, loaded from it (the data dir is never looked at).
+    assert_eq!(target.describe().model.as_deref(), Some("SmolLM2-135M-Instruct.Q4_1"));
+    let reply = target.chat(&ChatRequest::single("What is the capital of France.")).await.expect("reply");
+    assert!(reply.text.contains("Paris"), "{:?}", reply.text);
+
+    let missing = assay_targets::TargetSpec::parse("local:/nonexistent/model.gguf").expect("parses");
+    let error = missing.build(None, &dir, quiet).expect("builds").chat(&ChatRequest::single("hi")).await.expect_err("no such file");
+    assert!(error.to_string().contains("does not exist"), "{error}");
+}
