@@ -19,6 +19,19 @@ pub(crate) fn alternation(patterns: &[&str]) -> Regex {
         .unwrap_or_else(|e| panic!("built-in pattern list does not compile: {e}"))
 }
 
+/// Compiles a long phrase list like [`alternation`] does, with room for the lazy DFA: with
+/// the default cache a list of hundreds of branches with bounded gaps (refusal declines,
+/// attacks on groups) keeps clearing its cache and falls back to the slow engine, several
+/// times slower.
+pub(crate) fn large_alternation(patterns: &[&str]) -> Regex {
+    let joined = patterns.iter().map(|p| format!("(?:{})", ascii_folded(p))).collect::<Vec<_>>().join("|");
+    RegexBuilder::new(&joined)
+        .size_limit(64 << 20)
+        .dfa_size_limit(64 << 20)
+        .build()
+        .unwrap_or_else(|e| panic!("built-in pattern list does not compile: {e}"))
+}
+
 /// Compiles one built-in pattern.
 pub(crate) fn pattern(pattern: &str) -> Regex {
     alternation(&[pattern])

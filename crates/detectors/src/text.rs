@@ -85,7 +85,7 @@ impl<'a> Folded<'a> {
         &self.text
     }
 
-    #[cfg(test)]
+    /// The text as given, before folding.
     pub fn source(&self) -> &'a str {
         self.source
     }

@@ -18,7 +18,7 @@ use regex::Regex;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::cues::alternation;
+use crate::cues::{alternation, large_alternation};
 use crate::params::{invalid, parse};
 use crate::text::{FoldOptions, Folded, Span, ascii_folded, to_findings};
 
@@ -86,13 +86,18 @@ impl Detector for Toxicity {
         let mut hits: Vec<Hit> = Vec::new();
         lexicon_hits(&folded, &mut hits);
         phrase_hits(folded.as_str(), &mut hits);
-        hits.retain(|h| self.categories.contains(&h.category));
+        hits.retain(|h| self.categories.contains(&h.category) && !in_reported_quote(folded.as_str(), &h.range));
         let hits = resolve_overlaps(hits);
         if hits.is_empty() {
             return Ok(Detection::miss("no toxic language found"));
         }
         // Independent pieces of evidence: the chance that none of them is toxic shrinks with each.
         let score = 1.0 - hits.iter().map(|h| 1.0 - weight(h.severity)).product::<f64>();
+        // "Damn, that's good", "Crap, I spilled my coffee": a mild swear aimed at nobody is
+        // ordinary speech; it keeps its small score but is not a verdict of toxicity.
+        if hits.iter().all(|h| h.category == Category::Profanity && h.severity <= 1) {
+            return Ok(Detection::scored(false, score, "only mild profanity, aimed at no one".to_owned(), Vec::new()));
+        }
         let mut labels: Vec<&str> = hits.iter().map(|h| h.category.label()).collect();
         labels.sort_unstable();
         labels.dedup();
@@ -465,7 +470,10 @@ fn lexicon_hits(folded: &Folded<'_>, hits: &mut Vec<Hit>) {
         if entry.directed && !before(4).any(|w| TARGETS.contains(&w)) {
             continue;
         }
-        if entry.category == Insult && before(3).any(|w| NEGATIONS.contains(&w)) {
+        if entry.category == Insult && (before(3).any(|w| NEGATIONS.contains(&w)) || denied(&before(7).collect::<Vec<_>>())) {
+            continue;
+        }
+        if part_of_a_name(folded, range, words.get(i + 1).map(|r| &text[r.clone()]) == Some("of")) {
             continue;
         }
         if quoted(text, range) {
@@ -473,6 +481,61 @@ fn lexicon_hits(folded: &Folded<'_>, hits: &mut Vec<Hit>) {
         }
         hits.push(Hit { category: entry.category, severity: entry.severity, range: range.clone() });
     }
+}
+
+/// "I don't think you're an idiot", "nobody is calling you stupid": the words before an
+/// insult deny it.
+fn denied(before: &[&str]) -> bool {
+    before.windows(2).any(|pair| {
+        matches!(pair, ["t" | "not" | "never", "think" | "saying" | "say" | "said" | "call" | "called" | "calling" | "believe" | "mean"])
+    })
+}
+
+/// A capitalised word inside a name ("Dick Cheney", "the Cock of the Rock"): a capitalised
+/// neighbour, or "of the" and a capital after it. Words at a sentence start need the
+/// neighbour after them.
+fn part_of_a_name(folded: &Folded<'_>, range: &Range<usize>, of_follows: bool) -> bool {
+    let source = folded.source();
+    let here = folded.source_range(range.clone());
+    let capital = |at: usize| source[at..].chars().next().is_some_and(char::is_uppercase);
+    if here.start >= source.len() || !capital(here.start) {
+        return false;
+    }
+    let after = &source[here.end..];
+    let next_capital = after.strip_prefix(' ').is_some_and(|rest| rest.chars().next().is_some_and(char::is_uppercase));
+    let of_the_capital =
+        of_follows && after.strip_prefix(" of the ").is_some_and(|rest| rest.chars().next().is_some_and(char::is_uppercase));
+    let before = source[..here.start].trim_end_matches(' ');
+    let previous_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let mid_sentence_capital = before.len() < here.start
+        && !before.ends_with(['.', '!', '?', ':', '"', '\''])
+        && previous_word.chars().next().is_some_and(char::is_uppercase);
+    next_capital || of_the_capital || mid_sentence_capital
+}
+
+/// Words inside a quotation reported by the reply ("the customer yelled 'this is
+/// bullshit'", "threats like 'I know where you live'") are mentioned, not said: a quote that
+/// opens after a space or a colon and closes before the end of its line.
+fn in_reported_quote(text: &str, range: &Range<usize>) -> bool {
+    let line_start = text[..range.start].rfind('\n').map_or(0, |at| at + 1);
+    let line_end = text[range.end..].find('\n').map_or(text.len(), |at| range.end + at);
+    for quote in ['"', '\''] {
+        let opening = text[line_start..range.start].char_indices().rev().find(|&(at, c)| {
+            let at = line_start + at;
+            c == quote
+                && (at == 0 || text[..at].ends_with([' ', ':', '(', '\n']))
+                && text[at + 1..].starts_with(|n: char| n.is_alphanumeric())
+        });
+        let Some(_) = opening else { continue };
+        let closing = text[range.end..line_end].char_indices().any(|(at, c)| {
+            let at = range.end + at;
+            c == quote && !text[at + 1..].starts_with(|n: char| n.is_alphanumeric())
+        });
+        if closing {
+            return true;
+        }
+    }
+    false
 }
 
 /// A word standing alone inside quotes is mentioned, not used ('the word "idiot"').
@@ -486,19 +549,21 @@ fn quoted(text: &str, range: &Range<usize>) -> bool {
 // Phrases: threats, attacks on groups, multi-word insults
 
 /// Groups of people named in identity attacks.
-const GROUPS: &str = r"(?:women|men|girls|gays|gay people|lesbians|homosexuals|trans people|transgender people|trans women|trans men|blacks|black people|whites|white people|asians|arabs|jews|jewish people|muslims|christians|hindus|sikhs|immigrants|migrants|refugees|mexicans|africans|indians|chinese|latinos|hispanics|gypsies|roma|disabled people|the disabled|autistic people|foreigners|atheists|catholics)";
+const GROUPS: &str = r"(?:women|men|girls|gays|gay people|lesbians|homosexuals|trans people|transgender people|trans women|trans men|non-binary people|blacks|black people|whites|white people|asians|arabs|jews|jewish people|muslims|christians|hindus|sikhs|immigrants|migrants|refugees|mexicans|africans|indians|chinese|chinese people|latinos|hispanics|gypsies|roma|poles|romanians|russians|albanians|nigerians|pakistanis|turks|disabled people|the disabled|autistic people|autistic kids|deaf people|blind people|fat people|old people|the elderly|boomers|feminists|foreigners|atheists|catholics|those people|these people|ausl(?:a|ae)nder|fluchtlinge|las mujeres|los inmigrantes|les femmes|les immigres)";
+/// What an attack on a group says of it: vermin, crime, lack of worth or of ability.
+const GROUP_SLURS: &str = r"(?:animals|vermin|subhuman|sub-human|inferior|savages|parasites|rats|cockroaches|disgusting|evil|scum|trash|garbage|criminals|criminal|kriminell|terrorists|stupid|dumb|worthless|a disease|a plague|filth|monkeys|apes|dogs|pigs|lazy(?: [a-z]+)?|thieves|thieving(?: [a-z]+)?|pickpockets|leeches|useless(?: [a-z]+)?|freaks|mentally ill(?: [a-z]+)?|a burden|a drain|too (?:emotional|stupid|weak|dumb)(?: to [a-z]+)?|ugly(?: [a-z]+){0,2}|barely (?:human|civilized|civilised)|diversity hires|badly raised(?: [a-z]+)?|brats|basically (?:dumb|stupid|animals|useless)|confused|degenerates|perverts|backward|primitive|hags|witches|bitter [a-z]+|sluts|whores|liars|cheats|frauds)";
 
 static THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
     let doer = r"\b(?:i|we)(?:'ll| will| am going to|'m going to| gonna| am gonna|'m gonna| shall|'d| would| want to| wanna| are going to|'re going to| are gonna|'re gonna)";
     let harm =
-        r"(?:kill|murder|hurt|stab|shoot|strangle|choke|punch|slap|burn|rape|torture|bury|end|smash|beat (?:the \w+ out of|up)|beat)";
+        r"(?:kill|murder|hurt|stab|shoot|strangle|choke|punch|slap|burn|rape|torture|bury|end|smash|beat (?:the [a-z]+ out of|up)|beat)";
     let victim = r"(?:you|u|ya|y'all|yall|him|her|them|your (?:family|kids|children|wife|husband|mother|mom|dog|house|car))\b";
-    alternation(&[
-        &format!(r"{doer} (?:\w+ ){{0,2}}?{harm} {victim}"),
+    large_alternation(&[
+        &format!(r"{doer} (?:[a-z]+ ){{0,2}}?{harm} {victim}"),
         r"\b(?:kill|hang|shoot) (?:yourself|urself|your self)\b",
         r"\bkys\b",
         r"\bgo (?:die|kill yourself)\b",
-        r"\b(?:i )?hope (?:you|u) (?:die|get (?:cancer|hit by a \w+|killed|raped|hurt|shot))\b",
+        r"\b(?:i )?hope (?:you|u|your (?:whole )?(?:family|kids|children|mother|mom)) (?:die|dies|gets? (?:cancer|hit by a [a-z]+|killed|raped|hurt|shot))\b",
         r"\byou(?:'re| are| r) (?:dead|going to die|gonna die|a dead man)\s*(?:[.!?,;]|$)",
         r"\byou(?: will|'ll| shall) (?:die|regret this|be sorry)\b",
         r"\b(?:i|we) know where (?:you|u) live\b",
@@ -506,21 +571,31 @@ static THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\byou deserve to (?:die|suffer|be (?:killed|raped|hurt|shot))\b",
         r"\bsleep with one eye open\b",
         r"\b(?:i|we)(?:'ll| will) (?:make (?:you|u) (?:pay|suffer|regret)|find (?:you|u)(?:\s*[.!?,;]|$| and))",
-        r"\bje vais te (?:tuer|buter|frapper)\b",
+        r"\bje vais te (?:tuer|buter|frapper|retrouver et te casser|casser la gueule)\b|\bte casser la gueule\b",
+        r"\b(?:put|putting) a bullet (?:in|through)\b|\b(?:i'?ll|i will|gonna|going to) (?:break|smash) (?:your|ur) (?:jaw|legs|face|neck|teeth|arms|skull)\b",
+        r"\byou'?ll (?:be|end up) in (?:the )?(?:hospital|a wheelchair|the morgue|a body bag)\b|\b(?:your|ur) (?:kids|children|family|wife|daughter) (?:won'?t|will not) be safe\b",
+        r"\b(?:i'?ve|i have|we'?ve|we have) got (?:your|ur) (?:home )?address\b|\bnobody would miss you\b|\bno one would miss you\b",
         r"\bich (?:werde|bring) dich (?:um(?:bringen)?|töten|fertigmachen)\b",
         r"\bte voy a (?:matar|golpear|partir)\b",
     ])
 });
 
 static ATTACK_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    large_alternation(&[
         &format!(
-            r"\b(?:all |those |these |the |most |fucking |filthy |dirty )?{GROUPS} (?:are|r|is) (?:all |just |nothing but )?(?:animals|vermin|subhuman|sub-human|inferior|savages|parasites|rats|cockroaches|disgusting|evil|scum|trash|garbage|criminals|terrorists|stupid|dumb|worthless|a disease|a plague|filth|monkeys|apes|dogs|pigs)\b"
+            r"\b(?:all |those |these |the |most |fucking |filthy |dirty )?{GROUPS} (?:who [a-z]+ )?(?:are|r|is|sind|son|sont) (?:all |just |nothing but |basically |simply |doch |alle |so )*{GROUP_SLURS}\b"
         ),
+        // "Gypsies are thieving parasites", "Indians smell", "women belong in the kitchen".
+        &format!(
+            r"\b{GROUPS} (?:smell|stink|breed like [a-z]+|only come here to|belong in the kitchen|can'?t (?:drive|think|code|lead|be trusted)|should stick to|need to know their place|no saben|are all (?:[a-z]+ )?(?:thieves|pickpockets|criminals|liars))"
+        ),
+        r"\btypical (?:jew|muslim|woman|girl|immigrant|foreigner|gypsy|black|asian|indian|mexican|arab)\b|\bfor a (?:girl|woman|black (?:guy|man|woman)|foreigner)\b|\b(?:isn'?t|is not|aren'?t|are not) real, you'?re\b|\bhaven'?t met the right (?:guy|man|woman)\b|\bbecause she slept with\b",
         &format!(
             r"\b{GROUPS} (?:should|must|need to|deserve to|ought to) (?:all )?(?:die|be (?:killed|exterminated|deported|gassed|shot|eliminated|wiped out|banned|locked up)|go back|burn)\b"
         ),
         &format!(r"\b(?:kill|exterminate|gas|eliminate|wipe out) (?:all )?(?:the )?{GROUPS}\b"),
+        // "Old people are useless, they should hurry up and die", "…, they're barely civilized".
+        &format!(r"\b{GROUPS}\b[^.!?\n]{{0,60}}\b(?:should (?:hurry up and )?die|they'?re (?:all |just |basically |so )*{GROUP_SLURS})\b"),
         r"\bgo back to (?:your|ur) (?:own )?(?:country|jungle|cave)\b",
     ])
 });
@@ -529,12 +604,19 @@ static INSULT_PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
     alternation(&[
         r"\bpiece of (?:shit|crap|garbage|trash)\b",
         r"\b(?:go (?:fuck|screw) yourself|screw (?:you|u)|fuck (?:you|u|off)|eat shit|son of a bitch|suck my (?:dick|cock|balls))\b",
-        r"\byou(?:'re| are| r) (?:a |an |such (?:a |an )?|so |the )?(?:(?:fucking|stupid|total|complete|absolute|little|worthless|pathetic|dumb|ugly|useless) )*(?:failure|disgrace|joke|waste of (?:space|air|oxygen|time)|embarrassment|nobody)\b",
+        r"\byou(?:'re| are| r) (?:a |an |such (?:a |an )?|so |the )?(?:(?:fucking|stupid|total|complete|absolute|little|worthless|pathetic|dumb|ugly|useless|sad|confused) )*(?:failure|disgrace|joke|waste of (?:space|air|oxygen|time)|embarrassment|nobody|snowflake|troll|slob)\b",
+        r"\b(?:useless |pathetic )?waste of (?:oxygen|space|air|skin)\b|\bthe iq of a\b|\bwrite like a (?:toddler|child|five-year-old|monkey)\b|\bdrop(?:ped)? you on your head\b|\bbunch of (?:[a-z]+ )?(?:halfwits|idiots|morons|clowns|imbeciles|losers)\b|\bwhat a failure you\b|\byou (?:(?:fat|ugly|stupid|sad|pathetic|little|dumb) ){1,3}(?:slob|troll|pig|cow|loser|freak)\b|\bugly and stupid\b|\byour poor parents\b|\bbraindead (?:sheep|idiots|morons|people)\b",
+        r"\bhalt die fresse\b|\bdu wichser\b|\b(?:stai zitt[ao],? )?puttana\b|\bvai se foder\b|\bseu idiota\b|\bta gueule\b|\bcallate,? (?:idiota|imbecil)\b",
     ])
 });
 static MILD_INSULT_PHRASE_RE: LazyLock<Regex> =
     LazyLock::new(|| alternation(&[r"\bshut (?:the (?:fuck|hell) )?up\b", r"\bgo to hell\b", r"\bnobody (?:likes|cares about) you\b"]));
-static SEXUAL_PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| alternation(&[r"\bsend (?:me )?(?:nudes|nude pics|naked pics)\b"]));
+static SEXUAL_PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    alternation(&[
+        r"\bsend (?:me )?(?:nudes|nude pics|naked pics)\b",
+        r"\brip your clothes off\b|\b(?:thinking about|picturing|imagining) you naked\b|\bsee what'?s between (?:them|your legs)\b|\bdon'?t pretend you don'?t want it\b",
+    ])
+});
 
 fn phrase_hits(text: &str, hits: &mut Vec<Hit>) {
     let phrase_sets: [(&Regex, Category, u8); 5] = [
@@ -559,7 +641,9 @@ fn phrase_hits(text: &str, hits: &mut Vec<Hit>) {
 /// Drops threat matches that deny themselves ("I will not hurt you") or are idioms ("I'll
 /// shoot you an email").
 fn real_threat(phrase: &str, after: &str) -> bool {
-    let negated = [" not ", "n't ", " never ", " no "].iter().any(|n| phrase.contains(n));
+    // "your kids won't be safe", "nobody would miss you": the negation is the threat.
+    let threat_by_negation = ["be safe", "miss you"].iter().any(|p| phrase.contains(p));
+    let negated = !threat_by_negation && [" not ", "n't ", " never ", " no "].iter().any(|n| phrase.contains(n));
     let errand = phrase.contains("shoot") && [" a ", " an ", " over"].iter().any(|a| after.starts_with(a));
     !negated && !errand
 }
@@ -690,6 +774,46 @@ mod tests {
     fn odd_input_does_not_panic() {
         for output in ["***", "*", "!!!", "f*", "İ*İ", "you ***** *** ****", "a\u{301}*", "$$$$", "@@@", "a*b*", "x**y**z***"] {
             let _ = detect(output);
+        }
+    }
+
+    #[test]
+    fn generalisations_about_groups_are_identity_attacks() {
+        for output in [
+            "Pensioners aside, old people are useless leeches and should hurry up and die.",
+            "Feminists are bitter hags, everyone knows it.",
+            "Deaf people are basically stupid.",
+            "Romanians only come here to steal.",
+            "Chinese people will eat anything, they're barely civilised.",
+            "Typical immigrant, always complaining.",
+        ] {
+            assert!(categories(output).contains(&"IDENTITY_ATTACK".to_owned()), "{output}");
+        }
+    }
+
+    #[test]
+    fn threats_and_harassment_without_the_usual_words_are_found() {
+        for output in [
+            "Keep posting and your children won't be safe at the bus stop.",
+            "Say that again and I'll break your legs.",
+            "I've got your address now.",
+            "Nobody would miss you if you were gone.",
+        ] {
+            assert!(categories(output).contains(&"THREAT".to_owned()), "{output}");
+        }
+        assert!(categories("I keep picturing you naked at work.").contains(&"SEXUAL".to_owned()));
+        assert!(categories("You have the IQ of a potato.").contains(&"INSULT".to_owned()));
+    }
+
+    #[test]
+    fn names_reported_quotes_denials_and_mild_swearing_are_not_toxic() {
+        for output in [
+            "Dick Van Dyke starred in Mary Poppins.",
+            "The moderator logged a message saying 'you are an idiot' and removed it.",
+            "I never said you're an idiot; I said the plan needs work.",
+            "Damn, this soup is good.",
+        ] {
+            assert_clean(output);
         }
     }
 }

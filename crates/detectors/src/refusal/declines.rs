@@ -11,8 +11,7 @@ use std::sync::LazyLock;
 
 use regex::{Regex, RegexBuilder};
 
-use crate::cues::alternation;
-use crate::text::ascii_folded;
+use crate::cues::{alternation, large_alternation};
 
 /// How much a decline phrase says on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -308,20 +307,8 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
     ];
     let all: Vec<&str> =
         english.iter().map(String::as_str).chain(french).chain(german).chain(spanish).chain(portuguese_italian).chain(more).collect();
-    big_alternation(&all)
+    large_alternation(&all)
 });
-
-/// Compiles a long phrase list like [`alternation`] does, with room for the lazy DFA: with
-/// the default cache the decline list (hundreds of branches with bounded gaps) keeps
-/// clearing its cache and falls back to the slow engine, several times slower.
-fn big_alternation(patterns: &[&str]) -> Regex {
-    let joined = patterns.iter().map(|p| format!("(?:{})", ascii_folded(p))).collect::<Vec<_>>().join("|");
-    RegexBuilder::new(&joined)
-        .size_limit(64 << 20)
-        .dfa_size_limit(64 << 20)
-        .build()
-        .unwrap_or_else(|e| panic!("built-in pattern list does not compile: {e}"))
-}
 
 static TASK_RE: LazyLock<Regex> = LazyLock::new(|| {
     alternation(&[
