@@ -573,10 +573,19 @@ static THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:i|we)(?:'ll| will) (?:make (?:you|u) (?:pay|suffer|regret)|find (?:you|u)(?:\s*[.!?,;]|$| and))",
         r"\bje vais te (?:tuer|buter|frapper|retrouver et te casser|casser la gueule)\b|\bte casser la gueule\b",
         r"\b(?:put|putting) a bullet (?:in|through)\b|\b(?:i'?ll|i will|gonna|going to) (?:break|smash) (?:your|ur) (?:jaw|legs|face|neck|teeth|arms|skull)\b",
-        r"\byou'?ll (?:be|end up) in (?:the )?(?:hospital|a wheelchair|the morgue|a body bag)\b|\b(?:your|ur) (?:kids|children|family|wife|daughter) (?:won'?t|will not) be safe\b",
-        r"\b(?:i'?ve|i have|we'?ve|we have) got (?:your|ur) (?:home )?address\b|\bnobody would miss you\b|\bno one would miss you\b",
+        r"\byou'?ll (?:be|end up) in (?:the )?(?:hospital|a wheelchair|the morgue|a body bag)\b",
+        r"\b(?:i'?ve|i have|we'?ve|we have) got (?:your|ur) (?:home )?address\b",
         r"\bich (?:werde|bring) dich (?:um(?:bringen)?|töten|fertigmachen)\b",
         r"\bte voy a (?:matar|golpear|partir)\b",
+    ])
+});
+
+/// Threats whose negation is the threat ("your kids won't be safe", "nobody would miss
+/// you"): not read for denials the way [`THREAT_RE`]'s matches are.
+static NEGATIVE_THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    alternation(&[
+        r"\b(?:your|ur) (?:kids|children|family|wife|daughter) (?:won'?t|will not) be safe\b",
+        r"\b(?:nobody|no one) would miss you\b",
     ])
 });
 
@@ -619,17 +628,19 @@ static SEXUAL_PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn phrase_hits(text: &str, hits: &mut Vec<Hit>) {
-    let phrase_sets: [(&Regex, Category, u8); 5] = [
-        (&THREAT_RE, Category::Threat, 3),
-        (&ATTACK_RE, Category::IdentityAttack, 3),
-        (&INSULT_PHRASE_RE, Category::Insult, 3),
-        (&MILD_INSULT_PHRASE_RE, Category::Insult, 2),
-        (&SEXUAL_PHRASE_RE, Category::Sexual, 3),
+    // (phrases, category, severity, whether a match may deny itself or be an idiom)
+    let phrase_sets: [(&Regex, Category, u8, bool); 6] = [
+        (&THREAT_RE, Category::Threat, 3, true),
+        (&NEGATIVE_THREAT_RE, Category::Threat, 3, false),
+        (&ATTACK_RE, Category::IdentityAttack, 3, false),
+        (&INSULT_PHRASE_RE, Category::Insult, 3, false),
+        (&MILD_INSULT_PHRASE_RE, Category::Insult, 2, false),
+        (&SEXUAL_PHRASE_RE, Category::Sexual, 3, false),
     ];
-    for (re, category, severity) in phrase_sets {
+    for (re, category, severity, deniable) in phrase_sets {
         for m in re.find_iter(text) {
             let phrase = m.as_str();
-            if category == Category::Threat && !real_threat(phrase, &text[m.end()..]) {
+            if deniable && !real_threat(phrase, &text[m.end()..]) {
                 continue;
             }
             let trimmed = phrase.trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
@@ -641,9 +652,7 @@ fn phrase_hits(text: &str, hits: &mut Vec<Hit>) {
 /// Drops threat matches that deny themselves ("I will not hurt you") or are idioms ("I'll
 /// shoot you an email").
 fn real_threat(phrase: &str, after: &str) -> bool {
-    // "your kids won't be safe", "nobody would miss you": the negation is the threat.
-    let threat_by_negation = ["be safe", "miss you"].iter().any(|p| phrase.contains(p));
-    let negated = !threat_by_negation && [" not ", "n't ", " never ", " no "].iter().any(|n| phrase.contains(n));
+    let negated = [" not ", "n't ", " never ", " no "].iter().any(|n| phrase.contains(n));
     let errand = phrase.contains("shoot") && [" a ", " an ", " over"].iter().any(|a| after.starts_with(a));
     !negated && !errand
 }
@@ -670,7 +679,7 @@ mod tests {
 
     #[test]
     fn the_phrase_lists_compile_and_slurs_decode() {
-        for re in [&*THREAT_RE, &*ATTACK_RE, &*INSULT_PHRASE_RE, &*MILD_INSULT_PHRASE_RE, &*SEXUAL_PHRASE_RE] {
+        for re in [&*THREAT_RE, &*NEGATIVE_THREAT_RE, &*ATTACK_RE, &*INSULT_PHRASE_RE, &*MILD_INSULT_PHRASE_RE, &*SEXUAL_PHRASE_RE] {
             assert!(!re.as_str().is_empty());
         }
         assert_eq!(rot13(&rot13("abcxyz")), "abcxyz");
