@@ -192,11 +192,14 @@ pub(super) struct Lexicon {
     /// Multi-word organisations, brands and places made of name-like words, keyed by their
     /// words joined with single spaces.
     phrases: FastSet<String>,
+    /// The first word of every phrase: a run that holds none of them is never one, and is
+    /// spared joining its words to look.
+    phrase_openers: FastSet<String>,
 }
 
 impl Lexicon {
     fn load() -> Self {
-        let mut lexicon = Self { words: HashMap::default(), phrases: FastSet::default() };
+        let mut lexicon = Self { words: HashMap::default(), phrases: FastSet::default(), phrase_openers: FastSet::default() };
         for particle in PARTICLES {
             lexicon.mark(particle, PARTICLE_BIT);
         }
@@ -219,6 +222,7 @@ impl Lexicon {
                         }
                     }
                     _ => {
+                        lexicon.phrase_openers.insert(words[0].clone());
                         lexicon.phrases.insert(words.join(" "));
                     }
                 }
@@ -269,6 +273,11 @@ impl Lexicon {
     /// or place phrase.
     pub fn is_phrase(&self, joined: &str) -> bool {
         self.phrases.contains(joined)
+    }
+
+    /// Whether some listed phrase starts with this word (as a key).
+    pub fn opens_phrase(&self, key: &str) -> bool {
+        self.phrase_openers.contains(key)
     }
 
     #[cfg(test)]

@@ -366,7 +366,9 @@ impl Scanner<'_> {
         }
         // Organisations, brands, places and stand-ins are never people.
         let keys: Vec<&str> = members.iter().map(|w| w.key.as_ref()).collect();
-        let phrase = (0..keys.len()).any(|a| (a + 2..=keys.len().min(a + 4)).any(|b| LEXICON.is_phrase(&keys[a..b].join(" "))));
+        let phrase = (0..keys.len())
+            .filter(|&a| LEXICON.opens_phrase(keys[a]))
+            .any(|a| (a + 2..=keys.len().min(a + 4)).any(|b| LEXICON.is_phrase(&keys[a..b].join(" "))));
         let veto = phrase
             || name_words.iter().any(|w| {
                 w.class.placeholder

@@ -50,8 +50,8 @@ static KEY_RE: LazyLock<Regex> = LazyLock::new(|| {
     ])
 });
 static PRIVATE_KEY_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"));
-/// A long token of key-like characters; a secret only when a key word precedes it.
-static TOKEN_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"[A-Za-z0-9][A-Za-z0-9_+/=-]{19,}"));
+/// The shortest generic token read as a possible secret (see [`long_tokens`]).
+const MIN_TOKEN_LEN: usize = 20;
 static KEY_WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
         r"(?i)(?:api[_ -]?key|apikey|access[_ -]?key|secret|token|password|passwd|pwd|credential|auth|bearer|private[_ -]?key|client[_ -]?secret|(?:account|shared ?access|signing|encryption|master|session|app|consumer|license|licence)[_ -]?key)",
@@ -80,26 +80,30 @@ pub(super) fn secrets(text: &str, push: &mut impl FnMut(Range<usize>)) {
             push(m.range());
         }
     }
-    for m in PRIVATE_KEY_RE.find_iter(text) {
+    // Cheap substring gates spare most replies the patterns below that have no literal to
+    // skip ahead with.
+    let private_keys = if text.contains("PRIVATE KEY") { text } else { "" };
+    for m in PRIVATE_KEY_RE.find_iter(private_keys) {
         if let Some(range) = private_key_block(text, m.start(), m.end()) {
             push(range);
         }
     }
-    for m in TOKEN_RE.find_iter(text) {
+    for token in long_tokens(text) {
         // `AccountKey=…`, `token=…`: the label and the value were read as one token.
-        let range = match m.as_str().split_once('=') {
+        let range = match text[token.clone()].split_once('=') {
             Some((label, value))
                 if !value.is_empty() && !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
             {
-                m.start() + label.len() + 1..m.end()
+                token.start + label.len() + 1..token.end
             }
-            _ => m.range(),
+            _ => token,
         };
         if generic_secret(text, range.clone()) && !cut_after(range.end) {
             push(range);
         }
     }
-    for caps in PASSWORD_RE.captures_iter(text) {
+    let passwords = if mentions_password(text) { text } else { "" };
+    for caps in PASSWORD_RE.captures_iter(passwords) {
         let Some(value) = caps.get(1) else { continue };
         let prose = caps.get(0).is_some_and(|whole| {
             let lower = whole.as_str().to_ascii_lowercase();
@@ -110,12 +114,64 @@ pub(super) fn secrets(text: &str, push: &mut impl FnMut(Range<usize>)) {
             push(value.start()..value.start() + value_text.len());
         }
     }
-    for caps in URL_CREDENTIALS_RE.captures_iter(text) {
+    let urls = if text.contains("://") { text } else { "" };
+    for caps in URL_CREDENTIALS_RE.captures_iter(urls) {
         let Some(password) = caps.get(1) else { continue };
         if !password_placeholder(password.as_str()) && !placeholder_secret(password.as_str()) {
             push(password.range());
         }
     }
+}
+
+/// Runs of key-like characters (`[A-Za-z0-9_+/=-]`) of [`MIN_TOKEN_LEN`] or more, from their
+/// first letter or digit: what the pattern `[A-Za-z0-9][A-Za-z0-9_+/=-]{19,}` finds, in one
+/// pass over the bytes instead of a regex search with no literal to skip ahead with.
+fn long_tokens(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let token_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'/' | b'=' | b'-');
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            if !bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            while at < bytes.len() && token_byte(bytes[at]) {
+                at += 1;
+            }
+            if at - start >= MIN_TOKEN_LEN {
+                return Some(start..at);
+            }
+        }
+        None
+    })
+}
+
+/// The words of [`PASSWORD_RE`]'s labels, ASCII-lowercased stems: a reply without any of
+/// them has no password label.
+const PASSWORD_STEMS: &[&str] = &[
+    "pass",
+    "pwd",
+    "mdp",
+    "contrase",
+    "clave",
+    "kennwort",
+    "wachtwoord",
+    "senha",
+    "senord",
+    "adgangskode",
+    "salasana",
+    "hasl",
+    "has\u{142}",
+    "ifre",
+    "parola",
+    "key",
+];
+
+fn mentions_password(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    PASSWORD_STEMS.iter().any(|stem| lower.contains(stem))
 }
 
 /// Whether the value after a password label looks like a real password: long enough, mixing
@@ -236,6 +292,28 @@ fn generic_secret(text: &str, range: Range<usize>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_tokens_are_what_the_token_pattern_finds() {
+        let pattern = Regex::new(r"[A-Za-z0-9][A-Za-z0-9_+/=-]{19,}").expect("pattern");
+        for text in [
+            "token: a8F3kLq92XbV7mNpR4tZ and --__ab+/=cdefghijklmnopqrstu x",
+            "short a8F3kLq92XbV7mNp, _-+/=_-+/=_-+/=_-+/=_-+/=z9 ünïcödé9aaaaaaaaaaaaaaaaaaaaaa",
+            "AccountKey=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==;EndpointSuffix",
+            "",
+        ] {
+            let expected: Vec<Range<usize>> = pattern.find_iter(text).map(|m| m.range()).collect();
+            assert_eq!(long_tokens(text).collect::<Vec<_>>(), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn password_labels_in_other_languages_pass_the_gate() {
+        for text in ["Mot de passe : x", "Hasło: Zx9!", "şifre = a", "Kennwort ist", "WPA KEY: 1"] {
+            assert!(mentions_password(text), "{text}");
+        }
+        assert!(!mentions_password("Call me on Tuesday about the report."));
+    }
 
     #[test]
     fn passwords_need_mixed_characters_and_no_placeholder() {
