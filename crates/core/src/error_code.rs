@@ -15,6 +15,8 @@ pub enum ErrorCode {
     InvalidRequest,
     /// No, or an unknown or revoked, API key.
     Unauthorized,
+    /// The caller is known but may not do this (a web form without its session's CSRF token).
+    Forbidden,
     /// No such route, or no such object in the caller's team (another team's object is
     /// reported as missing, never as forbidden, so ids do not leak).
     NotFound,
@@ -84,10 +86,11 @@ pub struct ErrorSpec {
 impl ErrorCode {
     /// Every code, for tests and documentation.
     /// Ordered so that `for_status` picks the most general code of a status first.
-    pub const ALL: [ErrorCode; 40] = [
+    pub const ALL: [ErrorCode; 41] = [
         Self::InvalidRequest,
         Self::MalformedJson,
         Self::Unauthorized,
+        Self::Forbidden,
         Self::NotFound,
         Self::MethodNotAllowed,
         Self::Conflict,
@@ -135,6 +138,7 @@ impl ErrorCode {
             Self::MalformedJson => row(400, "malformed_json", "INVALID_PAYLOAD", "The request body is not valid JSON."),
             Self::InvalidRequest => row(400, "invalid_request", "INVALID_PAYLOAD", "The request is invalid."),
             Self::Unauthorized => row(401, "unauthorized", "UNAUTHORIZED", "Invalid or missing API key."),
+            Self::Forbidden => row(403, "forbidden", "FORBIDDEN", "You may not do this."),
             Self::NotFound => row(404, "not_found", "NOT_FOUND", "Not found."),
             Self::MethodNotAllowed => row(405, "method_not_allowed", "METHOD_NOT_ALLOWED", "This method is not allowed on this route."),
             Self::Conflict => row(409, "conflict", "CONFLICT", "The object already exists."),

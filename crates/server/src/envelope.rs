@@ -5,6 +5,7 @@
 //! | workbench | `/api/v1/…` | `{"status":"err","message":…,"code":"snake_case"}` |
 //! | ingest | `/api/ingest` | `{"code":"UPPERCASE","message":…}` |
 //! | trust platform, contract, operations | everything else | `{"error":"snake_case","message":…}` |
+//! | web UI | `/ui/…` | an HTML page with the status and the message |
 //!
 //! The [`render_errors`] layer runs around every route and the fallback: it re-renders an
 //! [`ApiError`] in the caller's shape, and dresses any error response some inner layer or
@@ -24,6 +25,7 @@ pub enum Surface {
     Workbench,
     Ingest,
     Plain,
+    Ui,
 }
 
 impl Surface {
@@ -33,6 +35,8 @@ impl Surface {
             Self::Workbench
         } else if under("/api/ingest") {
             Self::Ingest
+        } else if under("/ui") {
+            Self::Ui
         } else {
             Self::Plain
         }
@@ -43,7 +47,7 @@ impl Surface {
         match self {
             Self::Workbench => json!({ "status": "err", "message": error.message(), "code": spec.code }),
             Self::Ingest => json!({ "code": spec.ingest_code, "message": error.message() }),
-            Self::Plain => json!({ "error": spec.code, "message": error.message() }),
+            Self::Plain | Self::Ui => json!({ "error": spec.code, "message": error.message() }),
         }
     }
 }
@@ -60,12 +64,21 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
+    let is_html = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if surface == Surface::Ui && is_html {
+        return response;
+    }
     let error = match response.extensions().get::<ApiError>() {
         Some(error) => error.clone(),
         // A JSON error body that is not an ApiError is deliberate (e.g. /healthz's 503).
         None if has_json_body(&response) => return response,
         None => ApiError::new(assay_core::ErrorCode::for_status(status.as_u16())),
     };
+    if surface == Surface::Ui {
+        let mut page = crate::ui::error_page(status, error.message());
+        page.extensions_mut().insert(error);
+        return page;
+    }
     let (mut parts, _old_body) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -88,6 +101,8 @@ mod tests {
         assert_eq!(Surface::of("/api/ingestion"), Surface::Plain);
         assert_eq!(Surface::of("/v1/teams"), Surface::Plain);
         assert_eq!(Surface::of("/chat"), Surface::Plain);
+        assert_eq!(Surface::of("/ui/keys"), Surface::Ui);
+        assert_eq!(Surface::of("/uix"), Surface::Plain);
     }
 
     #[test]

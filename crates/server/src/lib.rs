@@ -18,6 +18,7 @@ mod rate_limit;
 mod routes;
 mod state;
 mod target_cache;
+mod ui;
 
 pub use application::{Application, LOCAL_TEAM, termination_signal};
 pub use config::{Config, ConfigError, Layer, LogFormat};

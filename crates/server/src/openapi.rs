@@ -24,7 +24,8 @@ pub fn base() -> OpenApi {
     doc
 }
 
-/// Adds what the handler annotations cannot describe.
+/// Adds what the handler annotations cannot describe: the docs page and the web UI's pages
+/// and forms (HTML, authenticated by the session cookie that `POST /ui/sign-in` sets).
 pub fn finish(mut doc: OpenApi) -> OpenApi {
     let page = OperationBuilder::new()
         .tags(Some(["operations"]))
@@ -33,5 +34,42 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
         .response("200", ResponseBuilder::new().description("HTML page").content("text/html", ContentBuilder::new().build()).build())
         .build();
     doc.paths.paths.insert("/docs/".to_owned(), PathItem::new(HttpMethod::Get, page));
+    for (method, path, summary) in crate::ui::ROUTES {
+        let (method, answer) = match *method {
+            "post" => (HttpMethod::Post, ResponseBuilder::new().description("Redirect (303) or the resulting page").build()),
+            _ => (
+                HttpMethod::Get,
+                ResponseBuilder::new().description("HTML page").content("text/html", ContentBuilder::new().build()).build(),
+            ),
+        };
+        let mut operation = OperationBuilder::new()
+            .tags(Some(["web UI"]))
+            .summary(Some(*summary))
+            .security(SecurityRequirement::default())
+            .response(if method == HttpMethod::Post { "303" } else { "200" }, answer);
+        for name in path.split('/').filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'))) {
+            operation = operation.parameter(
+                utoipa::openapi::path::ParameterBuilder::new()
+                    .name(name)
+                    .parameter_in(utoipa::openapi::path::ParameterIn::Path)
+                    .required(utoipa::openapi::Required::True)
+                    .schema(Some(utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::String))),
+            );
+        }
+        if method == HttpMethod::Post {
+            operation = operation.request_body(Some(
+                utoipa::openapi::request_body::RequestBodyBuilder::new()
+                    .description(Some("The form's fields, URL-encoded, with the session's `csrf` token"))
+                    .content("application/x-www-form-urlencoded", ContentBuilder::new().build())
+                    .build(),
+            ));
+        }
+        let item =
+            doc.paths.paths.entry((*path).to_owned()).or_insert_with(|| PathItem::new(method.clone(), OperationBuilder::new().build()));
+        match method {
+            HttpMethod::Post => item.post = Some(operation.build()),
+            _ => item.get = Some(operation.build()),
+        }
+    }
     doc
 }

@@ -336,6 +336,15 @@ impl Store {
         })
     }
 
+    /// The id of the evaluation's latest event (0 before any): where a live view starts.
+    pub async fn latest_event_id(&self, evaluation_id: &Id) -> Result<i64> {
+        let id: Option<i64> = on_pool!(self, pool => sqlx::query_scalar("SELECT MAX(id) FROM events WHERE evaluation_id = $1")
+            .bind(evaluation_id.as_str())
+            .fetch_one(pool)
+            .await?);
+        Ok(id.unwrap_or(0))
+    }
+
     /// Events of one evaluation after `after_id`, in order.
     pub async fn events_after(&self, evaluation_id: &Id, after_id: i64, limit: i64) -> Result<Vec<Event>> {
         let rows: Vec<EventRow> = on_pool!(self, pool => sqlx::query_as(

@@ -25,6 +25,7 @@ mod tenancy;
 pub mod testing;
 mod trust;
 mod trust_objects;
+mod ui;
 mod workbench_runs;
 
 use std::time::Duration;
@@ -43,6 +44,7 @@ pub use secret::SecretKey;
 pub use targets::CredentialChange;
 pub use templates::TemplateUpdate;
 pub use trust_objects::FeedbackFilter;
+pub use ui::{GridCell, ListedEvaluation, ListedKind, OverviewQuery, TrendPoint, UiSession};
 pub use workbench_runs::{Deletion, NewCaseJob, NewWorkbenchEvaluation, Rerun, states_for_status};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -64,14 +64,35 @@ pub struct ResultFilter {
     pub errored: bool,
     /// Only the results no detector could decide on.
     pub unscorable: bool,
+    /// Only the results of this harness.
+    pub harness: Option<String>,
+    /// Only the results this detector judged unsafe.
+    pub failed_by: Option<String>,
 }
 
 impl ResultFilter {
-    /// The filter's SQL (after `evaluation_id = $1`); a probe binds parameter `probe_param`.
-    fn sql(&self, probe_param: usize) -> String {
+    /// The values [`Self::sql`]'s parameters bind, in order.
+    fn values(&self) -> impl Iterator<Item = &str> {
+        [&self.probe_id, &self.harness, &self.failed_by].into_iter().filter_map(|value| value.as_deref())
+    }
+
+    /// The filter's SQL (after `evaluation_id = $1`); its values ([`Self::values`]) bind
+    /// parameters from `first_param` on, in order.
+    fn sql(&self, first_param: usize) -> String {
         let mut sql = String::new();
+        let mut param = first_param;
         if self.probe_id.is_some() {
-            sql.push_str(&format!(" AND probe_id = ${probe_param}"));
+            sql.push_str(&format!(" AND probe_id = ${param}"));
+            param += 1;
+        }
+        if self.harness.is_some() {
+            sql.push_str(&format!(" AND harness = ${param}"));
+            param += 1;
+        }
+        if self.failed_by.is_some() {
+            sql.push_str(&format!(
+                " AND seq IN (SELECT seq FROM detections WHERE evaluation_id = $1 AND detector = ${param} AND NOT passed AND NOT unscorable)"
+            ));
         }
         match self.passed {
             Some(true) => sql.push_str(" AND passed IS NOT NULL AND passed"),
@@ -345,8 +366,8 @@ impl Store {
         );
         let rows: Vec<ResultRow> = on_pool!(self, pool => {
             let mut query = sqlx::query_as::<_, ResultRow>(AssertSqlSafe(sql)).bind(evaluation_id.as_str()).bind(offset).bind(limit);
-            if let Some(probe_id) = &filter.probe_id {
-                query = query.bind(probe_id.as_str());
+            for value in filter.values() {
+                query = query.bind(value);
             }
             query.fetch_all(pool).await?
         });
@@ -370,8 +391,8 @@ impl Store {
         );
         let rows: Vec<ResultRow> = on_pool!(self, pool => {
             let mut query = sqlx::query_as::<_, ResultRow>(AssertSqlSafe(sql)).bind(evaluation_id.as_str()).bind(after_seq).bind(limit);
-            if let Some(probe_id) = &filter.probe_id {
-                query = query.bind(probe_id.as_str());
+            for value in filter.values() {
+                query = query.bind(value);
             }
             query.fetch_all(pool).await?
         });

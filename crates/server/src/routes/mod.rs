@@ -4,7 +4,7 @@ mod completions;
 mod contract;
 mod ingest;
 mod ops;
-mod targets;
+pub(crate) mod targets;
 mod trust;
 mod unmatched;
 mod workbench;
@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
     let doc = openapi::finish(doc);
 
     api.merge(ops::docs_page())
+        .merge(crate::ui::routes())
         .fallback(unmatched::not_found)
         .layer(axum::Extension(std::sync::Arc::new(doc)))
         .layer(DefaultBodyLimit::max(state.body_limit))

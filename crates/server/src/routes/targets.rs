@@ -83,7 +83,7 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<S
     Option::<String>::deserialize(deserializer).map(Some)
 }
 
-fn valid_name(name: &str) -> Result<&str, ApiError> {
+pub(crate) fn valid_name(name: &str) -> Result<&str, ApiError> {
     let trimmed = name.trim();
     if trimmed.is_empty() || trimmed.chars().count() > 100 {
         return Err(ApiError::with_message(ErrorCode::InvalidRequest, "name must be 1-100 characters"));
@@ -91,7 +91,7 @@ fn valid_name(name: &str) -> Result<&str, ApiError> {
     Ok(trimmed)
 }
 
-fn valid_settings(settings: &TargetSettings) -> Result<(), ApiError> {
+pub(crate) fn valid_settings(settings: &TargetSettings) -> Result<(), ApiError> {
     assay_targets::factory::validate(settings).map_err(build_error)
 }
 

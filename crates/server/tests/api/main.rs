@@ -10,5 +10,6 @@ mod ops;
 mod targets;
 mod tenancy;
 mod trust;
+mod ui;
 mod workbench_prompts;
 mod workbench_runs;

@@ -1,0 +1,113 @@
+//! `GET /ui/evaluations/{id}/events`: an evaluation's progress as Server-Sent Events for its
+//! page. Each stored event goes out under its own id (`result` for a new result, `state` for a
+//! change of state), followed by a `progress` event with the counters; a reconnecting browser
+//! sends `Last-Event-ID` and resumes after it (the first connection names `?after=`). The
+//! stream sends `end` and closes once the evaluation has finished and every event is out.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::time::Duration;
+
+use assay_core::Id;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, Stream};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::evaluation::owned;
+use super::session::Viewer;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// How often a stream looks for news: events are written by whichever process runs the job.
+const POLL: Duration = Duration::from_millis(250);
+const RETRY: Duration = Duration::from_secs(2);
+/// Events read per query.
+const BATCH: i64 = 200;
+
+#[derive(Debug, Deserialize)]
+pub struct After {
+    after: Option<i64>,
+}
+
+pub async fn events(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(raw_id): Path<String>,
+    Query(query): Query<After>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let evaluation = owned(&state, &viewer, &raw_id).await?;
+    let resume = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
+    let after = resume.or(query.after).unwrap_or(0).max(0);
+    let keep_alive = KeepAlive::new().interval(state.sse_keep_alive).text("keep-alive");
+    Ok(Sse::new(stream_of(state, evaluation.id, after)).keep_alive(keep_alive).into_response())
+}
+
+struct Live {
+    state: AppState,
+    id: Id,
+    after: i64,
+    ready: VecDeque<Event>,
+    ended: bool,
+}
+
+fn stream_of(state: AppState, id: Id, after: i64) -> impl Stream<Item = Result<Event, Infallible>> {
+    let live = Live { state, id, after, ready: VecDeque::from([Event::default().retry(RETRY)]), ended: false };
+    stream::unfold(live, |mut live| async move {
+        loop {
+            if let Some(event) = live.ready.pop_front() {
+                return Some((Ok(event), live));
+            }
+            if live.ended {
+                return None;
+            }
+            match live.look().await {
+                Ok(true) => {}
+                Ok(false) => tokio::time::sleep(POLL).await,
+                Err(error) => {
+                    tracing::warn!(error = ?error, "the UI's event stream cannot read its evaluation");
+                    tokio::time::sleep(RETRY).await;
+                }
+            }
+        }
+    })
+}
+
+impl Live {
+    /// Queues what happened since the last look; false when nothing did.
+    async fn look(&mut self) -> Result<bool, ApiError> {
+        let events = self.state.store.events_after(&self.id, self.after, BATCH).await?;
+        let evaluation = self.state.store.evaluation(&self.id).await?;
+        let Some(evaluation) = evaluation else {
+            self.ready.push_back(Event::default().event("end").data("{}"));
+            self.ended = true;
+            return Ok(true);
+        };
+        if events.is_empty() {
+            if evaluation.state.is_finished() {
+                self.ready.push_back(Event::default().event("end").data(json!({ "state": evaluation.state.as_str() }).to_string()));
+                self.ended = true;
+                return Ok(true);
+            }
+            return Ok(false);
+        }
+        for event in &events {
+            let name = if event.kind == "result.created" { "result" } else { "state" };
+            self.ready.push_back(Event::default().id(event.id.to_string()).event(name).data(event.data.to_string()));
+            self.after = event.id;
+        }
+        let c = &evaluation.counts;
+        let progress = json!({
+            "state": evaluation.state.as_str(),
+            "total": c.total, "done": c.done, "passed": c.passed, "failed": c.failed,
+            "errored": c.errored, "unscorable": c.unscorable,
+            "started_at": evaluation.started_at, "now": assay_core::unix_now(),
+        });
+        self.ready.push_back(Event::default().id(self.after.to_string()).event("progress").data(progress.to_string()));
+        Ok(true)
+    }
+}
