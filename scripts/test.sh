@@ -8,7 +8,9 @@
 #      then runs every test of the workspace (dev profile);
 #   4. runs schemathesis (PyPI) against the contract assay serves, with the contract's own
 #      OpenAPI document: no 5xx, conforming responses and content types, invalid input refused;
-#   5. runs the public trust-platform client (PyPI vijil==0.1.58), unchanged, against /v1.
+#   5. runs the public trust-platform client (PyPI vijil==0.1.58), unchanged, against /v1;
+#   6. drives the web UI in a real headless Chromium (Debian chromium + chromium-driver, PyPI
+#      selenium), writing screenshots to target/ui-screenshots/.
 # Nothing outside the registries is downloaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +22,8 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 missing=()
 [ -n "$(pg_bin)" ] || missing+=(postgresql)
 command -v cmake >/dev/null || missing+=(cmake)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
 ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1 || missing+=(libclang-dev)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "== installing from Debian packages: ${missing[*]}"
@@ -41,7 +45,7 @@ run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w start \
   -o "-h 127.0.0.1 -p $PG_PORT -k $PG_DIR -c max_connections=400 -c fsync=off -c synchronous_commit=off" >/dev/null
 export ASSAY_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 
-for module in openapi_spec_validator:openapi-spec-validator schemathesis:schemathesis; do
+for module in openapi_spec_validator:openapi-spec-validator schemathesis:schemathesis selenium:selenium; do
   if ! python3 -c "import ${module%%:*}" 2>/dev/null; then
     echo "== installing ${module##*:}"
     python3 -m pip install -q "${module##*:}"
@@ -112,3 +116,6 @@ if ! python3 -c "import vijil" 2>/dev/null; then
   python3 -m pip install -q "vijil==0.1.58"
 fi
 python3 scripts/vijil_e2e.py target/debug/assay
+
+echo "== the web UI in headless Chromium"
+python3 tests/ui/browser_test.py target/debug/assay
