@@ -107,6 +107,22 @@ pub enum BenchCommand {
     /// Precision, recall, F1 and confusion counts of the rule detectors on the labelled sets
     /// kept in the repository, for the dev and the held-apart test split, and per PII type.
     Detectors(BenchDetectorsArgs),
+    /// Server time of the web UI's pages at 100,000 stored results and 100,000 evaluations,
+    /// next to `GET /healthz` measured in the same run.
+    Ui(BenchUiArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchUiArgs {
+    /// Results of the large evaluation the evaluation pages show.
+    #[arg(long, default_value_t = 100_000)]
+    pub results: usize,
+    /// Further (empty) evaluations the overview pages through.
+    #[arg(long, default_value_t = 100_000)]
+    pub evaluations: usize,
+    /// Requests per page (after one warm-up round).
+    #[arg(long, default_value_t = 20)]
+    pub rounds: usize,
 }
 
 #[derive(Debug, Args)]

@@ -138,7 +138,7 @@ async fn call(client: &reqwest::Client, method: &str, url: &str, key: &str) -> a
 
 /// A completed `/v1` evaluation of exactly `responses` results over every harness (as many
 /// generations as it takes), written through the store's batch path as the runner writes.
-async fn fill(store: &Store, team_id: &Id, responses: usize) -> anyhow::Result<Id> {
+pub(crate) async fn fill(store: &Store, team_id: &Id, responses: usize) -> anyhow::Result<Id> {
     let mut suite = Suite::new(Harness::ALL.to_vec());
     let per_generation = suite.count()? as usize;
     suite.repeat = u32::try_from(responses.div_ceil(per_generation))?;

@@ -7,6 +7,7 @@ mod bench_detectors;
 mod bench_ingest;
 mod bench_scan;
 mod bench_trust;
+mod bench_ui;
 mod chat;
 mod detect;
 mod evals;
@@ -50,6 +51,7 @@ async fn main() -> std::process::ExitCode {
         Command::Bench(BenchCommand::Ingest(args)) => bench_ingest::ingest(args).await,
         Command::Bench(BenchCommand::Trust(args)) => bench_trust::trust(args).await,
         Command::Bench(BenchCommand::Detectors(args)) => bench_detectors::detectors(args).await,
+        Command::Bench(BenchCommand::Ui(args)) => bench_ui::ui(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -280,10 +280,10 @@ impl Store {
         rows.into_iter().map(ListedEvaluation::try_from).collect()
     }
 
-    /// The target lists the team's evaluations ran on, most recently used first.
+    /// The target lists the team's evaluations with results ran on, most recently used first.
     pub async fn evaluated_targets(&self, team_id: &Id, limit: i64) -> Result<Vec<String>> {
         let targets: Vec<String> = on_pool!(self, pool => sqlx::query_scalar(
-            "SELECT targets FROM evaluations WHERE team_id = $1 GROUP BY targets ORDER BY MAX(created_at) DESC LIMIT $2",
+            "SELECT targets FROM evaluations WHERE team_id = $1 AND done > 0 GROUP BY targets ORDER BY MAX(created_at) DESC LIMIT $2",
         )
         .bind(team_id.as_str())
         .bind(limit)
