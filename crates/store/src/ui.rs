@@ -229,6 +229,11 @@ impl Store {
             ("(e.created_at, e.id) < ($2, $3)", "(r.created_at, r.run_id) < ($2, $3)")
         };
         let search = query.search.as_deref().map(|s| format!("%{}%", s.to_lowercase().replace(['%', '_'], "")));
+        // Case-insensitive without lowering every row: SQLite's LIKE already ignores ASCII case.
+        let like = match self.style() {
+            crate::batch::Style::Numbered => "ILIKE",
+            crate::batch::Style::Question => "LIKE",
+        };
         let mut rows: Vec<ListedRow> = Vec::new();
         if query.kind != Some(ListedKind::Ingest) {
             let kind = query.kind.map(ListedKind::as_str);
@@ -239,7 +244,7 @@ impl Store {
                  LEFT JOIN workbench_evaluations w ON w.evaluation_id = e.id \
                  WHERE e.team_id = $1 AND {eval_after} \
                  AND (CAST($4 AS TEXT) IS NULL OR e.state = $4) \
-                 AND (CAST($5 AS TEXT) IS NULL OR LOWER(e.name) LIKE $5 OR LOWER(e.targets) LIKE $5) \
+                 AND (CAST($5 AS TEXT) IS NULL OR e.name {like} $5 OR e.targets {like} $5) \
                  AND (CAST($6 AS TEXT) IS NULL OR {KIND_SQL} = $6) \
                  ORDER BY e.created_at DESC, e.id DESC LIMIT $7"
             );
@@ -262,7 +267,7 @@ impl Store {
                        r.total, r.total AS done, r.passed, r.failed, CAST(0 AS BIGINT) AS errored, r.inconclusive AS unscorable, r.created_at \
                        FROM ingest_runs r JOIN projects p ON p.id = r.project_id \
                        WHERE p.team_id = $1 AND {run_after} \
-                       AND (CAST($4 AS TEXT) IS NULL OR LOWER(r.run_id) LIKE $4 OR LOWER(p.slug) LIKE $4) \
+                       AND (CAST($4 AS TEXT) IS NULL OR r.run_id {like} $4 OR p.slug {like} $4) \
                        ORDER BY r.created_at DESC, r.run_id DESC LIMIT $5"
             );
             let found: Vec<ListedRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
