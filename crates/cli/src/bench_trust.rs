@@ -22,18 +22,13 @@ const PAGE: usize = 1000;
 
 pub async fn trust(args: BenchTrustArgs) -> anyhow::Result<()> {
     anyhow::ensure!(args.small > 0 && args.large > 0 && args.rounds > 0, "sizes and rounds must be at least 1");
-    let dir = tempfile::tempdir().context("temp dir")?;
-    let app = Application::build(Config::for_tests(dir.path())).await.context("cannot start the server")?;
-    let store = app.store().clone();
-    let (team, owner) = store.create_team(&TeamName::parse("bench")?, Plan::Pro).await?;
-    let secret = KeySecret::generate();
-    store.create_api_key(&team.id, &owner.id, "bench", &secret).await?;
+    let BenchServer { _dir, app, store, team_id, secret } = BenchServer::build().await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     // Filled before the server (and its runner) starts: the evaluations are complete when it
     // first looks, so it claims nothing of them.
     let started = Instant::now();
-    let small = fill(&store, &team.id, args.small).await?;
-    let large = fill(&store, &team.id, args.large).await?;
+    let small = fill(&store, &team_id, args.small).await?;
+    let large = fill(&store, &team_id, args.large).await?;
     let server = tokio::spawn(app.run_until(std::future::pending()));
     println!(
         "filled two completed evaluations of {} and {} responses in {:.1} s (SQLite)",
@@ -138,6 +133,27 @@ async fn call(client: &reqwest::Client, method: &str, url: &str, key: &str) -> a
 
 /// A completed `/v1` evaluation of exactly `responses` results over every harness (as many
 /// generations as it takes), written through the store's batch path as the runner writes.
+/// A server on a fresh SQLite file, not yet running, with a pro team and one key.
+pub(crate) struct BenchServer {
+    pub _dir: tempfile::TempDir,
+    pub app: Application,
+    pub store: Store,
+    pub team_id: Id,
+    pub secret: KeySecret,
+}
+
+impl BenchServer {
+    pub(crate) async fn build() -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir().context("temp dir")?;
+        let app = Application::build(Config::for_tests(dir.path())).await.context("cannot start the server")?;
+        let store = app.store().clone();
+        let (team, owner) = store.create_team(&TeamName::parse("bench")?, Plan::Pro).await?;
+        let secret = KeySecret::generate();
+        store.create_api_key(&team.id, &owner.id, "bench", &secret).await?;
+        Ok(Self { _dir: dir, app, store, team_id: team.id, secret })
+    }
+}
+
 pub(crate) async fn fill(store: &Store, team_id: &Id, responses: usize) -> anyhow::Result<Id> {
     let mut suite = Suite::new(Harness::ALL.to_vec());
     let per_generation = suite.count()? as usize;

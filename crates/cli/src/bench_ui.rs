@@ -6,32 +6,25 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use assay_core::{KeySecret, Plan, TeamName};
-use assay_server::{Application, Config};
 
 use crate::args::BenchUiArgs;
-use crate::bench_trust::fill;
+use crate::bench_trust::{BenchServer, fill};
 
 /// The goal per page, in milliseconds.
 const GOAL_MS: f64 = 200.0;
 
 pub async fn ui(args: BenchUiArgs) -> anyhow::Result<()> {
     anyhow::ensure!(args.results > 0 && args.rounds > 0, "results and rounds must be at least 1");
-    let dir = tempfile::tempdir().context("temp dir")?;
-    let app = Application::build(Config::for_tests(dir.path())).await.context("cannot start the server")?;
-    let store = app.store().clone();
-    let (team, owner) = store.create_team(&TeamName::parse("bench")?, Plan::Pro).await?;
-    let secret = KeySecret::generate();
-    store.create_api_key(&team.id, &owner.id, "bench", &secret).await?;
+    let BenchServer { _dir, app, store, team_id, secret } = BenchServer::build().await?;
 
     // Filled before the server's runner starts: nothing is left for it to claim.
     let started = Instant::now();
-    let large = fill(&store, &team.id, args.results).await?;
-    let small = fill(&store, &team.id, 1_000.min(args.results)).await?;
+    let large = fill(&store, &team_id, args.results).await?;
+    let small = fill(&store, &team_id, 1_000.min(args.results)).await?;
     let suite = serde_json::json!({});
     let targets = ["mock".to_owned()];
     for n in 0..args.evaluations {
-        store.create_evaluation(&team.id, &format!("evaluation {n}"), &suite, &targets, std::iter::empty()).await?;
+        store.create_evaluation(&team_id, &format!("evaluation {n}"), &suite, &targets, std::iter::empty()).await?;
     }
     println!(
         "filled one evaluation of {} results and {} further evaluations in {:.1} s (SQLite)",

@@ -5,7 +5,7 @@ mod contract;
 mod ingest;
 mod ops;
 pub(crate) mod targets;
-mod trust;
+pub(crate) mod trust;
 mod unmatched;
 mod workbench;
 

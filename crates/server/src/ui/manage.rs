@@ -218,13 +218,39 @@ pub async fn projects(State(state): State<AppState>, viewer: Viewer) -> Result<R
             label { "Name " input name="name" maxlength="200"; }
             button type="submit" { "Create project" }
         }
-        h2 { "Provider keys" }
-        p.hint { "Keys for model hubs, used by " code { "/v1" } " evaluations; managed with " code { "/v1/api-keys" } "." }
+        h2 #provider-keys { "Provider keys" }
+        p.hint { "Keys for model hubs, used by " code { "/v1" } " evaluations (also managed with " code { "/v1/api-keys" } "). Secrets are sealed and never shown again." }
         div.table-wrap {
-            table.list {
-                thead { tr { th scope="col" { "Name" } th scope="col" { "Hub" } th scope="col" { "URL" } th scope="col" { "Secret" } } }
-                tbody { @for key in &providers { tr { td { (key.name) } td { (key.hub) } td { (key.url.as_deref().unwrap_or("default")) } td { @if key.has_secret { "stored" } @else { "none" } } } } }
+            table.list #providers {
+                thead { tr { th scope="col" { "Name" } th scope="col" { "Hub" } th scope="col" { "URL" } th scope="col" { "Secret" } th scope="col" { "Actions" } } }
+                tbody {
+                    @for key in &providers {
+                        tr {
+                            td { (key.name) } td { (key.hub) } td { (key.url.as_deref().unwrap_or("default")) }
+                            td { @if key.has_secret { "stored" } @else { "none" } }
+                            td.actions {
+                                form method="post" action=(format!("/ui/provider-keys/{}/delete", key.id)) {
+                                    (csrf_field(&viewer)) button.danger type="submit" aria-label=(format!("Delete provider key {}", key.name)) { "Delete" }
+                                }
+                            }
+                        }
+                    }
+                }
             }
+        }
+        form.stack method="post" action="/ui/provider-keys" {
+            (csrf_field(&viewer))
+            label for="pk-name" { "Name" }
+            input #pk-name name="name" required maxlength="100";
+            label for="pk-hub" { "Hub" }
+            select #pk-hub name="hub" { @for hub in assay_core::Hub::all() { option value=(hub.id) { (hub.display_name) } } }
+            label for="pk-url" { "URL (empty: the hub's default)" }
+            input #pk-url name="url" type="url" placeholder="the API root";
+            label for="pk-secret" { "Secret" }
+            input #pk-secret type="password" name="secret" autocomplete="off";
+            label for="pk-config" { "Hub settings (JSON object; the hubs that need them say which)" }
+            textarea #pk-config name="hub_config" rows="2" placeholder="{}" {}
+            button type="submit" { "Add provider key" }
         }
     };
     Ok(page("Ingest projects", Some(&viewer), "/ui/projects", body))
@@ -249,6 +275,57 @@ pub async fn create_project(State(state): State<AppState>, submitted: Submitted<
     Ok(Redirect::to("/ui/projects").into_response())
 }
 
+#[derive(Debug, Deserialize)]
+pub struct ProviderKeyForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    hub: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    hub_config: String,
+}
+
+/// The same checks as `POST /v1/api-keys`, with that route's default limits.
+pub async fn create_provider_key(State(state): State<AppState>, submitted: Submitted<ProviderKeyForm>) -> Result<Response, ApiError> {
+    use crate::routes::trust::keys::{check_hub_config, check_url, parse_hub};
+    let Submitted { viewer, form } = submitted;
+    let name = valid_name(&form.name)?;
+    let hub = parse_hub(form.hub.trim())?;
+    let url = Some(form.url.trim()).filter(|u| !u.is_empty());
+    check_url(url)?;
+    let config: Option<serde_json::Map<String, serde_json::Value>> = match form.hub_config.trim() {
+        "" => None,
+        raw => Some(serde_json::from_str(raw).map_err(|e| invalid(format!("hub settings must be a JSON object: {e}")))?),
+    };
+    check_hub_config(hub, config.as_ref())?;
+    let input = assay_core::ProviderKeyInput {
+        name: name.to_owned(),
+        hub: hub.as_str().to_owned(),
+        url: url.map(str::to_owned),
+        rate_limit_per_interval: 60,
+        rate_limit_interval: 10,
+    };
+    let secret = Some(form.secret.trim()).filter(|s| !s.is_empty());
+    state.store.create_provider_key(&Id::generate(), viewer.team_id(), &input, secret, config.as_ref()).await?;
+    Ok(Redirect::to("/ui/projects#provider-keys").into_response())
+}
+
+pub async fn delete_provider_key(
+    State(state): State<AppState>,
+    Path(raw_id): Path<String>,
+    submitted: Submitted<NoFields>,
+) -> Result<Response, ApiError> {
+    let id = Id::parse(&raw_id).map_err(|_| ApiError::not_found())?;
+    if !state.store.delete_provider_key(submitted.viewer.team_id(), &id).await? {
+        return Err(ApiError::not_found());
+    }
+    Ok(Redirect::to("/ui/projects#provider-keys").into_response())
+}
+
 // ---------------------------------------------------------------------------------------
 // Workbench
 
@@ -260,11 +337,30 @@ pub async fn workbench(State(state): State<AppState>, viewer: Viewer) -> Result<
         h1 { "Workbench" }
         p.hint { "Prompts, their revisions and evaluation templates are written through " code { "/api/v1" } "; their evaluations open here with every case run as a thread." }
         h2 { "Prompts" }
-        ul.cards { @for summary in &prompts.items { li { strong { (summary.prompt.name) } " — " (summary.revision_count) " revision(s) · " (summary.prompt.description) } } }
+        ul.cards { @for summary in &prompts.items { li { a href=(format!("/ui/workbench/prompts/{}", summary.prompt.id)) { strong { (summary.prompt.name) } } " — " (summary.revision_count) " revision(s) · " (summary.prompt.description) } } }
         h2 { "Templates" }
         ul.cards { @for template in &templates.items { li { strong { (template.name) } " · created " (date(template.created_at)) } } }
         h2 { "Evaluations" }
         ul.cards { @for (evaluation, _) in &evaluations { li { a href=(format!("/ui/evaluations/{}", evaluation.id)) { (evaluation.name) } } } }
     };
     Ok(page("Workbench", Some(&viewer), "/ui/workbench", body))
+}
+
+/// One workbench prompt with every revision, newest first.
+pub async fn prompt(State(state): State<AppState>, viewer: Viewer, Path(raw_id): Path<String>) -> Result<Response, ApiError> {
+    let id = Id::parse(&raw_id).map_err(|_| ApiError::not_found())?;
+    let found = state.store.prompt(viewer.team_id(), &id).await?.ok_or_else(ApiError::not_found)?;
+    let body = html! {
+        p.crumbs { a href="/ui/workbench" { "← Workbench" } }
+        h1 { (found.prompt.name) }
+        p.meta { (found.prompt.description) }
+        @for revision in found.revisions.iter().rev() {
+            section.revision aria-label=(format!("Revision {}", revision.number)) {
+                h2 { "Revision " (revision.number) " · " (date(revision.created_at)) }
+                @if !revision.notes.is_empty() { p.meta { (revision.notes) } }
+                pre.prompt-text { (revision.content) }
+            }
+        }
+    };
+    Ok(page(&found.prompt.name, Some(&viewer), "/ui/workbench", body))
 }

@@ -53,7 +53,10 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
     ("post", "/ui/targets/{id}/delete", "Deletes a stored target."),
     ("get", "/ui/projects", "Ingest projects and provider keys."),
     ("post", "/ui/projects", "Creates an ingest project."),
+    ("post", "/ui/provider-keys", "Stores a provider key for a model hub."),
+    ("post", "/ui/provider-keys/{id}/delete", "Deletes a provider key."),
     ("get", "/ui/workbench", "The workbench's prompts, templates and evaluations."),
+    ("get", "/ui/workbench/prompts/{id}", "A workbench prompt with its revisions."),
     ("get", "/ui/assets/{file}", "The UI's stylesheet and script."),
 ];
 
@@ -80,7 +83,10 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/targets/{id}/test", post(manage::test_target))
         .route("/ui/targets/{id}/delete", post(manage::delete_target))
         .route("/ui/projects", get(manage::projects).post(manage::create_project))
+        .route("/ui/provider-keys", post(manage::create_provider_key))
+        .route("/ui/provider-keys/{id}/delete", post(manage::delete_provider_key))
         .route("/ui/workbench", get(manage::workbench))
+        .route("/ui/workbench/prompts/{id}", get(manage::prompt))
         .route("/ui/assets/{file}", get(asset))
 }
 

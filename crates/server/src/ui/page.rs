@@ -23,19 +23,26 @@ const NAV: [(&str, &str); 8] = [
     ("/ui/workbench", "Workbench"),
 ];
 
+/// The `<head>` of every page: the stylesheet, and the live-progress script where wanted.
+pub fn head(title: &str, with_script: bool) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " · assay" }
+            link rel="stylesheet" href="/ui/assets/app.css";
+            link rel="icon" href="data:,";
+            @if with_script { script src="/ui/assets/app.js" defer {} }
+        }
+    }
+}
+
 /// A whole page: `active` is the navigation entry it belongs to.
 pub fn page(title: &str, viewer: Option<&Viewer>, active: &str, body: Markup) -> Response {
     let markup = html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · assay" }
-                link rel="stylesheet" href="/ui/assets/app.css";
-                link rel="icon" href="data:,";
-                script src="/ui/assets/app.js" defer {}
-            }
+            (head(title, true))
             body {
                 a.skip href="#main" { "Skip to content" }
                 header.top {
@@ -79,13 +86,7 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
     let markup = html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (status.as_u16()) " · assay" }
-                link rel="stylesheet" href="/ui/assets/app.css";
-                link rel="icon" href="data:,";
-            }
+            (head(&status.as_u16().to_string(), false))
             body {
                 header.top { a.brand href="/ui/" { "assay" } }
                 main #main {

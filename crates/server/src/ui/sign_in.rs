@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
 
-use super::page::{html_response, page};
+use super::page::{head, html_response, page};
 use super::session::{self, Submitted, cleared_cookie, random_token, session_cookie};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -95,7 +95,7 @@ pub async fn sign_out(
         html! {
             (maud::DOCTYPE)
             html lang="en" {
-                head { meta charset="utf-8"; title { "Signed out · assay" } link rel="stylesheet" href="/ui/assets/app.css"; link rel="icon" href="data:,"; }
+                (head("Signed out", false))
                 body { main #main { section.narrow { h1 { "Signed out" } p { a href="/ui/sign-in" { "Sign in again" } } } } }
             }
         },

@@ -339,6 +339,40 @@ async fn an_evaluation_shows_scores_a_heat_map_filters_transcripts_trends_and_a_
     assert!(!compare.contains("change-broke") && !compare.contains("change-fixed"));
 }
 
+async fn provider_keys_are_added_and_deleted_and_prompts_show_their_revisions(app: TestApp) {
+    let team = app.team("ui-manage", Plan::Free).await;
+    let cookie = sign_in(&app, &team.key).await;
+    let (status, projects) = page(&app, &cookie, "/ui/projects").await;
+    assert_eq!(status, 200);
+    let csrf = csrf_of(&projects);
+
+    let bad = post_form(&app, &cookie, "/ui/provider-keys", &format!("csrf={csrf}&name=k&hub=no-such-hub")).await;
+    assert_eq!(bad.status().as_u16(), 400, "an unknown hub is refused");
+    let made =
+        post_form(&app, &cookie, "/ui/provider-keys", &format!("csrf={csrf}&name=main&hub=openai&url=&secret=sk-test-123&hub_config="))
+            .await;
+    assert_eq!(made.status().as_u16(), 303);
+    let keys = app.store.list_provider_keys(&team.team.id).await.expect("keys");
+    assert_eq!((keys.len(), keys[0].hub.as_str(), keys[0].has_secret), (1, "openai", true));
+    let (_, listed) = page(&app, &cookie, "/ui/projects").await;
+    assert!(listed.contains(">main<") && !listed.contains("sk-test-123"), "listed, the secret never shown");
+    let deleted = post_form(&app, &cookie, &format!("/ui/provider-keys/{}/delete", keys[0].id), &format!("csrf={csrf}")).await;
+    assert_eq!(deleted.status().as_u16(), 303);
+    assert!(app.store.list_provider_keys(&team.team.id).await.expect("keys").is_empty());
+
+    let body = serde_json::json!({"prompt": "You answer <b>travel</b> questions.", "name": "Travel", "description": "d", "mode": "none"});
+    let (_, created) = crate::helpers::json_of(app.post_json("/api/v1/prompts", &team.key, &body).await).await;
+    let id = created["data"]["id"].as_str().expect("id").to_owned();
+    let (_, workbench) = page(&app, &cookie, "/ui/workbench").await;
+    assert!(workbench.contains(&format!("/ui/workbench/prompts/{id}")), "the prompt links to its page");
+    let (status, prompt) = page(&app, &cookie, &format!("/ui/workbench/prompts/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(prompt.contains("Revision 1") && prompt.contains("You answer &lt;b&gt;travel&lt;/b&gt; questions."), "{prompt}");
+    let other = app.team("ui-manage-other", Plan::Free).await;
+    let other_cookie = sign_in(&app, &other.key).await;
+    assert_eq!(page(&app, &other_cookie, &format!("/ui/workbench/prompts/{id}")).await.0, 404);
+}
+
 /// Runs each test on a SQLite file and, when the test script started one, on PostgreSQL.
 macro_rules! on_both_databases {
     ($($test:ident),* $(,)?) => {$(
@@ -359,6 +393,7 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(
+    provider_keys_are_added_and_deleted_and_prompts_show_their_revisions,
     an_evaluation_shows_scores_a_heat_map_filters_transcripts_trends_and_a_comparison,
     sign_in_sets_a_session_and_a_bad_key_is_told_so,
     forms_need_the_session_csrf_token_and_this_origin,

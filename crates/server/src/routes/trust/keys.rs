@@ -98,21 +98,21 @@ fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::with_message(ErrorCode::InvalidRequest, message)
 }
 
-fn parse_hub(raw: &str) -> Result<Hub, ApiError> {
+pub(crate) fn parse_hub(raw: &str) -> Result<Hub, ApiError> {
     Hub::parse(raw).ok_or_else(|| {
         let known: Vec<&str> = Hub::all().iter().map(|h| h.id).collect();
         invalid(format!("unknown hub {raw:?}; known hubs: {}", known.join(", ")))
     })
 }
 
-fn check_url(url: Option<&str>) -> Result<(), ApiError> {
+pub(crate) fn check_url(url: Option<&str>) -> Result<(), ApiError> {
     match url {
         Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => Err(invalid(format!("url {url:?} must be http(s)"))),
         _ => Ok(()),
     }
 }
 
-fn check_hub_config(hub: Hub, config: Option<&serde_json::Map<String, serde_json::Value>>) -> Result<(), ApiError> {
+pub(crate) fn check_hub_config(hub: Hub, config: Option<&serde_json::Map<String, serde_json::Value>>) -> Result<(), ApiError> {
     let missing: Vec<&str> =
         hub.info().required_config.iter().copied().filter(|field| config.is_none_or(|c| !c.contains_key(*field))).collect();
     if missing.is_empty() { Ok(()) } else { Err(invalid(format!("hub_config for {} needs {}", hub.as_str(), missing.join(", ")))) }

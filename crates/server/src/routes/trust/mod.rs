@@ -7,7 +7,7 @@ mod catalogue;
 mod detections;
 mod evaluations;
 mod feedback;
-mod keys;
+pub(crate) mod keys;
 mod reports;
 mod tree;
 mod users;
