@@ -72,9 +72,18 @@ def browser():
 class Checks:
     """Collects console errors and failed requests after every step."""
 
-    def __init__(self, driver):
+    def __init__(self, driver, base):
         self.driver = driver
+        self.base = base
         self.problems = []
+        # Request id -> (url, whether one of our pages asked for it). The browser's own
+        # requests (a new tab's default page, say) fail on this closed network and are not
+        # the UI's; a failed request of our server, or one our pages made, is.
+        self.requests = {}
+
+    def ours(self, request_id):
+        url, from_page = self.requests.get(request_id, ("", False))
+        return url.startswith(self.base) or from_page
 
     def collect(self, step):
         for entry in self.driver.get_log("browser"):
@@ -83,8 +92,13 @@ class Checks:
         for entry in self.driver.get_log("performance"):
             message = json.loads(entry["message"])["message"]
             params = message.get("params", {})
-            if message["method"] == "Network.loadingFailed" and not params.get("canceled"):
-                self.problems.append(f"{step}: request failed: {params.get('errorText')} ({params.get('type')})")
+            if message["method"] == "Network.requestWillBeSent":
+                initiator = params.get("initiator", {}).get("url", "") or params.get("documentURL", "")
+                url = params["request"]["url"]
+                self.requests[params["requestId"]] = (url, initiator.startswith(self.base) and not url.startswith("data:"))
+            if message["method"] == "Network.loadingFailed" and not params.get("canceled") and self.ours(params["requestId"]):
+                url = self.requests.get(params["requestId"], ("?", False))[0]
+                self.problems.append(f"{step}: request failed: {params.get('errorText')} ({params.get('type')}) {url}")
             if message["method"] == "Network.responseReceived":
                 response = params["response"]
                 if response["status"] >= 400:
@@ -124,7 +138,7 @@ def main():
     data_dir = tempfile.mkdtemp(prefix="assay-ui-")
     server, base, key = start_server(data_dir)
     driver = browser()
-    checks = Checks(driver)
+    checks = Checks(driver, base)
     wait = WebDriverWait(driver, 60)
     try:
         # Sign in: an unsigned browser is sent to the form and back where it was going.
