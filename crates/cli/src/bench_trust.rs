@@ -115,7 +115,7 @@ pub async fn trust(args: BenchTrustArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn millis(duration: Duration) -> f64 {
+pub(crate) fn millis(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 

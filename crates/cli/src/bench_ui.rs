@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 
 use crate::args::BenchUiArgs;
-use crate::bench_trust::{BenchServer, fill};
+use crate::bench_trust::{BenchServer, fill, millis};
 
 /// The goal per page, in milliseconds.
 const GOAL_MS: f64 = 200.0;
@@ -85,10 +85,6 @@ pub async fn ui(args: BenchUiArgs) -> anyhow::Result<()> {
     }
     println!("slowest page: {worst:.1} ms (goal: under {GOAL_MS:.0} ms) — {}", if worst < GOAL_MS { "met" } else { "NOT met" });
     Ok(())
-}
-
-fn millis(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1000.0
 }
 
 async fn sign_in(client: &reqwest::Client, base: &str, key: &str) -> anyhow::Result<String> {

@@ -51,6 +51,11 @@ impl ApiError {
         Self::new(ErrorCode::NotFound)
     }
 
+    /// 400 `invalid_request` saying what is wrong with the request.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::with_message(ErrorCode::InvalidRequest, message)
+    }
+
     pub fn rate_limited(retry_after_secs: u64) -> Self {
         Self { code: ErrorCode::RateLimited, message: None, retry_after_secs: Some(retry_after_secs.max(1)) }
     }

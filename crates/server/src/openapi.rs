@@ -64,8 +64,7 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
                     .build(),
             ));
         }
-        let item =
-            doc.paths.paths.entry((*path).to_owned()).or_insert_with(|| PathItem::new(method.clone(), OperationBuilder::new().build()));
+        let item = doc.paths.paths.entry((*path).to_owned()).or_default();
         match method {
             HttpMethod::Post => item.post = Some(operation.build()),
             _ => item.get = Some(operation.build()),

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use assay_core::{ErrorCode, Id, StoredTarget};
+use assay_core::{Id, StoredTarget};
 use assay_store::Store;
 use assay_targets::Reliable;
 use assay_targets::factory::LocalModel;
@@ -42,5 +42,5 @@ impl TargetCache {
 
 /// Why a target cannot be built, as an API error: its stored settings are the caller's to fix.
 pub fn build_error(error: assay_targets::Error) -> ApiError {
-    ApiError::with_message(ErrorCode::InvalidRequest, error.to_string())
+    ApiError::invalid(error.to_string())
 }

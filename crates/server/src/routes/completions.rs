@@ -6,7 +6,7 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use assay_core::{ChatRequest, ErrorCode, GenerationParams, Id, Message, Role, Target, append_system, unix_now};
+use assay_core::{ChatRequest, GenerationParams, Id, Message, Role, Target, append_system, unix_now};
 use assay_targets::local::LocalTarget;
 use axum::Json;
 use axum::extract::State;
@@ -52,10 +52,6 @@ pub struct CompletionBody {
     stream: bool,
 }
 
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::with_message(ErrorCode::InvalidRequest, message)
-}
-
 fn text_of(content: &Value) -> Result<String, ApiError> {
     match content {
         Value::String(text) => Ok(text.clone()),
@@ -63,11 +59,11 @@ fn text_of(content: &Value) -> Result<String, ApiError> {
             .iter()
             .map(|part| match (part.get("type").and_then(Value::as_str), part.get("text").and_then(Value::as_str)) {
                 (Some("text"), Some(text)) => Ok(text),
-                _ => Err(invalid("only text content parts are supported")),
+                _ => Err(ApiError::invalid("only text content parts are supported")),
             })
             .collect::<Result<Vec<_>, _>>()
             .map(|texts| texts.join("")),
-        _ => Err(invalid("message content must be a string or an array of text parts")),
+        _ => Err(ApiError::invalid("message content must be a string or an array of text parts")),
     }
 }
 
@@ -80,7 +76,7 @@ fn to_request(body: &CompletionBody) -> Result<ChatRequest, ApiError> {
             "system" | "developer" => Role::System,
             "user" => Role::User,
             "assistant" => Role::Assistant,
-            other => return Err(invalid(format!("unsupported role {other:?}"))),
+            other => return Err(ApiError::invalid(format!("unsupported role {other:?}"))),
         };
         match role {
             Role::System => append_system(&mut system, &content),
@@ -88,15 +84,16 @@ fn to_request(body: &CompletionBody) -> Result<ChatRequest, ApiError> {
         }
     }
     if !messages.iter().any(|m| m.role == Role::User) {
-        return Err(invalid("messages must include a user message"));
+        return Err(ApiError::invalid("messages must include a user message"));
     }
     let stop = match &body.stop {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::String(one)) => vec![one.clone()],
-        Some(Value::Array(many)) => {
-            many.iter().map(|v| v.as_str().map(str::to_owned).ok_or_else(|| invalid("stop must hold strings"))).collect::<Result<_, _>>()?
-        }
-        Some(_) => return Err(invalid("stop must be a string or an array of strings")),
+        Some(Value::Array(many)) => many
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| ApiError::invalid("stop must hold strings")))
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err(ApiError::invalid("stop must be a string or an array of strings")),
     };
     let params = GenerationParams {
         max_tokens: body.max_completion_tokens.or(body.max_tokens),

@@ -113,7 +113,7 @@ async fn run_chat(state: AppState, caller: Caller, target_id: Option<Id>, body: 
         turns.push(Message::user(message));
     }
     if !turns.iter().any(|m| m.role == Role::User) {
-        return Err(ApiError::with_message(ErrorCode::InvalidRequest, "message or messages required"));
+        return Err(ApiError::invalid("message or messages required"));
     }
     let session = match &body.session_id {
         Some(raw) => {

@@ -38,7 +38,7 @@ async fn ingest(
     Caller(caller): Caller,
     ApiJson(payload): ApiJson<IngestPayload>,
 ) -> Result<Json<Value>, ApiError> {
-    payload.validate().map_err(|problem| ApiError::with_message(ErrorCode::InvalidRequest, problem))?;
+    payload.validate().map_err(ApiError::invalid)?;
     if state.store.team_disabled(&caller.team_id).await? {
         return Err(ApiError::new(ErrorCode::NoSubscription));
     }
@@ -75,7 +75,7 @@ async fn create_project(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let slug = body.slug.unwrap_or_default();
     if !valid_slug(&slug) {
-        return Err(ApiError::with_message(ErrorCode::InvalidRequest, "slug must match ^[a-z0-9-]+$ with at most 100 characters"));
+        return Err(ApiError::invalid("slug must match ^[a-z0-9-]+$ with at most 100 characters"));
     }
     let name = body.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| slug.clone());
     let project = state.store.create_project(&caller.team_id, &slug, &name).await?;
@@ -120,7 +120,7 @@ async fn read_run(
     let project = project(&state, &caller, &slug).await?;
     let (limit, offset) = page(query.limit, query.offset, ErrorCode::InvalidRequest)?;
     if query.result.as_deref().is_some_and(|r| assay_core::ingest::AssertionResult::parse(r).is_none()) {
-        return Err(ApiError::with_message(ErrorCode::InvalidRequest, "result must be pass, fail or inconclusive"));
+        return Err(ApiError::invalid("result must be pass, fail or inconclusive"));
     }
     if query.assertion_type.as_deref().is_some_and(|t| assay_core::ingest::AssertionType::parse(t).is_none()) {
         return Err(ApiError::with_message(

@@ -2,7 +2,7 @@
 //! read, update and delete a team's targets. A credential is accepted on create and update,
 //! stored sealed, and never returned: responses say only `has_credential`.
 
-use assay_core::{ErrorCode, StoredTarget, TargetSettings};
+use assay_core::{StoredTarget, TargetSettings};
 use assay_store::CredentialChange;
 use axum::Json;
 use axum::extract::State;
@@ -86,7 +86,7 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<S
 pub(crate) fn valid_name(name: &str) -> Result<&str, ApiError> {
     let trimmed = name.trim();
     if trimmed.is_empty() || trimmed.chars().count() > 100 {
-        return Err(ApiError::with_message(ErrorCode::InvalidRequest, "name must be 1-100 characters"));
+        return Err(ApiError::invalid("name must be 1-100 characters"));
     }
     Ok(trimmed)
 }

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::highlight::marked_reply;
 use super::page::{counts, csrf_field, date, page, pass_rate, percent, rate_bar, targets_text};
-use super::session::{Submitted, Viewer, url_encode};
+use super::session::{NoFields, Submitted, Viewer, non_empty, url_encode};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -30,10 +30,6 @@ pub struct ResultsQuery {
     detector: Option<String>,
     /// Results after this position (the next page).
     after: Option<i64>,
-}
-
-fn non_empty(value: &Option<String>) -> Option<String> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
 /// The team's evaluation, or 404 (another team's is missing too).
@@ -57,8 +53,8 @@ pub async fn show(
     };
     let filter = ResultFilter {
         passed: (query.failed.as_deref() == Some("1")).then_some(false),
-        harness: non_empty(&query.harness),
-        failed_by: non_empty(&query.detector),
+        harness: non_empty(&query.harness).map(str::to_owned),
+        failed_by: non_empty(&query.detector).map(str::to_owned),
         ..ResultFilter::default()
     };
     let after = query.after.unwrap_or(-1);
@@ -327,9 +323,6 @@ fn role_name(role: Role) -> &'static str {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct NoFields {}
-
 pub async fn cancel(
     State(state): State<AppState>,
     Path(raw_id): Path<String>,
@@ -346,8 +339,8 @@ pub async fn rerun(
     submitted: Submitted<NoFields>,
 ) -> Result<Response, ApiError> {
     let evaluation = owned(&state, &submitted.viewer, &raw_id).await?;
-    let suite: Suite = serde_json::from_value(evaluation.suite.clone())
-        .map_err(|_| ApiError::with_message(ErrorCode::InvalidRequest, "Only scans can be re-run from here."))?;
+    let suite: Suite =
+        serde_json::from_value(evaluation.suite.clone()).map_err(|_| ApiError::invalid("Only scans can be re-run from here."))?;
     let again = state.engine.create_evaluation(submitted.viewer.team_id(), &evaluation.name, &suite, &evaluation.targets).await?;
     state.engine.wake();
     Ok(Redirect::to(&format!("/ui/evaluations/{}", again.id)).into_response())

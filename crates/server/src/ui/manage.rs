@@ -3,21 +3,17 @@
 //! deleted), ingest projects, provider keys, and the workbench's prompts, templates and
 //! evaluations (each evaluation opens on its own page, case runs as threads).
 
-use assay_core::{ChatRequest, ErrorCode, Id, KeySecret, Target, TargetSettings};
+use assay_core::{ChatRequest, Id, KeySecret, Target, TargetSettings};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::page::{csrf_field, date, page};
-use super::session::{Submitted, Viewer};
+use super::session::{NoFields, Submitted, Viewer};
 use crate::error::ApiError;
 use crate::routes::targets::{valid_name, valid_settings};
 use crate::state::AppState;
-
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::with_message(ErrorCode::InvalidRequest, message)
-}
 
 // ---------------------------------------------------------------------------------------
 // API keys
@@ -96,9 +92,6 @@ pub async fn revoke_key(
     Ok(Redirect::to("/ui/keys").into_response())
 }
 
-#[derive(Debug, Deserialize)]
-pub struct NoFields {}
-
 // ---------------------------------------------------------------------------------------
 // Stored targets
 
@@ -161,7 +154,7 @@ pub struct TargetForm {
 pub async fn create_target(State(state): State<AppState>, submitted: Submitted<TargetForm>) -> Result<Response, ApiError> {
     let Submitted { viewer, form } = submitted;
     let name = valid_name(&form.name)?;
-    let settings: TargetSettings = serde_json::from_str(&form.settings).map_err(|e| invalid(format!("settings: {e}")))?;
+    let settings: TargetSettings = serde_json::from_str(&form.settings).map_err(|e| ApiError::invalid(format!("settings: {e}")))?;
     valid_settings(&settings)?;
     let credential = form.credential.as_deref().map(str::trim).filter(|c| !c.is_empty());
     state.store.create_target(viewer.team_id(), name, &settings, credential).await?;
@@ -268,7 +261,7 @@ pub async fn create_project(State(state): State<AppState>, submitted: Submitted<
     let Submitted { viewer, form } = submitted;
     let slug = form.slug.trim();
     if !assay_core::ingest::valid_slug(slug) {
-        return Err(invalid("a slug is 1-64 lowercase letters, digits and dashes"));
+        return Err(ApiError::invalid("a slug is 1-64 lowercase letters, digits and dashes"));
     }
     let name = if form.name.trim().is_empty() { slug } else { form.name.trim() };
     state.store.create_project(viewer.team_id(), slug, name).await?;
@@ -299,7 +292,7 @@ pub async fn create_provider_key(State(state): State<AppState>, submitted: Submi
     check_url(url)?;
     let config: Option<serde_json::Map<String, serde_json::Value>> = match form.hub_config.trim() {
         "" => None,
-        raw => Some(serde_json::from_str(raw).map_err(|e| invalid(format!("hub settings must be a JSON object: {e}")))?),
+        raw => Some(serde_json::from_str(raw).map_err(|e| ApiError::invalid(format!("hub settings must be a JSON object: {e}")))?),
     };
     check_hub_config(hub, config.as_ref())?;
     let input = assay_core::ProviderKeyInput {

@@ -8,7 +8,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::page::{date, page, pass_rate, percent, targets_text};
-use super::session::{Viewer, url_encode};
+use super::session::{Viewer, non_empty, url_encode};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -23,10 +23,6 @@ pub struct Filters {
     q: Option<String>,
     /// The cursor: `CREATED_AT.ID` of the last row of the previous page.
     before: Option<String>,
-}
-
-fn non_empty(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 fn cursor(raw: &str) -> Option<(i64, String)> {

@@ -2,7 +2,6 @@
 //! `mock` or `local`), harnesses, converters, repeats and limits, then straight to its page.
 //! How many calls run at once is the target's own limit (a stored target's `limits`).
 
-use assay_core::ErrorCode;
 use assay_engine::Suite;
 use assay_probes::Harness;
 use axum::extract::State;
@@ -70,7 +69,7 @@ fn number(pairs: &[(String, String)], name: &str) -> Result<Option<u64>, ApiErro
             .ok()
             .filter(|n| *n > 0)
             .map(Some)
-            .ok_or_else(|| ApiError::with_message(ErrorCode::InvalidRequest, format!("{name} must be a whole number of 1 or more"))),
+            .ok_or_else(|| ApiError::invalid(format!("{name} must be a whole number of 1 or more"))),
     }
 }
 
@@ -81,24 +80,17 @@ pub async fn start(State(state): State<AppState>, submitted: Submitted<Vec<(Stri
     let name = field("name").unwrap_or_else(|| "UI scan".to_owned());
     let target = match (field("stored"), field("spec")) {
         (Some(stored), _) => {
-            let id =
-                assay_core::Id::parse(&stored).map_err(|_| ApiError::with_message(ErrorCode::InvalidRequest, "unknown stored target"))?;
-            state
-                .store
-                .target(viewer.team_id(), &id)
-                .await?
-                .ok_or_else(|| ApiError::with_message(ErrorCode::InvalidRequest, "unknown stored target"))?;
+            let id = assay_core::Id::parse(&stored).map_err(|_| ApiError::invalid("unknown stored target"))?;
+            state.store.target(viewer.team_id(), &id).await?.ok_or_else(|| ApiError::invalid("unknown stored target"))?;
             format!("{STORED_PREFIX}{id}")
         }
         (None, Some(spec)) => spec,
-        (None, None) => return Err(ApiError::with_message(ErrorCode::InvalidRequest, "choose a stored target or give a target spec")),
+        (None, None) => return Err(ApiError::invalid("choose a stored target or give a target spec")),
     };
-    let harnesses =
-        Harness::parse_list(&all("harness").join(",")).map_err(|e| ApiError::with_message(ErrorCode::InvalidRequest, e.to_string()))?;
+    let harnesses = Harness::parse_list(&all("harness").join(",")).map_err(|e| ApiError::invalid(e.to_string()))?;
     let mut suite = Suite::new(harnesses);
     suite.converters = all("converter");
-    suite.repeat = u32::try_from(number(&pairs, "repeat")?.unwrap_or(1))
-        .map_err(|_| ApiError::with_message(ErrorCode::InvalidRequest, "repeat is too large"))?;
+    suite.repeat = u32::try_from(number(&pairs, "repeat")?.unwrap_or(1)).map_err(|_| ApiError::invalid("repeat is too large"))?;
     suite.limit = number(&pairs, "limit")?;
     suite.per_probe = number(&pairs, "per_probe")?.map(|n| u32::try_from(n).unwrap_or(u32::MAX));
     let evaluation = state.engine.create_evaluation(viewer.team_id(), &name, &suite, &[target]).await?;

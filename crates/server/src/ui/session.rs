@@ -127,9 +127,18 @@ pub async fn read_form(headers: &HeaderMap, body: axum::body::Body) -> Result<By
     axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| ApiError::new(ErrorCode::PayloadTooLarge))
 }
 
+/// The fields of a form that sends only its CSRF token (a button).
+#[derive(Debug, serde::Deserialize)]
+pub struct NoFields {}
+
+/// A query or form value, trimmed; empty is none.
+pub fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
 /// A form's fields as `T` (fields it does not name, such as `csrf`, are ignored).
 pub fn parse_form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_urlencoded::from_bytes(bytes).map_err(|e| ApiError::with_message(ErrorCode::InvalidRequest, format!("The form is invalid: {e}")))
+    serde_urlencoded::from_bytes(bytes).map_err(|e| ApiError::invalid(format!("The form is invalid: {e}")))
 }
 
 /// Whether the `Origin` (or, without it, the `Referer`) names this server's host; a request

@@ -7,7 +7,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::page::{head, html_response, page};
-use super::session::{self, Submitted, cleared_cookie, random_token, session_cookie};
+use super::session::{self, NoFields, Submitted, cleared_cookie, random_token, session_cookie};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -78,13 +78,10 @@ pub async fn submit(State(state): State<AppState>, request: Request) -> Result<R
     Ok(response)
 }
 
-#[derive(Debug, Deserialize)]
-pub struct Empty {}
-
 pub async fn sign_out(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
-    submitted: Submitted<Empty>,
+    submitted: Submitted<NoFields>,
 ) -> Result<Response, ApiError> {
     let _ = submitted.viewer;
     if let Some(token) = session::session_token(&headers) {

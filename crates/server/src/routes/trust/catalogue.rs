@@ -107,7 +107,7 @@ fn window<T>(query: &MultiQuery, items: Vec<T>) -> Result<Vec<T>, ApiError> {
     let limit = query.int("limit")?.unwrap_or(100);
     let offset = query.int("offset")?.unwrap_or(0);
     if !(1..=10_000).contains(&limit) || offset < 0 {
-        return Err(ApiError::with_message(ErrorCode::InvalidRequest, "limit must be 1 to 10000 and offset 0 or more"));
+        return Err(ApiError::invalid("limit must be 1 to 10000 and offset 0 or more"));
     }
     Ok(items.into_iter().skip(offset as usize).take(limit as usize).collect())
 }

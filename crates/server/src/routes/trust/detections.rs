@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use assay_core::{Detector, ErrorCode, Hub, Id, Target, TrustDetection, unix_now};
+use assay_core::{Detector, Hub, Id, Target, TrustDetection, unix_now};
 use assay_detectors::{CLIENT_PREFIX, Registry, judge_client_names, judge_detector_for_client_name, judge_takes_param};
 use assay_engine::detections::{fail_detection, run_detection};
 use assay_engine::judge_cache::CachedJudge;
@@ -91,9 +91,7 @@ fn registry_id(listed: &str) -> Option<String> {
 
 fn check_version(query: &MultiQuery) -> Result<(), ApiError> {
     match query.one("version") {
-        Some(v) if !assay_probes::catalogue::CATALOGUE_VERSIONS.contains(&v) => {
-            Err(ApiError::with_message(ErrorCode::InvalidRequest, format!("unknown version {v:?}")))
-        }
+        Some(v) if !assay_probes::catalogue::CATALOGUE_VERSIONS.contains(&v) => Err(ApiError::invalid(format!("unknown version {v:?}"))),
         _ => Ok(()),
     }
 }
@@ -161,10 +159,6 @@ impl From<TrustDetection> for DetectionView {
     }
 }
 
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::with_message(ErrorCode::InvalidRequest, message)
-}
-
 /// Runs detectors on `detector_inputs` in the background; answers at once with status `CREATED`.
 #[utoipa::path(post, path = "/v1/detections", tag = "detectors", request_body = DetectionRequest,
     responses((status = 200, description = "The detection, created", body = DetectionView), (status = 400, description = "Unknown detector or no inputs"),
@@ -175,20 +169,21 @@ async fn create_detection(
     OptionalJson(body): OptionalJson<DetectionRequest>,
 ) -> Result<Json<DetectionView>, ApiError> {
     let body = body.unwrap_or_default();
-    let listed = body.detector_id.clone().ok_or_else(|| invalid("detector_id is required"))?;
-    let registry_id = registry_id(&listed).ok_or_else(|| invalid(format!("unknown detector {listed:?}; see GET /v1/detectors")))?;
+    let listed = body.detector_id.clone().ok_or_else(|| ApiError::invalid("detector_id is required"))?;
+    let registry_id =
+        registry_id(&listed).ok_or_else(|| ApiError::invalid(format!("unknown detector {listed:?}; see GET /v1/detectors")))?;
     if body.detector_inputs.is_empty() {
-        return Err(invalid("detector_inputs must hold at least one input"));
+        return Err(ApiError::invalid("detector_inputs must hold at least one input"));
     }
     let id = match body.id.as_deref() {
-        Some(raw) => Id::parse(raw).map_err(|_| invalid(format!("id {raw:?} is not a UUID")))?,
+        Some(raw) => Id::parse(raw).map_err(|_| ApiError::invalid(format!("id {raw:?} is not a UUID")))?,
         None => Id::generate(),
     };
     let now = unix_now();
     let mut inputs = Vec::with_capacity(body.detector_inputs.len());
     for (index, input) in body.detector_inputs.into_iter().enumerate() {
         let serde_json::Value::Object(mut fields) = input else {
-            return Err(invalid(format!("detector_inputs[{index}] must be an object")));
+            return Err(ApiError::invalid(format!("detector_inputs[{index}] must be an object")));
         };
         fields.insert("id".into(), serde_json::json!(format!("{id}-{index}")));
         fields.insert("detection_id".into(), serde_json::json!(id.as_str()));
@@ -220,12 +215,15 @@ async fn judge_for(state: &AppState, team_id: &Id, params: &serde_json::Value) -
     let text = |key: &str| params.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
     let cached = |target: Arc<dyn Target>, reference: &str| CachedJudge::wrap(target, reference, state.store.clone());
     let Some(raw_key) = text("api_key_proxy") else { return Ok(cached(state.assistant.target().clone(), "assistant")) };
-    let key_id = Id::parse(raw_key).map_err(|_| invalid(format!("api_key_proxy {raw_key:?} is not a key id")))?;
-    let key =
-        state.store.open_provider_key(team_id, &key_id).await?.ok_or_else(|| invalid(format!("no API key {raw_key} in this team")))?;
-    let hub = Hub::parse(&key.key.hub).ok_or_else(|| invalid(format!("key {raw_key} names an unknown hub")))?;
+    let key_id = Id::parse(raw_key).map_err(|_| ApiError::invalid(format!("api_key_proxy {raw_key:?} is not a key id")))?;
+    let key = state
+        .store
+        .open_provider_key(team_id, &key_id)
+        .await?
+        .ok_or_else(|| ApiError::invalid(format!("no API key {raw_key} in this team")))?;
+    let hub = Hub::parse(&key.key.hub).ok_or_else(|| ApiError::invalid(format!("key {raw_key} names an unknown hub")))?;
     let provider = ProviderTarget::for_call(hub, &key, text("model"), text("url"), None).map_err(super::engine_error)?;
-    let target = provider.build(Some(&key), &state.local_model).map_err(invalid)?;
+    let target = provider.build(Some(&key), &state.local_model).map_err(ApiError::invalid)?;
     Ok(cached(target, &format!("key {key_id} {} {}", text("model").unwrap_or_default(), text("url").unwrap_or_default())))
 }
 

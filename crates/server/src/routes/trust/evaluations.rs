@@ -70,10 +70,6 @@ pub struct CreateEvaluation {
     version: Option<String>,
 }
 
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::with_message(ErrorCode::InvalidRequest, message)
-}
-
 /// Turns the body into an engine request: the hub, key, harnesses and version checked.
 async fn parse_request(
     state: &AppState,
@@ -82,16 +78,19 @@ async fn parse_request(
     raw: serde_json::Value,
 ) -> Result<TrustRequest, ApiError> {
     let team_id = &caller.0.team_id;
-    let hub_name = body.hub.as_deref().ok_or_else(|| invalid("hub is required"))?;
+    let hub_name = body.hub.as_deref().ok_or_else(|| ApiError::invalid("hub is required"))?;
     let hub = Hub::parse(hub_name).ok_or_else(|| {
         let known: Vec<&str> = Hub::all().iter().map(|h| h.id).collect();
-        invalid(format!("unknown hub {hub_name:?}; known hubs: {}", known.join(", ")))
+        ApiError::invalid(format!("unknown hub {hub_name:?}; known hubs: {}", known.join(", ")))
     })?;
     let key = match body.api_key_proxy.as_deref().filter(|k| !k.is_empty()) {
         Some(raw_id) => {
-            let id = Id::parse(raw_id).map_err(|_| invalid(format!("api_key_proxy {raw_id:?} is not a key id")))?;
-            let key =
-                state.store.open_provider_key(team_id, &id).await?.ok_or_else(|| invalid(format!("no API key {raw_id} in this team")))?;
+            let id = Id::parse(raw_id).map_err(|_| ApiError::invalid(format!("api_key_proxy {raw_id:?} is not a key id")))?;
+            let key = state
+                .store
+                .open_provider_key(team_id, &id)
+                .await?
+                .ok_or_else(|| ApiError::invalid(format!("no API key {raw_id} in this team")))?;
             Some(key)
         }
         None => None,
@@ -99,31 +98,32 @@ async fn parse_request(
     if let Some(key) = &key
         && key.key.hub != hub.as_str()
     {
-        return Err(invalid(format!("API key {} is for hub {:?}, not {:?}", key.key.id, key.key.hub, hub.as_str())));
+        return Err(ApiError::invalid(format!("API key {} is for hub {:?}, not {:?}", key.key.id, key.key.hub, hub.as_str())));
     }
     if body.harness_config_ids.is_empty() {
-        return Err(invalid("harness_config_ids must name at least one harness"));
+        return Err(ApiError::invalid("harness_config_ids must name at least one harness"));
     }
     let mut dimensions = Vec::new();
     for id in &body.harness_config_ids {
-        let dimension = Dimension::find(id).ok_or_else(|| invalid(format!("unknown harness {id:?}; see GET /v1/harness-configs")))?;
+        let dimension =
+            Dimension::find(id).ok_or_else(|| ApiError::invalid(format!("unknown harness {id:?}; see GET /v1/harness-configs")))?;
         if !dimensions.contains(&dimension) {
             dimensions.push(dimension);
         }
     }
     let version = body.version.clone().unwrap_or_else(|| CATALOGUE_VERSION.to_owned());
     if !CATALOGUE_VERSIONS.contains(&version.as_str()) {
-        return Err(invalid(format!("unknown version {version:?}; served: {}", CATALOGUE_VERSIONS.join(", "))));
+        return Err(ApiError::invalid(format!("unknown version {version:?}; served: {}", CATALOGUE_VERSIONS.join(", "))));
     }
     let id = match body.id.as_deref() {
-        Some(raw) => Id::parse(raw).map_err(|_| invalid(format!("id {raw:?} is not a UUID")))?,
+        Some(raw) => Id::parse(raw).map_err(|_| ApiError::invalid(format!("id {raw:?} is not a UUID")))?,
         None => Id::generate(),
     };
     if body.num_generations == Some(0) {
-        return Err(invalid("num_generations must be at least 1"));
+        return Err(ApiError::invalid("num_generations must be at least 1"));
     }
     if body.sample_size == Some(0) {
-        return Err(invalid("sample_size must be at least 1"));
+        return Err(ApiError::invalid("sample_size must be at least 1"));
     }
     let name = body
         .name
@@ -156,7 +156,7 @@ async fn parse_request(
 /// A body as its typed form and as sent (kept for the metadata route).
 fn body_of(body: Option<serde_json::Value>) -> Result<(CreateEvaluation, serde_json::Value), ApiError> {
     let raw = body.unwrap_or_else(|| serde_json::json!({}));
-    let typed: CreateEvaluation = serde_json::from_value(raw.clone()).map_err(|e| invalid(format!("invalid evaluation: {e}")))?;
+    let typed: CreateEvaluation = serde_json::from_value(raw.clone()).map_err(|e| ApiError::invalid(format!("invalid evaluation: {e}")))?;
     Ok((typed, raw))
 }
 
@@ -191,17 +191,17 @@ fn filter_of(query: &MultiQuery) -> Result<TrustEvaluationFilter, ApiError> {
         "completed_at" => TrustSort::CompletedAt,
         "name" => TrustSort::Name,
         "status" => TrustSort::Status,
-        other => return Err(invalid(format!("sort_by {other:?} is not one of created_at, completed_at, name, status"))),
+        other => return Err(ApiError::invalid(format!("sort_by {other:?} is not one of created_at, completed_at, name, status"))),
     };
     let descending = match query.one("sort_order").map(str::to_ascii_uppercase).as_deref() {
         None | Some("DESC") => true,
         Some("ASC") => false,
-        Some(other) => return Err(invalid(format!("sort_order {other:?} is not ASC or DESC"))),
+        Some(other) => return Err(ApiError::invalid(format!("sort_order {other:?} is not ASC or DESC"))),
     };
     let limit = query.int("limit")?.unwrap_or(50);
     let offset = query.int("offset")?.unwrap_or(0);
     if !(1..=1000).contains(&limit) || offset < 0 {
-        return Err(invalid("limit must be 1 to 1000 and offset 0 or more"));
+        return Err(ApiError::invalid("limit must be 1 to 1000 and offset 0 or more"));
     }
     Ok(TrustEvaluationFilter {
         states,
@@ -275,7 +275,7 @@ async fn rename_evaluation(
 ) -> Result<Json<EvaluationView>, ApiError> {
     let body = body.unwrap_or_default();
     if body.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-        return Err(invalid("name must not be empty"));
+        return Err(ApiError::invalid("name must not be empty"));
     }
     if !state.store.update_trust_evaluation(&caller.0.team_id, &id, body.name.as_deref(), body.tags.as_deref()).await? {
         return Err(ApiError::not_found());
@@ -410,8 +410,9 @@ async fn post_event(
     OptionalJson(body): OptionalJson<EventRequest>,
 ) -> Result<Json<EventView>, ApiError> {
     let body = body.unwrap_or_default();
-    let kind = body.kind.clone().ok_or_else(|| invalid("type is required"))?;
-    let raw_id = body.data.get("evaluation_id").and_then(|v| v.as_str()).ok_or_else(|| invalid("data.evaluation_id is required"))?;
+    let kind = body.kind.clone().ok_or_else(|| ApiError::invalid("type is required"))?;
+    let raw_id =
+        body.data.get("evaluation_id").and_then(|v| v.as_str()).ok_or_else(|| ApiError::invalid("data.evaluation_id is required"))?;
     let id = Id::parse(raw_id).map_err(|_| ApiError::not_found())?;
     match kind.as_str() {
         "DELETE_EVALUATION" => delete(&state, &caller, &id).await?,
@@ -419,7 +420,7 @@ async fn post_event(
             team_evaluation(&state, &caller, &id).await?;
             state.store.cancel_evaluation(&id).await?;
         }
-        other => return Err(invalid(format!("unknown event type {other:?}; use DELETE_EVALUATION or CANCEL_EVALUATION"))),
+        other => return Err(ApiError::invalid(format!("unknown event type {other:?}; use DELETE_EVALUATION or CANCEL_EVALUATION"))),
     }
     Ok(Json(EventView {
         kind,
@@ -482,7 +483,7 @@ async fn response_errors(
 ) -> Result<Json<ResponseErrors>, ApiError> {
     let limit = query.int("limit")?.unwrap_or(10);
     if limit < 1 {
-        return Err(invalid("limit must be at least 1"));
+        return Err(ApiError::invalid("limit must be at least 1"));
     }
     let trust = team_evaluation(&state, &caller, &id).await?;
     let mut groups: Vec<ErrorGroup> = Vec::new();

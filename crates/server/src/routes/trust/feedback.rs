@@ -2,7 +2,7 @@
 //! human judgement, and the leaderboard (`/v1/leaderboard`): the team's models ranked by the
 //! score of their latest completed evaluation.
 
-use assay_core::{ErrorCode, Id, ResultFeedback, unix_now};
+use assay_core::{Id, ResultFeedback, unix_now};
 use assay_store::FeedbackFilter;
 use axum::Json;
 use axum::extract::State;
@@ -70,12 +70,8 @@ pub struct FeedbackRequest {
     message: Option<String>,
 }
 
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::with_message(ErrorCode::InvalidRequest, message)
-}
-
 fn check_value(value: f64) -> Result<f64, ApiError> {
-    if value.is_finite() && (0.0..=1.0).contains(&value) { Ok(value) } else { Err(invalid("value must be between 0 and 1")) }
+    if value.is_finite() && (0.0..=1.0).contains(&value) { Ok(value) } else { Err(ApiError::invalid("value must be between 0 and 1")) }
 }
 
 /// Records a person's verdict on one detector's judgement of one response.
@@ -88,16 +84,16 @@ async fn create_feedback(
     OptionalJson(body): OptionalJson<FeedbackRequest>,
 ) -> Result<Json<FeedbackView>, ApiError> {
     let body = body.unwrap_or_default();
-    let raw = body.response_id.as_deref().ok_or_else(|| invalid("response_id is required"))?;
-    let detector_id = body.detector_id.clone().ok_or_else(|| invalid("detector_id is required"))?;
-    let value = check_value(body.value.ok_or_else(|| invalid("value is required"))?)?;
+    let raw = body.response_id.as_deref().ok_or_else(|| ApiError::invalid("response_id is required"))?;
+    let detector_id = body.detector_id.clone().ok_or_else(|| ApiError::invalid("detector_id is required"))?;
+    let value = check_value(body.value.ok_or_else(|| ApiError::invalid("value is required"))?)?;
     let (evaluation_id, seq) = parse_response_id(raw).ok_or_else(ApiError::not_found)?;
     state.store.trust_evaluation(&caller.0.team_id, &evaluation_id).await?.ok_or_else(ApiError::not_found)?;
     let result = state.store.result(&evaluation_id, seq).await?.ok_or_else(ApiError::not_found)?;
     let judged_by =
         |listed: &str| result.detections.iter().any(|d| super::views::detector_config_id(&d.detector) == listed || d.detector == listed);
     if !judged_by(&detector_id) {
-        return Err(invalid(format!("detector {detector_id:?} did not judge response {raw}")));
+        return Err(ApiError::invalid(format!("detector {detector_id:?} did not judge response {raw}")));
     }
     let now = unix_now();
     let feedback = ResultFeedback {
@@ -127,7 +123,7 @@ async fn list_feedback(State(state): State<AppState>, caller: Caller, query: Mul
     let limit = query.int("limit")?.unwrap_or(10);
     let offset = query.int("offset")?.unwrap_or(0);
     if !(1..=1000).contains(&limit) || offset < 0 {
-        return Err(invalid("limit must be 1 to 1000 and offset 0 or more"));
+        return Err(ApiError::invalid("limit must be 1 to 1000 and offset 0 or more"));
     }
     let owned = |key: &str| query.one(key).map(str::to_owned);
     let filter = FeedbackFilter {

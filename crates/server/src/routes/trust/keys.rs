@@ -94,20 +94,18 @@ pub struct KeyRequest {
     hub_config: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::with_message(ErrorCode::InvalidRequest, message)
-}
-
 pub(crate) fn parse_hub(raw: &str) -> Result<Hub, ApiError> {
     Hub::parse(raw).ok_or_else(|| {
         let known: Vec<&str> = Hub::all().iter().map(|h| h.id).collect();
-        invalid(format!("unknown hub {raw:?}; known hubs: {}", known.join(", ")))
+        ApiError::invalid(format!("unknown hub {raw:?}; known hubs: {}", known.join(", ")))
     })
 }
 
 pub(crate) fn check_url(url: Option<&str>) -> Result<(), ApiError> {
     match url {
-        Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => Err(invalid(format!("url {url:?} must be http(s)"))),
+        Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
+            Err(ApiError::invalid(format!("url {url:?} must be http(s)")))
+        }
         _ => Ok(()),
     }
 }
@@ -115,12 +113,16 @@ pub(crate) fn check_url(url: Option<&str>) -> Result<(), ApiError> {
 pub(crate) fn check_hub_config(hub: Hub, config: Option<&serde_json::Map<String, serde_json::Value>>) -> Result<(), ApiError> {
     let missing: Vec<&str> =
         hub.info().required_config.iter().copied().filter(|field| config.is_none_or(|c| !c.contains_key(*field))).collect();
-    if missing.is_empty() { Ok(()) } else { Err(invalid(format!("hub_config for {} needs {}", hub.as_str(), missing.join(", ")))) }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(format!("hub_config for {} needs {}", hub.as_str(), missing.join(", "))))
+    }
 }
 
 fn check_limits(per_interval: i64, interval: i64) -> Result<(), ApiError> {
     if per_interval < 1 || interval < 1 {
-        return Err(invalid("rate_limit_per_interval and rate_limit_interval must be at least 1"));
+        return Err(ApiError::invalid("rate_limit_per_interval and rate_limit_interval must be at least 1"));
     }
     Ok(())
 }
@@ -139,8 +141,8 @@ async fn create_key(
     OptionalJson(body): OptionalJson<KeyRequest>,
 ) -> Result<Json<KeyView>, ApiError> {
     let body = body.unwrap_or_default();
-    let name = body.name.filter(|n| !n.trim().is_empty()).ok_or_else(|| invalid("name is required"))?;
-    let hub = parse_hub(body.hub.as_deref().ok_or_else(|| invalid("hub is required"))?)?;
+    let name = body.name.filter(|n| !n.trim().is_empty()).ok_or_else(|| ApiError::invalid("name is required"))?;
+    let hub = parse_hub(body.hub.as_deref().ok_or_else(|| ApiError::invalid("hub is required"))?)?;
     check_url(body.url.as_deref())?;
     check_hub_config(hub, body.hub_config.as_ref())?;
     let input = ProviderKeyInput {
@@ -152,7 +154,7 @@ async fn create_key(
     };
     check_limits(input.rate_limit_per_interval, input.rate_limit_interval)?;
     let id = match body.id.as_deref() {
-        Some(raw) => Id::parse(raw).map_err(|_| invalid(format!("id {raw:?} is not a UUID")))?,
+        Some(raw) => Id::parse(raw).map_err(|_| ApiError::invalid(format!("id {raw:?} is not a UUID")))?,
         None => Id::generate(),
     };
     let key = state
@@ -192,7 +194,7 @@ async fn update_key(
     let current = team_key(&state, &caller, &id).await?;
     let hub = parse_hub(body.hub.as_deref().unwrap_or(&current.hub))?;
     if body.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-        return Err(invalid("name must not be empty"));
+        return Err(ApiError::invalid("name must not be empty"));
     }
     check_url(body.url.as_deref())?;
     if body.hub_config.is_some() || hub.as_str() != current.hub {
@@ -267,7 +269,7 @@ async fn key_of(state: &AppState, caller: &Caller, test: &KeyTest) -> Result<(Hu
         let key = state.store.open_provider_key(&caller.0.team_id, &id).await?.ok_or_else(ApiError::not_found)?;
         return Ok((parse_hub(&key.key.hub)?, key));
     }
-    let hub = parse_hub(test.hub.as_deref().ok_or_else(|| invalid("give id, or hub with value"))?)?;
+    let hub = parse_hub(test.hub.as_deref().ok_or_else(|| ApiError::invalid("give id, or hub with value"))?)?;
     check_url(test.url.as_deref())?;
     let now = assay_core::unix_now();
     let key = ProviderKey {
@@ -289,9 +291,9 @@ async fn key_of(state: &AppState, caller: &Caller, test: &KeyTest) -> Result<(Hu
 /// Where a models listing goes: a hub assay can call, at [`hub_url`].
 fn base_url(hub: Hub, key: &OpenedProviderKey, url: Option<&str>) -> Result<String, ApiError> {
     if !hub.info().callable {
-        return Err(invalid(format!("assay cannot call the {} hub yet", hub.as_str())));
+        return Err(ApiError::invalid(format!("assay cannot call the {} hub yet", hub.as_str())));
     }
-    hub_url(hub, Some(key), url).ok_or_else(|| invalid(format!("the {} hub needs a url", hub.as_str())))
+    hub_url(hub, Some(key), url).ok_or_else(|| ApiError::invalid(format!("the {} hub needs a url", hub.as_str())))
 }
 
 /// Makes one real call to the hub with the key: a one-token chat turn when `model` is given,
@@ -394,11 +396,11 @@ async fn hub_cost(
     OptionalJson(body): OptionalJson<CostRequest>,
 ) -> Result<Json<Cost>, ApiError> {
     let body = body.unwrap_or_default();
-    let hub = parse_hub(body.hub.as_deref().ok_or_else(|| invalid("hub is required"))?)?;
+    let hub = parse_hub(body.hub.as_deref().ok_or_else(|| ApiError::invalid("hub is required"))?)?;
     let input = body.input_tokens.or(body.prompt_tokens).unwrap_or(0);
     let output = body.output_tokens.or(body.completion_tokens).unwrap_or(0);
     if input < 0 || output < 0 {
-        return Err(invalid("token counts must be 0 or more"));
+        return Err(ApiError::invalid("token counts must be 0 or more"));
     }
     Ok(Json(state.prices.cost(hub.as_str(), body.model.as_deref().unwrap_or(""), input as u64, output as u64)))
 }
@@ -496,7 +498,7 @@ async fn chat_key(state: &AppState, caller: &Caller, body: &ChatCompleteRequest)
         .api_key
         .as_deref()
         .filter(|k| !k.is_empty())
-        .ok_or_else(|| invalid("api_key_proxy (or completion_params.api_key) is required"))?;
+        .ok_or_else(|| ApiError::invalid("api_key_proxy (or completion_params.api_key) is required"))?;
     if let Ok(id) = Id::parse(raw)
         && let Some(key) = state.store.open_provider_key(&caller.0.team_id, &id).await?
     {
@@ -518,7 +520,8 @@ async fn chat_complete(
     let body = body.unwrap_or_default();
     let params = &body.completion_params;
     let (hub, key) = chat_key(&state, &caller, &body).await?;
-    let model = body.model.clone().or(params.model.clone()).filter(|m| !m.is_empty()).ok_or_else(|| invalid("model is required"))?;
+    let model =
+        body.model.clone().or(params.model.clone()).filter(|m| !m.is_empty()).ok_or_else(|| ApiError::invalid("model is required"))?;
     let mut system = body.system_prompt.clone();
     let mut messages = Vec::new();
     for message in &body.messages {
@@ -529,7 +532,7 @@ async fn chat_complete(
             }
             "user" => Role::User,
             "assistant" => Role::Assistant,
-            other => return Err(invalid(format!("unknown role {other:?}"))),
+            other => return Err(ApiError::invalid(format!("unknown role {other:?}"))),
         };
         messages.push(Message { role, content: message.content.clone() });
     }
@@ -537,16 +540,16 @@ async fn chat_complete(
         let role = match body.prompt_role.as_deref().unwrap_or("user") {
             "user" => Role::User,
             "assistant" => Role::Assistant,
-            other => return Err(invalid(format!("prompt_role {other:?} is not user or assistant"))),
+            other => return Err(ApiError::invalid(format!("prompt_role {other:?} is not user or assistant"))),
         };
         messages.push(Message { role, content: prompt.clone() });
     }
     if messages.last().is_none_or(|m| m.role != Role::User) {
-        return Err(invalid("messages must end with a user message"));
+        return Err(ApiError::invalid("messages must end with a user message"));
     }
     let url = body.url.as_deref().or(params.url.as_deref());
     let provider = ProviderTarget::for_call(hub, &key, Some(&model), url, params.timeout).map_err(super::engine_error)?;
-    let target = provider.build(Some(&key), &state.local_model).map_err(invalid)?;
+    let target = provider.build(Some(&key), &state.local_model).map_err(ApiError::invalid)?;
     let request = ChatRequest {
         system,
         messages,

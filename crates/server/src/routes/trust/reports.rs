@@ -2,7 +2,7 @@
 //! HTML file (scores per harness and scenario, every failing transcript) written in the
 //! background by the engine's report writer; `GENERATING`, then `CREATED` or `FAILED`.
 
-use assay_core::{ErrorCode, Id, TrustReport};
+use assay_core::{Id, TrustReport};
 use assay_store::Store;
 use axum::Json;
 use axum::extract::State;
@@ -162,7 +162,7 @@ async fn list_reports(
     if let Some(status) = &status
         && !STATUSES.contains(&status.as_str())
     {
-        return Err(ApiError::with_message(ErrorCode::InvalidRequest, format!("unknown status {status:?}; use {}", STATUSES.join(", "))));
+        return Err(ApiError::invalid(format!("unknown status {status:?}; use {}", STATUSES.join(", "))));
     }
     own_evaluation(&state, &caller, &id).await?;
     let reports = state.store.list_reports(&caller.0.team_id, &id, status.as_deref()).await?;

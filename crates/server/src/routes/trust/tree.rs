@@ -258,7 +258,7 @@ impl Tree {
 
 /// `evaluation_id` of a tree query (required).
 fn evaluation_of(query: &MultiQuery) -> Result<Id, ApiError> {
-    let raw = query.one("evaluation_id").ok_or_else(|| ApiError::with_message(ErrorCode::InvalidRequest, "evaluation_id is required"))?;
+    let raw = query.one("evaluation_id").ok_or_else(|| ApiError::invalid("evaluation_id is required"))?;
     Id::parse(raw).map_err(|_| ApiError::not_found())
 }
 
@@ -341,7 +341,7 @@ fn result_filter(query: &MultiQuery) -> Result<(ResultFilter, Vec<String>), ApiE
     let probes: Vec<String> =
         query.all("probe_ids").into_iter().chain(query.all("probe_config_id")).map(|p| probe_id_of(&p).to_owned()).collect();
     if probes.len() > 1 {
-        return Err(ApiError::with_message(ErrorCode::InvalidRequest, "filter on one probe at a time"));
+        return Err(ApiError::invalid("filter on one probe at a time"));
     }
     let mut filter = ResultFilter { probe_id: probes.into_iter().next(), ..ResultFilter::default() };
     for status in query.all("status") {
@@ -381,13 +381,13 @@ async fn list_responses(State(state): State<AppState>, caller: Caller, query: Mu
     let limit = query.int("limit")?.unwrap_or(1000);
     let offset = query.int("offset")?.unwrap_or(0);
     if !(1..=MAX_RESPONSES).contains(&limit) || offset < 0 {
-        return Err(ApiError::with_message(ErrorCode::InvalidRequest, "limit must be 1 to 1000000 and offset 0 or more"));
+        return Err(ApiError::invalid("limit must be 1 to 1000000 and offset 0 or more"));
     }
     let descending = match query.one("order_by") {
         None | Some("created_at" | "seq") => query.one("sort_order").is_some_and(|o| o.eq_ignore_ascii_case("desc")),
         Some("-created_at" | "-seq") => true,
         Some(other) => {
-            return Err(ApiError::with_message(ErrorCode::InvalidRequest, format!("order_by {other:?} is not created_at or -created_at")));
+            return Err(ApiError::invalid(format!("order_by {other:?} is not created_at or -created_at")));
         }
     };
     let visible = query.bool("is_visible")?.unwrap_or(true);
@@ -556,7 +556,7 @@ async fn list_tests(State(state): State<AppState>, caller: Caller, query: MultiQ
     let limit = query.int("limit")?.unwrap_or(1000);
     let offset = query.int("offset")?.unwrap_or(0);
     if !(1..=1000).contains(&limit) || offset < 0 {
-        return Err(ApiError::with_message(ErrorCode::InvalidRequest, "limit must be 1 to 1000 and offset 0 or more"));
+        return Err(ApiError::invalid("limit must be 1 to 1000 and offset 0 or more"));
     }
     let mut states = Vec::new();
     for status in query.all("status") {

@@ -1,7 +1,7 @@
 //! The caller's user and team (`/v1/users`, `/v1/teams`).
 //! Ids of another team's users or teams answer 404, as if they did not exist.
 
-use assay_core::{ErrorCode, Id, Team, TeamName, User};
+use assay_core::{Id, Team, TeamName, User};
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -138,7 +138,7 @@ async fn update_team(
     ApiJson(update): ApiJson<UpdateTeam>,
 ) -> Result<Json<TeamView>, ApiError> {
     own_team_id(&caller, &id)?;
-    let name = TeamName::parse(&update.name).map_err(|e| ApiError::with_message(ErrorCode::InvalidRequest, e.to_string()))?;
+    let name = TeamName::parse(&update.name).map_err(|e| ApiError::invalid(e.to_string()))?;
     let team = state.store.rename_team(&id, &name).await?.ok_or_else(ApiError::not_found)?;
     Ok(Json(team.into()))
 }
