@@ -4,7 +4,7 @@
 //! evaluations (each evaluation opens on its own page, case runs as threads).
 
 use assay_core::{ChatRequest, Id, KeySecret, Target, TargetSettings};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::page::{csrf_field, date, page};
 use super::session::{NoFields, Submitted, Viewer};
 use crate::error::ApiError;
+use crate::extract::PathId;
 use crate::routes::targets::{valid_name, valid_settings};
 use crate::state::AppState;
 
@@ -78,12 +79,7 @@ pub async fn create_key(State(state): State<AppState>, submitted: Submitted<Name
     keys_page(&state, &viewer, Some((name, secret.expose()))).await
 }
 
-pub async fn revoke_key(
-    State(state): State<AppState>,
-    Path(raw_id): Path<String>,
-    submitted: Submitted<NoFields>,
-) -> Result<Response, ApiError> {
-    let id = Id::parse(&raw_id).map_err(|_| ApiError::not_found())?;
+pub async fn revoke_key(State(state): State<AppState>, PathId(id): PathId, submitted: Submitted<NoFields>) -> Result<Response, ApiError> {
     let keys = state.store.list_api_keys(Some(submitted.viewer.team_id())).await?;
     if !keys.iter().any(|key| key.id == id) {
         return Err(ApiError::not_found());
@@ -163,10 +159,9 @@ pub async fn create_target(State(state): State<AppState>, submitted: Submitted<T
 
 pub async fn delete_target(
     State(state): State<AppState>,
-    Path(raw_id): Path<String>,
+    PathId(id): PathId,
     submitted: Submitted<NoFields>,
 ) -> Result<Response, ApiError> {
-    let id = Id::parse(&raw_id).map_err(|_| ApiError::not_found())?;
     if !state.store.delete_target(submitted.viewer.team_id(), &id).await? {
         return Err(ApiError::not_found());
     }
@@ -175,13 +170,8 @@ pub async fn delete_target(
 }
 
 /// One chat turn with the target; the reply (or the error) is shown above the list.
-pub async fn test_target(
-    State(state): State<AppState>,
-    Path(raw_id): Path<String>,
-    submitted: Submitted<NoFields>,
-) -> Result<Response, ApiError> {
+pub async fn test_target(State(state): State<AppState>, PathId(id): PathId, submitted: Submitted<NoFields>) -> Result<Response, ApiError> {
     let viewer = submitted.viewer;
-    let id = Id::parse(&raw_id).map_err(|_| ApiError::not_found())?;
     let stored = state.store.target(viewer.team_id(), &id).await?.ok_or_else(ApiError::not_found)?;
     let live = state.targets.get(&state.store, &stored, &state.local_model).await?;
     let notice = match live.chat(&ChatRequest::single("Hello! Reply with one short sentence.")).await {
@@ -309,10 +299,9 @@ pub async fn create_provider_key(State(state): State<AppState>, submitted: Submi
 
 pub async fn delete_provider_key(
     State(state): State<AppState>,
-    Path(raw_id): Path<String>,
+    PathId(id): PathId,
     submitted: Submitted<NoFields>,
 ) -> Result<Response, ApiError> {
-    let id = Id::parse(&raw_id).map_err(|_| ApiError::not_found())?;
     if !state.store.delete_provider_key(submitted.viewer.team_id(), &id).await? {
         return Err(ApiError::not_found());
     }
@@ -340,8 +329,7 @@ pub async fn workbench(State(state): State<AppState>, viewer: Viewer) -> Result<
 }
 
 /// One workbench prompt with every revision, newest first.
-pub async fn prompt(State(state): State<AppState>, viewer: Viewer, Path(raw_id): Path<String>) -> Result<Response, ApiError> {
-    let id = Id::parse(&raw_id).map_err(|_| ApiError::not_found())?;
+pub async fn prompt(State(state): State<AppState>, viewer: Viewer, PathId(id): PathId) -> Result<Response, ApiError> {
     let found = state.store.prompt(viewer.team_id(), &id).await?.ok_or_else(ApiError::not_found)?;
     let body = html! {
         p.crumbs { a href="/ui/workbench" { "← Workbench" } }
