@@ -62,7 +62,9 @@ pub async fn show(
     let last_event = state.store.latest_event_id(&evaluation.id).await?;
     let running = !evaluation.state.is_finished();
     let harnesses: Vec<&str> = {
+        // Probe counts come ordered by probe id, not by harness.
         let mut names: Vec<&str> = probes.iter().map(|p| p.harness.as_str()).collect();
+        names.sort_unstable();
         names.dedup();
         names
     };

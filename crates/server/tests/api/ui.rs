@@ -373,6 +373,44 @@ async fn provider_keys_are_added_and_deleted_and_prompts_show_their_revisions(ap
     assert_eq!(page(&app, &other_cookie, &format!("/ui/workbench/prompts/{id}")).await.0, 404);
 }
 
+async fn an_ingest_project_made_here_charts_its_runs_and_lists_them_in_the_overview(app: TestApp) {
+    let team = app.team("ui-ingest", Plan::Free).await;
+    let cookie = sign_in(&app, &team.key).await;
+    let (_, projects) = page(&app, &cookie, "/ui/projects").await;
+    let made = post_form(&app, &cookie, "/ui/projects", &format!("csrf={}&slug=web-app&name=Web", csrf_of(&projects))).await;
+    assert_eq!(made.status().as_u16(), 303);
+    let bad = post_form(&app, &cookie, "/ui/projects", &format!("csrf={}&slug=Not+A+Slug", csrf_of(&projects))).await;
+    assert_eq!(bad.status().as_u16(), 400);
+    for (run, results) in [
+        ("5f0c8a52-3c1e-4b8e-9d59-0c6a9f1e2b01", ["pass", "pass", "fail", "pass"]),
+        ("5f0c8a52-3c1e-4b8e-9d59-0c6a9f1e2b02", ["fail", "fail", "fail", "pass"]),
+    ] {
+        let evaluations: Vec<serde_json::Value> = results
+            .iter()
+            .enumerate()
+            .map(|(index, result)| {
+                serde_json::json!({"assertion_type": if index % 2 == 0 { "groundedness" } else { "pii" }, "test_name": format!("t{index}"),
+                    "test_file": "tests/chat.spec.ts", "input_text": "What is the refund window?", "result": result, "score": 0.5,
+                    "reasoning": "r", "judge_model": "m", "judge_latency_ms": 1, "judge_cost_usd": 0.0, "fallback_used": false,
+                    "threshold": 0.7, "threshold_source": "inline", "failure_reason": null})
+            })
+            .collect();
+        let body = serde_json::json!({"project_slug": "web-app", "run_id": run, "run": {"started_at": "2026-11-23T08:00:00Z"}, "evaluations": evaluations});
+        let response = app.post_json("/api/ingest", &team.key, &body).await;
+        assert_eq!(response.status().as_u16(), 200, "{:?}", response.text().await);
+    }
+    let (status, trend) = page(&app, &cookie, "/ui/trends?project=web-app").await;
+    assert_eq!(status, 200);
+    assert!(
+        trend.contains("<polyline") && trend.contains(">groundedness<") && trend.contains(">pii<"),
+        "one line per assertion type: {trend}"
+    );
+    assert!(trend.contains(">5f0c8a52-3c1e-4b8e-9d59-0c6a9f1e2b01<") && trend.contains(">5f0c8a52-3c1e-4b8e-9d59-0c6a9f1e2b02<"));
+    let (_, listed) = page(&app, &cookie, "/ui/?kind=ingest").await;
+    assert!(listed.contains("9f1e2b01") && listed.contains("9f1e2b02"), "ingested runs are in the overview");
+    assert_eq!(page(&app, &cookie, "/ui/trends?project=no-such").await.0, 404);
+}
+
 /// Runs each test on a SQLite file and, when the test script started one, on PostgreSQL.
 macro_rules! on_both_databases {
     ($($test:ident),* $(,)?) => {$(
@@ -393,6 +431,7 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(
+    an_ingest_project_made_here_charts_its_runs_and_lists_them_in_the_overview,
     provider_keys_are_added_and_deleted_and_prompts_show_their_revisions,
     an_evaluation_shows_scores_a_heat_map_filters_transcripts_trends_and_a_comparison,
     sign_in_sets_a_session_and_a_bad_key_is_told_so,
