@@ -263,12 +263,30 @@ def main():
             assert error.code == 401, error.code
         checks.collect("keys")
 
+        # Every other page, looked at by a person in its screenshot (a workbench prompt made
+        # through /api/v1 first, so its page has revisions to show).
+        created = urllib.request.urlopen(urllib.request.Request(
+            base + "/api/v1/prompts", method="POST",
+            data=json.dumps({"prompt": "You answer travel questions.\nBe brief.", "name": "Travel desk", "description": "Support", "mode": "none"}).encode(),
+            headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"}))
+        prompt_id = json.load(created)["data"]["id"]
+        for name, path in [
+            ("prompt", f"/ui/workbench/prompts/{prompt_id}"), ("scan-form", "/ui/scans/new"), ("compare", f"/ui/compare?a={a}&b={b}"), ("keys", "/ui/keys"),
+            ("targets", "/ui/targets"), ("projects", "/ui/projects"), ("workbench", "/ui/workbench"),
+        ]:
+            driver.get(base + path)
+            no_horizontal_scroll(driver, f"{path} at 1280px")
+            shot(driver, f"{name}.png")
+        checks.collect("other pages")
+
         # Phone width: no page scrolls sideways.
         driver.set_window_size(390, 844)
         for path in ["/ui/", first_url.replace(base, ""), "/ui/scans/new", "/ui/keys", "/ui/targets", "/ui/trends"]:
             driver.get(base + path)
             no_horizontal_scroll(driver, f"{path} at 390px")
         shot(driver, "phone-trends.png")
+        driver.get(first_url)
+        shot(driver, "phone-evaluation.png")
         driver.set_window_size(1280, 900)
         checks.collect("phone")
 
@@ -276,8 +294,10 @@ def main():
         driver.get(base + "/ui/")
         driver.find_element(By.CSS_SELECTOR, "form.signout button").click()
         wait.until(EC.presence_of_element_located((By.XPATH, "//h1[.='Signed out']")))
+        shot(driver, "signed-out.png")
         driver.get(base + "/ui/")
         wait.until(EC.url_contains("/ui/sign-in"))
+        shot(driver, "sign-in.png")
         checks.collect("sign out")
 
         if checks.problems:

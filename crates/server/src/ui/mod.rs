@@ -30,6 +30,7 @@ const SCRIPT: &str = include_str!("../../assets/app.js");
 /// Every UI route: method, path and what it shows (also listed in `/openapi.json`).
 pub const ROUTES: &[(&str, &str, &str)] = &[
     ("get", "/", "Leads to the web UI."),
+    ("get", "/ui", "Leads to the overview at /ui/."),
     ("get", "/ui/", "The overview: every evaluation of the team, newest first, with filters and search."),
     ("get", "/ui/sign-in", "The sign-in form."),
     ("post", "/ui/sign-in", "Signs in with an API key and sets the session cookie."),
