@@ -14,6 +14,7 @@ pub mod embedding;
 mod encoding_echo;
 pub mod evaluation;
 mod exfiltration;
+mod fast_hash;
 mod injection_outcome;
 mod json_extract;
 mod json_schema;

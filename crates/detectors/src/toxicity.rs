@@ -9,7 +9,6 @@
 //! negation ("you are not an idiot") or inside quotes ("the word 'idiot'") are mentions, not
 //! uses. The worst slurs are stored ROT13-encoded so the source does not spell them out.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
@@ -19,6 +18,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::cues::{alternation, large_alternation};
+use crate::fast_hash::FastMap;
 use crate::params::{invalid, parse};
 use crate::text::{FoldOptions, Folded, Span, ascii_folded, to_findings};
 
@@ -82,9 +82,9 @@ impl Detector for Toxicity {
 
     async fn detect(&self, input: &DetectionInput) -> Result<Detection, DetectorError> {
         let output = &input.output;
-        let folded = normalize(output);
+        let (folded, words) = normalize(output);
         let mut hits: Vec<Hit> = Vec::new();
-        lexicon_hits(&folded, &mut hits);
+        lexicon_hits(&folded, &words, &mut hits);
         phrase_hits(folded.as_str(), &mut hits);
         hits.retain(|h| self.categories.contains(&h.category) && !in_reported_quote(folded.as_str(), &h.range));
         let hits = resolve_overlaps(hits);
@@ -146,17 +146,22 @@ fn is_token_char(c: char) -> bool {
 }
 
 /// Folds the text and undoes leetspeak inside words that hold a letter ("1d10t", "$h1t"),
-/// leaving plain numbers ("2024", "1.5") alone.
-fn normalize(output: &str) -> Folded<'_> {
+/// leaving plain numbers ("2024", "1.5") alone. Returns the word ranges too: undoing
+/// leetspeak only turns word characters into letters inside a word, so the words stay where
+/// they were.
+fn normalize(output: &str) -> (Folded<'_>, Vec<Range<usize>>) {
     let mut folded = Folded::new(output, FoldOptions::LOWER_ASCII);
-    let leet_words: Vec<Range<usize>> = tokens(folded.as_str())
+    let words: Vec<Range<usize>> = tokens(folded.as_str()).collect();
+    let leet_words: Vec<Range<usize>> = words
+        .iter()
         .filter(|r| {
-            let word = &folded.as_str()[r.clone()];
+            let word = &folded.as_str()[(*r).clone()];
             word.bytes().any(|b| b.is_ascii_alphabetic()) && word.bytes().any(|b| b"0134578@$!".contains(&b))
         })
+        .cloned()
         .collect();
     if leet_words.is_empty() {
-        return folded;
+        return (folded, words);
     }
     let mut next = 0;
     folded.map_ascii(|at, b| {
@@ -168,7 +173,7 @@ fn normalize(output: &str) -> Folded<'_> {
             _ => b,
         }
     });
-    folded
+    (folded, words)
 }
 
 fn unleet(b: u8) -> u8 {
@@ -384,9 +389,9 @@ fn rot13(word: &str) -> String {
 struct Lexicon {
     /// Word → entry, in lexicon order for wildcard lookups.
     words: Vec<(String, Entry)>,
-    exact: HashMap<String, usize>,
+    exact: FastMap<String, usize>,
     /// Repeats collapsed ("stuuupid" → "stupid") → index into `words`.
-    collapsed: HashMap<String, usize>,
+    collapsed: FastMap<String, usize>,
 }
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
@@ -395,8 +400,8 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         WORDS.iter().map(|&(w, category, severity, directed)| (ascii_folded(w), Entry { category, severity, directed })).collect();
     words.extend(SLURS_ROT13.iter().map(|w| (rot13(w), Entry { category: Ida, severity: 3, directed: false })));
     words.extend(ABLEIST_ROT13.iter().map(|w| (rot13(w), Entry { category: Ida, severity: 2, directed: false })));
-    let mut exact = HashMap::new();
-    let mut collapsed = HashMap::new();
+    let mut exact = FastMap::default();
+    let mut collapsed = FastMap::default();
     for (i, (word, _)) in words.iter().enumerate() {
         exact.entry(word.clone()).or_insert(i);
         collapsed.entry(collapse_repeats(word)).or_insert(i);
@@ -419,8 +424,15 @@ fn collapse_repeats(word: &str) -> String {
 /// Whether a word stretches a letter three times or more ("stuuupid"): only then is
 /// collapsing tried, so "as" never reads as "ass".
 fn has_long_run(word: &str) -> bool {
-    let chars: Vec<char> = word.chars().collect();
-    chars.windows(3).any(|w| w[0] == w[1] && w[1] == w[2])
+    let (mut last, mut run) = (None, 0);
+    for c in word.chars() {
+        run = if last == Some(c) { run + 1 } else { 1 };
+        if run == 3 {
+            return true;
+        }
+        last = Some(c);
+    }
+    false
 }
 
 impl Lexicon {
@@ -461,9 +473,8 @@ const TARGETS: &[&str] = &["you", "u", "ur", "your", "ya", "yall", "youre", "he"
 /// Words that turn an insult into its denial ("you are not an idiot", "you aren't stupid").
 const NEGATIONS: &[&str] = &["not", "never", "no", "t", "nobody", "neither", "nor", "without", "nothing"];
 
-fn lexicon_hits(folded: &Folded<'_>, hits: &mut Vec<Hit>) {
+fn lexicon_hits(folded: &Folded<'_>, words: &[Range<usize>], hits: &mut Vec<Hit>) {
     let text = folded.as_str();
-    let words: Vec<Range<usize>> = tokens(text).collect();
     for (i, range) in words.iter().enumerate() {
         let Some(entry) = LEXICON.lookup(&text[range.clone()]) else { continue };
         let before = |n: usize| words[i.saturating_sub(n)..i].iter().map(|r| &text[r.clone()]);

@@ -3,9 +3,9 @@
 //! many languages, and the capitalised words that are not names — common words, places,
 //! organisations and brands. Each is loaded once into a set keyed by [`key`].
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
+
+use crate::fast_hash::{FastMap, FastSet};
 
 const GIVEN: &str = include_str!("../../data/names/given.txt");
 const SURNAMES: &str = include_str!("../../data/names/surnames.txt");
@@ -160,35 +160,9 @@ const ORG_BIT: u8 = 16;
 const PARTICLE_BIT: u8 = 32;
 const PLACEHOLDER_BIT: u8 = 64;
 
-/// FNV-1a: a fast hash for the short keys of the word lists (they are built-in data, so the
-/// flooding resistance of the default hasher buys nothing here).
-#[derive(Clone, Copy)]
-pub(super) struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Self(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 ^= u64::from(*byte);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-pub(super) type FastSet<T> = HashSet<T, BuildHasherDefault<Fnv>>;
-
 pub(super) struct Lexicon {
     /// Every listed word (as a key) and the lists it is on.
-    words: HashMap<String, u8, BuildHasherDefault<Fnv>>,
+    words: FastMap<String, u8>,
     /// Multi-word organisations, brands and places made of name-like words, keyed by their
     /// words joined with single spaces.
     phrases: FastSet<String>,
@@ -199,7 +173,7 @@ pub(super) struct Lexicon {
 
 impl Lexicon {
     fn load() -> Self {
-        let mut lexicon = Self { words: HashMap::default(), phrases: FastSet::default(), phrase_openers: FastSet::default() };
+        let mut lexicon = Self { words: FastMap::default(), phrases: FastSet::default(), phrase_openers: FastSet::default() };
         for particle in PARTICLES {
             lexicon.mark(particle, PARTICLE_BIT);
         }

@@ -11,7 +11,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::names::{FastSet, LEXICON, WordClass, key};
+use super::names::{LEXICON, WordClass, key};
+use crate::fast_hash::FastSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shape {
@@ -57,7 +58,8 @@ fn is_joiner(c: char) -> bool {
 
 /// Splits the text into words: letters with inner hyphens and apostrophes.
 fn words(text: &str) -> Vec<Word<'_>> {
-    let mut out = Vec::new();
+    // About one word per six bytes of prose: one allocation for most replies.
+    let mut out = Vec::with_capacity(text.len() / 6 + 4);
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         if !is_letter(c) {

@@ -32,6 +32,17 @@ pub(super) fn scan(ty: PiiType, text: &str, out: &mut Vec<Candidate>) {
     {
         return;
     }
+    // The fewest digits each number type's patterns can match within one run of digits and
+    // separators: a reply whose runs are all shorter is spared those patterns.
+    let too_few_digits = match ty {
+        PiiType::Phone => most_digits_in_a_run(text, b" .-()+/") < 8,
+        PiiType::UsSsn => most_digits_in_a_run(text, b" -") < 9,
+        PiiType::CreditCard => most_digits_in_a_run(text, b" -") < 13,
+        _ => false,
+    };
+    if too_few_digits {
+        return;
+    }
     let mut push = |range: Range<usize>| out.push(Candidate { ty, range });
     match ty {
         PiiType::Email => emails(text, &mut push),
@@ -46,6 +57,20 @@ pub(super) fn scan(ty: PiiType, text: &str, out: &mut Vec<Candidate>) {
         // Names are read on the unfolded reply, where capitals of every script survive.
         PiiType::PersonName => {}
     }
+}
+
+/// The most digits in one stretch of the text made of digits and `separators` only.
+fn most_digits_in_a_run(text: &str, separators: &[u8]) -> usize {
+    let (mut most, mut run) = (0, 0);
+    for b in text.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            most = most.max(run);
+        } else if !separators.contains(&b) {
+            run = 0;
+        }
+    }
+    most
 }
 
 pub(super) fn char_before(text: &str, at: usize) -> Option<char> {

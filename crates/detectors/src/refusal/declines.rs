@@ -198,6 +198,18 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\bi(?:'m| am) not (?:including|adding|writing|providing|giving|sharing|creating|making|doing|helping|producing|generating|digging (?:into|up)|looking (?:into|up)|tracking (?:down|anyone|people)|hunting (?:down|for))\b".into(),
         r"\b(?:unable|not able) to (?:help|assist|comply|fulfil|fulfill|provide) (?:with )?(?:that|this|your|the request)\b".into(),
         r"\b(?:sorry|afraid),? (?:but )?(?:no|not (?:possible|happening|something i can do))\b".into(),
+        // The assistant naming itself in the third person: "This assistant cannot help with
+        // that", "The system is unable to provide elevated access".
+        format!(
+            r"\b(?:this|the) (?:assistant|system|bot|chatbot|service|model|ai|agent|tool)(?: (?:can'?t|cannot|can not|won'?t|will not|(?:is|isn'?t) (?:not )?(?:unable|able|allowed|permitted|going) to|does not|doesn'?t|must not|may not)){EN_ASIDE} (?:{EN_SOME_VERB}|bypass|override|grant|reset|change|disable|ignore)\b"
+        ),
+        // A stated reason, then "we/I can't": "For security reasons, we're unable to reset
+        // passwords through chat", "Per our policy we do not share…".
+        r"\b(?:for (?:security|privacy|safety|legal|compliance|data protection) reasons|per (?:our|company|the) polic(?:y|ies)|under (?:our|the) polic(?:y|ies)|by policy),? (?:i|we)(?:'m|'re| am| are)? (?:(?:unable|not able|not permitted|not allowed) to|can'?t|cannot|won'?t|will not|do not|don'?t|never)\b".into(),
+        // "My guidelines don't allow creating forged documents".
+        r"\b(?:my|our) (?:guidelines|rules|policies|policy|programming|instructions|principles|safety settings) (?:don'?t|do not|doesn'?t|does not|won'?t|will not) (?:allow|permit|let me)\b".into(),
+        // "I'd steer away from giving real dosing figures".
+        r"\b(?:i'?d|i would|i'?ll|i will|i)(?: (?:rather|have to|need to|must))? steer (?:away|clear) (?:from|of) (?:giving|providing|sharing|writing|including|listing|offering|describing|explaining)\b".into(),
     ];
     let french = [
         r"\bje ne (?:peux|pourrai|pourrais|vais|veux|souhaite|compte|dois|devrais) (?:pas|point|plus)(?: (?:vous|te|t'|en|y|le|la|les|l'|lui|leur|m'|cela|ca|ceci))*(?: ?[a-z'-]+)?",
@@ -231,6 +243,9 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         // "Beim Fälschen von Unterschriften helfe ich nicht": any verb, inverted, emphatic.
         r"\b[a-z]+ [a-z]+e ich (?:dir |ihnen |euch |mich )?(?:dabei |damit |da |hier |daran |davon |hierbei |leider |aber |so |auch |ganz sicher |bestimmt |definitiv |grundsatzlich |bei so etwas |bei sowas )*(?:nicht|keine|keinen|kein|keinerlei|nie)\b",
         r"\bich (?:helfe|schreibe|erstelle|mache|gebe|liefere|verrate|teile|unterstutze|generiere|programmiere|verfasse|beteilige|beantworte|erklare|ubersetze|baue|entwickle|arbeite) (?:mich |dir |ihnen |euch )?(?:da |dabei |daran |hier |leider |aber |so )*(?:nicht|keine|keinen|kein)\b",
+        // The object fronted in a clause of its own: "Eine Hausarbeit, die du abgibst,
+        // schreibe ich dir nicht".
+        r"(?:,|\s-|\s\u{2013}) (?:helfe|schreibe|erstelle|mache|gebe|liefere|verrate|teile|unterstutze|generiere|programmiere|verfasse|beantworte|erklare|ubersetze|baue|entwickle|verschicke|sende|formuliere) ich (?:dir |ihnen |euch )?(?:dabei |damit |leider |aber |so |auch |ganz sicher |bestimmt )*(?:nicht|keine|keinen|kein|keinerlei|nie)\b",
         r"\bich werde\b[^.!?\n]{0,40}?\b(?:nicht|keine|keinen|kein)\b[^.!?\n]{0,30}?\b(?:helfen|tun|machen|geben|bereitstellen|erstellen|schreiben|unterstutzen|liefern|teilen|erklaren|beantworten|befolgen|sagen|ausfuhren|verraten|nachkommen|erfullen|verfassen|generieren|hinzufugen)\b",
         r"\bich sollte\b[^.!?\n]{0,40}?\bnicht\b[^.!?\n]{0,20}?\b(?:helfen|erklaren|sagen|geben|schreiben)\b",
         r"\b(?:es tut mir (?:sehr |wirklich )?leid|leider|entschuldigung|entschuldige|bedauerlicherweise|bedaure|tut mir leid|sorry),? (?:aber |doch )?(?:ich|das|dies|so etwas|sowas|kann ich|darf ich|muss ich|werde ich|ist es)\b[^.!?\n]{0,50}?\b(?:nicht|keine|keinen|kein|ablehnen|unmoglich)\b",
@@ -299,7 +314,7 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\bnu (?:voi|o sa) (?:face|scrie|oferi|ajuta|furniza)\b",
         r"\bnem (?:tudok|fogok|segitek)\b[^.!?\n]{0,20}?\bsegit",
         r"\ben (?:voi|aio|pysty) (?:auttaa|tehda|kirjoittaa|antaa)\b",
-        r"\b(?:yardimci olamam|yardim edemem|bunu yapamam|saglayamam|veremem|yazamam|paylasamam)\b",
+        r"\b(?:yardimci olamam|yardim edemem|bunu yapamam|saglayamam|veremem|yazamam|paylasamam|yardimci olmayacagim|yardimci olamayacagim|yardim etmeyecegim|yardim edemeyecegim|yapmayacagim|vermeyecegim|yazmayacagim|paylasmayacagim|saglamayacagim)\b",
         // Catalan, Indonesian and Malay, Vietnamese.
         r"\bno (?:et |us )?(?:puc|podre) (?:ajudar|fer|escriure|donar)\b",
         r"\b(?:saya|aku|kami) tidak (?:bisa|dapat|akan|boleh|mau) (?:membantu|memberikan|menulis|melakukan|membuat|menyediakan)\b",
@@ -441,7 +456,7 @@ static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
         // Russian, Ukrainian, Bulgarian.
         r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)\s|отказываюсь|не в состоянии|не имею права)",
         // Greek, Hebrew, Arabic, Hindi.
-        r"(?:δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|नहीं कर (?:सकता|सकती|सकूँगा|सकूंगी)|मदद नहीं)",
+        r"(?:δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
         // Chinese, Japanese, Korean, Thai.
         r"(?:(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|수 없습니다|수 없어요|않겠습니다|ไม่สามารถ)",
     ];
