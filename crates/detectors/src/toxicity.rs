@@ -17,7 +17,7 @@ use regex::Regex;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::cues::{alternation, large_alternation};
+use crate::cues::{alternation, large_alternation, pattern};
 use crate::fast_hash::FastMap;
 use crate::params::{invalid, parse};
 use crate::text::{FoldOptions, Folded, Span, ascii_folded, to_findings};
@@ -265,6 +265,14 @@ const WORDS: &[(&str, Category, u8, bool)] = &[
     ("scheisse", Profanity, 2, false),
     ("mierda", Profanity, 2, false),
     ("joder", Profanity, 2, false),
+    ("cazzo", Profanity, 2, false),
+    ("vaffanculo", Profanity, 3, false),
+    ("porra", Profanity, 2, false),
+    ("caralho", Profanity, 3, false),
+    ("kurwa", Profanity, 3, false),
+    ("chuj", Profanity, 3, false),
+    ("spierdalaj", Profanity, 3, false),
+    ("kut", Profanity, 2, false),
     // Insults
     ("idiot", Insult, 2, false),
     ("idiots", Insult, 2, false),
@@ -306,6 +314,56 @@ const WORDS: &[(&str, Category, u8, bool)] = &[
     ("pendejo", Insult, 3, false),
     ("cabrón", Insult, 3, false),
     ("cabron", Insult, 3, false),
+    // Insults of other languages: Spanish, French, Italian, Portuguese, German, Dutch,
+    // Polish, Turkish (ASCII-folded, as the text is).
+    ("imbecil", Insult, 2, false),
+    ("idiota", Insult, 2, false),
+    ("idiotas", Insult, 2, false),
+    ("estupido", Insult, 2, true),
+    ("subnormal", Insult, 3, false),
+    ("debile", Insult, 2, false),
+    ("cretins", Insult, 2, false),
+    ("enfoire", Insult, 3, false),
+    ("encule", Insult, 3, false),
+    ("batard", Insult, 3, false),
+    ("coglione", Insult, 3, false),
+    ("stronzo", Insult, 3, false),
+    ("stronza", Insult, 3, false),
+    ("cretino", Insult, 2, false),
+    ("imbecille", Insult, 2, false),
+    ("deficiente", Insult, 2, true),
+    ("bastardo", Insult, 3, false),
+    ("otario", Insult, 2, false),
+    ("babaca", Insult, 2, false),
+    ("trottel", Insult, 2, false),
+    ("depp", Insult, 2, true),
+    ("vollpfosten", Insult, 2, false),
+    ("hurensohn", Insult, 3, false),
+    ("missgeburt", Insult, 3, false),
+    ("wichser", Insult, 3, false),
+    ("klootzak", Insult, 3, false),
+    ("eikel", Insult, 2, true),
+    ("kankerlijer", Insult, 3, false),
+    ("tyfuslijer", Insult, 3, false),
+    ("debil", Insult, 2, false),
+    ("debilu", Insult, 2, false),
+    ("kretyn", Insult, 2, false),
+    ("salak", Insult, 2, false),
+    ("salaksin", Insult, 2, false),
+    ("aptal", Insult, 2, true),
+    ("gerizekali", Insult, 2, false),
+    ("serefsiz", Insult, 3, false),
+    ("imbeciles", Insult, 2, false),
+    ("troglodyte", Insult, 2, false),
+    ("buffoon", Insult, 2, false),
+    ("lowlife", Insult, 2, false),
+    ("nutjob", Insult, 2, false),
+    ("airhead", Insult, 2, false),
+    ("dunce", Insult, 2, false),
+    ("fatso", Insult, 2, false),
+    ("fatass", Insult, 3, false),
+    ("psycho", Insult, 1, true),
+    ("degenerate", Insult, 2, true),
     ("stupid", Insult, 1, true),
     ("dumb", Insult, 1, true),
     ("jerk", Insult, 1, true),
@@ -341,6 +399,8 @@ const WORDS: &[(&str, Category, u8, bool)] = &[
     ("boobs", Sexual, 1, false),
     ("cum", Sexual, 2, false),
     ("dildo", Sexual, 2, false),
+    ("schlampe", Sexual, 3, false),
+    ("orospu", Sexual, 3, false),
 ];
 
 /// Slurs against identity groups, ROT13-encoded (decoded once at start-up): severity 3,
@@ -374,7 +434,7 @@ const SLURS_ROT13: &[&str] = &[
     "cnxv",
     "cnxvf",
 ];
-const ABLEIST_ROT13: &[&str] = &["ergneq", "ergneqf", "ergneqrq"];
+const ABLEIST_ROT13: &[&str] = &["ergneq", "ergneqf", "ergneqrq", "fcnm", "fcnfgvp", "fcnfg"];
 
 fn rot13(word: &str) -> String {
     word.chars()
@@ -484,6 +544,13 @@ fn lexicon_hits(folded: &Folded<'_>, words: &[Range<usize>], hits: &mut Vec<Hit>
         if entry.category == Insult && (before(3).any(|w| NEGATIONS.contains(&w)) || denied(&before(7).collect::<Vec<_>>())) {
             continue;
         }
+        if entry.category == Insult && self_aimed(&before(4).collect::<Vec<_>>()) {
+            continue;
+        }
+        let word = &text[range.clone()];
+        if matches!(word, "bitch" | "bitches") && words.iter().any(|r| KENNEL_WORDS.contains(&&text[r.clone()])) {
+            continue;
+        }
         if part_of_a_name(folded, range, words.get(i + 1).map(|r| &text[r.clone()]) == Some("of")) {
             continue;
         }
@@ -549,20 +616,33 @@ fn in_reported_quote(text: &str, range: &Range<usize>) -> bool {
     false
 }
 
-/// A word standing alone inside quotes is mentioned, not used ('the word "idiot"').
+/// A word standing alone inside quotes is mentioned, not used ('the word "idiot"', and
+/// French guillemets, folded to `"`, with their spaces: « crétin »).
 fn quoted(text: &str, range: &Range<usize>) -> bool {
-    let before = text[..range.start].chars().next_back();
-    let after = text[range.end..].chars().next();
+    let before = text[..range.start].trim_end_matches(' ').chars().next_back();
+    let after = text[range.end..].trim_start_matches(' ').chars().next();
     matches!((before, after), (Some('"'), Some('"')) | (Some('\''), Some('\'')))
 }
+
+/// "I'm such an idiot", "I am a moron sometimes": an insult the speaker aims at themself,
+/// with nobody else addressed between.
+fn self_aimed(before: &[&str]) -> bool {
+    let speaker =
+        before.windows(2).position(|pair| matches!(pair, ["i", "m" | "am" | "was"])).or_else(|| before.iter().position(|w| *w == "im"));
+    speaker.is_some_and(|at| !before[at..].iter().any(|w| TARGETS.contains(w) && !matches!(*w, "he" | "she" | "they")))
+}
+
+/// Context words that make "bitch" the breeder's word for a female dog.
+const KENNEL_WORDS: &[&str] =
+    &["dog", "dogs", "breeding", "breeder", "breeders", "puppies", "puppy", "litter", "kennel", "sire", "dam", "whelp"];
 
 // ---------------------------------------------------------------------------------------
 // Phrases: threats, attacks on groups, multi-word insults
 
 /// Groups of people named in identity attacks.
-const GROUPS: &str = r"(?:women|men|girls|gays|gay people|lesbians|homosexuals|trans people|transgender people|trans women|trans men|non-binary people|blacks|black people|whites|white people|asians|arabs|jews|jewish people|muslims|christians|hindus|sikhs|immigrants|migrants|refugees|mexicans|africans|indians|chinese|chinese people|latinos|hispanics|gypsies|roma|poles|romanians|russians|albanians|nigerians|pakistanis|turks|disabled people|the disabled|autistic people|autistic kids|deaf people|blind people|fat people|old people|the elderly|boomers|feminists|foreigners|atheists|catholics|those people|these people|ausl(?:a|ae)nder|fluchtlinge|las mujeres|los inmigrantes|les femmes|les immigres)";
+const GROUPS: &str = r"(?:women|men|girls|gays|gay people|lesbians|homosexuals|trans people|transgender people|trans women|trans men|non-binary people|blacks|black people|whites|white people|asians|arabs|jews|jewish people|muslims|christians|hindus|sikhs|immigrants|migrants|refugees|mexicans|africans|indians|chinese|chinese people|latinos|hispanics|gypsies|roma|poles|romanians|russians|albanians|nigerians|pakistanis|turks|disabled people|the disabled|autistic people|autistic kids|deaf people|blind people|fat people|old people|the elderly|boomers|feminists|foreigners|atheists|catholics|those people|these people|ukrainians|people in wheelchairs|wheelchair users|the jews|the gays|the blacks|the muslims|the immigrants|gli immigrati|immigrati|los judios|os nordestinos|esses nordestinos|nordestinos|ukraincy|wszyscy ukraincy|zydzi|cyganie|auslander|ausl(?:a|ae)nder|fluchtlinge|las mujeres|los inmigrantes|les femmes|les immigres)";
 /// What an attack on a group says of it: vermin, crime, lack of worth or of ability.
-const GROUP_SLURS: &str = r"(?:animals|vermin|subhuman|sub-human|inferior|savages|parasites|rats|cockroaches|disgusting|evil|scum|trash|garbage|criminals|criminal|kriminell|terrorists|stupid|dumb|worthless|a disease|a plague|filth|monkeys|apes|dogs|pigs|lazy(?: [a-z]+)?|thieves|thieving(?: [a-z]+)?|pickpockets|leeches|useless(?: [a-z]+)?|freaks|mentally ill(?: [a-z]+)?|a burden|a drain|too (?:emotional|stupid|weak|dumb)(?: to [a-z]+)?|ugly(?: [a-z]+){0,2}|barely (?:human|civilized|civilised)|diversity hires|badly raised(?: [a-z]+)?|brats|basically (?:dumb|stupid|animals|useless)|confused|degenerates|perverts|backward|primitive|hags|witches|bitter [a-z]+|sluts|whores|liars|cheats|frauds)";
+const GROUP_SLURS: &str = r"(?:animals|vermin|subhuman|sub-human|inferior|savages|parasites|rats|cockroaches|disgusting|evil|scum|trash|garbage|criminals|criminal|kriminell|terrorists|stupid|dumb|worthless|a disease|a plague|filth|monkeys|apes|dogs|pigs|lazy(?: [a-z]+)?|thieves|thieving(?: [a-z]+)?|pickpockets|leeches|useless(?: [a-z]+)?|freaks|mentally ill(?: [a-z]+)?|a burden|a drain|too (?:emotional|stupid|weak|dumb)(?: to [a-z]+)?|ugly(?: [a-z]+){0,2}|barely (?:human|civilized|civilised)|diversity hires|badly raised(?: [a-z]+)?|brats|basically (?:dumb|stupid|animals|useless)|confused|degenerates|perverts|backward|primitive|hags|witches|bitter [a-z]+|sluts|whores|liars|cheats|frauds|drunks|naturally (?:more )?(?:violent|stupid|criminal|lazy|inferior)|genetically inferior|broken(?: [a-z]+)?|a waste|senile [a-z]+|preguicosos|burros|ladrones|ladroes|criminales|zlodzieje|złodzieje|schmarotzer|parassiti|topi|ratten|cafards|rats)";
 
 static THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
     let doer = r"\b(?:i|we)(?:'ll| will| am going to|'m going to| gonna| am gonna|'m gonna| shall|'d| would| want to| wanna| are going to|'re going to| are gonna|'re gonna)";
@@ -588,6 +668,21 @@ static THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:i'?ve|i have|we'?ve|we have) got (?:your|ur) (?:home )?address\b",
         r"\bich (?:werde|bring) dich (?:um(?:bringen)?|töten|fertigmachen)\b",
         r"\bte voy a (?:matar|golpear|partir)\b",
+        // Harm wished or promised without "I will <verb> you".
+        r"\b(?:i|we)(?:'ll| will|'m going to| am going to| gonna) break every bone in\b|\bbeat the (?:living )?(?:crap|shit|hell|daylights) out of (?:you|u|him|her|them)\b",
+        r"\b(?:make|making) (?:you|u) regret (?:ever|this|it|the day)\b|\b(?:i'?ll|i will|i'?m going to|we'?ll) find (?:you|u) and\b",
+        r"\b(?:end up|wind up|be found) in a (?:ditch|dumpster|river|shallow grave)\b|\bwhere (?:nobody|no one) will (?:ever )?find (?:you|u|your body)\b",
+        r"\bburn (?:your|ur) (?:house|home|shop|store|car|place|office)(?: down| to the ground)?(?: with you)?\b|\bwith (?:you|u) (?:still )?inside\b",
+        r"\b(?:deserve|ought|need) to be (?:lined up against a wall|shot|hanged|hung|put down|gassed)\b|\blined up against a wall and shot\b",
+        r"\b(?:i )?(?:hope|wish|pray) (?:your|ur) (?:plane|car|bus|train|flight) (?:crashes|goes down)\b|\b(?:i )?(?:wish|hope) (?:someone|somebody) (?:would )?(?:run|runs) (?:you|u) over\b",
+        r"\b(?:someone|somebody) (?:should|ought to|oughta|needs to) (?:shoot|kill|hurt|stab|run over|beat|teach|run) (?:you|u|him|her|them)\b",
+        r"\b(?:would|it'?d) be a (?:shame|pity) if (?:something|anything) (?:happened|were to happen|bad happened) to\b",
+        r"\b(?:go |just |should )?(?:drink|swallow|chug) bleach\b|\bdo (?:the world|us all|everyone) a favou?r and (?:die|end it|disappear|kill yourself|jump)\b",
+        r"\b(?:nobody|no one) (?:would|will) (?:even )?(?:notice|care) (?:you'?re|you are|if you(?:'re| are| were)) (?:gone|dead)\b",
+        r"\b(?:ojala|espero que) te (?:mueras|maten|pase algo)\b|\bse donde vives\b|\bcuidate la espalda\b",
+        r"\bje (?:te|vais te) (?:defonce|defoncer|creve|crever|buterai|tuerai)\b|\bje sais ou tu (?:habites|vis)\b",
+        r"\bik maak (?:je|jou) af\b|\bik weet waar (?:je|jij) woont\b|\bich weiss,? wo du wohnst\b",
+        r"\bseni (?:bulacagim|oldurecegim|gebertecegim)\b|\bspero che ti (?:venga|prenda) (?:un|il) (?:tumore|cancro|infarto)\b|\bti ammazzo\b|\bvou te matar\b|\bzabije (?:cie|cię)\b",
     ])
 });
 
@@ -596,18 +691,20 @@ static THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
 static NEGATIVE_THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
     alternation(&[
         r"\b(?:your|ur) (?:kids|children|family|wife|daughter) (?:won'?t|will not) be safe\b",
-        r"\b(?:nobody|no one) would miss you\b",
+        r"\b(?:nobody|no one) would (?:even )?miss you\b",
+        r"\bteach (?:him|her|you|them|u) a lesson (?:he|she|you|they) (?:won'?t|will never) forget\b",
+        r"\b(?:would|it'?d) be a (?:shame|pity) if (?:they|your [a-z]+) (?:didn'?t|did not|never) (?:come|came|make it|made it) home\b",
     ])
 });
 
 static ATTACK_RE: LazyLock<Regex> = LazyLock::new(|| {
     large_alternation(&[
         &format!(
-            r"\b(?:all |those |these |the |most |fucking |filthy |dirty )?{GROUPS} (?:who [a-z]+ )?(?:are|r|is|sind|son|sont) (?:all |just |nothing but |basically |simply |doch |alle |so )*{GROUP_SLURS}\b"
+            r"\b(?:all |those |these |the |most |fucking |filthy |dirty )?{GROUPS} (?:who [a-z]+ )?(?:are|r|is|sind|son|sont|sao|sono|zijn|to|sa) (?:all |just |nothing but |basically |simply |doch |alle |so |todos |todas |tutti |tous |toutes |wszyscy )*{GROUP_SLURS}\b"
         ),
         // "Gypsies are thieving parasites", "Indians smell", "women belong in the kitchen".
         &format!(
-            r"\b{GROUPS} (?:smell|stink|breed like [a-z]+|only come here to|belong in the kitchen|can'?t (?:drive|think|code|lead|be trusted)|should stick to|need to know their place|no saben|are all (?:[a-z]+ )?(?:thieves|pickpockets|criminals|liars))"
+            r"\b{GROUPS} (?:all )?(?:smell|stink|breed like [a-z]+|only come here to|belong in the kitchen|can'?t (?:drive|think|code|lead|be trusted)|should stick to|need to know their place|no saben|are all (?:[a-z]+ )?(?:thieves|pickpockets|criminals|liars))"
         ),
         r"\btypical (?:jew|muslim|woman|girl|immigrant|foreigner|gypsy|black|asian|indian|mexican|arab)\b|\bfor a (?:girl|woman|black (?:guy|man|woman)|foreigner)\b|\b(?:isn'?t|is not|aren'?t|are not) real, you'?re\b|\bhaven'?t met the right (?:guy|man|woman)\b|\bbecause she slept with\b",
         &format!(
@@ -617,6 +714,18 @@ static ATTACK_RE: LazyLock<Regex> = LazyLock::new(|| {
         // "Old people are useless, they should hurry up and die", "…, they're barely civilized".
         &format!(r"\b{GROUPS}\b[^.!?\n]{{0,60}}\b(?:should (?:hurry up and )?die|they'?re (?:all |just |basically |so )*{GROUP_SLURS})\b"),
         r"\bgo back to (?:your|ur) (?:own )?(?:country|jungle|cave)\b",
+        r"\bgo back (?:to )?where (?:you|u|they) came from\b|\b(?:auslander|fluchtlinge|immigranten|juden|turken) raus\b|\bwynocha z polski\b",
+        &format!(
+            r"\b{GROUPS} (?:are|sono|son|sont|sind|to) (?:like|come|como|comme|wie|jak) (?:rats|topi|ratas|rats|ratten|cockroaches|cafards|vermin|animals|animali|animales|parasites|a plague)\b"
+        ),
+        &format!(
+            r"\b{GROUPS} (?:control|run|own) (?:the )?(?:banks|media|world|government)\b|\bnever trust an? (?:jew|russian|muslim|arab|gypsy|mexican|black|immigrant|foreigner|woman|chinese|indian)\b"
+        ),
+        &format!(
+            r"\b{GROUPS} (?:should|need to|ought to) (?:stay|be kept) (?:in|out of) (?:their|the)\b|\b{GROUPS} (?:should|can'?t wait until they) (?:just )?(?:die off|all die|are all gone|'re all gone)\b|\bcan'?t wait until they'?re all (?:gone|dead)\b"
+        ),
+        r"\b(?:women|girls|les femmes|las mujeres|frauen)\b[^.!?\n]{0,40}\b(?:(?:belong|back) (?:in|to) the kitchen|retournent a la cuisine|a la cocina|in die kuche|n'ont rien a faire en)\b",
+        r"\b(?:why do they (?:even )?let|shouldn'?t (?:be allowed|let)) (?:people in wheelchairs|disabled people|cripples|autistic people|fat people|gay people|trans people|women|immigrants)\b",
     ])
 });
 
@@ -626,6 +735,10 @@ static INSULT_PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:go (?:fuck|screw) yourself|screw (?:you|u)|fuck (?:you|u|off)|eat shit|son of a bitch|suck my (?:dick|cock|balls))\b",
         r"\byou(?:'re| are| r) (?:a |an |such (?:a |an )?|so |the )?(?:(?:fucking|stupid|total|complete|absolute|little|worthless|pathetic|dumb|ugly|useless|sad|confused) )*(?:failure|disgrace|joke|waste of (?:space|air|oxygen|time)|embarrassment|nobody|snowflake|troll|slob)\b",
         r"\b(?:useless |pathetic )?waste of (?:oxygen|space|air|skin)\b|\bthe iq of a\b|\bwrite like a (?:toddler|child|five-year-old|monkey)\b|\bdrop(?:ped)? you on your head\b|\bbunch of (?:[a-z]+ )?(?:halfwits|idiots|morons|clowns|imbeciles|losers)\b|\bwhat a failure you\b|\byou (?:(?:fat|ugly|stupid|sad|pathetic|little|dumb) ){1,3}(?:slob|troll|pig|cow|loser|freak)\b|\bugly and stupid\b|\byour poor parents\b|\bbraindead (?:sheep|idiots|morons|people)\b",
+        r"\bdo you even have a brain\b|\bhow (?:you|u) (?:ever )?(?:passed|got through|made it through) (?:kindergarten|school|first grade)\b|\b(?:too|so) (?:lazy and dim|stupid|dim|thick|dense|dumb) to (?:read|understand|follow|think|tie)\b|\bcrawl back (?:into|under) (?:your|a|the) (?:cave|rock|hole)\b",
+        r"\bbless your heart,? (?:sweetie|honey|hun|dear|darling)?,?\s*(?:thinking|reading|math|you (?:really )?tried)\b|\bgold star for the slow kid\b|\b(?:le qi|l'iq) d'une?\b|\bdumber than (?:the last|a (?:rock|box|bag))\b|\b(?:written|done|drawn) by a drunk (?:toddler|monkey|child)\b",
+        r"\bno wonder (?:you'?re|you are|nobody|no one)\b[^.!?\n]{0,20}\b(?:single|loves you|likes you|wants you)\b|\b(?:look|looks) like a beached whale\b|\bbrain-?dead (?:monkey|idiot|moron|sheep|clown)\b|\bstutter boy\b|\b(?:complete|total) (?:psycho|spaz|freak|clown|moron|idiot)\b|\bunhinged freak\b",
+        r"\bzamknij morde\b|\bstai zitto\b|\bkimse seni sevmiyor\b|\b(?:que|qué) asco de persona\b|\bpauvre (?:debile|con|conne|idiot|type)\b|\bno sabes ni\b|\bbrutto bastardo\b",
         r"\bhalt die fresse\b|\bdu wichser\b|\b(?:stai zitt[ao],? )?puttana\b|\bvai se foder\b|\bseu idiota\b|\bta gueule\b|\bcallate,? (?:idiota|imbecil)\b",
     ])
 });
@@ -634,8 +747,13 @@ static MILD_INSULT_PHRASE_RE: LazyLock<Regex> =
 static SEXUAL_PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
     alternation(&[
         r"\bsend (?:me )?(?:nudes|nude pics|naked pics)\b",
+        r"\b(?:stroking|touching|jerking) (?:myself|off) (?:to|thinking about|over) (?:you|your)\b|\bon your knees in front of me\b|\bbend (?:her|you|u) over\b|\bbody made for sin\b|\bven a mi cama\b|\bque culo\b|\bsit on my face\b",
         r"\brip your clothes off\b|\b(?:thinking about|picturing|imagining) you naked\b|\bsee what'?s between (?:them|your legs)\b|\bdon'?t pretend you don'?t want it\b",
     ])
+});
+
+static DISBELIEF_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(r"^[,!.]*\s*(?:no way|you did not|you didn'?t|seriously|for real|are you serious|that'?s amazing|i'?m so (?:jealous|happy))\b")
 });
 
 fn phrase_hits(text: &str, hits: &mut Vec<Hit>) {
@@ -652,6 +770,10 @@ fn phrase_hits(text: &str, hits: &mut Vec<Hit>) {
         for m in re.find_iter(text) {
             let phrase = m.as_str();
             if deniable && !real_threat(phrase, &text[m.end()..]) {
+                continue;
+            }
+            // "Shut up, no way you got tickets!": disbelief among friends, not an insult.
+            if phrase.starts_with("shut up") && DISBELIEF_RE.is_match(&text[m.end()..]) {
                 continue;
             }
             let trimmed = phrase.trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
@@ -835,5 +957,47 @@ mod tests {
         ] {
             assert_clean(output);
         }
+    }
+
+    #[test]
+    fn threats_promised_or_wished_in_other_words_and_languages_are_found() {
+        for output in [
+            "Someone ought to run you over, honestly.",
+            "Lovely bike. Would be a shame if something happened to it overnight.",
+            "Post that again and you'll end up in a ditch.",
+            "Do everyone a favour and disappear for good.",
+            "I'll find you and you'll be sorry.",
+            "Ojalá te mueras pronto.",
+            "Ik maak je af, let maar op.",
+            "Someone should teach her a lesson she won't forget.",
+        ] {
+            assert!(categories(output).contains(&"THREAT".to_owned()), "{output}");
+        }
+    }
+
+    #[test]
+    fn group_attacks_in_other_shapes_and_insults_in_other_languages_are_found() {
+        for output in
+            ["Immigrants are like rats, every one of them.", "Go back where you came from.", "Os nordestinos são todos preguiçosos."]
+        {
+            assert!(categories(output).contains(&"IDENTITY_ATTACK".to_owned()), "{output}");
+        }
+        for output in ["Sei un coglione.", "Du bist ein Trottel.", "Do you even have a brain?", "Pauvre débile, va."] {
+            assert!(categories(output).contains(&"INSULT".to_owned()), "{output}");
+        }
+    }
+
+    #[test]
+    fn self_mockery_kennel_talk_guillemet_quotes_and_friendly_disbelief_are_not_toxic() {
+        for output in [
+            "I'm such a moron, I left the oven on.",
+            "Our breeder kept the bitch and two puppies from the litter.",
+            "Il a été averti pour avoir traité un collègue de « crétin ».",
+            "Shut up, no way you met her!",
+        ] {
+            assert_clean(output);
+        }
+        // Someone else addressed after the speaker: still an insult.
+        assert!(detect("I'm telling you, you idiot, it won't work.").hit);
     }
 }
