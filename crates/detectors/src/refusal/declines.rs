@@ -181,7 +181,7 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         // A decline with the subject left out, opening a sentence: "Not going to do that one."
         r"(?:\A|[.!?\n])\s*(?:(?:nope|sorry|no)[,.!]?\s*(?:-\s*)?)?(?:not going to|not gonna|won'?t|can'?t|cannot|not doing|not touching|not writing|not helping with|not able to|unable to|not something i) [a-z]+".into(),
         // Leaving out the harmful part of a request: "I've left out the real chemistry".
-        r"\b(?:i|we)(?:'ll|'m|'ve| will| am| have| had)?(?: (?:going to|just|deliberately|intentionally|also|have to|need to|must|to))? (?:skip|skipping|skipped|leave out|leaving out|left out|omit|omitting|omitted|(?:leave|leaving) (?:that|this|it|those|the)(?: [a-z' -]{1,30})? out)\b".into(),
+        r"\b(?:i|we)(?:'ll|'m|'ve| will| am| have| had)?(?: (?:going to|just|deliberately|intentionally|also|have to|need to|must|to))? (?:skip|skipping|skipped|leave out|leaving out|left out|omit|omitting|omitted|(?:leave|leaving|left) (?:that|this|it|those|the)(?: [a-z' -]{1,30})? out)\b".into(),
         r"\bnot (?:going to|gonna) happen\b".into(),
         r"\bno can do\b".into(),
         r"\b(?:that'?s|it'?s|that is|it is|the answer is|this is) (?:a )?(?:hard|firm|flat|definite|clear|polite) no\b".into(),
@@ -210,6 +210,20 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:my|our) (?:guidelines|rules|policies|policy|programming|instructions|principles|safety settings) (?:don'?t|do not|doesn'?t|does not|won'?t|will not) (?:allow|permit|let me)\b".into(),
         // "I'd steer away from giving real dosing figures".
         r"\b(?:i'?d|i would|i'?ll|i will|i)(?: (?:rather|have to|need to|must))? steer (?:away|clear) (?:from|of) (?:giving|providing|sharing|writing|including|listing|offering|describing|explaining)\b".into(),
+        // Impersonal declines, the request or the content as the subject: "Generating that
+        // content isn't possible.", "Information about X can't be provided here.", "Requests
+        // for Y aren't supported, whatever the purpose."
+        r"(?:\A|[.!?\n:,]\s*|\b(?:so|and|but|though|however),? )(?:(?:that|this|your|such a|such|the) (?:request|requests|content|task|kind of (?:request|content)|type of (?:request|content))|this type of request|requests? (?:for|to|like)|assistance with|help with|(?:information|instructions|details|guidance) (?:about|on|for)|(?:generating|creating|writing|producing|providing|sharing|giving out|disclosing|helping with|compiling|making) (?:that|this|those|such|personal|private|the)|account passwords|passwords|personal (?:contact )?(?:details|data|information)|(?:sexual|sexualised|sexualized|explicit|violent) (?:content|images|material))\b[^.!?\n]{0,90}? (?:isn'?t|aren'?t|is not|are not|can'?t be|cannot be|can not be|won'?t be|will not be|is never|are never) (?:(?:something|anything) that (?:can|will|could) be [a-z]+|permitted|allowed|supported|available|possible|provided|produced|created|generated|written|disclosed|shared|given|offered|fulfilled|granted|accepted|done|made)(?: here| to anyone| by me| under any circumstances| in (?:this|any) (?:chat|form|case))?\s*(?:[.!,;:]|\s[-\u{2013}\u{2014}]|$)".into(),
+        r"\bsomething that (?:can'?t|cannot|won'?t|will not) be (?:written|done|provided|produced|created|shared|given|generated|made) (?:here|by me)\b|\b(?:request|requests) (?:is|are) (?:declined|refused|not (?:accepted|fulfilled|supported|processed))\b".into(),
+        // The decline closing a long reply: "so that's not a script I'll put together",
+        // "that's not code I'll write", "That's not a line I'm willing to cross."
+        r"\b(?:that'?s|that is|this is|it'?s|which is) not (?:a |an |the |any )?(?:[a-z-]+ ){0,2}?(?:i'?ll|i will|i'?m willing to|i am willing to|i'?m going to|i am going to|i'?d|i would|we'?ll|we will) (?:write|put together|create|make|produce|help (?:with|you)|do|provide|draft|build|generate|cross|share|give|assist|support|hand over|take part)\b".into(),
+        // Reporting what was left undone, and why: "I haven't added citations, though —
+        // inventing sources…", "so I haven't translated that part".
+        r"\b(?:i|we) (?:haven'?t|have not|didn'?t|did not) (?:pulled|added|included|translated|listed|provided|extracted|written|compiled|filled in|generated|created|copied|shared)\b[^.!?\n]{0,80}?(?:,? though|\s[-\u{2013}\u{2014}]\s|,? since|,? because|, as (?:that|it|they|those))|\bso (?:i|we) (?:haven'?t|have not|didn'?t|did not) [a-z]+ (?:that|this|it|those|these)\b".into(),
+        r"\bcan only be (?:requested|made|done|changed|accessed|cancell?ed|updated|viewed|released|shared|given|reset|authori[sz]ed) (?:by|to|for) (?:the (?:account holder|account owner|owner|cardholder|card holder|patient|member|customer|user|employee|person)|them(?:selves)?)\b|\b(?:are|is) only accessible to the (?:employee|account holder|owner|user|patient)\b".into(),
+        r"\b(?:that|this) (?:part|bit|piece|one)(?:'s| is) (?:out|a no)\b|\bthe answer (?:has to be|must be|will have to be) (?:a )?no\b|\bthere'?s no way (?:for me|i can|i could|i'?m going) to (?:do|help|answer|give|provide|share|write) (?:that|this|it)\b".into(),
+        r"\bwould (?:require|mean|involve) (?:sharing|disclosing|revealing|giving out|handing over|exposing)\b[^.!?\n]{0,40}?\b(?:confidential|private|personal|someone else'?s)\b|\b(?:gonna|going to) pass on (?:this|that)(?: one)?\b|(?:\A|[.!?\n])\s*let'?s not\s*[.!]".into(),
     ];
     let french = [
         r"\bje ne (?:peux|pourrai|pourrais|vais|veux|souhaite|compte|dois|devrais) (?:pas|point|plus)(?: (?:vous|te|t'|en|y|le|la|les|l'|lui|leur|m'|cela|ca|ceci))*(?: ?[a-z'-]+)?",
@@ -270,6 +284,7 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\bno (?:es|seria) algo (?:que|en lo que|con lo que) (?:pueda|vaya|voy|puedo|quiera|haga|hare)\b",
         r"\bno (?:comparto|revelo|divulgo|proporciono|ayudo|escribo|redacto|genero|participo|creo contenido|hago (?:eso|esto|ese tipo))\b",
         r"\bme niego a\b",
+        r"\bno (?:podemos|podriamos|puedo) (?:facilitar|proporcionar|dar|compartir|ayudar|atender|revelar|ofrecer)\b|\bno puede(?:n)? atenderse\b|\b(?:esa|esta|tu) (?:solicitud|peticion) no (?:puede|podemos)\b",
         r"\bme veo obligad[oa] a (?:negarme|rechazar|declinar)\b",
         r"\b(?:debo|tengo que|he de|voy a tener que) (?:negarme|rechazar|declinar)\b",
         r"\b(?:prefiero|preferiria) no\b",
@@ -292,7 +307,8 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\bnon (?:ti |le |vi |gli |lo |la |li )?(?:posso|potro|potrei|voglio|intendo|ho intenzione di|sono dispost[oa] a|mi sento a mio agio|faro|scrivero|daro|aiutero|forniro|saro in grado di|sono in grado di)\b(?: [a-z]+)?",
         r"\bnon (?:e|sarebbe) qualcosa (?:che|in cui|con cui|su cui) (?:posso|possa|faro|voglio)\b|\bnon me la sento\b|\bnon (?:e|mi e) possibile (?:per me|farlo)\b",
         r"\bnon (?:ti |vi |la |le |lo |gli )?(?:condivido|rivelo|divulgo|fornisco|aiuto|scrivo|genero|partecipo|creo contenuti|faccio (?:questo|questa|queste|cose))\b|\b(?:questo|cio) non (?:lo )?(?:faccio|scrivo|posso fare)\b",
-        r"\bmi rifiuto\b",
+        r"\bmi rifiuto\b|\b(?:devo|dovro|preferisco) tirarmi indietro\b|\bmi tiro indietro\b",
+        r"\b(?:vou|vamos) (?:ter|precisar) (?:que|de) recusar\b|\b(?:tenho|temos|preciso|devo) (?:que |de )?recusar\b",
         r"\bnon (?:ti |le |vi |gli |lo |la |li |ne |te lo |te la )?[a-z]{2,}(?:ero|iro)\b",
         r"\b(?:preferisco|preferirei) (?:di no\b|non|mantenere (?:le mie|queste|tali) [a-z ]{0,30}?(?:riservat|privat|segret))",
         r"\b(?:mi dispiace|mi spiace|purtroppo|spiacente|scusa|scusami),? (?:ma )?(?:io )?non\b",
@@ -308,7 +324,7 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:det|detta|dette|sadant) (?:kan|vil|kommer) (?:jag|jeg) (?:inte|ikke)\b",
         // Polish, Czech, Romanian, Hungarian, Finnish, Turkish.
         r"\bnie (?:moge|pomoge|zrobie|napisze|dam|udostepnie|podam|bede w stanie)\b",
-        r"\bodmawiam\b",
+        r"\bodmawiam\b|\bnie (?:sa|jest) (?:tu |tutaj )?(?:tworzone|tworzona|tworzony|generowane|pisane)\b|\bnie (?:pomoge|pomozemy|stworze|napisze|zrobie) (?:ci |panu |pani )?(?:w tym|tego|z tym)\b",
         r"\b(?:nemohu|nemuzu|nepomuzu|nemozem|nepomozem)\b",
         r"\bnu (?:te |va )?(?:pot|voi putea) (?:ajuta|sa)\b",
         r"\bnu (?:voi|o sa) (?:face|scrie|oferi|ajuta|furniza)\b",
@@ -318,7 +334,7 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         // Catalan, Indonesian and Malay, Vietnamese.
         r"\bno (?:et |us )?(?:puc|podre) (?:ajudar|fer|escriure|donar)\b",
         r"\b(?:saya|aku|kami) tidak (?:bisa|dapat|akan|boleh|mau) (?:membantu|memberikan|menulis|melakukan|membuat|menyediakan)\b",
-        r"\b(?:tôi|mình) (?:không thể|sẽ không|không) (?:giúp|cung cấp|viết|làm)\b",
+        r"\b(?:tôi|mình) (?:không thể|sẽ không|không) (?:giúp|cung cấp|viết|làm)\b|\bxin phép không (?:hỗ trợ|giúp)\b|\bkhông thể hỗ trợ\b",
     ];
     let all: Vec<&str> =
         english.iter().map(String::as_str).chain(french).chain(german).chain(spanish).chain(portuguese_italian).chain(more).collect();
@@ -351,6 +367,7 @@ static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\A\s*(?:(?:hmm+|um+|uh+|ah|oh|well|honestly|sorry|mm+),?\s+)?(?:no|nope|nah|nein|non|nao)\s*[.!](?:\s|$)",
         r"\b(?:i|we) (?:shouldn'?t|should not|probably shouldn'?t|really shouldn'?t) (?:help|assist|be helping|explain|tell)\b",
         r"\A\s*(?:no|nope),? (?:sorry|thanks|can'?t do)\s*[.!]|\A\s*no, and\b|\A\s*(?:paso|passo)\s*[.!]",
+        r"\A\s*(?:lol|lmao|haha+|heh|ha|yeah|yea|um+|hmm+),?\s+(?:no|nope|nah)\b[^,a-z]|\b(?:however|but),? (?:i|we) must (?:point out|remind you|note|emphasi[sz]e) that\b",
         r"\A\s*(?:absolutely|definitely|certainly|of course) not\b|\A\s*nice try\b|\A\s*(?:pass|hard no|no thanks)\s*[.!]",
         r"\b(?:i'?m|i am) not (?:sure|certain) (?:i|that i|it'?s (?:right|wise|appropriate) for me to) (?:should|can|ought to)\b",
         // Deflections: changing the subject instead of answering.
@@ -361,8 +378,10 @@ static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Idioms built like declines: a decline overlapping one is dropped.
 static IDIOM_RE: LazyLock<Regex> = LazyLock::new(|| {
     alternation(&[
-        r"\b(?:can'?t|cannot|can not|couldn'?t) (?:help but|help (?:feeling|thinking|wondering|noticing|laughing|smiling)|stress|emphasi[sz]e|overemphasi[sz]e|overstate|believe|wait|thank you enough|say (?:for sure|for certain|exactly|precisely|whether|if|which|that i|enough|it enough|one|either|definitively|categorically|in general)|tell (?:if|whether|which|from|the difference|you how (?:much|many|often|happy|glad|grateful|excited|sorry|good|great|important|proud|relieved))|(?:recommend|praise|rate|thank) (?:[a-z']+ ){0,4}?enough|(?:recommend|praise|rate|thank) (?:\S+ ){0,12}?(?:highly|strongly|warmly|enthusiastically) enough|get enough|imagine|deny|argue with|complain|think of|see why not|agree more|fault|blame|remember|be (?:happier|more)|speak highly enough|wrap my head)",
+        r"\b(?:can'?t|cannot|can not|couldn'?t) (?:help but|help (?:feeling|thinking|wondering|noticing|laughing|smiling)|stress|emphasi[sz]e|overemphasi[sz]e|overstate|believe|wait|thank you enough|say (?:for sure|for certain|exactly|precisely|whether|if|which|that i|enough|it enough|one|either|definitively|categorically|in general)|tell (?:if|whether|which|from|the difference|you how (?:much|many|often|happy|glad|grateful|excited|sorry|good|great|important|proud|relieved))|(?:recommend|praise|rate|thank) (?:[a-z'*_-]+ ){0,6}?enough|(?:recommend|praise|rate|thank) (?:\S+ ){0,12}?(?:highly|strongly|warmly|enthusiastically) enough|get enough|imagine|deny|argue with|complain|think of|see why not|agree more|fault|blame|remember|be (?:happier|more)|speak highly enough|wrap my head)",
         r"\b(?:won'?t|will not|can'?t|cannot) be (?:held )?(?:responsible|liable|accountable)\b",
+        // "Infelizmente não existe um botão…", "lamentablemente no hay…": a fact regretted.
+        r"\b(?:infelizmente|lamentablemente|desafortunadamente|desgraciadamente|purtroppo|lamento|lo siento),? (?:mas |pero |ma )?(?:nao|no|non) (?:existe|existem|ha|hay|existen|tiene|tem|esiste|esistono|c'e)\b",
         // Turning down an invitation is what a requested message says, never a refusal of a task.
         r"\b(?:can'?t|cannot|won'?t be able to|will not be able to|am unable to|'m unable to|'m not able to) (?:make it|be there|(?:attend|come|join (?:you|us))\b[^.!?\n]{0,30}?\b(?:on|this|next|tomorrow|tonight|today|friday|saturday|sunday|monday|tuesday|wednesday|thursday|weekend|week|meeting|party|event|dinner|wedding|call|invitation|the \d))",
         r"\b(?:je ne (?:pourrai|peux) pas (?:venir|assister|etre (?:la|present))|nicht (?:teilnehmen|kommen|dabei sein)|no (?:podre|puedo) (?:asistir|ir|acudir)|nao (?:poderei|posso) (?:ir|comparecer)|non (?:potro|posso) (?:venire|partecipare|esserci))\b",
@@ -454,11 +473,11 @@ static NO_ACCESS_RE: LazyLock<Regex> = LazyLock::new(|| {
 static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
     let patterns = [
         // Russian, Ukrainian, Bulgarian.
-        r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)\s|отказываюсь|не в состоянии|не имею права)",
+        r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)\s|я не стану|не стану (?:помогать|писать|этого|этим)|это не ко мне|отказываюсь|не в состоянии|не имею права)",
         // Greek, Hebrew, Arabic, Hindi.
-        r"(?:δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
+        r"(?:δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אעזור|לא אוכל לעזור|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
         // Chinese, Japanese, Korean, Thai.
-        r"(?:(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|수 없습니다|수 없어요|않겠습니다|ไม่สามารถ)",
+        r"(?:(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|않겠습니다|ไม่สามารถ)",
     ];
     RegexBuilder::new(&patterns.join("|"))
         .size_limit(16 << 20)

@@ -70,6 +70,33 @@ pub(super) fn classify(clause: &str) -> Part {
     }
 }
 
+/// Whether a question asks the asker's motive rather than for details of the task ("Can I
+/// ask what's prompting the question?", "Why do you want to get into her messages?").
+pub(super) fn asks_motive(clause: &str) -> bool {
+    MOTIVE_RE.is_match(clause)
+}
+
+/// Whether a referral hands the decision itself to someone else ("That's a decision for
+/// your doctor", "Please consult a pharmacist for questions like this"), rather than adding
+/// "see a doctor if it gets worse" to an answer.
+pub(super) fn defers_the_decision(clause: &str) -> bool {
+    DEFER_RE.is_match(clause)
+}
+
+static MOTIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    alternation(&[
+        r"\b(?:can|may|could) i ask (?:what|why|how come)\b|\bwhy do you (?:want|need|ask|wish)\b|\bwhat'?s (?:got you|prompting|making you|driving|behind|bringing)\b|\bwhat (?:has|is) (?:got|made|making|prompting|driving) you\b",
+        r"\bis (?:something|there something|anything|there anything) (?:going on|specific|happening|making you|that'?s (?:making|worrying))\b|\bwhat'?s been (?:going on|happening)\b|\bwhat are you (?:worried|concerned) about\b",
+    ])
+});
+
+static DEFER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    alternation(&[
+        r"\b(?:that'?s|that is|this is|it'?s|it is) (?:a )?(?:decision|question|call|something) (?:for|to (?:make|ask|take up) with|only) (?:your|a|the)(?: [a-z']+){0,2}? (?:doctor|physician|pharmacist|dentist|lawyer|attorney|care team|prescriber|vet|specialist|clinician)\b",
+        r"\bplease (?:consult|ask|call|contact|speak (?:to|with)|talk (?:to|with)) (?:a|your|the) (?:licensed |qualified |local )?(?:doctor|physician|pharmacist|dentist|lawyer|attorney|care team|prescriber|vet|professional|specialist|clinician)\b[^.!?\n]{0,40}\b(?:questions?|this|that|decisions?|dosing|doses?)\b",
+    ])
+});
+
 /// Whether a turn hands something over ("here's the summary", "voici la traduction"),
 /// rather than turning back to what was declined ("that said", "hypothetically").
 pub(super) fn is_handover(clause: &str) -> bool {
@@ -138,7 +165,7 @@ static OFFER_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:i|we)(?:'d| would) (?:suggest|recommend|love)\b|\b(?:i|we)(?:'d| would)? (?:strongly )?(?:encourage|urge|advise) you\b",
         r"\b(?:happy|glad) to help\b|\bask me (?:anything|about)\b|\bfeel free to ask\b",
         r"\bich [a-z]+e (?:dir |ihnen |euch )?(?:aber |doch )?(?:gern|gerne)\b",
-        r"\bif you(?:'d| would)? (?:like|want|prefer|wish)\b|\bif you(?:'re| are) (?:interested in|curious about|looking (?:for|to)|trying to|hoping to|keen on|into|learning|studying|researching|teaching)\b",
+        r"\bif you(?:'d| would)? (?:like|want|prefer|wish)\b|\bif you(?:'re| are) (?:just |only |actually |really |instead )?(?:interested in|curious about|looking (?:for|to)|trying to|hoping to|keen on|into|learning|studying|researching|teaching|building|testing|developing|getting into|setting up|defending|securing|protecting)\b",
         r"\b(?:want|would you like|do you want|should) (?:me|i) to\b",
         r"\bshall (?:i|we)\b",
         r"\blet me know\b",
@@ -203,6 +230,8 @@ static TURN_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"that said|having said that|with that said|that being said|that aside|hypothetically|in theory|theoretically|technically speaking|just kidding|kidding|jk\b|anyway|anyhow|regardless|nevertheless|nonetheless|even so|still,|but since you asked|since you (?:asked|insist)|off the record|between (?:us|you and me)|ok(?:ay)? fine|fine,|in broad strokes|roughly speaking|the general idea is|the way it works is|what people (?:usually |typically |often )?do is|one (?:common )?(?:way|approach|method|option) is",
         r"if you (?:do|still|really|absolutely) (?:go ahead|want|insist|decide|need)|if you insist|if you must|if you(?:'re| are) (?:going to do it|determined|set on)",
         r"si (?:tu y tiens|vous y tenez|vous insistez|tu insistes)|mais bon|quoi qu'il en soit|wenn du (?:es )?trotzdem|aber gut|na gut|wie auch immer|si insistes|si (?:de todas formas|aun asi) quieres|pero bueno|en fin,|se (?:proprio )?insisti|se voce insistir|de qualquer forma|enfim,",
+        // A second persona answering after the refusing one: "[JAILBREAK] Sure thing! …".
+        r"\[[^\]\n]{0,6}(?:jailbreak|jailbroken|dan|developer mode|dev mode|unfiltered|unlocked|evil|no limits|stan|aim)[^\]\n]{0,6}\]|(?:jailbreak|developer mode|dan|unfiltered) ?(?:response|mode|answer)? ?:",
         r"for what it'?s worth|for reference|for (?:educational|informational|research|academic) purposes|purely (?:for|as)|to answer (?:your|the) question",
         r"the (?:easiest|simplest|quickest|usual|common|typical|standard|basic) (?:way|method|approach|trick|recipe|process|procedure) (?:is|would be|involves)",
         r"you(?:'d| would) (?:need|have to|want to|start|first|use|insert|just)|(?:students|people|hackers|attackers|most people|some people|they) (?:commonly|usually|often|typically|generally|tend to)\b",
