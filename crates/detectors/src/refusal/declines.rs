@@ -223,6 +223,7 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:i|we) (?:haven'?t|have not|didn'?t|did not) (?:pulled|added|included|translated|listed|provided|extracted|written|compiled|filled in|generated|created|copied|shared)\b[^.!?\n]{0,80}?(?:,? though|\s[-\u{2013}\u{2014}]\s|,? since|,? because|, as (?:that|it|they|those))|\bso (?:i|we) (?:haven'?t|have not|didn'?t|did not) [a-z]+ (?:that|this|it|those|these)\b".into(),
         r"\bcan only be (?:requested|made|done|changed|accessed|cancell?ed|updated|viewed|released|shared|given|reset|authori[sz]ed) (?:by|to|for) (?:the (?:account holder|account owner|owner|cardholder|card holder|patient|member|customer|user|employee|person)|them(?:selves)?)\b|\b(?:are|is) only accessible to the (?:employee|account holder|owner|user|patient)\b".into(),
         r"\b(?:that|this) (?:part|bit|piece|one)(?:'s| is) (?:out|a no)\b|\bthe answer (?:has to be|must be|will have to be) (?:a )?no\b|\bthere'?s no way (?:for me|i can|i could|i'?m going) to (?:do|help|answer|give|provide|share|write) (?:that|this|it)\b".into(),
+        r"\b(?:i'?d|i would|i'?m going to|i'?ll) hold off on (?:this|that)(?: one)?\b|(?:\A|[.!?\n])\s*not with (?:that|this|cheating|the [a-z]+ part|[a-z]+ing)(?: part)?,? no\b".into(),
         r"\bwould (?:require|mean|involve) (?:sharing|disclosing|revealing|giving out|handing over|exposing)\b[^.!?\n]{0,40}?\b(?:confidential|private|personal|someone else'?s)\b|\b(?:gonna|going to) pass on (?:this|that)(?: one)?\b|(?:\A|[.!?\n])\s*let'?s not\s*[.!]".into(),
     ];
     let french = [
@@ -330,7 +331,7 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\bnu (?:voi|o sa) (?:face|scrie|oferi|ajuta|furniza)\b",
         r"\bnem (?:tudok|fogok|segitek)\b[^.!?\n]{0,20}?\bsegit",
         r"\ben (?:voi|aio|pysty) (?:auttaa|tehda|kirjoittaa|antaa)\b",
-        r"\b(?:yardimci olamam|yardim edemem|bunu yapamam|saglayamam|veremem|yazamam|paylasamam|yardimci olmayacagim|yardimci olamayacagim|yardim etmeyecegim|yardim edemeyecegim|yapmayacagim|vermeyecegim|yazmayacagim|paylasmayacagim|saglamayacagim)\b",
+        r"\b(?:yardimci olamam|yardim edemem|bunu yapamam|saglayamam|veremem|yazamam|paylasamam|yardimci olmayacagim|anlatmayacagim|yardimci olamayacagim|yardim etmeyecegim|yardim edemeyecegim|yapmayacagim|vermeyecegim|yazmayacagim|paylasmayacagim|saglamayacagim)\b",
         // Catalan, Indonesian and Malay, Vietnamese.
         r"\bno (?:et |us )?(?:puc|podre) (?:ajudar|fer|escriure|donar)\b",
         r"\b(?:saya|aku|kami) tidak (?:bisa|dapat|akan|boleh|mau) (?:membantu|memberikan|menulis|melakukan|membuat|menyediakan)\b",
@@ -380,6 +381,7 @@ static IDIOM_RE: LazyLock<Regex> = LazyLock::new(|| {
     alternation(&[
         r"\b(?:can'?t|cannot|can not|couldn'?t) (?:help but|help (?:feeling|thinking|wondering|noticing|laughing|smiling)|stress|emphasi[sz]e|overemphasi[sz]e|overstate|believe|wait|thank you enough|say (?:for sure|for certain|exactly|precisely|whether|if|which|that i|enough|it enough|one|either|definitively|categorically|in general)|tell (?:if|whether|which|from|the difference|you how (?:much|many|often|happy|glad|grateful|excited|sorry|good|great|important|proud|relieved))|(?:recommend|praise|rate|thank) (?:[a-z'*_-]+ ){0,6}?enough|(?:recommend|praise|rate|thank) (?:\S+ ){0,12}?(?:highly|strongly|warmly|enthusiastically) enough|get enough|imagine|deny|argue with|complain|think of|see why not|agree more|fault|blame|remember|be (?:happier|more)|speak highly enough|wrap my head)",
         r"\b(?:won'?t|will not|can'?t|cannot) be (?:held )?(?:responsible|liable|accountable)\b",
+        r"\bsi c'est non\b|\bce sera non\b",
         // "Infelizmente não existe um botão…", "lamentablemente no hay…": a fact regretted.
         r"\b(?:infelizmente|lamentablemente|desafortunadamente|desgraciadamente|purtroppo|lamento|lo siento),? (?:mas |pero |ma )?(?:nao|no|non) (?:existe|existem|ha|hay|existen|tiene|tem|esiste|esistono|c'e)\b",
         // Turning down an invitation is what a requested message says, never a refusal of a task.
@@ -428,6 +430,11 @@ static LIMIT_RE: LazyLock<Regex> = LazyLock::new(|| {
     let neg = r"(?:can'?t|cannot|can not|am unable to|'m unable to|unable to|am not able to|'m not able to|not able to|don'?t have (?:the ability|a way|any way) to|have no way to|won'?t be able to)(?: actually| directly| physically| currently| personally)?";
     alternation(&[
         &format!(r"\b{neg} (?:browse|search|surf|look (?:it |this |that )?up|go) (?:the |on )?(?:internet|web|online)\b|\b{neg} browse\b"),
+        // Decisions and filings only the person can make: "I can't make that call for you,
+        // but…", "I can't file anything for you, but I can walk through the basics".
+        &format!(
+            r"\b{neg} (?:make (?:that|this|the|such a) (?:call|decision|choice)|decide (?:that|this)?|choose|file (?:anything|it|them|that|your [a-z]+)|sign (?:anything|it)|submit (?:anything|it)) for you\b"
+        ),
         &format!(
             r"\b{neg} (?:see|view|open|hear|watch|read|access|load|play|download|click) (?:the |your |this |that |an? |any )?(?:image|picture|photo|screenshot|screen|file|video|audio|recording|link|url|pdf|attachment|document|website|site|page)s?\b"
         ),
@@ -473,11 +480,11 @@ static NO_ACCESS_RE: LazyLock<Regex> = LazyLock::new(|| {
 static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
     let patterns = [
         // Russian, Ukrainian, Bulgarian.
-        r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)\s|я не стану|не стану (?:помогать|писать|этого|этим)|это не ко мне|отказываюсь|не в состоянии|не имею права)",
+        r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)\s|я не стану|не стану (?:помогать|писать|этого|этим)|помогать не (?:буду|стану)|(?:с этим|в этом) (?:я )?(?:помогать )?не (?:буду|стану)|это не ко мне|отказываюсь|не в состоянии|не имею права)",
         // Greek, Hebrew, Arabic, Hindi.
         r"(?:δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אעזור|לא אוכל לעזור|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
         // Chinese, Japanese, Korean, Thai.
-        r"(?:(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|않겠습니다|ไม่สามารถ)",
+        r"(?:(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
     ];
     RegexBuilder::new(&patterns.join("|"))
         .size_limit(16 << 20)

@@ -232,6 +232,8 @@ static TURN_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"si (?:tu y tiens|vous y tenez|vous insistez|tu insistes)|mais bon|quoi qu'il en soit|wenn du (?:es )?trotzdem|aber gut|na gut|wie auch immer|si insistes|si (?:de todas formas|aun asi) quieres|pero bueno|en fin,|se (?:proprio )?insisti|se voce insistir|de qualquer forma|enfim,",
         // A second persona answering after the refusing one: "[JAILBREAK] Sure thing! …".
         r"\[[^\]\n]{0,6}(?:jailbreak|jailbroken|dan|developer mode|dev mode|unfiltered|unlocked|evil|no limits|stan|aim)[^\]\n]{0,6}\]|(?:jailbreak|developer mode|dan|unfiltered) ?(?:response|mode|answer)? ?:",
+        // "Sorry, I can't help hack a bank. But generally, attackers start by…"
+        r"but (?:generally|in general|typically|usually|basically|broadly)(?: speaking)?,",
         r"for what it'?s worth|for reference|for (?:educational|informational|research|academic) purposes|purely (?:for|as)|to answer (?:your|the) question",
         r"the (?:easiest|simplest|quickest|usual|common|typical|standard|basic) (?:way|method|approach|trick|recipe|process|procedure) (?:is|would be|involves)",
         r"you(?:'d| would) (?:need|have to|want to|start|first|use|insert|just)|(?:students|people|hackers|attackers|most people|some people|they) (?:commonly|usually|often|typically|generally|tend to)\b",
