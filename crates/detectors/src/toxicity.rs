@@ -195,11 +195,6 @@ fn resolve_overlaps(mut hits: Vec<Hit>) -> Vec<Hit> {
 // ---------------------------------------------------------------------------------------
 // Normalization
 
-/// Characters a word may be spelled with, obfuscation included.
-fn is_token_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '@' | '$' | '*' | '!')
-}
-
 /// Folds the text and undoes leetspeak inside words that hold a letter ("1d10t", "$h1t"),
 /// leaving plain numbers ("2024", "1.5") alone. Returns the word ranges too: undoing
 /// leetspeak only turns word characters into letters inside a word, so the words stay where
@@ -245,30 +240,32 @@ fn unleet(b: u8) -> u8 {
 }
 
 /// Word ranges of the folded text: runs of word characters, without leading `*`/`!`
-/// (emphasis, "*stupid*") or trailing `!` ("idiot!"); trailing `*` stays ("f***").
+/// (emphasis, "*stupid*") or trailing `!` ("idiot!"); trailing `*` stays ("f***"). The fold
+/// leaves only ASCII letters and digits, so a byte scan finds them, and a byte outside ASCII
+/// (a symbol the fold kept) separates words like any other punctuation.
 fn tokens(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    // Letters and digits, and the symbols obfuscated words are spelled with.
+    let word_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'@' | b'$' | b'*' | b'!');
+    let mut at = 0;
     std::iter::from_fn(move || {
-        loop {
-            let (start, c) = chars.next()?;
-            if !is_token_char(c) {
+        while at < bytes.len() {
+            if !word_byte(bytes[at]) {
+                at += 1;
                 continue;
             }
-            let mut end = start + c.len_utf8();
-            while let Some(&(at, c)) = chars.peek() {
-                if !is_token_char(c) {
-                    break;
-                }
-                end = at + c.len_utf8();
-                chars.next();
+            let start = at;
+            while at < bytes.len() && word_byte(bytes[at]) {
+                at += 1;
             }
-            let word = &text[start..end];
-            let trimmed_start = start + (word.len() - word.trim_start_matches(['*', '!']).len());
-            let trimmed_end = trimmed_start + text[trimmed_start..end].trim_end_matches('!').len();
-            if trimmed_end > trimmed_start {
-                return Some(trimmed_start..trimmed_end);
+            let word = &bytes[start..at];
+            let lead = word.iter().take_while(|b| matches!(b, b'*' | b'!')).count();
+            let trail = word[lead..].iter().rev().take_while(|b| **b == b'!').count();
+            if start + lead < at - trail {
+                return Some(start + lead..at - trail);
             }
         }
+        None
     })
 }
 
@@ -811,7 +808,18 @@ static DISBELIEF_RE: LazyLock<Regex> = LazyLock::new(|| {
     pattern(r"^[,!.]*\s*(?:no way|you did not|you didn'?t|seriously|for real|are you serious|that'?s amazing|i'?m so (?:jealous|happy))\b")
 });
 
+/// Every phrase list in one pattern: one pass tells most replies, which hold no phrase at
+/// all, that the six searches below would find nothing.
+static ANY_PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let lists = [&*THREAT_RE, &*NEGATIVE_THREAT_RE, &*ATTACK_RE, &*INSULT_PHRASE_RE, &*MILD_INSULT_PHRASE_RE, &*SEXUAL_PHRASE_RE];
+    let joined: Vec<&str> = lists.iter().map(|re| re.as_str()).collect();
+    large_alternation(&joined)
+});
+
 fn phrase_hits(text: &str, hits: &mut Vec<Hit>) {
+    if !ANY_PHRASE_RE.is_match(text) {
+        return;
+    }
     // (phrases, category, severity, whether a match may deny itself or be an idiom)
     let phrase_sets: [(&Regex, Category, u8, bool); 6] = [
         (&THREAT_RE, Category::Threat, 3, true),
