@@ -24,6 +24,8 @@ mod llm_judge;
 mod params;
 mod pii;
 mod prompt_injection;
+#[cfg(test)]
+mod properties;
 mod refusal;
 mod regex_match;
 mod sentiment;
