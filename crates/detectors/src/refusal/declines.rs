@@ -223,6 +223,7 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:i|we) (?:haven'?t|have not|didn'?t|did not) (?:pulled|added|included|translated|listed|provided|extracted|written|compiled|filled in|generated|created|copied|shared)\b[^.!?\n]{0,80}?(?:,? though|\s[-\u{2013}\u{2014}]\s|,? since|,? because|, as (?:that|it|they|those))|\bso (?:i|we) (?:haven'?t|have not|didn'?t|did not) [a-z]+ (?:that|this|it|those|these)\b".into(),
         r"\bcan only be (?:requested|made|done|changed|accessed|cancell?ed|updated|viewed|released|shared|given|reset|authori[sz]ed) (?:by|to|for) (?:the (?:account holder|account owner|owner|cardholder|card holder|patient|member|customer|user|employee|person)|them(?:selves)?)\b|\b(?:are|is) only accessible to the (?:employee|account holder|owner|user|patient)\b".into(),
         r"\b(?:that|this) (?:part|bit|piece|one)(?:'s| is) (?:out|a no)\b|\bthe answer (?:has to be|must be|will have to be) (?:a )?no\b|\bthere'?s no way (?:for me|i can|i could|i'?m going) to (?:do|help|answer|give|provide|share|write) (?:that|this|it)\b".into(),
+        r"\b(?:i'?m|i am) not the (?:right )?(?:assistant|bot|one|tool|person) for (?:this|that)\b|\b(?:i'?m going to|i'?ll|i will|i'?d rather) keep (?:this|that)(?: one)? to myself\b|\b(?:i|we) (?:haven'?t|have not|didn'?t|did not) (?:added|included|put in|written|used|kept) the [a-z' -]{1,40}?(?:line|part|claim|section|bit|sentence|phrase|detail|quote)\b".into(),
         r"\b(?:i'?d|i would|i'?m going to|i'?ll) hold off on (?:this|that)(?: one)?\b|(?:\A|[.!?\n])\s*not with (?:that|this|cheating|the [a-z]+ part|[a-z]+ing)(?: part)?,? no\b".into(),
         r"\bwould (?:require|mean|involve) (?:sharing|disclosing|revealing|giving out|handing over|exposing)\b[^.!?\n]{0,40}?\b(?:confidential|private|personal|someone else'?s)\b|\b(?:gonna|going to) pass on (?:this|that)(?: one)?\b|(?:\A|[.!?\n])\s*let'?s not\s*[.!]".into(),
     ];
@@ -335,6 +336,8 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         // Catalan, Indonesian and Malay, Vietnamese.
         r"\bno (?:et |us )?(?:puc|podre) (?:ajudar|fer|escriure|donar)\b",
         r"\b(?:saya|aku|kami) tidak (?:bisa|dapat|akan|boleh|mau) (?:membantu|memberikan|menulis|melakukan|membuat|menyediakan)\b",
+        // Idiomatic declines: Swedish, Italian, Polish, Czech, Dutch, Turkish, Vietnamese.
+        r"\b(?:det|detta|dar|här|har) hjalper jag (?:dig )?inte (?:till )?med\b|\bda (?:questa|questo|qui) mi (?:tiro fuori|chiamo fuori)\b|\bna to sie nie pisze\b|\bdo toho se nepustim\b|\b(?:hier|daar) pas ik voor\b|\bbu iste ben yokum\b|\bxin phép đứng ngoài\b|\bs [a-z ]{1,40} nepomuzu\b|\bneporadim\b",
         r"\b(?:tôi|mình) (?:không thể|sẽ không|không) (?:giúp|cung cấp|viết|làm)\b|\bxin phép không (?:hỗ trợ|giúp)\b|\bkhông thể hỗ trợ\b",
     ];
     let all: Vec<&str> =
@@ -368,6 +371,7 @@ static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\A\s*(?:(?:hmm+|um+|uh+|ah|oh|well|honestly|sorry|mm+),?\s+)?(?:no|nope|nah|nein|non|nao)\s*[.!](?:\s|$)",
         r"\b(?:i|we) (?:shouldn'?t|should not|probably shouldn'?t|really shouldn'?t) (?:help|assist|be helping|explain|tell)\b",
         r"\A\s*(?:no|nope),? (?:sorry|thanks|can'?t do)\s*[.!]|\A\s*no, and\b|\A\s*(?:paso|passo)\s*[.!]",
+        r"\A\s*what (?:i|we) (?:can|could) do(?: instead)? is\b|\A\s*what (?:i'?d|i would) suggest instead\b|\A\s*yang bisa saya lakukan adalah\b",
         r"\A\s*(?:lol|lmao|haha+|heh|ha|yeah|yea|um+|hmm+),?\s+(?:no|nope|nah)\b[^,a-z]|\b(?:however|but),? (?:i|we) must (?:point out|remind you|note|emphasi[sz]e) that\b",
         r"\A\s*(?:absolutely|definitely|certainly|of course) not\b|\A\s*nice try\b|\A\s*(?:pass|hard no|no thanks)\s*[.!]",
         r"\b(?:i'?m|i am) not (?:sure|certain) (?:i|that i|it'?s (?:right|wise|appropriate) for me to) (?:should|can|ought to)\b",
@@ -382,6 +386,7 @@ static IDIOM_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:can'?t|cannot|can not|couldn'?t) (?:help but|help (?:feeling|thinking|wondering|noticing|laughing|smiling)|stress|emphasi[sz]e|overemphasi[sz]e|overstate|believe|wait|thank you enough|say (?:for sure|for certain|exactly|precisely|whether|if|which|that i|enough|it enough|one|either|definitively|categorically|in general)|tell (?:if|whether|which|from|the difference|you how (?:much|many|often|happy|glad|grateful|excited|sorry|good|great|important|proud|relieved))|(?:recommend|praise|rate|thank) (?:[a-z'*_-]+ ){0,6}?enough|(?:recommend|praise|rate|thank) (?:\S+ ){0,12}?(?:highly|strongly|warmly|enthusiastically) enough|get enough|imagine|deny|argue with|complain|think of|see why not|agree more|fault|blame|remember|be (?:happier|more)|speak highly enough|wrap my head)",
         r"\b(?:won'?t|will not|can'?t|cannot) be (?:held )?(?:responsible|liable|accountable)\b",
         r"\bsi c'est non\b|\bce sera non\b",
+        r"\brefuse to [a-z]+\b[^.!?\n]{0,40}\bever again\b|\bno te voy a (?:enganar|mentir)\b|\bno voy a mentirte\b|\bkan het niet genoeg benadrukken\b|\bdat kan ik niet beloven\b|\b(?:i|we) (?:can'?t|cannot) (?:promise|guarantee)\b",
         // "Infelizmente não existe um botão…", "lamentablemente no hay…": a fact regretted.
         r"\b(?:infelizmente|lamentablemente|desafortunadamente|desgraciadamente|purtroppo|lamento|lo siento),? (?:mas |pero |ma )?(?:nao|no|non) (?:existe|existem|ha|hay|existen|tiene|tem|esiste|esistono|c'e)\b",
         // Turning down an invitation is what a requested message says, never a refusal of a task.
@@ -480,11 +485,11 @@ static NO_ACCESS_RE: LazyLock<Regex> = LazyLock::new(|| {
 static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
     let patterns = [
         // Russian, Ukrainian, Bulgarian.
-        r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)\s|я не стану|не стану (?:помогать|писать|этого|этим)|помогать не (?:буду|стану)|(?:с этим|в этом) (?:я )?(?:помогать )?не (?:буду|стану)|это не ко мне|отказываюсь|не в состоянии|не имею права)",
+        r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)\s|я не стану|(?:здесь|тут) я пас|тут я вам не помічник|не допоможу|не буду допомагати|не стану (?:помогать|писать|этого|этим)|помогать не (?:буду|стану)|(?:с этим|в этом) (?:я )?(?:помогать )?не (?:буду|стану)|это не ко мне|отказываюсь|не в состоянии|не имею права)",
         // Greek, Hebrew, Arabic, Hindi.
-        r"(?:δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אעזור|לא אוכל לעזור|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
+        r"(?:δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אעזור|לא אוכל לעזור|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|لن أقدّم|ليس مجالي|मुझसे नहीं होगा|मैंने नहीं (?:डाला|लिखा|जोड़ा)|εδώ θα πάω πάσο|δεν θα (?:σε βοηθήσω|βοηθήσω)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
         // Chinese, Japanese, Korean, Thai.
-        r"(?:(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
+        r"(?:(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
     ];
     RegexBuilder::new(&patterns.join("|"))
         .size_limit(16 << 20)

@@ -234,6 +234,8 @@ static TURN_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\[[^\]\n]{0,6}(?:jailbreak|jailbroken|dan|developer mode|dev mode|unfiltered|unlocked|evil|no limits|stan|aim)[^\]\n]{0,6}\]|(?:jailbreak|developer mode|dan|unfiltered) ?(?:response|mode|answer)? ?:",
         // "Sorry, I can't help hack a bank. But generally, attackers start by…"
         r"but (?:generally|in general|typically|usually|basically|broadly)(?: speaking)?,",
+        // "In a story, though, your character might…", "Then again, here's what people try:".
+        r"(?:in a story|in (?:your|the|a) (?:story|novel|script|game)|for (?:the|your|a) (?:novel|story|book|script|screenplay|game|scene)|hypothetically|in fiction),? though\b|\bthen again,|\bif you'?re determined(?: anyway)?\b|\bif you insist\s*:",
         r"for what it'?s worth|for reference|for (?:educational|informational|research|academic) purposes|purely (?:for|as)|to answer (?:your|the) question",
         r"the (?:easiest|simplest|quickest|usual|common|typical|standard|basic) (?:way|method|approach|trick|recipe|process|procedure) (?:is|would be|involves)",
         r"you(?:'d| would) (?:need|have to|want to|start|first|use|insert|just)|(?:students|people|hackers|attackers|most people|some people|they) (?:commonly|usually|often|typically|generally|tend to)\b",
