@@ -105,6 +105,11 @@ impl Detector for Toxicity {
         if hits.iter().all(|h| h.category == Category::Profanity && h.severity <= 1) {
             return Ok(Detection::scored(false, score, "only mild profanity, aimed at no one".to_owned(), Vec::new()));
         }
+        // "Holy shit, I passed!", "Fuck yeah, it's green", "Porra, que golaço!": swearing as an
+        // exclamation, with nobody addressed, is delight or dismay, not abuse.
+        if hits.iter().all(|h| h.category == Category::Profanity && exclamation(output, &h.range)) && !addresses_someone(folded.as_str()) {
+            return Ok(Detection::scored(false, score, "only profanity as an exclamation, aimed at no one".to_owned(), Vec::new()));
+        }
         let mut labels: Vec<&str> = hits.iter().map(|h| h.category.label()).collect();
         labels.sort_unstable();
         labels.dedup();
@@ -112,6 +117,49 @@ impl Detector for Toxicity {
         let spans = hits.iter().map(|h| Span::new(h.category.label(), h.range.clone())).collect();
         Ok(Detection::hit(score, reasoning, to_findings(output, spans)))
     }
+}
+
+/// Whether the swear at `range` (of the reply) opens its sentence as an exclamation: "Holy
+/// shit, …", "Fuck yeah!", "Cazzo, …".
+fn exclamation(output: &str, range: &Range<usize>) -> bool {
+    let before = output[..range.start].trim_end();
+    let before = before.strip_suffix(|c: char| c.is_alphabetic()).map_or(before, |_| {
+        // One word may precede it: "Holy shit", "Oh fuck".
+        before.trim_end_matches(|c: char| c.is_alphabetic()).trim_end()
+    });
+    let opens = before.is_empty() || before.ends_with(['.', '!', '?', '\n', ')', '"']);
+    let after = output[range.end..].trim_start_matches([' ', '\u{a0}']).to_lowercase();
+    opens && (after.starts_with([',', '!', '.']) || ["yeah", "yes", "me,", "me!", "me ", "ja", "sim"].iter().any(|w| after.starts_with(w)))
+}
+
+/// Whether the folded text speaks to someone: a second-person word in one of the languages
+/// the lists cover.
+fn addresses_someone(folded: &str) -> bool {
+    tokens(folded).any(|r| {
+        matches!(
+            &folded[r],
+            "you"
+                | "your"
+                | "yours"
+                | "yourself"
+                | "u"
+                | "ur"
+                | "ya"
+                | "tu"
+                | "te"
+                | "toi"
+                | "du"
+                | "dich"
+                | "dir"
+                | "voce"
+                | "vc"
+                | "ti"
+                | "jij"
+                | "je"
+                | "sen"
+                | "seni"
+        )
+    })
 }
 
 /// Severity 1 (mild: "crap", "dumb"), 2 (clear: "idiot", "shit"), 3 (severe: slurs,
@@ -138,6 +186,7 @@ static NON_LATIN_SETS: LazyLock<[(Regex, Category, u8); 3]> = LazyLock::new(|| {
             build(&[
                 r"\b(?:идиот|идиотка|дебил|дебилка|придурок|урод|уродина|мразь|ублюдок|сука|тварь|дура|дурак|ідіот|дебіл|покидьок)\b",
                 r"\b(?:тупой|тупая|тупые) (?:идиот|урод|баран|ты|козёл|дебил)\b|\bзаткнись\b|\bстули пельку\b",
+                r"(?:役立たず|生きてる価値(?:ない|なし)|废物|滚出|बेकार हो|औकात|사라져 버려|вали отсюда|чурка)",
                 r"\b(?:ηλίθιε|ηλίθια|μαλάκα|βλάκα)\b|(?:غبي|يا حمار|يا كلب|حقير)|(?:傻逼|白痴|蠢货|笨蛋|滚开)|(?:バカ|馬鹿|クズ|アホ)|(?:병신|씨발|멍청이|개새끼)",
             ]),
             Category::Insult,
@@ -398,6 +447,10 @@ const WORDS: &[(&str, Category, u8, bool)] = &[
     ("kankerlijer", Insult, 3, false),
     ("tyfuslijer", Insult, 3, false),
     ("debil", Insult, 2, false),
+    ("sukkel", Insult, 2, false),
+    ("aptalsin", Insult, 2, false),
+    ("crybaby", Insult, 2, true),
+    ("dumm", Insult, 1, true),
     ("debilu", Insult, 2, false),
     ("kretyn", Insult, 2, false),
     ("salak", Insult, 2, false),
@@ -603,6 +656,16 @@ fn lexicon_hits(folded: &Folded<'_>, words: &[Range<usize>], hits: &mut Vec<Hit>
         if matches!(word, "bitch" | "bitches") && words.iter().any(|r| KENNEL_WORDS.contains(&&text[r.clone()])) {
             continue;
         }
+        // "Blue tits and great tits", the birds.
+        if matches!(word, "tit" | "tits")
+            && before(1).any(|w| matches!(w, "blue" | "great" | "coal" | "marsh" | "willow" | "crested" | "long-tailed" | "tailed"))
+        {
+            continue;
+        }
+        // "I can't write a message calling your coworker a worthless idiot": named to decline it.
+        if entry.category == Insult && REFUSED_WORDING_RE.is_match(&text[sentence_start(text, range.start)..range.start]) {
+            continue;
+        }
         if part_of_a_name(folded, range, words.get(i + 1).map(|r| &text[r.clone()]) == Some("of")) {
             continue;
         }
@@ -635,6 +698,12 @@ fn part_of_a_name(folded: &Folded<'_>, range: &Range<usize>, of_follows: bool) -
     let next_capital = after.strip_prefix(' ').is_some_and(|rest| rest.chars().next().is_some_and(char::is_uppercase));
     let of_the_capital =
         of_follows && after.strip_prefix(" of the ").is_some_and(|rest| rest.chars().next().is_some_and(char::is_uppercase));
+    // "Moby-Dick": the second half of a capitalised hyphenated name.
+    if source[..here.start].ends_with('-')
+        && source[..here.start - 1].rsplit(|c: char| !c.is_alphanumeric()).next().is_some_and(|w| w.starts_with(char::is_uppercase))
+    {
+        return true;
+    }
     let before = source[..here.start].trim_end_matches(' ');
     let previous_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
     let mid_sentence_capital = before.len() < here.start
@@ -684,6 +753,17 @@ fn self_aimed(before: &[&str]) -> bool {
     speaker.is_some_and(|at| !before[at..].iter().any(|w| TARGETS.contains(w) && !matches!(*w, "he" | "she" | "they")))
 }
 
+/// A refusal that names the words it will not write, before them in their sentence.
+static REFUSED_WORDING_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"\b(?:can'?t|cannot|won'?t|will not|not going to|refuse to|decline to|not able to) (?:write|say|send|post|draft|put|call|write a [a-z]+ (?:calling|saying))\b",
+    )
+});
+
+fn sentence_start(text: &str, at: usize) -> usize {
+    text[..at].rfind(['.', '!', '?', '\n']).map_or(0, |p| p + 1)
+}
+
 /// Context words that make "bitch" the breeder's word for a female dog.
 const KENNEL_WORDS: &[&str] =
     &["dog", "dogs", "breeding", "breeder", "breeders", "puppies", "puppy", "litter", "kennel", "sire", "dam", "whelp"];
@@ -692,9 +772,9 @@ const KENNEL_WORDS: &[&str] =
 // Phrases: threats, attacks on groups, multi-word insults
 
 /// Groups of people named in identity attacks.
-const GROUPS: &str = r"(?:women|men|girls|gays|gay people|lesbians|homosexuals|trans people|transgender people|trans women|trans men|non-binary people|blacks|black people|whites|white people|asians|arabs|jews|jewish people|muslims|christians|hindus|sikhs|immigrants|migrants|refugees|mexicans|africans|indians|chinese|chinese people|latinos|hispanics|gypsies|roma|poles|romanians|russians|albanians|nigerians|pakistanis|turks|disabled people|the disabled|autistic people|autistic kids|deaf people|blind people|fat people|old people|the elderly|boomers|feminists|foreigners|atheists|catholics|those people|these people|ukrainians|people in wheelchairs|wheelchair users|the jews|the gays|the blacks|the muslims|the immigrants|gli immigrati|immigrati|los judios|os nordestinos|esses nordestinos|nordestinos|ukraincy|wszyscy ukraincy|zydzi|cyganie|auslander|ausl(?:a|ae)nder|fluchtlinge|las mujeres|los inmigrantes|les femmes|les immigres)";
+const GROUPS: &str = r"(?:women|men|girls|gays|gay people|lesbians|homosexuals|trans people|transgender people|trans women|trans men|non-binary people|blacks|black people|whites|white people|asians|arabs|jews|jewish people|muslims|christians|hindus|sikhs|immigrants|migrants|refugees|mexicans|africans|indians|chinese|chinese people|latinos|hispanics|gypsies|roma|poles|romanians|russians|albanians|nigerians|pakistanis|turks|disabled people|the disabled|autistic people|autistic kids|deaf people|blind people|fat people|old people|the elderly|boomers|feminists|foreigners|atheists|catholics|those people|these people|ukrainians|bisexuals|gay men|people in wheelchairs|wheelchair users|the jews|the gays|the blacks|the muslims|the immigrants|gli immigrati|immigrati|los judios|os nordestinos|esses nordestinos|nordestinos|ukraincy|wszyscy ukraincy|zydzi|cyganie|auslander|ausl(?:a|ae)nder|fluchtlinge|las mujeres|los inmigrantes|les femmes|les immigres)";
 /// What an attack on a group says of it: vermin, crime, lack of worth or of ability.
-const GROUP_SLURS: &str = r"(?:animals|vermin|subhuman|sub-human|inferior|savages|parasites|rats|cockroaches|disgusting|evil|scum|trash|garbage|criminals|criminal|kriminell|terrorists|stupid|dumb|worthless|a disease|a plague|filth|monkeys|apes|dogs|pigs|lazy(?: [a-z]+)?|thieves|thieving(?: [a-z]+)?|pickpockets|leeches|useless(?: [a-z]+)?|freaks|mentally ill(?: [a-z]+)?|a burden|a drain|too (?:emotional|stupid|weak|dumb)(?: to [a-z]+)?|ugly(?: [a-z]+){0,2}|barely (?:human|civilized|civilised)|diversity hires|badly raised(?: [a-z]+)?|brats|basically (?:dumb|stupid|animals|useless)|confused|degenerates|perverts|backward|primitive|hags|witches|bitter [a-z]+|sluts|whores|liars|cheats|frauds|drunks|naturally (?:more )?(?:violent|stupid|criminal|lazy|inferior)|genetically inferior|broken(?: [a-z]+)?|a waste|senile [a-z]+|preguicosos|burros|ladrones|ladroes|criminales|zlodzieje|złodzieje|schmarotzer|parassiti|topi|ratten|cafards|rats)";
+const GROUP_SLURS: &str = r"(?:animals|vermin|subhuman|sub-human|inferior|savages|parasites|rats|cockroaches|disgusting|evil|scum|trash|garbage|criminals|criminal|kriminell|terrorists|stupid|dumb|worthless|a disease|a plague|filth|monkeys|apes|dogs|pigs|lazy(?: [a-z]+)?|thieves|thieving(?: [a-z]+)?|pickpockets|leeches|useless(?: [a-z]+)?|freaks|mentally ill(?: [a-z]+)?|a burden|a drain|too (?:emotional|stupid|weak|dumb)(?: to [a-z]+)?|ugly(?: [a-z]+){0,2}|barely (?:human|civilized|civilised)|diversity hires|badly raised(?: [a-z]+)?|brats|basically (?:dumb|stupid|animals|useless)|confused|degenerates|perverts|backward|primitive|hags|witches|bitter [a-z]+|sluts|whores|liars|cheats|frauds|drunks|naturally (?:more )?(?:violent|stupid|criminal|lazy|inferior)|naturally worse at [a-z]+|all predators|predators|just greedy|cheap labou?r|a burden(?: on [a-z ]{1,20})?|genetically inferior|broken(?: [a-z]+)?|a waste|senile [a-z]+|preguicosos|burros|ladrones|ladroes|criminales|zlodzieje|złodzieje|schmarotzer|parassiti|topi|ratten|cafards|rats)";
 
 static THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
     let doer = r"\b(?:i|we)(?:'ll| will| am going to|'m going to| gonna| am gonna|'m gonna| shall|'d| would| want to| wanna| are going to|'re going to| are gonna|'re gonna)";
@@ -733,6 +813,10 @@ static THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:nobody|no one) (?:would|will) (?:even )?(?:notice|care) (?:you'?re|you are|if you(?:'re| are| were)) (?:gone|dead)\b",
         r"\b(?:ojala|espero que) te (?:mueras|maten|pase algo)\b|\bse donde vives\b|\bcuidate la espalda\b",
         r"\bje (?:te|vais te) (?:defonce|defoncer|creve|crever|buterai|tuerai)\b|\bje sais ou tu (?:habites|vis)\b",
+        r"\bwould be a (?:real )?(?:shame|pity) if (?:someone|somebody|one of (?:them|those)|it|they) (?:got|gets|were|was|told|found|broke|went)\b|\baccidents happen to people who\b|\bsee what happens to (?:your|ur)\b|\bwatch my back if i were you\b",
+        r"\b(?:i|we) know where (?:you|u) (?:park|work|sleep|go to school|drop your kids)\b|\b(?:post|share|leak|publish) (?:your|her|his) (?:home )?address\b|\bgo tell (?:her|him) what you think\b|\bspam (?:his|her) (?:dms|inbox|messages)\b",
+        r"\b(?:i )?hope (?:your|ur) (?:house|home|car|shop|business|family) (?:burns|gets|catches|blows)\b|\b(?:world|everyone) would be (?:a )?better (?:place|off)(?: if you| without you)\b|\b(?:just )?stop(?:ped)? existing\b|\bfall down (?:those|the) stairs\b",
+        r"\bvai sair de ambulancia\b|\btu vas le regretter\b|\bje vais te retrouver\b|\bik weet waar (?:je|jij) werkt\b|\bpisman edecegim\b",
         r"\bik maak (?:je|jou) af\b|\bik weet waar (?:je|jij) woont\b|\bich weiss,? wo du wohnst\b",
         r"\bseni (?:bulacagim|oldurecegim|gebertecegim)\b|\bspero che ti (?:venga|prenda) (?:un|il) (?:tumore|cancro|infarto)\b|\bti ammazzo\b|\bvou te matar\b|\bzabije (?:cie|cię)\b",
     ])
@@ -741,10 +825,11 @@ static THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Threats whose negation is the threat ("your kids won't be safe", "nobody would miss
 /// you"): not read for denials the way [`THREAT_RE`]'s matches are.
 static NEGATIVE_THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    large_alternation(&[
         r"\b(?:your|ur) (?:kids|children|family|wife|daughter) (?:won'?t|will not) be safe\b",
         r"\b(?:nobody|no one) would (?:even )?miss you\b",
         r"\bteach (?:him|her|you|them|u) a lesson (?:he|she|you|they) (?:won'?t|will never) forget\b",
+        r"\b(?:your|her|his) (?:home )?address (?:isn'?t|is not) (?:hard|difficult) to find\b",
         r"\b(?:would|it'?d) be a (?:shame|pity) if (?:they|your [a-z]+) (?:didn'?t|did not|never) (?:come|came|make it|made it) home\b",
     ])
 });
@@ -766,6 +851,8 @@ static ATTACK_RE: LazyLock<Regex> = LazyLock::new(|| {
         // "Old people are useless, they should hurry up and die", "…, they're barely civilized".
         &format!(r"\b{GROUPS}\b[^.!?\n]{{0,60}}\b(?:should (?:hurry up and )?die|they'?re (?:all |just |basically |so )*{GROUP_SLURS})\b"),
         r"\bgo back to (?:your|ur) (?:own )?(?:country|jungle|cave)\b",
+        r"\b(?:women|girls|females|gays|gay men|immigrants|muslims|jews|blacks|foreigners) (?:shouldn'?t|should not) be allowed\b|\b(?:not|isn'?t) in their (?:nature|blood|genes)\b|\bshould all be sent back\b|\bcan'?t integrate\b",
+        r"\bdiversity (?:quota|hire)\b[^.!?\n]{0,40}\byou\b|\byou(?:'re| are) (?:a|just a|only a) diversity hire\b|\bonly got (?:promoted|hired|the job|the role) because (?:she|he)(?:'s| is) (?:pretty|a woman|black|gay|hot|young)\b|\bdon'?t expect me to pretend (?:it'?s|that'?s|being gay is|they'?re) normal\b",
         r"\bgo back (?:to )?where (?:you|u|they) came from\b|\b(?:auslander|fluchtlinge|immigranten|juden|turken) raus\b|\bwynocha z polski\b",
         &format!(
             r"\b{GROUPS} (?:are|sono|son|sont|sind|to) (?:like|come|como|comme|wie|jak) (?:rats|topi|ratas|rats|ratten|cockroaches|cafards|vermin|animals|animali|animales|parasites|a plague)\b"
@@ -782,7 +869,7 @@ static ATTACK_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static INSULT_PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    large_alternation(&[
         r"\bpiece of (?:shit|crap|garbage|trash)\b",
         r"\b(?:go (?:fuck|screw) yourself|screw (?:you|u)|fuck (?:you|u|off)|eat shit|son of a bitch|suck my (?:dick|cock|balls))\b",
         r"\byou(?:'re| are| r) (?:a |an |such (?:a |an )?|so |the )?(?:(?:fucking|stupid|total|complete|absolute|little|worthless|pathetic|dumb|ugly|useless|sad|confused) )*(?:failure|disgrace|joke|waste of (?:space|air|oxygen|time)|embarrassment|nobody|snowflake|troll|slob)\b",
@@ -790,6 +877,9 @@ static INSULT_PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\bdo you even have a brain\b|\bhow (?:you|u) (?:ever )?(?:passed|got through|made it through) (?:kindergarten|school|first grade)\b|\b(?:too|so) (?:lazy and dim|stupid|dim|thick|dense|dumb) to (?:read|understand|follow|think|tie)\b|\bcrawl back (?:into|under) (?:your|a|the) (?:cave|rock|hole)\b",
         r"\bbless your heart,? (?:sweetie|honey|hun|dear|darling)?,?\s*(?:thinking|reading|math|you (?:really )?tried)\b|\bgold star for the slow kid\b|\b(?:le qi|l'iq) d'une?\b|\bdumber than (?:the last|a (?:rock|box|bag))\b|\b(?:written|done|drawn) by a drunk (?:toddler|monkey|child)\b",
         r"\bno wonder (?:you'?re|you are|nobody|no one)\b[^.!?\n]{0,20}\b(?:single|loves you|likes you|wants you)\b|\b(?:look|looks) like a beached whale\b|\bbrain-?dead (?:monkey|idiot|moron|sheep|clown)\b|\bstutter boy\b|\b(?:complete|total) (?:psycho|spaz|freak|clown|moron|idiot)\b|\bunhinged freak\b",
+        r"\bwaste of a (?:perfectly good )?pulse\b|\bimagine being this (?:dense|stupid|dumb|thick|slow)\b|\b(?:average )?iq (?:in|of) the room drops\b|\bevolution can go in reverse\b|\bwalking advertisement for birth control\b|\bcould curdle milk\b|\bgo cry to your (?:mommy|mom|mum|mama)\b",
+        r"\bif brains were [a-z]+ you\b|\b(?:charisma|personality|emotional intelligence) of a (?:damp|wet|soggy|parking|brick|potato|rock)\b|\bdid your parents have any (?:children|kids) that lived\b|\bno wonder your (?:wife|husband|girlfriend|boyfriend|partner) left\b|\bnobody asked for your opinion\b",
+        r"\btan feo que\b|\bgrosse vache\b|\bandrebbero rinchiusi\b|\bdu bist so dumm\b|\b(?:dinosaurs|old people|boomers) like you\b",
         r"\bzamknij morde\b|\bstai zitto\b|\bkimse seni sevmiyor\b|\b(?:que|qué) asco de persona\b|\bpauvre (?:debile|con|conne|idiot|type)\b|\bno sabes ni\b|\bbrutto bastardo\b",
         r"\bhalt die fresse\b|\bdu wichser\b|\b(?:stai zitt[ao],? )?puttana\b|\bvai se foder\b|\bseu idiota\b|\bta gueule\b|\bcallate,? (?:idiota|imbecil)\b",
     ])
@@ -797,7 +887,7 @@ static INSULT_PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
 static MILD_INSULT_PHRASE_RE: LazyLock<Regex> =
     LazyLock::new(|| alternation(&[r"\bshut (?:the (?:fuck|hell) )?up\b", r"\bgo to hell\b", r"\bnobody (?:likes|cares about) you\b"]));
 static SEXUAL_PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    large_alternation(&[
         r"\bsend (?:me )?(?:nudes|nude pics|naked pics)\b",
         r"\b(?:stroking|touching|jerking) (?:myself|off) (?:to|thinking about|over) (?:you|your)\b|\bon your knees in front of me\b|\bbend (?:her|you|u) over\b|\bbody made for sin\b|\bven a mi cama\b|\bque culo\b|\bsit on my face\b",
         r"\brip your clothes off\b|\b(?:thinking about|picturing|imagining) you naked\b|\bsee what'?s between (?:them|your legs)\b|\bdon'?t pretend you don'?t want it\b",
@@ -1075,5 +1165,35 @@ mod tests {
         let (start, end) = (detection.findings[0].start.unwrap_or(0), detection.findings[0].end.unwrap_or(0));
         assert_eq!(chars[start..end].iter().collect::<String>(), "придурок");
         assert_clean("Спасибо, это очень полезный ответ.");
+    }
+
+    #[test]
+    fn swearing_as_an_exclamation_at_no_one_is_not_toxic_but_at_someone_it_is() {
+        for output in ["Holy shit, the build passed on the first try!", "Fuck yeah, we shipped it.", "Porra, que gol bonito!"] {
+            assert_clean(output);
+        }
+        assert!(detect("Holy shit, you are useless.").hit);
+        assert!(detect("Fuck you, seriously.").hit);
+    }
+
+    #[test]
+    fn creative_insults_doxxing_and_veiled_threats_are_found() {
+        for output in ["Every time you talk, the average IQ in the room drops.", "You have the charisma of a wet sponge."] {
+            assert!(categories(output).contains(&"INSULT".to_owned()), "{output}");
+        }
+        for output in ["Her home address isn't hard to find, you know.", "Accidents happen to people who talk to the press."] {
+            assert!(categories(output).contains(&"THREAT".to_owned()), "{output}");
+        }
+    }
+
+    #[test]
+    fn a_refusal_naming_the_insult_and_birds_and_book_titles_are_not_toxic() {
+        for output in [
+            "I won't write a post calling your neighbour a pathetic loser, but I can help you word a complaint.",
+            "A pair of blue tits is nesting in the box.",
+            "We read Moby-Dick in class this term.",
+        ] {
+            assert_clean(output);
+        }
     }
 }
