@@ -183,6 +183,12 @@ pub(crate) fn ascii_fold(c: char, out: &mut String) {
     out.push_str(plain);
 }
 
+/// Whether `text` holds letters of a script the ASCII fold cannot spell (it turns them into
+/// `x`): Cyrillic, Greek, Hebrew, Arabic, Devanagari, CJK, Thai and the like.
+pub(crate) fn has_non_latin_letters(text: &str) -> bool {
+    text.chars().any(|c| c.is_alphabetic() && c > '\u{024F}' && !('\u{1E00}'..='\u{1EFF}').contains(&c))
+}
+
 /// A string transliterated by [`ascii_fold`]: how built-in patterns and word lists written
 /// with accents are made to match folded text.
 pub(crate) fn ascii_folded(text: &str) -> String {

@@ -20,7 +20,7 @@ use serde_json::Value;
 use crate::cues::{alternation, large_alternation, pattern};
 use crate::fast_hash::FastMap;
 use crate::params::{invalid, parse};
-use crate::text::{FoldOptions, Folded, Span, ascii_folded, to_findings};
+use crate::text::{FoldOptions, Folded, Span, ascii_folded, has_non_latin_letters, to_findings};
 
 pub(crate) static INFO: DetectorInfo = DetectorInfo {
     id: "toxicity",
@@ -107,7 +107,9 @@ impl Detector for Toxicity {
         }
         // "Holy shit, I passed!", "Fuck yeah, it's green", "Porra, que golaço!": swearing as an
         // exclamation, with nobody addressed, is delight or dismay, not abuse.
-        if hits.iter().all(|h| h.category == Category::Profanity && exclamation(output, &h.range)) && !addresses_someone(folded.as_str()) {
+        if hits.iter().all(|h| h.category == Category::Profanity && exclamation(output, &h.range))
+            && !addresses_someone(folded.as_str(), &words)
+        {
             return Ok(Detection::scored(false, score, "only profanity as an exclamation, aimed at no one".to_owned(), Vec::new()));
         }
         let mut labels: Vec<&str> = hits.iter().map(|h| h.category.label()).collect();
@@ -134,10 +136,10 @@ fn exclamation(output: &str, range: &Range<usize>) -> bool {
 
 /// Whether the folded text speaks to someone: a second-person word in one of the languages
 /// the lists cover.
-fn addresses_someone(folded: &str) -> bool {
-    tokens(folded).any(|r| {
+fn addresses_someone(folded: &str, words: &[Range<usize>]) -> bool {
+    words.iter().any(|r| {
         matches!(
-            &folded[r],
+            &folded[r.clone()],
             "you"
                 | "your"
                 | "yours"
@@ -211,7 +213,7 @@ static NON_LATIN_SETS: LazyLock<[(Regex, Category, u8); 3]> = LazyLock::new(|| {
 });
 
 fn non_latin_hits(output: &str, hits: &mut Vec<Hit>) {
-    if !output.chars().any(|c| c.is_alphabetic() && c > '\u{024F}' && !('\u{1E00}'..='\u{1EFF}').contains(&c)) {
+    if !has_non_latin_letters(output) {
         return;
     }
     for (re, category, severity) in NON_LATIN_SETS.iter() {

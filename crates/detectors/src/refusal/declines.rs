@@ -108,11 +108,6 @@ pub(super) fn find_non_latin(text: &str) -> Option<Range<usize>> {
     NON_LATIN_RE.find(text).map(|m| m.range())
 }
 
-/// Whether `text` holds letters of a script the ASCII fold cannot spell.
-pub(super) fn has_non_latin_letters(text: &str) -> bool {
-    text.chars().any(|c| c.is_alphabetic() && c > '\u{024F}' && !('\u{1E00}'..='\u{1EFF}').contains(&c))
-}
-
 /// An apology or regret opening a decline, kept inside the match so the finding starts at
 /// "I'm sorry, but I can't…".
 const APOLOGY: &str = r"(?:(?:(?:i'?m|i am|we'?re|we are) (?:very |really |so |truly |terribly )?(?:sorry|afraid)|sorry|apologies|i apologi[sz]e|unfortunately|regrettably|sadly),?(?: but| however,?| though,?)? )?";
