@@ -158,7 +158,7 @@ pub(crate) fn row(set: &str, detector: &str, split: &str, c: &Confusion, judged:
 async fn print_throughput(rounds: u32) -> anyhow::Result<()> {
     println!();
     println!(
-        "throughput: replies judged per second over all of a set's replies (median of {rounds} rounds after a warm-up), next to the baseline ({} with one absent string) over the same replies, alternating with it in the same run; ratio = detector / baseline (median per round); previous = the ratio recorded at 641b418",
+        "throughput: replies judged per second over all of a set's replies (median of {rounds} rounds after a warm-up), next to the baseline ({} with one absent string) over the same replies, alternating with it in the same run; ratio = detector / baseline (median per round); previous = the ratio of the detector as it was at 641b418 over the same replies (eval/throughput_previous.tsv)",
         BASELINE.0
     );
     println!("{:<12} {:<24} {:>10} {:>11} {:>7} {:>9}", "set", "detector", "replies/s", "baseline/s", "ratio", "previous");

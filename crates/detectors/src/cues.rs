@@ -32,6 +32,94 @@ pub(crate) fn large_alternation(patterns: &[&str]) -> Regex {
         .unwrap_or_else(|e| panic!("built-in pattern list does not compile: {e}"))
 }
 
+/// Compiles `patterns` like [`alternation`] for text that is known to be ASCII (the folded
+/// reply the PII scanners read): `\b`, `\w`, `\d` and `\s` are rewritten to their ASCII
+/// forms, which match the same on ASCII text and keep the lazy DFA small; with the Unicode
+/// forms a long alternation builds states for every script's word characters and runs
+/// several times slower.
+pub(crate) fn ascii_alternation(patterns: &[&str]) -> Regex {
+    let joined = patterns.iter().map(|p| format!("(?:{})", ascii_classes(&ascii_folded(p)))).collect::<Vec<_>>().join("|");
+    RegexBuilder::new(&joined)
+        .size_limit(64 << 20)
+        .dfa_size_limit(64 << 20)
+        .build()
+        .unwrap_or_else(|e| panic!("built-in pattern list does not compile: {e}"))
+}
+
+/// One pattern for ASCII text, see [`ascii_alternation`].
+pub(crate) fn ascii_pattern(pattern: &str) -> Regex {
+    ascii_alternation(&[pattern])
+}
+
+/// Rewrites the Perl classes and word boundaries of `pattern` to their ASCII forms, inside
+/// and outside bracketed classes.
+fn ascii_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 32);
+    let mut chars = pattern.chars();
+    let mut class_depth = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(next) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let ascii = match (next, class_depth > 0) {
+                    ('w', false) => "[[:word:]]",
+                    ('w', true) => "[:word:]",
+                    ('d', false) => "[[:digit:]]",
+                    ('d', true) => "[:digit:]",
+                    ('s', false) => "[[:space:]]",
+                    ('s', true) => "[:space:]",
+                    ('b', false) => "(?-u:\\b)",
+                    ('B', false) => "(?-u:\\B)",
+                    _ => "",
+                };
+                if ascii.is_empty() {
+                    out.push(c);
+                    out.push(next);
+                } else {
+                    out.push_str(ascii);
+                }
+            }
+            '[' if class_depth > 0 && chars.as_str().starts_with(':') => {
+                // A named ASCII class inside brackets, `[:alpha:]`: copy it whole.
+                out.push(c);
+                for inner in chars.by_ref() {
+                    out.push(inner);
+                    if inner == ']' {
+                        break;
+                    }
+                }
+            }
+            '[' => {
+                class_depth += 1;
+                out.push(c);
+                // `[]…]` and `[^]…]` start with a literal `]`.
+                let rest = chars.as_str();
+                let lead = if rest.starts_with("^]") {
+                    2
+                } else if rest.starts_with(']') {
+                    1
+                } else {
+                    0
+                };
+                for _ in 0..lead {
+                    if let Some(lit) = chars.next() {
+                        out.push(lit);
+                    }
+                }
+            }
+            ']' if class_depth > 0 => {
+                class_depth -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Compiles one built-in pattern.
 pub(crate) fn pattern(pattern: &str) -> Regex {
     alternation(&[pattern])
@@ -65,5 +153,32 @@ mod tests {
         assert!(meta.is_match("the email asks me to visit"));
         assert!(!refusal.is_match("here is the answer"));
         assert!(!meta.is_match("here is the answer"));
+    }
+
+    #[test]
+    fn perl_classes_become_ascii_inside_and_outside_brackets() {
+        assert_eq!(ascii_classes(r"\b\w+\s\d\B"), r"(?-u:\b)[[:word:]]+[[:space:]][[:digit:]](?-u:\B)");
+        assert_eq!(ascii_classes(r"[A-Z\d][^\s,]"), r"[A-Z[:digit:]][^[:space:],]");
+        assert_eq!(ascii_classes(r"[]\w][^]\d]"), r"[][:word:]][^][:digit:]]");
+        assert_eq!(ascii_classes(r"[[:alpha:]\w]\.\\"), r"[[:alpha:][:word:]]\.\\");
+    }
+
+    proptest::proptest! {
+        /// On ASCII text the rewritten pattern finds exactly what the Unicode one finds.
+        #[test]
+        fn ascii_patterns_match_like_unicode_ones_on_ascii_text(text in "[ -~\n]{0,80}") {
+            for source in [
+                r"(?i)\b[a-z]\w{2,}\b",
+                r"\b\d{1,3}(?:\.\d{1,3}){1,3}\b",
+                r"[^\s,]{3,}\s+\B",
+                r"(?i)\b(?:pass\w*|key)\b\s*[:=]\s*([^\s\x22',;]{2,})",
+                r"[A-Z\d][\w'-]+",
+            ] {
+                let unicode = pattern(source);
+                let ascii = ascii_pattern(source);
+                let found = |re: &Regex| re.find_iter(&text).map(|m| m.range()).collect::<Vec<_>>();
+                proptest::prop_assert_eq!(found(&unicode), found(&ascii), "{}", source);
+            }
+        }
     }
 }

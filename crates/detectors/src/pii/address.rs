@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::cues::alternation;
+use crate::cues::ascii_alternation;
 
 /// UK postcodes: `M19 2LL`, `OX14 4RA`, `SW1A 1AA`.
 const UK_POSTCODE: &str = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}";
@@ -17,7 +17,7 @@ static ADDRESS_RE: LazyLock<Regex> = LazyLock::new(|| {
     let word = r"(?:[A-Z][A-Za-z'-]*|\d{1,3}(?:st|nd|rd|th))";
     // Abbreviations may take a full stop; full words may not (it ends the sentence).
     let suffix = r"(?:(?:Street|Avenue|Road|Boulevard|Lane|Drive|Court|Place|Terrace|Way|Circle|Parkway|Highway|Square|Trail|Alley|Crescent|Close|Row|Plaza|Loop|Cottages|Mews|Gardens|Grove|Walk|Rise|Hill|Green|Parade|View|Wharf|Quay|Yard|Gate|Causeway|Esplanade|Promenade|Embankment|Broadway|Turnpike|Pike|Expressway|Freeway|Run|Ridge|Path|Point|Pass|Commons|Crossing|Bend|Heights|Meadows|Village)\b|(?:St|Ave|Av|Rd|Blvd|Ln|Dr|Ct|Pl|Ter|Cir|Pkwy|Hwy|Sq|Trl|Cres|Gdns|Gr|Tce|Pde|Expy|Fwy)\b\.?)";
-    alternation(&[
+    ascii_alternation(&[
         // US/UK: "1600 Pennsylvania Ave NW, Washington, DC 20500", "10 Downing Street".
         &format!(
             r"\b\d{{1,6}}[A-Za-z]?(?:-\d{{1,4}}[A-Za-z]?)?,?(?: (?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?)? (?:{word} ){{1,4}}{suffix}(?: (?:NE|NW|SE|SW|N|S|E|W)\b)?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Flat|Room|Rm|#)\.? ?[A-Za-z0-9-]+)?(?:, [A-Z][a-z]+(?: [A-Z][a-z]+){{0,2}})?(?:,? [A-Z]{{2}}\b)?(?: \d{{5}}(?:-\d{{4}})?\b| {UK_POSTCODE}\b)?"
@@ -46,7 +46,7 @@ static ADDRESS_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// An address label and the value after it on the same line: "address 88 Kingsway, …".
 static LABELLED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    ascii_alternation(&[
         r"(?i)(\b(?:\w+ )?)\b(?:address|adresse|adres|adresa|direccion|domicilio|indirizzo|anschrift|wohnort|endereco|morada|ship to|deliver to|delivery to|mailing to|lives at|living at|resides at|residing at|demeurant|domicilie|domiciliada|domiciliado|wohnhaft)\b\s*[:\-]?\s*([^\n]{6,90})",
     ])
 });

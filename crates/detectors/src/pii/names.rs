@@ -20,6 +20,14 @@ const PARTICLES: &[&str] = &[
     "af", "av", "bin", "binti", "bint", "ibn", "al", "el", "y", "i", "e", "ni", "nic", "mac", "ap",
 ];
 
+/// Whether a key is one of [`PARTICLES`]: what the lexicon says of a lowercase word, without
+/// a lookup in the big table.
+pub(super) fn is_particle(key: &str) -> bool {
+    // A small set that stays in cache: most words of a reply are short lowercase ones.
+    static SET: LazyLock<FastSet<&'static str>> = LazyLock::new(|| PARTICLES.iter().copied().collect());
+    SET.contains(key)
+}
+
 /// Surnames and given names of stand-in identities ("John Doe", "Max Mustermann", "Joe
 /// Bloggs"), as keys: a run containing one is a placeholder, not a person.
 const PLACEHOLDERS: &[&str] = &[
@@ -51,17 +59,23 @@ const PLACEHOLDERS: &[&str] = &[
 /// The lookup form of a word: lowercase, then ASCII-folded the way the rest of the crate
 /// folds text (`Søren` → `soren`, `Trần` → `trxn`), with curly apostrophes made straight.
 pub(super) fn key(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    push_key(word, &mut out);
+    out
+}
+
+/// Appends the [`key`] of `word` to `out` (many keys in one buffer spare an allocation each).
+pub(super) fn push_key(word: &str, out: &mut String) {
     if word.is_ascii() {
-        return word.to_ascii_lowercase();
+        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        return;
     }
-    let mut lower = String::with_capacity(word.len());
     for c in word.chars().flat_map(char::to_lowercase) {
         match transliterated(c) {
-            Some(latin) => lower.push_str(latin),
-            None => lower.push(c),
+            Some(latin) => latin.chars().for_each(|l| crate::text::ascii_fold(l, out)),
+            None => crate::text::ascii_fold(c, out),
         }
     }
-    crate::text::ascii_folded(&lower)
 }
 
 /// Cyrillic and Greek lowercase letters in Latin letters (a plain, lossy scheme), so

@@ -5,13 +5,12 @@
 //! people and table columns. Works on the reply as written (not the ASCII fold), so names in
 //! any cased script keep their capitals; byte ranges are in the reply.
 
-use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::names::{LEXICON, WordClass, key};
+use super::names::{LEXICON, WordClass, is_particle, key, push_key};
 use crate::fast_hash::FastSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,8 +29,9 @@ enum Shape {
 #[derive(Debug)]
 struct Word<'a> {
     range: Range<usize>,
-    /// The lookup form (see [`key`]); borrowed when the word already is one.
-    key: Cow<'a, str>,
+    /// The lookup form (see [`key`]): in the reply when the word already is one, else in
+    /// the keys buffer of the reply.
+    key: &'a str,
     shape: Shape,
     class: WordClass,
     /// The word carried a possessive `'s` (left out of the range).
@@ -56,26 +56,43 @@ fn is_joiner(c: char) -> bool {
     matches!(c, '-' | '\'' | '\u{2019}' | '\u{2010}' | '\u{2011}')
 }
 
-/// Splits the text into words: letters with inner hyphens and apostrophes.
-fn words(text: &str) -> Vec<Word<'_>> {
+/// Where a word's key is: in the reply itself, or in the buffer of keys.
+enum KeyAt {
+    Reply(Range<usize>),
+    Buffer(Range<usize>),
+}
+
+/// Splits the text into words: letters with inner hyphens and apostrophes. The keys that
+/// differ from the word are written into `keys`, one buffer for the whole reply.
+fn words<'a>(text: &'a str, keys: &'a mut String) -> Vec<Word<'a>> {
     // About one word per six bytes of prose: one allocation for most replies.
-    let mut out = Vec::with_capacity(text.len() / 6 + 4);
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
+    let mut found: Vec<(Range<usize>, KeyAt, Shape, WordClass, bool)> = Vec::with_capacity(text.len() / 6 + 4);
+    // Bytes below 0x80 are read as they are; only other characters are decoded.
+    let bytes = text.as_bytes();
+    let char_at = |at: usize| -> Option<char> {
+        match bytes.get(at) {
+            Some(&b) if b < 0x80 => Some(char::from(b)),
+            Some(_) => text.get(at..).and_then(|rest| rest.chars().next()),
+            None => None,
+        }
+    };
+    let mut at = 0;
+    while let Some(c) = char_at(at) {
+        let start = at;
+        at += c.len_utf8();
         if !is_letter(c) {
             continue;
         }
-        let mut end = start + c.len_utf8();
-        while let Some(&(at, next)) = chars.peek() {
-            // Letters, and hyphens or apostrophes with a letter right after them.
-            let inner_joiner = is_joiner(next) && text[at + next.len_utf8()..].chars().next().is_some_and(is_letter);
-            if is_letter(next) || inner_joiner {
-                end = at + next.len_utf8();
-                chars.next();
-            } else {
+        // Letters, and hyphens or apostrophes with a letter right after them.
+        while let Some(next) = char_at(at) {
+            let after = at + next.len_utf8();
+            let inner_joiner = is_joiner(next) && char_at(after).is_some_and(is_letter);
+            if !(is_letter(next) || inner_joiner) {
                 break;
             }
+            at = after;
         }
+        let mut end = at;
         let mut possessive = false;
         for suffix in ["'s", "\u{2019}s"] {
             if end - start > suffix.len() + 1 && text[start..end].ends_with(suffix) {
@@ -100,15 +117,35 @@ fn words(text: &str) -> Vec<Word<'_>> {
         // Lowercase words only serve as context (and short ones as particles); the lists
         // matter for the others.
         let plain_lower = shape == Shape::Lower && word.bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'\'');
-        let key: Cow<'_, str> = if plain_lower { Cow::Borrowed(word) } else { Cow::Owned(key(word)) };
+        let key_at = if plain_lower {
+            KeyAt::Reply(start..start + word.len())
+        } else {
+            let from = keys.len();
+            push_key(word, keys);
+            KeyAt::Buffer(from..keys.len())
+        };
+        let key = match &key_at {
+            KeyAt::Reply(range) => &text[range.clone()],
+            KeyAt::Buffer(range) => &keys[range.clone()],
+        };
         let class = match shape {
             Shape::Lower if key.len() > 5 => WordClass::default(),
-            Shape::Lower => WordClass { particle: LEXICON.classify(&key).particle, ..WordClass::default() },
-            _ => LEXICON.classify(&key),
+            Shape::Lower => WordClass { particle: is_particle(key), ..WordClass::default() },
+            _ => LEXICON.classify(key),
         };
-        out.push(Word { range: start..end, key, shape, class, possessive });
+        found.push((start..end, key_at, shape, class, possessive));
     }
-    out
+    let keys: &'a str = keys;
+    found
+        .into_iter()
+        .map(|(range, key_at, shape, class, possessive)| {
+            let key = match key_at {
+                KeyAt::Reply(at) => &text[at],
+                KeyAt::Buffer(at) => &keys[at],
+            };
+            Word { range, key, shape, class, possessive }
+        })
+        .collect()
 }
 
 fn shape_of(word: &str) -> Shape {
@@ -127,16 +164,14 @@ fn shape_of(word: &str) -> Shape {
     // Inner capitals only after a joiner or a name prefix (McDonald, MacArthur, DeShawn,
     // DiCaprio, LaToya, O'Brien); otherwise camel case (GitHub, iPhone, PayPal).
     let mut previous = first;
-    let mut prefix = String::from(first);
-    for c in chars {
+    for (at, c) in word.char_indices().skip(1) {
         if c.is_uppercase() && !is_joiner(previous) {
-            let allowed = matches!(prefix.as_str(), "Mc" | "Mac" | "De" | "Di" | "Da" | "La" | "Le" | "Van" | "Fitz" | "Du");
+            let allowed = matches!(&word[..at], "Mc" | "Mac" | "De" | "Di" | "Da" | "La" | "Le" | "Van" | "Fitz" | "Du");
             if !allowed {
                 return Shape::Other;
             }
         }
         previous = c;
-        prefix.push(c);
     }
     Shape::Title
 }
@@ -234,7 +269,8 @@ pub(super) fn person_names(text: &str, push: &mut impl FnMut(Range<usize>)) {
     if text.is_empty() {
         return;
     }
-    let words = words(text);
+    let mut keys = String::new();
+    let words = words(text, &mut keys);
     let scanner = Scanner { text, words: &words, csv_fields: csv_name_fields(text) };
     let mut runs = scanner.runs();
     for run in &mut runs {
@@ -331,12 +367,10 @@ impl Scanner<'_> {
             run.last -= 1;
         }
         // "Nordlicht Print GmbH", "Acme Holdings": an organisation word closes the phrase.
-        let after_suffix = CUES.name_suffixes.contains(words[untrimmed_last].key.as_ref()) && self.gap_after(untrimmed_last) == ". ";
+        let after_suffix = CUES.name_suffixes.contains(words[untrimmed_last].key) && self.gap_after(untrimmed_last) == ". ";
         let closing =
             words.get(untrimmed_last + 1).filter(|_| after_suffix || matches!(self.gap_after(untrimmed_last), " " | "\u{a0}" | ", "));
-        if closing
-            .is_some_and(|w| w.shape != Shape::Lower && ((w.class.org && !w.class.name()) || CUES.eponym_tails.contains(w.key.as_ref())))
-        {
+        if closing.is_some_and(|w| w.shape != Shape::Lower && ((w.class.org && !w.class.name()) || CUES.eponym_tails.contains(w.key))) {
             run.vetoed = true;
             return;
         }
@@ -356,10 +390,8 @@ impl Scanner<'_> {
         }
         run.start = words[run.first].range.start;
         let members = &words[run.first..=run.last];
-        let name_words: Vec<&Word> = members
-            .iter()
-            .filter(|w| w.shape == Shape::Title && !w.is_particle() && !CUES.name_suffixes.contains(w.key.as_ref()))
-            .collect();
+        let name_words: Vec<&Word> =
+            members.iter().filter(|w| w.shape == Shape::Title && !w.is_particle() && !CUES.name_suffixes.contains(w.key)).collect();
         let initials = members.iter().filter(|w| w.shape == Shape::Initial).count();
         run.names = name_words.len();
         if name_words.is_empty() || name_words.len() > 4 {
@@ -367,7 +399,7 @@ impl Scanner<'_> {
             return;
         }
         // Organisations, brands, places and stand-ins are never people.
-        let keys: Vec<&str> = members.iter().map(|w| w.key.as_ref()).collect();
+        let keys: Vec<&str> = members.iter().map(|w| w.key).collect();
         let phrase = (0..keys.len())
             .filter(|&a| LEXICON.opens_phrase(keys[a]))
             .any(|a| (a + 2..=keys.len().min(a + 4)).any(|b| LEXICON.is_phrase(&keys[a..b].join(" "))));
@@ -390,7 +422,7 @@ impl Scanner<'_> {
             return;
         }
         // "Carrer de Mallorca", "Rue Lepic", "Via Roma": a street type opens a street name.
-        if CUES.street_types.contains(name_words[0].key.as_ref()) {
+        if CUES.street_types.contains(name_words[0].key) {
             run.vetoed = true;
             return;
         }
@@ -399,7 +431,7 @@ impl Scanner<'_> {
         let last_word = name_words[name_words.len() - 1];
         let opener_given = name_words[0].class.given && !name_words[0].class.ambiguous();
         // "Columbus Day", "Nobel Prize", "Heathrow Airport": a name used for a thing.
-        let place_or_thing = CUES.street_words.contains(last_word.key.as_ref()) || CUES.eponym_tails.contains(last_word.key.as_ref());
+        let place_or_thing = CUES.street_words.contains(last_word.key) || CUES.eponym_tails.contains(last_word.key);
         if name_words.len() >= 2 && place_or_thing && !opener_given {
             run.vetoed = true;
             return;
@@ -409,7 +441,7 @@ impl Scanner<'_> {
         let context = self.context(run);
         let first = name_words[0];
         let last = name_words[name_words.len() - 1];
-        let surname_like = |w: &Word| w.class.surname || surname_ending(&w.key);
+        let surname_like = |w: &Word| w.class.surname || surname_ending(w.key);
         run.accepted = match name_words.len() {
             1 if initials > 0 => {
                 // "J. Smith", "M. Morel": an initial and a family name.
@@ -433,7 +465,7 @@ impl Scanner<'_> {
             _ => context >= STRONG || (context >= MEDIUM && (surname_like(last) || name_words.len() >= 2)),
         };
         // An honorific belongs to the finding ("Dr. Emily Carter").
-        if run.accepted && run.first > 0 && CUES.honorifics.contains(words[run.first - 1].key.as_ref()) {
+        if run.accepted && run.first > 0 && CUES.honorifics.contains(words[run.first - 1].key) {
             let gap = self.gap_before(run.first);
             if matches!(gap, " " | ". " | "\u{a0}") && words[run.first - 1].shape == Shape::Title {
                 run.start = words[run.first - 1].range.start;
@@ -450,7 +482,7 @@ impl Scanner<'_> {
         run.first > 0
             && matches!(self.gap_before(run.first), " " | "\u{a0}")
             && matches!(
-                self.words[run.first - 1].key.as_ref(),
+                self.words[run.first - 1].key,
                 "the"
                     | "an"
                     | "this"
@@ -488,7 +520,7 @@ impl Scanner<'_> {
             level = level.max(STRONG);
         }
         if first > 0 && matches!(self.gap_before(first), " " | "\u{a0}" | ", " | ": ") {
-            let previous = words[first - 1].key.as_ref();
+            let previous = words[first - 1].key;
             if CUES.roles.contains(previous) || (first > 1 && CUES.roles.contains(format!("{} {previous}", words[first - 2].key).as_str()))
             {
                 level = level.max(MEDIUM);
@@ -501,13 +533,11 @@ impl Scanner<'_> {
         if words[last].possessive {
             level = level.max(WEAK);
         }
-        if matches!(after, " " | "\u{a0}")
-            && words.get(last + 1).is_some_and(|w| w.shape == Shape::Lower && CUES.verbs.contains(w.key.as_ref()))
-        {
+        if matches!(after, " " | "\u{a0}") && words.get(last + 1).is_some_and(|w| w.shape == Shape::Lower && CUES.verbs.contains(w.key)) {
             level = level.max(MEDIUM);
         }
         if matches!(after, " " | "\u{a0}" | ", ")
-            && words.get(last + 1).is_some_and(|w| matches!(w.key.as_ref(), "and" | "y" | "et" | "und" | "e" | "og" | "och" | "en"))
+            && words.get(last + 1).is_some_and(|w| matches!(w.key, "and" | "y" | "et" | "und" | "e" | "og" | "och" | "en"))
         {
             level = level.max(WEAK);
         }
@@ -533,7 +563,7 @@ impl Scanner<'_> {
     fn honorific_before(&self, first: usize) -> bool {
         first > 0
             && matches!(self.gap_before(first), " " | ". " | "\u{a0}" | ".\u{a0}")
-            && CUES.honorifics.contains(self.words[first - 1].key.as_ref())
+            && CUES.honorifics.contains(self.words[first - 1].key)
             && matches!(self.words[first - 1].shape, Shape::Title | Shape::Upper)
     }
 
@@ -547,7 +577,7 @@ impl Scanner<'_> {
         let trimmed = gap.trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '*' || c == '`');
         let colon = matches!(trimmed, ":" | "=" | ":-" | "：" | "->" | "—" | "-") && !gap.contains("\n\n");
         let words = self.words;
-        let key_at = |k: usize| words[k].key.as_ref();
+        let key_at = |k: usize| words[k].key;
         // Up to three label words, joined by spaces, underscores or hyphens on one line.
         let mut phrase = String::new();
         for n in 1..=3.min(first) {
@@ -873,7 +903,8 @@ mod tests {
 
     #[test]
     fn words_keep_inner_hyphens_and_apostrophes_and_drop_possessives() {
-        let found = words("Amara Okafor-Bennett's O'Brien GitHub J. x9Kq");
+        let mut keys = String::new();
+        let found = words("Amara Okafor-Bennett's O'Brien GitHub J. x9Kq", &mut keys);
         let shapes: Vec<Shape> = found.iter().map(|w| w.shape).collect();
         assert_eq!(shapes, [Shape::Title, Shape::Title, Shape::Title, Shape::Other, Shape::Initial, Shape::Other, Shape::Other]);
         assert!(found[1].possessive);

@@ -10,14 +10,14 @@ use regex::Regex;
 
 use super::checks::placeholder_secret;
 use super::scan::{char_before, floor_boundary};
-use crate::cues::{alternation, pattern};
+use crate::cues::{ascii_alternation, ascii_pattern};
 use crate::text::shannon_entropy;
 
 /// Keys with a vendor prefix: OpenAI, Anthropic, Stripe, AWS, GitHub, Slack, Google, GitLab,
 /// npm, PyPI, Hugging Face, Shopify, SendGrid, Square, DigitalOcean, Mailgun, Twilio, Notion,
 /// Groq, Replicate, Databricks, Atlassian, Tailscale, and JWTs.
 static KEY_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    ascii_alternation(&[
         r"sk-ant-[A-Za-z0-9_-]{20,}",
         r"sk-(?:proj-|svcacct-|admin-|or-v1-)?[A-Za-z0-9_-]{20,}",
         r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}",
@@ -49,24 +49,24 @@ static KEY_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*",
     ])
 });
-static PRIVATE_KEY_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"));
+static PRIVATE_KEY_RE: LazyLock<Regex> = LazyLock::new(|| ascii_pattern(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"));
 /// The shortest generic token read as a possible secret (see [`long_tokens`]).
 const MIN_TOKEN_LEN: usize = 20;
 static KEY_WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
+    ascii_pattern(
         r"(?i)(?:api[_ -]?key|apikey|access[_ -]?key|secret|token|password|passwd|pwd|credential|auth|bearer|private[_ -]?key|client[_ -]?secret|(?:account|shared ?access|signing|encryption|master|session|app|consumer|license|licence)[_ -]?key)",
     )
 });
 /// A password label and its value: `password: X`, `DB_PASSWORD=X`, `"smtp_password": "X"`,
 /// `the password is X`, in several languages.
 static PASSWORD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
+    ascii_pattern(
         r#"(?i)(?:^|[^A-Za-z])[A-Za-z_]*(?:password|passwd|passwort|passphrase|passcode|pwd|mot de passe|mdp|contrase(?:n|ñ)a|clave|kennwort|wachtwoord|senha|l(?:o|ö)senord|passord|adgangskode|salasana|has(?:l|ł)o|sifre|şifre|parola|wifi key|wi-fi key|wpa key)[A-Za-z_]*["'`]?\s*(?:[:=]|=>|:=|\bis\b|\bwas\b|\best\b|\bes\b|\bist\b)\s*["'`]?([^\s"'`,;]{6,64})"#,
     )
 });
 /// `scheme://user:password@host`.
 static URL_CREDENTIALS_RE: LazyLock<Regex> =
-    LazyLock::new(|| pattern(r"\b[a-z][a-z0-9+.-]{1,15}://[^\s:/@]{1,64}:([^\s@/]{4,128})@[A-Za-z0-9.-]+"));
+    LazyLock::new(|| ascii_pattern(r"\b[a-z][a-z0-9+.-]{1,15}://[^\s:/@]{1,64}:([^\s@/]{4,128})@[A-Za-z0-9.-]+"));
 /// Bits per character a generic token needs to look random (a 20-character base62 secret
 /// scores about 4; English words about 3).
 const MIN_TOKEN_ENTROPY: f64 = 3.5;
@@ -75,9 +75,14 @@ pub(super) fn secrets(text: &str, push: &mut impl FnMut(Range<usize>)) {
     let key_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
     // `sk-proj-8fK2...Lq9`: a key shown with its middle cut out is masked.
     let cut_after = |end: usize| ["...", "***", "\u{2026}"].iter().any(|mark| text[end..].starts_with(mark));
-    for m in KEY_RE.find_iter(text) {
-        if !char_before(text, m.start()).is_some_and(key_char) && !placeholder_secret(m.as_str()) && !cut_after(m.end()) {
-            push(m.range());
+    // Every key pattern spells a run of key characters of at least MIN_KEY_LEN: searching
+    // only such runs spares the prefilter the "sk", "gh", "hf" of ordinary words.
+    for run in key_runs(text) {
+        for m in KEY_RE.find_iter(&text[run.clone()]) {
+            let range = run.start + m.start()..run.start + m.end();
+            if !char_before(text, range.start).is_some_and(key_char) && !placeholder_secret(m.as_str()) && !cut_after(range.end) {
+                push(range);
+            }
         }
     }
     // Cheap substring gates spare most replies the patterns below that have no literal to
@@ -121,6 +126,34 @@ pub(super) fn secrets(text: &str, push: &mut impl FnMut(Range<usize>)) {
             push(password.range());
         }
     }
+}
+
+/// The shortest match of [`KEY_RE`] (`xoxb-` and ten characters).
+const MIN_KEY_LEN: usize = 15;
+
+/// Maximal runs of the characters [`KEY_RE`]'s patterns are made of (`[A-Za-z0-9_.=-]`) of
+/// [`MIN_KEY_LEN`] or more: every match lies inside one, and the characters around a run
+/// are not word characters, so `\b` reads the same in the run as in the whole text.
+fn key_runs(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let key_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'=' | b'-');
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            if !key_byte(bytes[at]) {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            while at < bytes.len() && key_byte(bytes[at]) {
+                at += 1;
+            }
+            if at - start >= MIN_KEY_LEN {
+                return Some(start..at);
+            }
+        }
+        None
+    })
 }
 
 /// Runs of key-like characters (`[A-Za-z0-9_+/=-]`) of [`MIN_TOKEN_LEN`] or more, from their
