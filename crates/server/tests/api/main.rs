@@ -9,6 +9,7 @@ mod ingest;
 mod ops;
 mod targets;
 mod tenancy;
+mod tenancy_sweep;
 mod trust;
 mod ui;
 mod workbench_prompts;
