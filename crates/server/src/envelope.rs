@@ -16,9 +16,43 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde_json::json;
+use utoipa::ToSchema;
 
 use crate::error::ApiError;
+
+/// The workbench's error body (`/api/v1/…`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkbenchError {
+    status: ErrStatus,
+    message: String,
+    /// The error's snake_case code, e.g. `prompt_not_found`.
+    code: &'static str,
+}
+
+/// The `status` of a workbench error: always `err`.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrStatus {
+    Err,
+}
+
+/// The ingest API's error body (`/api/ingest`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IngestError {
+    /// The UPPERCASE code, e.g. `INVALID_PAYLOAD`.
+    code: &'static str,
+    message: String,
+}
+
+/// The error body of every other surface (trust platform, contract, operations, `/api/…`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlainError {
+    /// The snake_case code, e.g. `not_found`.
+    error: &'static str,
+    message: String,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Surface {
@@ -42,12 +76,15 @@ impl Surface {
         }
     }
 
+    /// The error in this surface's shape: the typed bodies above, so the OpenAPI document
+    /// describes exactly what is sent.
     pub fn error_body(self, error: &ApiError) -> serde_json::Value {
         let spec = error.code.spec();
+        let message = error.message().to_owned();
         match self {
-            Self::Workbench => json!({ "status": "err", "message": error.message(), "code": spec.code }),
-            Self::Ingest => json!({ "code": spec.ingest_code, "message": error.message() }),
-            Self::Plain | Self::Ui => json!({ "error": spec.code, "message": error.message() }),
+            Self::Workbench => json!(WorkbenchError { status: ErrStatus::Err, message, code: spec.code }),
+            Self::Ingest => json!(IngestError { code: spec.ingest_code, message }),
+            Self::Plain | Self::Ui => json!(PlainError { error: spec.code, message }),
         }
     }
 }

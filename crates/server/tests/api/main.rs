@@ -7,6 +7,7 @@ mod errors;
 mod helpers;
 mod ingest;
 mod ops;
+mod routes;
 mod targets;
 mod tenancy;
 mod tenancy_sweep;

@@ -80,6 +80,7 @@ async fn scripted(Json(body): Json<Value>) -> Json<Value> {
 }
 
 /// The scripted assistant on its own loopback port; returns its contract target spec.
+#[allow(clippy::disallowed_methods, reason = "a mock assistant the test talks to, not a route of assay")]
 async fn scripted_assistant() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();

@@ -5,6 +5,7 @@
 
 mod assist;
 mod case_runs;
+mod definitions;
 mod evaluations;
 mod models;
 mod private;
@@ -17,6 +18,7 @@ mod views;
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
@@ -40,11 +42,27 @@ pub struct Envelope<T>(pub T);
 
 impl<T: Serialize> IntoResponse for Envelope<T> {
     fn into_response(self) -> Response {
-        Json(serde_json::json!({ "status": "ok", "data": self.0 })).into_response()
+        Json(WorkbenchOk { status: OkStatus::Ok, data: self.0 }).into_response()
     }
 }
 
-/// A required text field: absent, `null` or blank → 400 with the field's own `code`.
+/// What [`Envelope`] sends, `{"status":"ok","data":…}`; documented as `WorkbenchOk_<data>`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkbenchOk<T> {
+    status: OkStatus,
+    data: T,
+}
+
+/// The `status` of a workbench answer: always `ok`.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum OkStatus {
+    Ok,
+}
+
+/// A required text field: absent, `null` or blank → 400 with the field's own `code`. Such
+/// fields are `Option` so serde lets them through to answer that code; their schema says
+/// `value_type = String, required = true` for the document.
 pub fn required(value: Option<String>, code: assay_core::ErrorCode) -> Result<String, crate::error::ApiError> {
     value.filter(|text| !text.trim().is_empty()).ok_or_else(|| crate::error::ApiError::new(code))
 }

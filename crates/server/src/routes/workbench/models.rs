@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::Envelope;
+use super::{Envelope, WorkbenchOk};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
@@ -18,8 +18,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_models))
 }
 
+/// Documented as `WorkbenchModelView`: `/v1/api-keys/{id}/models` has a `ModelView` of its own.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = WorkbenchModelView)]
 pub struct ModelView {
     /// `vendor-model`, e.g. `local-smollm2-135m`.
     id: String,
@@ -51,7 +53,7 @@ pub struct ListModels {
 
 /// The models the team can use.
 #[utoipa::path(get, path = "/api/v1/models", tag = "models", params(ListModels),
-    responses((status = 200, description = "`data`: the models", body = ModelList)))]
+    responses((status = 200, description = "`data`: the models", body = WorkbenchOk<ModelList>)))]
 async fn list_models(
     State(state): State<AppState>,
     caller: Caller,

@@ -15,8 +15,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{Envelope, object_id, page, required};
+use super::{Envelope, WorkbenchOk, object_id, page, required};
 use crate::auth::Caller;
+use crate::envelope::WorkbenchError;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, PathId};
 use crate::state::AppState;
@@ -190,8 +191,8 @@ impl Mode {
 
 /// Creates a prompt; its first revision is the text as given.
 #[utoipa::path(post, path = "/api/v1/prompts", tag = "prompts", request_body = CreatePrompt,
-    responses((status = 200, description = "`data`: the prompt and its newest revision", body = PromptView),
-        (status = 400, description = "`missing_prompt` or `invalid_field` (mode)")))]
+    responses((status = 200, description = "`data`: the prompt and its newest revision", body = WorkbenchOk<PromptView>),
+        (status = 400, description = "`missing_prompt` or `invalid_field` (mode)", body = WorkbenchError)))]
 async fn create_prompt(
     State(state): State<AppState>,
     caller: Caller,
@@ -212,8 +213,8 @@ async fn create_prompt(
 
 /// Renames a prompt, and replaces its description when one is given.
 #[utoipa::path(put, path = "/api/v1/prompts/{id}", tag = "prompts", params(("id" = String, Path)), request_body = UpdatePrompt,
-    responses((status = 200, description = "`data`: the prompt and its newest revision", body = PromptView),
-        (status = 400, description = "`missing_name`"), (status = 404, description = "`prompt_not_found`")))]
+    responses((status = 200, description = "`data`: the prompt and its newest revision", body = WorkbenchOk<PromptView>),
+        (status = 400, description = "`missing_name`", body = WorkbenchError), (status = 404, description = "`prompt_not_found`", body = WorkbenchError)))]
 async fn update_prompt(
     State(state): State<AppState>,
     caller: Caller,
@@ -232,7 +233,7 @@ async fn update_prompt(
 
 /// A prompt with every revision, oldest first.
 #[utoipa::path(get, path = "/api/v1/prompts/{id}", tag = "prompts", params(("id" = String, Path)),
-    responses((status = 200, description = "`data`: the prompt", body = PromptDetail), (status = 404, description = "`prompt_not_found`")))]
+    responses((status = 200, description = "`data`: the prompt", body = WorkbenchOk<PromptDetail>), (status = 404, description = "`prompt_not_found`", body = WorkbenchError)))]
 async fn get_prompt(
     State(state): State<AppState>,
     caller: Caller,
@@ -251,7 +252,7 @@ async fn get_prompt(
 
 /// The team's prompts, newest first.
 #[utoipa::path(get, path = "/api/v1/prompts", tag = "prompts", params(ListPrompts),
-    responses((status = 200, description = "`data`: a page of prompts", body = PromptList), (status = 400, description = "`invalid_field` (limit, offset)")))]
+    responses((status = 200, description = "`data`: a page of prompts", body = WorkbenchOk<PromptList>), (status = 400, description = "`invalid_field` (limit, offset)", body = WorkbenchError)))]
 async fn list_prompts(
     State(state): State<AppState>,
     caller: Caller,
@@ -271,7 +272,7 @@ async fn list_prompts(
 
 /// Deletes a prompt, its revisions and the evaluation templates built on it.
 #[utoipa::path(delete, path = "/api/v1/prompts/{id}", tag = "prompts", params(("id" = String, Path)),
-    responses((status = 200, description = "`data`: what was deleted", body = PromptDeleted), (status = 404, description = "`prompt_not_found`")))]
+    responses((status = 200, description = "`data`: what was deleted", body = WorkbenchOk<PromptDeleted>), (status = 404, description = "`prompt_not_found`", body = WorkbenchError)))]
 async fn delete_prompt(
     State(state): State<AppState>,
     caller: Caller,

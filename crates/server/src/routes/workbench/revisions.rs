@@ -11,8 +11,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{Envelope, object_id, page, required, required_prompt_id};
+use super::{Envelope, WorkbenchOk, object_id, page, required, required_prompt_id};
 use crate::auth::Caller;
+use crate::envelope::WorkbenchError;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, PathId};
 use crate::state::AppState;
@@ -136,8 +137,8 @@ fn revision_not_found() -> ApiError {
 
 /// Adds a revision after the prompt's latest.
 #[utoipa::path(post, path = "/api/v1/prompt-revisions", tag = "prompt-revisions", request_body = CreateRevision,
-    responses((status = 200, description = "`data`: the new revision", body = RevisionDetail),
-        (status = 400, description = "`missing_prompt_id` or `missing_content`"), (status = 404, description = "`prompt_not_found`")))]
+    responses((status = 200, description = "`data`: the new revision", body = WorkbenchOk<RevisionDetail>),
+        (status = 400, description = "`missing_prompt_id` or `missing_content`", body = WorkbenchError), (status = 404, description = "`prompt_not_found`", body = WorkbenchError)))]
 async fn create_revision(
     State(state): State<AppState>,
     caller: Caller,
@@ -153,8 +154,8 @@ async fn create_revision(
 /// Replaces a revision's text (and its notes, when given).
 #[utoipa::path(put, path = "/api/v1/prompt-revisions/{id}", tag = "prompt-revisions", params(("id" = String, Path)),
     request_body = UpdateRevision,
-    responses((status = 200, description = "`data`: the revision with its prompt", body = RevisionDetail),
-        (status = 400, description = "`missing_content`"), (status = 404, description = "`revision_not_found`")))]
+    responses((status = 200, description = "`data`: the revision with its prompt", body = WorkbenchOk<RevisionDetail>),
+        (status = 400, description = "`missing_content`", body = WorkbenchError), (status = 404, description = "`revision_not_found`", body = WorkbenchError)))]
 async fn update_revision(
     State(state): State<AppState>,
     caller: Caller,
@@ -170,7 +171,7 @@ async fn update_revision(
 
 /// One revision.
 #[utoipa::path(get, path = "/api/v1/prompt-revisions/{id}", tag = "prompt-revisions", params(("id" = String, Path)),
-    responses((status = 200, description = "`data`: the revision", body = RevisionDetail), (status = 404, description = "`revision_not_found`")))]
+    responses((status = 200, description = "`data`: the revision", body = WorkbenchOk<RevisionDetail>), (status = 404, description = "`revision_not_found`", body = WorkbenchError)))]
 async fn get_revision(
     State(state): State<AppState>,
     caller: Caller,
@@ -183,8 +184,8 @@ async fn get_revision(
 
 /// A prompt's revisions, oldest first.
 #[utoipa::path(get, path = "/api/v1/prompt-revisions", tag = "prompt-revisions", params(ListRevisions),
-    responses((status = 200, description = "`data`: a page of revisions", body = RevisionList),
-        (status = 400, description = "`missing_prompt_id`"), (status = 404, description = "`prompt_not_found`")))]
+    responses((status = 200, description = "`data`: a page of revisions", body = WorkbenchOk<RevisionList>),
+        (status = 400, description = "`missing_prompt_id`", body = WorkbenchError), (status = 404, description = "`prompt_not_found`", body = WorkbenchError)))]
 async fn list_revisions(
     State(state): State<AppState>,
     caller: Caller,
@@ -207,8 +208,8 @@ async fn list_revisions(
 
 /// Deletes a revision; never a prompt's last one.
 #[utoipa::path(delete, path = "/api/v1/prompt-revisions/{id}", tag = "prompt-revisions", params(("id" = String, Path)),
-    responses((status = 200, description = "`data`: what was deleted", body = RevisionDeleted),
-        (status = 404, description = "`revision_not_found`"), (status = 409, description = "`last_revision_cannot_be_deleted`")))]
+    responses((status = 200, description = "`data`: what was deleted", body = WorkbenchOk<RevisionDeleted>),
+        (status = 404, description = "`revision_not_found`", body = WorkbenchError), (status = 409, description = "`last_revision_cannot_be_deleted`", body = WorkbenchError)))]
 async fn delete_revision(
     State(state): State<AppState>,
     caller: Caller,
@@ -229,9 +230,9 @@ async fn delete_revision(
 /// Rewrites a revision (default: the latest) along `remarks` with the assistant, and stores the
 /// result, with its notes and the remarks, as the prompt's next revision.
 #[utoipa::path(post, path = "/api/v1/remark", tag = "prompt-revisions", request_body = Remark,
-    responses((status = 200, description = "`data`: the new revision", body = RevisionDetail),
-        (status = 400, description = "`missing_prompt_id`"), (status = 404, description = "`prompt_not_found` or `revision_not_found`"),
-        (status = 502, description = "`assistant_failed`")))]
+    responses((status = 200, description = "`data`: the new revision", body = WorkbenchOk<RevisionDetail>),
+        (status = 400, description = "`missing_prompt_id`", body = WorkbenchError), (status = 404, description = "`prompt_not_found` or `revision_not_found`", body = WorkbenchError),
+        (status = 502, description = "`assistant_failed`", body = WorkbenchError)))]
 async fn remark(
     State(state): State<AppState>,
     caller: Caller,

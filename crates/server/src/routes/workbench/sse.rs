@@ -21,14 +21,16 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use futures_util::stream::{self, Stream};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{required, views};
 use crate::auth::Caller;
+use crate::envelope::WorkbenchError;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::state::AppState;
@@ -41,16 +43,46 @@ const RETRY: Duration = Duration::from_secs(5);
 const BATCH: i64 = 100;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().route("/api/v1/sse", get(open))
+    OpenApiRouter::new().routes(routes!(open))
 }
 
-#[derive(Debug, Deserialize)]
-struct SseQuery {
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SseQuery {
+    /// `general` (default) or `evaluation`.
+    #[param(value_type = Option<SseQueue>, inline)]
     queue: Option<String>,
+    /// With `queue=evaluation`: the token `POST /api/v1/private/evaluation-run` answered.
     #[serde(rename = "sessionToken")]
+    #[param(rename = "sessionToken")]
     session_token: Option<String>,
 }
 
+/// The queues a client can listen to.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code, reason = "documentation only: the handler reads the queue as text to answer `invalid_field`")]
+pub enum SseQueue {
+    General,
+    Evaluation,
+}
+
+/// Server-Sent Events: the team's updates, or a privacy-mode evaluation's objects.
+///
+/// `queue=general` (the default) streams the team's `update` notifications and replays those
+/// after `Last-Event-ID`; `queue=evaluation&sessionToken=…` streams a privacy-mode evaluation's
+/// objects, then `end-stream`.
+#[utoipa::path(get, path = "/api/v1/sse", tag = "sse", operation_id = "open_sse_stream",
+    params(SseQuery, ("Last-Event-ID" = Option<String>, Header,
+        description = "`queue=general`: replay every notification after this id first")),
+    responses(
+        (status = 200, description = "The event stream. `general`: a `retry` hint, then events with an incremental `id` and \
+            `data` `{\"type\":\"update\",\"data\":[\"Type:id\",…]}`. `evaluation`: events with `data` \
+            `{\"type\":\"object\",\"data\":{\"::\":\"Evaluation\"|\"CaseRun\"|\"CaseThreadMessage\",…}}`, then \
+            `{\"type\":\"end-stream\"}`. Both send keep-alive comments while idle.",
+            body = String, content_type = "text/event-stream"),
+        (status = 400, description = "`invalid_field` (queue) or `missing_session_token`", body = WorkbenchError),
+        (status = 404, description = "`session_not_found`", body = WorkbenchError)))]
 async fn open(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -132,7 +164,9 @@ impl Private {
         self.ready.push_back(Event::default().id(self.next_id.to_string()).data(data.to_string()));
     }
 
-    fn object(&mut self, kind: &str, mut payload: Value) {
+    fn object(&mut self, kind: &str, payload: impl Serialize) {
+        // Serializing a view (plain fields, string keys) cannot fail.
+        let mut payload = serde_json::to_value(payload).unwrap_or_default();
         if let Value::Object(map) = &mut payload {
             map.insert("::".into(), Value::from(kind));
         }

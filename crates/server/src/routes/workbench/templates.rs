@@ -17,8 +17,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{Envelope, object_id, page, required_prompt_id};
+use super::{Envelope, WorkbenchOk, object_id, page, required_prompt_id};
 use crate::auth::Caller;
+use crate::envelope::WorkbenchError;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, PathId};
 use crate::models;
@@ -192,9 +193,9 @@ fn template_not_found() -> ApiError {
 
 /// Creates a template on one of the team's prompts.
 #[utoipa::path(post, path = "/api/v1/evaluation-templates", tag = "evaluation-templates", request_body = TemplateBody,
-    responses((status = 200, description = "`data`: the template", body = TemplateView),
-        (status = 400, description = "`missing_prompt_id`, `invalid_field` or `model_not_available`"),
-        (status = 404, description = "`prompt_not_found`")))]
+    responses((status = 200, description = "`data`: the template", body = WorkbenchOk<TemplateView>),
+        (status = 400, description = "`missing_prompt_id`, `invalid_field` or `model_not_available`", body = WorkbenchError),
+        (status = 404, description = "`prompt_not_found`", body = WorkbenchError)))]
 async fn create_template(
     State(state): State<AppState>,
     caller: Caller,
@@ -210,9 +211,9 @@ async fn create_template(
 /// Replaces the parts of a template the body gives.
 #[utoipa::path(put, path = "/api/v1/evaluation-templates/{id}", tag = "evaluation-templates", params(("id" = String, Path)),
     request_body = TemplateBody,
-    responses((status = 200, description = "`data`: the template", body = TemplateView),
-        (status = 400, description = "`invalid_field` or `model_not_available`"),
-        (status = 404, description = "`template_not_found` or `prompt_not_found`")))]
+    responses((status = 200, description = "`data`: the template", body = WorkbenchOk<TemplateView>),
+        (status = 400, description = "`invalid_field` or `model_not_available`", body = WorkbenchError),
+        (status = 404, description = "`template_not_found` or `prompt_not_found`", body = WorkbenchError)))]
 async fn update_template(
     State(state): State<AppState>,
     caller: Caller,
@@ -232,7 +233,7 @@ async fn update_template(
 
 /// One template.
 #[utoipa::path(get, path = "/api/v1/evaluation-templates/{id}", tag = "evaluation-templates", params(("id" = String, Path)),
-    responses((status = 200, description = "`data`: the template", body = TemplateView), (status = 404, description = "`template_not_found`")))]
+    responses((status = 200, description = "`data`: the template", body = WorkbenchOk<TemplateView>), (status = 404, description = "`template_not_found`", body = WorkbenchError)))]
 async fn get_template(
     State(state): State<AppState>,
     caller: Caller,
@@ -245,8 +246,8 @@ async fn get_template(
 
 /// The team's templates, newest first.
 #[utoipa::path(get, path = "/api/v1/evaluation-templates", tag = "evaluation-templates", params(ListTemplates),
-    responses((status = 200, description = "`data`: a page of templates", body = TemplateList),
-        (status = 400, description = "`invalid_field` (limit, offset, promptID)")))]
+    responses((status = 200, description = "`data`: a page of templates", body = WorkbenchOk<TemplateList>),
+        (status = 400, description = "`invalid_field` (limit, offset, promptID)", body = WorkbenchError)))]
 async fn list_templates(
     State(state): State<AppState>,
     caller: Caller,
@@ -269,7 +270,7 @@ async fn list_templates(
 
 /// Deletes a template.
 #[utoipa::path(delete, path = "/api/v1/evaluation-templates/{id}", tag = "evaluation-templates", params(("id" = String, Path)),
-    responses((status = 200, description = "`data`: what was deleted", body = TemplateDeleted), (status = 404, description = "`template_not_found`")))]
+    responses((status = 200, description = "`data`: what was deleted", body = WorkbenchOk<TemplateDeleted>), (status = 404, description = "`template_not_found`", body = WorkbenchError)))]
 async fn delete_template(
     State(state): State<AppState>,
     caller: Caller,
