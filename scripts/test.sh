@@ -8,8 +8,10 @@
 #      then runs every test of the workspace (dev profile);
 #   4. runs schemathesis (PyPI) against the contract assay serves, with the contract's own
 #      OpenAPI document: no 5xx, conforming responses and content types, invalid input refused;
-#   5. runs the public trust-platform client (PyPI vijil==0.1.58), unchanged, against /v1;
-#   6. drives the web UI in a real headless Chromium (Debian chromium + chromium-driver, PyPI
+#   5. runs schemathesis against assay's own /openapi.json, every surface, authenticated, with
+#      one object of every kind seeded (scripts/fuzz_api.py): the same four checks;
+#   6. runs the public trust-platform client (PyPI vijil==0.1.58), unchanged, against /v1;
+#   7. drives the web UI in a real headless Chromium (Debian chromium + chromium-driver, PyPI
 #      selenium), writing screenshots to target/ui-screenshots/.
 # Nothing outside the registries is downloaded.
 set -euo pipefail
@@ -105,6 +107,9 @@ schemathesis run "$ST_DIR/contract.yaml" \
   --checks not_a_server_error,response_schema_conformance,content_type_conformance,negative_data_rejection \
   --max-examples 50 --seed 1
 kill $ST_PID
+
+echo "== schemathesis against every surface's /openapi.json (seeded objects, scripted assistant)"
+python3 scripts/fuzz_api.py target/debug/assay "${ASSAY_TEST_FUZZ_PORT:-55440}"
 
 echo "== the vijil client (PyPI vijil==0.1.58) against assay serve"
 # The public trust-platform client, unchanged, drives /v1 end to end: provider keys, the

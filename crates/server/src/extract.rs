@@ -172,10 +172,14 @@ impl MultiQuery {
         self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
     }
 
-    /// `key` as an integer; a value that is not one answers 400 naming the key.
+    /// `key` as an integer; a value that is not one, the empty value included, answers 400 naming
+    /// the key (an empty `limit=` is a client bug worth telling, not a request for the default).
     pub fn int(&self, key: &str) -> Result<Option<i64>, ApiError> {
-        self.one(key)
-            .map(|v| {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| {
                 v.parse::<i64>()
                     .map_err(|_| ApiError::with_message(assay_core::ErrorCode::InvalidRequest, format!("{key} must be an integer")))
             })

@@ -128,3 +128,27 @@ async fn a_chunked_body_over_the_limit_is_413_too() {
     assert!(response.contains(r#""error":"payload_too_large""#), "{response}");
     assert_eq!(app.store.team(&acme.team.id).await.expect("get").map(|t| t.name), Some("acme".to_owned()));
 }
+
+#[tokio::test]
+async fn v1_paging_refuses_empty_negative_and_out_of_range_values_and_keeps_valid_ones() {
+    let app = spawn_app().await;
+    let acme = app.team("acme", Plan::Free).await;
+    let users = format!("/v1/teams/{}/users", acme.team.id);
+    let refused = [
+        "/v1/scenario-configs?limit=".to_owned(),
+        "/v1/evaluations?offset=".to_owned(),
+        "/v1/teams?offset=-1".to_owned(),
+        "/v1/teams?limit=abc".to_owned(),
+        "/v1/teams?offset=99999999999999999999".to_owned(),
+        format!("{users}?limit=-5"),
+    ];
+    for path in refused {
+        let (status, body) = json_of(app.get(&path, &acme.key).await).await;
+        assert_eq!((status, body["error"].as_str()), (400, Some("invalid_request")), "{path}: {body}");
+    }
+    // Large but valid windows answer normally: past the end is an empty page, a big limit is capped.
+    let (status, body) = json_of(app.get("/v1/teams?offset=2147483648", &acme.key).await).await;
+    assert_eq!((status, body.as_array().map(Vec::len)), (200, Some(0)), "{body}");
+    let (status, body) = json_of(app.get(&format!("{users}?limit=100000&offset=0"), &acme.key).await).await;
+    assert_eq!((status, body.as_array().map(Vec::len)), (200, Some(1)), "{body}");
+}

@@ -345,6 +345,11 @@ async fn the_ai_helpers_return_checked_structured_answers() {
         err_code(app.post_json("/api/v1/private/thread-review", &acme.key, &json!({})).await).await,
         (400, "thread_required".into())
     );
+    for threshold in [0, 101, 2_147_483_648_u64] {
+        let review = json!({"thread": "User: hi", "responseThreshold": threshold});
+        let response = app.post_json("/api/v1/private/thread-review", &acme.key, &review).await;
+        assert_eq!(err_code(response).await.0, 400, "responseThreshold {threshold}");
+    }
     assert_eq!(
         err_code(app.post_json("/api/v1/private/evaluation-stop", &acme.key, &json!({})).await).await,
         (400, "missing_session_token".into())

@@ -66,16 +66,24 @@ impl From<User> for UserView {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Page {
-    /// At most this many items (default 50, at most 500).
-    limit: Option<u32>,
+    /// At most this many items (default 50; more than 500 reads as 500).
+    #[param(minimum = 0)]
+    limit: Option<i64>,
     /// Skip this many items first.
-    offset: Option<u32>,
+    #[param(minimum = 0)]
+    offset: Option<i64>,
 }
 
 impl Page {
-    fn apply<T>(&self, items: Vec<T>) -> Vec<T> {
-        let limit = self.limit.unwrap_or(50).min(500) as usize;
-        items.into_iter().skip(self.offset.unwrap_or(0) as usize).take(limit).collect()
+    /// The requested window of `items`; a negative limit or offset answers 400.
+    fn apply<T>(&self, items: Vec<T>) -> Result<Vec<T>, ApiError> {
+        let limit = self.limit.unwrap_or(50);
+        let offset = self.offset.unwrap_or(0);
+        if limit < 0 || offset < 0 {
+            return Err(ApiError::invalid("limit and offset must be 0 or more"));
+        }
+        let skip = usize::try_from(offset).unwrap_or(usize::MAX);
+        Ok(items.into_iter().skip(skip).take(limit.min(500) as usize).collect())
     }
 }
 
@@ -115,7 +123,7 @@ async fn list_teams(
     ApiQuery(page): ApiQuery<Page>,
 ) -> Result<Json<Vec<TeamView>>, ApiError> {
     let team = state.store.team(&caller.0.team_id).await?.ok_or_else(ApiError::not_found)?;
-    Ok(Json(page.apply(vec![TeamView::from(team)])))
+    Ok(Json(page.apply(vec![TeamView::from(team)])?))
 }
 
 /// The caller's team by id.
@@ -154,5 +162,5 @@ async fn team_users(
 ) -> Result<Json<Vec<UserView>>, ApiError> {
     own_team_id(&caller, &id)?;
     let users = state.store.list_users(&id).await?;
-    Ok(Json(page.apply(users.into_iter().map(UserView::from).collect())))
+    Ok(Json(page.apply(users.into_iter().map(UserView::from).collect())?))
 }

@@ -49,8 +49,9 @@ pub struct ThreadReviewRequest {
     thread: Option<String>,
     /// What the agent was meant to achieve.
     expected_result: Option<String>,
-    /// Assistant replies allowed to reach the expected result (default 20).
-    #[schema(minimum = 1)]
+    /// Assistant replies allowed to reach the expected result (default 20, 1 to 100, as for a
+    /// test case).
+    #[schema(minimum = 1, maximum = 100)]
     response_threshold: Option<u32>,
 }
 
@@ -82,8 +83,9 @@ async fn thread_review(
 ) -> Result<Envelope<ThreadReviewAnswer>, ApiError> {
     let thread = required(body.thread, ErrorCode::ThreadRequired)?;
     let threshold = body.response_threshold.unwrap_or(assay_core::workbench::DEFAULT_RESPONSE_THRESHOLD);
-    if threshold == 0 {
-        return Err(ApiError::with_message(ErrorCode::InvalidField, "responseThreshold must be at least 1"));
+    let max = assay_core::workbench::MAX_RESPONSE_THRESHOLD;
+    if threshold == 0 || threshold > max {
+        return Err(ApiError::with_message(ErrorCode::InvalidField, format!("responseThreshold must be 1 to {max}")));
     }
     let review = state.assistant.review_thread(&thread, body.expected_result.as_deref(), threshold).await?;
     // `assesment` is the documented spelling; `assessment` is served beside it for new clients.
