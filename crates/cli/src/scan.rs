@@ -33,8 +33,11 @@ pub async fn run(global: &Global, args: ScanArgs) -> anyhow::Result<()> {
     // malloc arena keeps its own high-water mark, which a 100k-test scan feels.
     let store = crate::keys::open_store_with(global, 2).await?;
     let team = store.team_or_create(&TeamName::parse(LOCAL_TEAM)?, Plan::Pro).await?;
+    // This scan's jobs are pinned to this process: a server or worker on the same database
+    // cannot open its target spec and key, so must not claim them; nor does it claim theirs.
+    let scope = format!("scan-{}", Id::generate());
     let evaluation = match &args.resume {
-        Some(raw) => resumable(&store, raw).await?,
+        Some(raw) => resumable(&store, raw, &scope).await?,
         None => None,
     };
     let targets: Vec<String> = evaluation.as_ref().map_or_else(|| vec![args.target.clone()], |e| e.targets.clone());
@@ -42,7 +45,7 @@ pub async fn run(global: &Global, args: ScanArgs) -> anyhow::Result<()> {
         args.max_concurrency.unwrap_or(if targets.iter().any(|t| t == "local") { LOCAL_CONCURRENCY } else { REMOTE_CONCURRENCY }).max(1);
     let policy = Policy { timeout: Duration::from_secs(args.timeout_secs), max_concurrency: concurrency, ..Policy::default() };
     let resolver = Arc::new(SpecResolver::new(data_dir, args.key.clone(), policy, |line| eprintln!("model: {line}")));
-    let engine = Engine::new(store.clone(), resolver.clone(), EngineConfig { concurrency, ..EngineConfig::default() });
+    let engine = Engine::new(store.clone(), resolver.clone(), EngineConfig { concurrency, scope: Some(scope), ..EngineConfig::default() });
 
     for reference in &targets {
         let target = resolver.resolve(&team.id, reference).await.map_err(|e| anyhow::anyhow!("target {reference:?}: {e}"))?;
@@ -87,11 +90,12 @@ pub async fn run(global: &Global, args: ScanArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The evaluation to resume; its leased jobs go back to the queue (their runner is gone).
-async fn resumable(store: &Store, raw: &str) -> anyhow::Result<Option<Evaluation>> {
+/// The evaluation to resume, pinned to this process's `scope`; its leased jobs go back to the
+/// queue (their runner is gone).
+async fn resumable(store: &Store, raw: &str, scope: &str) -> anyhow::Result<Option<Evaluation>> {
     let id = Id::parse(raw)?;
     let evaluation = store.evaluation(&id).await?.with_context(|| format!("no evaluation {id}"))?;
-    if evaluation.state.is_finished() {
+    if evaluation.state.is_finished() || !store.pin_evaluation(&id, scope).await? {
         bail!("evaluation {id} is already {}", evaluation.state.as_str());
     }
     store.requeue_evaluation(&id).await?;

@@ -246,3 +246,81 @@ fn chat_with_the_embedded_model_answers_paris() {
     let out = stdout_of(&assay(dir.path(), &["--data-dir", &model_dir, "chat", "--target", "local", "What is the capital of France."]));
     assert!(out.contains("Paris"), "{out}");
 }
+
+/// `assay mock-target ARGS` on a free port; its base URL, and the child (killed by the caller).
+fn mock_target(cwd: &Path, args: &[&str]) -> (Child, String) {
+    let mut child =
+        clean_command(cwd).args(["mock-target", "--addr", "127.0.0.1:0"]).args(args).stdout(Stdio::piped()).spawn().expect("mock target");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("listening line");
+    let url = line.trim().strip_prefix("mock target listening on ").expect("url").to_owned();
+    (child, url)
+}
+
+#[tokio::test]
+async fn a_cli_scan_and_a_server_on_one_database_each_finish_their_own_evaluation() {
+    let dir = tempfile::tempdir().expect("dir");
+    // The scan's target takes a key only the scan process has (`--key`); the server's model
+    // needs none. Before runners were scoped, the server claimed the scan's jobs too, and
+    // without the key they errored (or the scan was failed outright).
+    let (mut scan_mock, scan_url) = mock_target(dir.path(), &["--latency-ms", "15", "--key", "scan-only-secret"]);
+    let (mut server_mock, server_url) = mock_target(dir.path(), &["--latency-ms", "15"]);
+    let key = stdout_of(&assay(dir.path(), &["keys", "create", "--team", "acme"])).trim().lines().last().expect("key").to_owned();
+    let server = serve(dir.path(), &["--addr", "127.0.0.1:0"]);
+
+    let scan_target = format!("contract+{scan_url}/chat");
+    let scan = clean_command(dir.path())
+        .args(["scan", "--quiet", "--target", &scan_target, "--key", "scan-only-secret", "--harness", "all", "--limit", "300"])
+        .args(["--max-concurrency", "4", "--json", "scan.json"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("scan starts");
+
+    let client = http();
+    let post =
+        |path: &str, body: serde_json::Value| client.post(format!("{}{path}", server.base)).header("X-API-Key", &key).json(&body).send();
+    let provider = post(
+        "/v1/api-keys",
+        serde_json::json!({"name": "model", "hub": "custom", "value": "unused", "url": format!("{server_url}/v1"),
+        "rate_limit_per_interval": 1000, "rate_limit_interval": 1}),
+    )
+    .await
+    .expect("key request");
+    assert_eq!(provider.status(), 200);
+    let provider: serde_json::Value = provider.json().await.expect("json");
+    let created = post("/v1/evaluations", serde_json::json!({"id": "11111111-2222-4333-8444-555555555555", "name": "server side", "hub": "custom",
+        "api_key_proxy": provider["id"], "model": "mock-echo", "agent_params": {"max_tokens": 32}, "harness_config_ids": ["assay.harnesses.security"],
+        "version": "1.0.0"}))
+    .await
+    .expect("evaluation request");
+    assert_eq!(created.status(), 200, "{:?}", created.text().await);
+
+    let deadline = Instant::now() + Duration::from_secs(240);
+    let server_side = loop {
+        let url = format!("{}/v1/evaluations/11111111-2222-4333-8444-555555555555", server.base);
+        let now: serde_json::Value = client.get(url).header("X-API-Key", &key).send().await.expect("get").json().await.expect("json");
+        if ["COMPLETED", "FAILED", "CANCELLED"].contains(&now["status"].as_str().unwrap_or("")) {
+            break now;
+        }
+        assert!(Instant::now() < deadline, "the server's evaluation did not finish: {now}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let scan = scan.wait_with_output().expect("scan ends");
+    assert!(scan.status.success(), "the scan: {}", String::from_utf8_lossy(&scan.stderr));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("scan.json")).expect("report")).expect("json");
+    let counts = &report["evaluation"]["counts"];
+    assert_eq!(report["evaluation"]["state"], "completed", "{report}");
+    assert_eq!((counts["done"].as_i64(), counts["errored"].as_i64()), (Some(300), Some(0)), "the scan ran every job itself: {counts}");
+
+    assert_eq!(server_side["status"], "COMPLETED", "{server_side}");
+    let url = format!("{}/v1/evaluations/11111111-2222-4333-8444-555555555555/response-errors", server.base);
+    let errors: serde_json::Value = client.get(url).header("X-API-Key", &key).send().await.expect("get").json().await.expect("json");
+    assert_eq!(errors["total_errors"].as_i64(), Some(0), "{errors}");
+    drop(server);
+    for mock in [&mut scan_mock, &mut server_mock] {
+        let _ = mock.kill();
+        let _ = mock.wait();
+    }
+}

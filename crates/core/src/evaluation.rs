@@ -95,6 +95,9 @@ pub struct Evaluation {
     pub created_at: i64,
     pub started_at: Option<i64>,
     pub finished_at: Option<i64>,
+    /// The runner scope its jobs are pinned to: `None` for any shared runner (a server or a
+    /// worker), else the one process that holds what the jobs need (a CLI scan's target and key).
+    pub runner: Option<String>,
 }
 
 /// One job to enqueue: its position in the evaluation (the unique key of its result), the

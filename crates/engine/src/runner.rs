@@ -44,6 +44,12 @@ pub struct EngineConfig {
     pub write_batch: usize,
     /// A job claimed this many times without a result is given up with an error.
     pub max_attempts: u32,
+    /// Which evaluations this runner claims. `None`: the shared ones, whose targets are stored
+    /// and open in any server or worker. `Some(scope)`: only those pinned to `scope`, and
+    /// every evaluation this engine creates is pinned to it. A CLI scan runs pinned, because
+    /// its target spec, key and limits live only in its process: no server on the same
+    /// database claims (and fails) its jobs, and it claims none of the server's.
+    pub scope: Option<String>,
 }
 
 impl Default for EngineConfig {
@@ -55,6 +61,7 @@ impl Default for EngineConfig {
             concurrency: 16,
             write_batch: 512,
             max_attempts: 3,
+            scope: None,
         }
     }
 }
@@ -82,7 +89,8 @@ impl Engine {
         Self { store, resolver, config, wake: Arc::new(Notify::new()) }
     }
 
-    /// Validates the suite, writes the evaluation with all its jobs, wakes the runner.
+    /// Validates the suite, writes the evaluation with all its jobs (pinned to this engine's
+    /// scope, if it has one), wakes the runner.
     pub async fn create_evaluation(&self, team_id: &Id, name: &str, suite: &Suite, targets: &[String]) -> Result<Evaluation> {
         if targets.is_empty() {
             return Err(Error::InvalidSuite("name at least one target".into()));
@@ -90,7 +98,10 @@ impl Engine {
         let count = u32::try_from(targets.len()).map_err(|_| Error::InvalidSuite("too many targets".into()))?;
         let jobs = suite.jobs(count)?;
         let suite_json = serde_json::to_value(suite).map_err(|e| Error::InvalidSuite(e.to_string()))?;
-        let evaluation = self.store.create_evaluation(team_id, name, &suite_json, targets, jobs).await?;
+        let evaluation = match &self.config.scope {
+            Some(scope) => self.store.create_pinned_evaluation(team_id, name, &suite_json, targets, jobs, scope).await?,
+            None => self.store.create_evaluation(team_id, name, &suite_json, targets, jobs).await?,
+        };
         self.wake();
         Ok(evaluation)
     }
@@ -195,7 +206,7 @@ impl Runner {
             }
             self.last_requeue = Some(Instant::now());
         }
-        let active = store.active_evaluations().await?;
+        let active = store.active_evaluations(self.engine.config.scope.as_deref()).await?;
         self.evaluations.retain(|id, _| active.contains(id));
         let mut dispatched = 0;
         for id in active {

@@ -47,10 +47,11 @@ pub(crate) struct EvaluationRow {
     created_at: i64,
     started_at: Option<i64>,
     finished_at: Option<i64>,
+    runner: Option<String>,
 }
 
 const COLUMNS: &str = "id, team_id, name, suite, targets, state, total, done, passed, failed, errored, unscorable, error, created_at, \
-                       started_at, finished_at";
+                       started_at, finished_at, runner";
 
 impl TryFrom<EvaluationRow> for Evaluation {
     type Error = Error;
@@ -67,6 +68,7 @@ impl TryFrom<EvaluationRow> for Evaluation {
             created_at: row.created_at,
             started_at: row.started_at,
             finished_at: row.finished_at,
+            runner: row.runner,
         })
     }
 }
@@ -101,7 +103,35 @@ impl Store {
         targets: &[String],
         jobs: impl Iterator<Item = NewJob>,
     ) -> Result<Evaluation> {
-        self.insert_evaluation(&Id::generate(), team_id, name, suite, targets, jobs, None).await
+        self.insert_evaluation(&Id::generate(), team_id, name, suite, targets, jobs, None, None).await
+    }
+
+    /// [`Store::create_evaluation`] pinned to the runner scope `runner`: only a runner of that
+    /// scope claims its jobs (see [`Store::active_evaluations`]).
+    pub async fn create_pinned_evaluation(
+        &self,
+        team_id: &Id,
+        name: &str,
+        suite: &serde_json::Value,
+        targets: &[String],
+        jobs: impl Iterator<Item = NewJob>,
+        runner: &str,
+    ) -> Result<Evaluation> {
+        self.insert_evaluation(&Id::generate(), team_id, name, suite, targets, jobs, None, Some(runner)).await
+    }
+
+    /// Pins an unfinished evaluation to the runner scope `runner` (a resumed CLI scan takes
+    /// over one that a gone process or a shared runner held); false if it had finished.
+    pub async fn pin_evaluation(&self, id: &Id, runner: &str) -> Result<bool> {
+        let updated = on_pool!(self, pool => sqlx::query(
+            "UPDATE evaluations SET runner = $1 WHERE id = $2 AND state IN ('pending', 'running')",
+        )
+        .bind(runner)
+        .bind(id.as_str())
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(updated > 0)
     }
 
     /// [`Store::create_evaluation`] under the id the client chose, with the `/v1` settings
@@ -117,7 +147,7 @@ impl Store {
         jobs: impl Iterator<Item = NewJob>,
         settings: &TrustSettings,
     ) -> Result<Evaluation> {
-        self.insert_evaluation(id, team_id, name, suite, targets, jobs, Some(settings)).await
+        self.insert_evaluation(id, team_id, name, suite, targets, jobs, Some(settings), None).await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -130,6 +160,7 @@ impl Store {
         targets: &[String],
         jobs: impl Iterator<Item = NewJob>,
         trust: Option<&TrustSettings>,
+        runner: Option<&str>,
     ) -> Result<Evaluation> {
         let now = unix_now();
         let suite_json = to_json_column("evaluation suite", suite)?;
@@ -141,7 +172,7 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(
-                "INSERT INTO evaluations (id, team_id, name, suite, targets, state, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6)",
+                "INSERT INTO evaluations (id, team_id, name, suite, targets, state, created_at, runner) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7)",
             )
             .bind(id.as_str())
             .bind(team_id.as_str())
@@ -149,6 +180,7 @@ impl Store {
             .bind(&suite_json)
             .bind(&targets_json)
             .bind(now)
+            .bind(runner)
             .execute(&mut *tx)
             .await
             .map_err(conflict_as("evaluation id"))?;
@@ -268,11 +300,15 @@ impl Store {
         rows.into_iter().map(Evaluation::try_from).collect()
     }
 
-    /// Evaluations whose jobs may still be claimed, oldest first.
-    pub async fn active_evaluations(&self) -> Result<Vec<Id>> {
+    /// Evaluations whose jobs may still be claimed by a runner of scope `runner`, oldest
+    /// first: with `None`, the unpinned ones (any shared runner's); with a scope, only those
+    /// pinned to it. A runner never sees another scope's evaluations, so it cannot fail them.
+    pub async fn active_evaluations(&self, runner: Option<&str>) -> Result<Vec<Id>> {
         let ids: Vec<String> = on_pool!(self, pool => sqlx::query_scalar(
-            "SELECT id FROM evaluations WHERE state IN ('pending', 'running') ORDER BY created_at, id",
+            "SELECT id FROM evaluations WHERE state IN ('pending', 'running') \
+             AND ((CAST($1 AS TEXT) IS NULL AND runner IS NULL) OR runner = $1) ORDER BY created_at, id",
         )
+        .bind(runner)
         .fetch_all(pool)
         .await?);
         ids.iter().map(|id| stored_id(id)).collect()

@@ -26,7 +26,7 @@ struct TrustRow {
 }
 
 const SELECT: &str = "SELECT e.id, e.team_id, e.name, e.suite, e.targets, e.state, e.total, e.done, e.passed, e.failed, e.errored, e.unscorable, e.error, \
-                      e.created_at, e.started_at, e.finished_at, t.hub, t.model, t.url, t.api_key_id, t.harness_config_ids, t.version, t.tags, \
+                      e.created_at, e.started_at, e.finished_at, e.runner, t.hub, t.model, t.url, t.api_key_id, t.harness_config_ids, t.version, t.tags, \
                       t.settings, t.created_by, t.updated_at FROM trust_evaluations t JOIN evaluations e ON e.id = t.evaluation_id";
 
 impl TryFrom<TrustRow> for TrustEvaluation {

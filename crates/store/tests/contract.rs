@@ -265,12 +265,31 @@ async fn an_evaluation_is_created_with_all_its_jobs_at_once(store: Store) {
     assert_eq!(evaluation.counts.total, 600);
     assert_eq!(evaluation.suite, suite);
     assert_eq!(store.unfinished_jobs(&evaluation.id).await.expect("count"), 600);
-    assert_eq!(store.active_evaluations().await.expect("active"), vec![evaluation.id.clone()]);
+    assert_eq!(store.active_evaluations(None).await.expect("active"), vec![evaluation.id.clone()]);
     let empty = store.create_evaluation(&team.id, "empty", &suite, &[], jobs(0)).await.expect("empty");
     assert_eq!(empty.state, EvaluationState::Completed, "nothing to run is complete at once");
     let other = store.create_team(&name("other"), Plan::Free).await.expect("other").0;
     assert_eq!(store.team_evaluation(&other.id, &evaluation.id).await.expect("lookup"), None);
     assert_eq!(store.list_evaluations(&team.id, 10).await.expect("list").len(), 2);
+}
+
+async fn a_pinned_evaluation_is_seen_only_by_its_runner_scope(store: Store) {
+    let (team, _) = store.create_team(&name("pins"), Plan::Free).await.expect("team");
+    let suite = serde_json::json!({ "harnesses": ["security"] });
+    let targets = ["mock".to_owned()];
+    let shared = store.create_evaluation(&team.id, "shared", &suite, &targets, jobs(3)).await.expect("shared");
+    let pinned = store.create_pinned_evaluation(&team.id, "scan", &suite, &targets, jobs(3), "scan-a").await.expect("pinned");
+    assert_eq!((shared.runner.as_deref(), pinned.runner.as_deref()), (None, Some("scan-a")));
+    assert_eq!(store.active_evaluations(None).await.expect("shared"), vec![shared.id.clone()]);
+    assert_eq!(store.active_evaluations(Some("scan-a")).await.expect("a"), vec![pinned.id.clone()]);
+    assert!(store.active_evaluations(Some("scan-b")).await.expect("b").is_empty());
+    // A resumed scan takes the evaluation over under its own scope; a finished one cannot be.
+    assert!(store.pin_evaluation(&pinned.id, "scan-b").await.expect("repin"));
+    assert!(store.active_evaluations(Some("scan-a")).await.expect("a").is_empty());
+    assert_eq!(store.active_evaluations(Some("scan-b")).await.expect("b"), vec![pinned.id.clone()]);
+    store.cancel_evaluation(&pinned.id).await.expect("cancel");
+    assert!(!store.pin_evaluation(&pinned.id, "scan-c").await.expect("finished"));
+    assert_eq!(store.evaluation(&pinned.id).await.expect("read").and_then(|e| e.runner), Some("scan-b".to_owned()));
 }
 
 async fn claimed_jobs_are_leased_to_one_runner_and_come_back_when_the_lease_expires(store: Store) {
@@ -386,7 +405,7 @@ async fn a_cancelled_evaluation_is_no_longer_claimed_but_keeps_results_in_flight
     assert_eq!(store.cancel_evaluation(&evaluation.id).await.expect("cancel"), Some(true));
     assert_eq!(store.cancel_evaluation(&evaluation.id).await.expect("again"), Some(false));
     assert_eq!(store.cancel_evaluation(&Id::generate()).await.expect("missing"), None);
-    assert!(store.active_evaluations().await.expect("active").is_empty());
+    assert!(store.active_evaluations(None).await.expect("active").is_empty());
     store.write_results(&[result_for(&claimed[0], Some(true))]).await.expect("in-flight result");
     let aborted = store.evaluation(&evaluation.id).await.expect("get").expect("exists");
     assert_eq!(aborted.state, EvaluationState::Aborted, "a late result does not revive it");
@@ -820,6 +839,7 @@ on_both_databases!(
     credentials_are_refused_without_a_secret_key,
     contract_sessions_keep_history_until_ended,
     an_evaluation_is_created_with_all_its_jobs_at_once,
+    a_pinned_evaluation_is_seen_only_by_its_runner_scope,
     claimed_jobs_are_leased_to_one_runner_and_come_back_when_the_lease_expires,
     a_replayed_result_is_not_written_twice_and_the_last_one_completes_the_evaluation,
     an_unscorable_result_is_counted_apart_from_pass_fail_and_error,
