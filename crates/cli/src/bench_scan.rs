@@ -186,8 +186,9 @@ async fn store_alone(dir: &Path, scanned: &Id, tests: u64) -> anyhow::Result<f64
     let store = Store::open_and_migrate(&DatabaseUrl::Sqlite(dir.join("store-alone.db"))).await?;
     let team = store.team_or_create(&TeamName::parse("bench")?, Plan::Pro).await?;
     let suite = suite_of(tests)?;
-    let evaluation =
-        store.create_evaluation(&team.id, "store-alone", &serde_json::to_value(&suite)?, &["mock".to_owned()], suite.jobs(1)?).await?;
+    let evaluation = store
+        .create_evaluation(&team.id, "store-alone", &serde_json::to_value(&suite)?, &["mock".to_owned()], suite.jobs(1)?, None)
+        .await?;
     let mut results: std::collections::HashMap<i64, assay_core::JobResult> = results.into_iter().map(|r| (r.seq, r)).collect();
     let started = Instant::now();
     let mut written = 0;

@@ -24,7 +24,7 @@ pub async fn ui(args: BenchUiArgs) -> anyhow::Result<()> {
     let suite = serde_json::json!({});
     let targets = ["mock".to_owned()];
     for n in 0..args.evaluations {
-        store.create_evaluation(&team_id, &format!("evaluation {n}"), &suite, &targets, std::iter::empty()).await?;
+        store.create_evaluation(&team_id, &format!("evaluation {n}"), &suite, &targets, std::iter::empty(), None).await?;
     }
     println!(
         "filled one evaluation of {} results and {} further evaluations in {:.1} s (SQLite)",

@@ -1,7 +1,7 @@
 //! The `assay` binary end to end: keys made by the CLI work against `assay serve` on the same
 //! data dir, flags and environment configure the server, and it shuts down on SIGTERM.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -269,7 +269,7 @@ async fn a_cli_scan_and_a_server_on_one_database_each_finish_their_own_evaluatio
     let server = serve(dir.path(), &["--addr", "127.0.0.1:0"]);
 
     let scan_target = format!("contract+{scan_url}/chat");
-    let scan = clean_command(dir.path())
+    let mut scan = clean_command(dir.path())
         .args(["scan", "--quiet", "--target", &scan_target, "--key", "scan-only-secret", "--harness", "all", "--limit", "300"])
         .args(["--max-concurrency", "4", "--json", "scan.json"])
         .stdout(Stdio::null())
@@ -306,8 +306,20 @@ async fn a_cli_scan_and_a_server_on_one_database_each_finish_their_own_evaluatio
         assert!(Instant::now() < deadline, "the server's evaluation did not finish: {now}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    let scan = scan.wait_with_output().expect("scan ends");
-    assert!(scan.status.success(), "the scan: {}", String::from_utf8_lossy(&scan.stderr));
+    // The scan gets the same deadline: a hung scan fails the test instead of hanging it.
+    let scan_status = loop {
+        if let Some(status) = scan.try_wait().expect("scan status") {
+            break status;
+        }
+        if Instant::now() >= deadline {
+            let _ = scan.kill();
+            panic!("the scan did not finish in time");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let mut scan_stderr = String::new();
+    scan.stderr.take().expect("stderr").read_to_string(&mut scan_stderr).expect("scan stderr");
+    assert!(scan_status.success(), "the scan: {scan_stderr}");
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("scan.json")).expect("report")).expect("json");
     let counts = &report["evaluation"]["counts"];

@@ -98,10 +98,7 @@ impl Engine {
         let count = u32::try_from(targets.len()).map_err(|_| Error::InvalidSuite("too many targets".into()))?;
         let jobs = suite.jobs(count)?;
         let suite_json = serde_json::to_value(suite).map_err(|e| Error::InvalidSuite(e.to_string()))?;
-        let evaluation = match &self.config.scope {
-            Some(scope) => self.store.create_pinned_evaluation(team_id, name, &suite_json, targets, jobs, scope).await?,
-            None => self.store.create_evaluation(team_id, name, &suite_json, targets, jobs).await?,
-        };
+        let evaluation = self.store.create_evaluation(team_id, name, &suite_json, targets, jobs, self.config.scope.as_deref()).await?;
         self.wake();
         Ok(evaluation)
     }

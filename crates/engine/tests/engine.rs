@@ -255,7 +255,8 @@ async fn a_reply_no_detector_can_decide_on_is_unscorable_in_the_counts_and_every
         slice: None,
     };
     let suite = serde_json::json!({ "harnesses": [], "judge": "judge" });
-    let evaluation = store.create_evaluation(&team, "undecidable", &suite, &["mock".to_owned()], (0..3).map(item)).await.expect("create");
+    let evaluation =
+        store.create_evaluation(&team, "undecidable", &suite, &["mock".to_owned()], (0..3).map(item), None).await.expect("create");
     let finished = run_to_the_end(&engine, &store, &evaluation.id).await;
     assert_eq!(finished.state, EvaluationState::Completed);
     assert_eq!((finished.counts.unscorable, finished.counts.passed, finished.counts.failed, finished.counts.errored), (3, 0, 0, 0));
@@ -285,7 +286,7 @@ async fn a_reply_no_detector_can_decide_on_is_unscorable_in_the_counts_and_every
     assert!(html.contains("0 passed, 0 failed, 3 unscorable, 0 errors"), "{html}");
 
     // The same grading requests again: answered from the kept answers, the same verdict.
-    let again = store.create_evaluation(&team, "again", &suite, &["mock".to_owned()], (0..3).map(item)).await.expect("create");
+    let again = store.create_evaluation(&team, "again", &suite, &["mock".to_owned()], (0..3).map(item), None).await.expect("create");
     let finished = run_to_the_end(&engine, &store, &again.id).await;
     assert_eq!(finished.counts.unscorable, 3);
     assert_eq!(judge_behavior.behavior.calls(), judge_calls, "a re-run asks the judge nothing new");

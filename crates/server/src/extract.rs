@@ -167,19 +167,21 @@ impl MultiQuery {
             .collect()
     }
 
+    /// The last value given for `key`, empty or not.
+    fn last(&self, key: &str) -> Option<&str> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
     /// The last value of `key`, if any (an empty value counts as absent).
     pub fn one(&self, key: &str) -> Option<&str> {
-        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+        self.last(key).filter(|v| !v.is_empty())
     }
 
     /// `key` as an integer; a value that is not one, the empty value included, answers 400 naming
     /// the key (an empty `limit=` is a client bug worth telling, not a request for the default).
     pub fn int(&self, key: &str) -> Result<Option<i64>, ApiError> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| {
+        self.last(key)
+            .map(|v| {
                 v.parse::<i64>()
                     .map_err(|_| ApiError::with_message(assay_core::ErrorCode::InvalidRequest, format!("{key} must be an integer")))
             })

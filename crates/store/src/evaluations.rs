@@ -94,7 +94,9 @@ struct EventRow {
 impl Store {
     /// Writes the evaluation and every job `jobs` yields in one transaction, so a crash
     /// leaves either the whole evaluation or none of it. `jobs` is consumed in chunks: an
-    /// evaluation of any size is never held in memory.
+    /// evaluation of any size is never held in memory. With `runner` set, the evaluation is
+    /// pinned to that runner scope: only a runner of that scope claims its jobs (see
+    /// [`Store::active_evaluations`]).
     pub async fn create_evaluation(
         &self,
         team_id: &Id,
@@ -102,22 +104,9 @@ impl Store {
         suite: &serde_json::Value,
         targets: &[String],
         jobs: impl Iterator<Item = NewJob>,
+        runner: Option<&str>,
     ) -> Result<Evaluation> {
-        self.insert_evaluation(&Id::generate(), team_id, name, suite, targets, jobs, None, None).await
-    }
-
-    /// [`Store::create_evaluation`] pinned to the runner scope `runner`: only a runner of that
-    /// scope claims its jobs (see [`Store::active_evaluations`]).
-    pub async fn create_pinned_evaluation(
-        &self,
-        team_id: &Id,
-        name: &str,
-        suite: &serde_json::Value,
-        targets: &[String],
-        jobs: impl Iterator<Item = NewJob>,
-        runner: &str,
-    ) -> Result<Evaluation> {
-        self.insert_evaluation(&Id::generate(), team_id, name, suite, targets, jobs, None, Some(runner)).await
+        self.insert_evaluation(&Id::generate(), team_id, name, suite, targets, jobs, None, runner).await
     }
 
     /// Pins an unfinished evaluation to the runner scope `runner` (a resumed CLI scan takes

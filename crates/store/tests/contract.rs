@@ -260,13 +260,13 @@ fn result_for(job: &ClaimedJob, passed: Option<bool>) -> JobResult {
 async fn an_evaluation_is_created_with_all_its_jobs_at_once(store: Store) {
     let (team, _) = store.create_team(&name("evals"), Plan::Free).await.expect("team");
     let suite = serde_json::json!({ "harnesses": ["security"] });
-    let evaluation = store.create_evaluation(&team.id, "scan", &suite, &["mock".to_owned()], jobs(600)).await.expect("create");
+    let evaluation = store.create_evaluation(&team.id, "scan", &suite, &["mock".to_owned()], jobs(600), None).await.expect("create");
     assert_eq!(evaluation.state, EvaluationState::Pending);
     assert_eq!(evaluation.counts.total, 600);
     assert_eq!(evaluation.suite, suite);
     assert_eq!(store.unfinished_jobs(&evaluation.id).await.expect("count"), 600);
     assert_eq!(store.active_evaluations(None).await.expect("active"), vec![evaluation.id.clone()]);
-    let empty = store.create_evaluation(&team.id, "empty", &suite, &[], jobs(0)).await.expect("empty");
+    let empty = store.create_evaluation(&team.id, "empty", &suite, &[], jobs(0), None).await.expect("empty");
     assert_eq!(empty.state, EvaluationState::Completed, "nothing to run is complete at once");
     let other = store.create_team(&name("other"), Plan::Free).await.expect("other").0;
     assert_eq!(store.team_evaluation(&other.id, &evaluation.id).await.expect("lookup"), None);
@@ -277,8 +277,8 @@ async fn a_pinned_evaluation_is_seen_only_by_its_runner_scope(store: Store) {
     let (team, _) = store.create_team(&name("pins"), Plan::Free).await.expect("team");
     let suite = serde_json::json!({ "harnesses": ["security"] });
     let targets = ["mock".to_owned()];
-    let shared = store.create_evaluation(&team.id, "shared", &suite, &targets, jobs(3)).await.expect("shared");
-    let pinned = store.create_pinned_evaluation(&team.id, "scan", &suite, &targets, jobs(3), "scan-a").await.expect("pinned");
+    let shared = store.create_evaluation(&team.id, "shared", &suite, &targets, jobs(3), None).await.expect("shared");
+    let pinned = store.create_evaluation(&team.id, "scan", &suite, &targets, jobs(3), Some("scan-a")).await.expect("pinned");
     assert_eq!((shared.runner.as_deref(), pinned.runner.as_deref()), (None, Some("scan-a")));
     assert_eq!(store.active_evaluations(None).await.expect("shared"), vec![shared.id.clone()]);
     assert_eq!(store.active_evaluations(Some("scan-a")).await.expect("a"), vec![pinned.id.clone()]);
@@ -294,7 +294,7 @@ async fn a_pinned_evaluation_is_seen_only_by_its_runner_scope(store: Store) {
 
 async fn claimed_jobs_are_leased_to_one_runner_and_come_back_when_the_lease_expires(store: Store) {
     let (team, _) = store.create_team(&name("queue"), Plan::Free).await.expect("team");
-    let evaluation = store.create_evaluation(&team.id, "q", &serde_json::json!({}), &[], jobs(10)).await.expect("create");
+    let evaluation = store.create_evaluation(&team.id, "q", &serde_json::json!({}), &[], jobs(10), None).await.expect("create");
     let now = unix_millis();
     let first = store.claim_jobs(&evaluation.id, "runner-a", now + 60_000, 4, false).await.expect("claim a");
     assert_eq!(first.iter().map(|j| j.seq).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
@@ -314,7 +314,7 @@ async fn claimed_jobs_are_leased_to_one_runner_and_come_back_when_the_lease_expi
 
 async fn a_replayed_result_is_not_written_twice_and_the_last_one_completes_the_evaluation(store: Store) {
     let (team, _) = store.create_team(&name("results"), Plan::Free).await.expect("team");
-    let evaluation = store.create_evaluation(&team.id, "r", &serde_json::json!({}), &[], jobs(3)).await.expect("create");
+    let evaluation = store.create_evaluation(&team.id, "r", &serde_json::json!({}), &[], jobs(3), None).await.expect("create");
     let claimed = store.claim_jobs(&evaluation.id, "runner", unix_millis() + 60_000, 10, false).await.expect("claim");
     let first = vec![result_for(&claimed[0], Some(true)), result_for(&claimed[1], Some(false))];
     let outcome = store.write_results(&first).await.expect("write");
@@ -361,7 +361,7 @@ async fn an_unscorable_result_is_counted_apart_from_pass_fail_and_error(store: S
         let probe_id = format!("probe-{}", job.seq % 2);
         NewJob { slice: Some(JobSlice { probe_id, harness: "security".into(), scenario: "injection".into() }), ..job }
     });
-    let evaluation = store.create_evaluation(&team.id, "u", &serde_json::json!({}), &[], sliced).await.expect("create");
+    let evaluation = store.create_evaluation(&team.id, "u", &serde_json::json!({}), &[], sliced, None).await.expect("create");
     let claimed = store.claim_jobs(&evaluation.id, "runner", unix_millis() + 60_000, 10, false).await.expect("claim");
     // A reply no detector could decide on: no verdict, no error, an unscorable detection.
     let mut unscorable = result_for(&claimed[2], Some(true));
@@ -400,7 +400,7 @@ async fn a_judge_answer_is_kept_once_per_request(store: Store) {
 
 async fn a_cancelled_evaluation_is_no_longer_claimed_but_keeps_results_in_flight(store: Store) {
     let (team, _) = store.create_team(&name("cancel"), Plan::Free).await.expect("team");
-    let evaluation = store.create_evaluation(&team.id, "c", &serde_json::json!({}), &[], jobs(5)).await.expect("create");
+    let evaluation = store.create_evaluation(&team.id, "c", &serde_json::json!({}), &[], jobs(5), None).await.expect("create");
     let claimed = store.claim_jobs(&evaluation.id, "runner", unix_millis() + 60_000, 2, false).await.expect("claim");
     assert_eq!(store.cancel_evaluation(&evaluation.id).await.expect("cancel"), Some(true));
     assert_eq!(store.cancel_evaluation(&evaluation.id).await.expect("again"), Some(false));

@@ -195,7 +195,7 @@ async fn the_overview_pages_through_every_evaluation_newest_first(app: TestApp) 
     let suite = serde_json::json!({});
     for n in 0..120 {
         app.store
-            .create_evaluation(&team.team.id, &format!("run-{n:03}"), &suite, &["mock".to_owned()], std::iter::empty())
+            .create_evaluation(&team.team.id, &format!("run-{n:03}"), &suite, &["mock".to_owned()], std::iter::empty(), None)
             .await
             .expect("evaluation");
     }
