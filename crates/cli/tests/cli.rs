@@ -247,14 +247,24 @@ fn chat_with_the_embedded_model_answers_paris() {
     assert!(out.contains("Paris"), "{out}");
 }
 
-/// `assay mock-target ARGS` on a free port; its base URL, and the child (killed by the caller).
-fn mock_target(cwd: &Path, args: &[&str]) -> (Child, String) {
+/// A child process killed when the test lets go of it, a panicking test included.
+struct Reaped(Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `assay mock-target ARGS` on a free port; its base URL, and the child.
+fn mock_target(cwd: &Path, args: &[&str]) -> (Reaped, String) {
     let mut child =
         clean_command(cwd).args(["mock-target", "--addr", "127.0.0.1:0"]).args(args).stdout(Stdio::piped()).spawn().expect("mock target");
     let mut line = String::new();
     BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("listening line");
     let url = line.trim().strip_prefix("mock target listening on ").expect("url").to_owned();
-    (child, url)
+    (Reaped(child), url)
 }
 
 #[tokio::test]
@@ -263,19 +273,21 @@ async fn a_cli_scan_and_a_server_on_one_database_each_finish_their_own_evaluatio
     // The scan's target takes a key only the scan process has (`--key`); the server's model
     // needs none. Before runners were scoped, the server claimed the scan's jobs too, and
     // without the key they errored (or the scan was failed outright).
-    let (mut scan_mock, scan_url) = mock_target(dir.path(), &["--latency-ms", "15", "--key", "scan-only-secret"]);
-    let (mut server_mock, server_url) = mock_target(dir.path(), &["--latency-ms", "15"]);
+    let (_scan_mock, scan_url) = mock_target(dir.path(), &["--latency-ms", "15", "--key", "scan-only-secret"]);
+    let (_server_mock, server_url) = mock_target(dir.path(), &["--latency-ms", "15"]);
     let key = stdout_of(&assay(dir.path(), &["keys", "create", "--team", "acme"])).trim().lines().last().expect("key").to_owned();
     let server = serve(dir.path(), &["--addr", "127.0.0.1:0"]);
 
     let scan_target = format!("contract+{scan_url}/chat");
-    let mut scan = clean_command(dir.path())
-        .args(["scan", "--quiet", "--target", &scan_target, "--key", "scan-only-secret", "--harness", "all", "--limit", "300"])
-        .args(["--max-concurrency", "4", "--json", "scan.json"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("scan starts");
+    let mut scan = Reaped(
+        clean_command(dir.path())
+            .args(["scan", "--quiet", "--target", &scan_target, "--key", "scan-only-secret", "--harness", "all", "--limit", "300"])
+            .args(["--max-concurrency", "4", "--json", "scan.json"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("scan starts"),
+    );
 
     let client = http();
     let post =
@@ -308,17 +320,16 @@ async fn a_cli_scan_and_a_server_on_one_database_each_finish_their_own_evaluatio
     };
     // The scan gets the same deadline: a hung scan fails the test instead of hanging it.
     let scan_status = loop {
-        if let Some(status) = scan.try_wait().expect("scan status") {
+        if let Some(status) = scan.0.try_wait().expect("scan status") {
             break status;
         }
         if Instant::now() >= deadline {
-            let _ = scan.kill();
             panic!("the scan did not finish in time");
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     let mut scan_stderr = String::new();
-    scan.stderr.take().expect("stderr").read_to_string(&mut scan_stderr).expect("scan stderr");
+    scan.0.stderr.take().expect("stderr").read_to_string(&mut scan_stderr).expect("scan stderr");
     assert!(scan_status.success(), "the scan: {scan_stderr}");
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("scan.json")).expect("report")).expect("json");
@@ -331,8 +342,4 @@ async fn a_cli_scan_and_a_server_on_one_database_each_finish_their_own_evaluatio
     let errors: serde_json::Value = client.get(url).header("X-API-Key", &key).send().await.expect("get").json().await.expect("json");
     assert_eq!(errors["total_errors"].as_i64(), Some(0), "{errors}");
     drop(server);
-    for mock in [&mut scan_mock, &mut server_mock] {
-        let _ = mock.kill();
-        let _ = mock.wait();
-    }
 }

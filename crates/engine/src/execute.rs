@@ -3,6 +3,7 @@
 //! every problem becomes the result's `error`, so the job is done either way.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Instant;
 
@@ -11,6 +12,7 @@ use assay_core::{
 };
 use assay_detectors::Registry;
 use assay_probes::DetectorUse;
+use futures_util::FutureExt;
 
 use crate::assist::Assistant;
 use crate::case::{CaseJob, run_case};
@@ -72,6 +74,23 @@ struct Exchange {
 
 fn millis(duration: std::time::Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// [`run_job`], with a panic anywhere inside it (a detector, a converter, a target adapter)
+/// caught and recorded as the job's error: the job is done, its slot is freed, and the rest of
+/// the evaluation goes on.
+pub async fn run_job_caught(runtime: &EvaluationRuntime, job: &ClaimedJob, max_attempts: u32) -> JobResult {
+    let started = Instant::now();
+    match AssertUnwindSafe(run_job(runtime, job, max_attempts)).catch_unwind().await {
+        Ok(result) => result,
+        Err(panic) => {
+            let reason = panic.downcast_ref::<&str>().map(|s| (*s).to_owned()).or_else(|| panic.downcast_ref::<String>().cloned());
+            let item = serde_json::from_str::<TestItem>(&job.item).ok();
+            let error = format!("the job panicked: {}", reason.as_deref().unwrap_or("no message"));
+            tracing::error!(evaluation = %job.evaluation_id, seq = job.seq, error = %error, "job panicked");
+            failed(job, item.as_ref(), Vec::new(), started, error)
+        }
+    }
 }
 
 /// Runs `job` to a result. `max_attempts` bounds replays of a job whose runner kept dying.

@@ -9,21 +9,22 @@
 //! 3. reports whether it dispatched anything, so the loop either ticks again or sleeps until
 //!    a job finishes, an evaluation is enqueued ([`Engine::wake`]) or the poll interval passes.
 //!
-//! Beside the loop, a heartbeat extends the leases of the jobs held, and the writer commits
-//! results in batches (one transaction per batch). A job is "running" only while its lease is
+//! Beside the loop, a heartbeat extends the leases of the jobs held (claimed, and not yet
+//! written or given up by the writer), and the writer commits results in batches (one
+//! transaction per batch). A job task that panics becomes that job's error result. A job is "running" only while its lease is
 //! live, so a crash leaves nothing half-marked: its jobs come back when the leases expire,
 //! and the results' unique key drops any replayed result.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use assay_core::{Evaluation, Id, JobResult};
 use assay_store::{Store, unix_millis};
 use tokio::sync::{Notify, mpsc, watch};
 
-use crate::execute::{EvaluationRuntime, run_job};
+use crate::execute::{EvaluationRuntime, run_job_caught};
 use crate::resolve::TargetResolver;
 use crate::suite::Suite;
 use crate::{Error, Result};
@@ -117,14 +118,16 @@ impl Engine {
     /// flight finish, writes their results and gives back any lease it still holds.
     pub async fn run(&self, mut stop: watch::Receiver<bool>) -> Result<()> {
         let (results, receiver) = mpsc::channel::<JobResult>(self.config.write_batch);
-        let writer = tokio::spawn(write_results(self.store.clone(), receiver, self.config.write_batch));
-        let heartbeat = tokio::spawn(heartbeat(self.store.clone(), self.config.runner_name.clone(), self.config.lease));
+        let held = HeldJobs::default();
+        let writer = tokio::spawn(write_results(self.store.clone(), receiver, self.config.write_batch, held.clone()));
+        let heartbeat = tokio::spawn(heartbeat(self.store.clone(), self.config.runner_name.clone(), self.config.lease, held.clone()));
         let mut runner = Runner {
             engine: self.clone(),
             results,
             evaluations: HashMap::new(),
             job_done: Arc::new(Notify::new()),
             in_flight: Arc::new(AtomicUsize::new(0)),
+            held,
             last_requeue: None,
         };
         tracing::info!(runner = %self.config.runner_name, "runner started");
@@ -172,7 +175,59 @@ struct Runner {
     /// Notified when an evaluation's in-flight count falls to its refill mark, or to zero.
     job_done: Arc<Notify>,
     in_flight: Arc<AtomicUsize>,
+    held: HeldJobs,
     last_requeue: Option<Instant>,
+}
+
+/// The jobs this runner holds, per evaluation: claimed, and neither written nor given up by
+/// the writer. Only their leases are extended.
+#[derive(Clone, Default)]
+struct HeldJobs(Arc<Mutex<HashMap<Id, BTreeSet<i64>>>>);
+
+impl HeldJobs {
+    fn hold(&self, evaluation_id: &Id, seqs: impl Iterator<Item = i64>) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).entry(evaluation_id.clone()).or_default().extend(seqs);
+    }
+
+    fn let_go(&self, results: &[JobResult]) {
+        let mut held = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        for result in results {
+            if let Some(seqs) = held.get_mut(&result.evaluation_id) {
+                seqs.remove(&result.seq);
+                if seqs.is_empty() {
+                    held.remove(&result.evaluation_id);
+                }
+            }
+        }
+    }
+
+    fn snapshot(&self) -> Vec<(Id, Vec<i64>)> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .map(|(id, seqs)| (id.clone(), seqs.iter().copied().collect()))
+            .collect()
+    }
+}
+
+/// One job in flight; dropping it (the task ended, by returning or by unwinding) frees the
+/// job's place in its evaluation's budget and in the runner's count, so a lost task can never
+/// keep the runner from refilling or from shutting down.
+struct InFlight {
+    slot: Arc<Slot>,
+    total: Arc<AtomicUsize>,
+    done: Arc<Notify>,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let left = self.slot.in_flight.fetch_sub(1, Ordering::AcqRel) - 1;
+        self.total.fetch_sub(1, Ordering::AcqRel);
+        if left == self.slot.refill_mark() || left == 0 {
+            self.done.notify_one();
+        }
+    }
 }
 
 /// One active evaluation as the runner holds it.
@@ -228,20 +283,18 @@ impl Runner {
                 slot.started.store(false, Ordering::Release);
             }
             dispatched += jobs.len();
+            self.held.hold(&id, jobs.iter().map(|job| job.seq));
             for job in jobs {
                 slot.in_flight.fetch_add(1, Ordering::AcqRel);
                 self.in_flight.fetch_add(1, Ordering::AcqRel);
-                let (slot, results, done, total) = (slot.clone(), self.results.clone(), self.job_done.clone(), self.in_flight.clone());
+                let in_flight = InFlight { slot: slot.clone(), total: self.in_flight.clone(), done: self.job_done.clone() };
+                let results = self.results.clone();
                 let max_attempts = self.engine.config.max_attempts;
                 tokio::spawn(async move {
-                    let result = run_job(&slot.runtime, &job, max_attempts).await;
+                    let result = run_job_caught(&in_flight.slot.runtime, &job, max_attempts).await;
                     // The writer may lag; waiting here is the back-pressure that keeps memory flat.
                     let _ = results.send(result).await;
-                    let left = slot.in_flight.fetch_sub(1, Ordering::AcqRel) - 1;
-                    total.fetch_sub(1, Ordering::AcqRel);
-                    if left == slot.refill_mark() || left == 0 {
-                        done.notify_one();
-                    }
+                    drop(in_flight);
                 });
             }
         }
@@ -287,13 +340,17 @@ fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
-/// Extends this runner's leases every third of a lease, so one missed beat is harmless.
-async fn heartbeat(store: Store, owner: String, lease: Duration) {
+/// Extends the leases of the jobs this runner holds every third of a lease, so one missed
+/// beat is harmless.
+async fn heartbeat(store: Store, owner: String, lease: Duration, held: HeldJobs) {
     let mut interval = tokio::time::interval(lease / 3);
     loop {
         interval.tick().await;
-        if let Err(error) = store.heartbeat(&owner, unix_millis() + millis(lease)).await {
-            tracing::warn!(error = %error, "heartbeat failed");
+        let until = unix_millis() + millis(lease);
+        for (evaluation_id, seqs) in held.snapshot() {
+            if let Err(error) = store.extend_leases(&owner, until, &evaluation_id, &seqs).await {
+                tracing::warn!(error = %error, "heartbeat failed");
+            }
         }
     }
 }
@@ -303,14 +360,14 @@ const WRITE_ATTEMPTS: u32 = 10;
 
 /// Commits results in batches: waits for one, takes whatever else is already queued (up to
 /// `batch`), writes them in one transaction. A failed write is retried, never dropped.
-async fn write_results(store: Store, mut receiver: mpsc::Receiver<JobResult>, batch: usize) {
+async fn write_results(store: Store, mut receiver: mpsc::Receiver<JobResult>, batch: usize, held: HeldJobs) {
     let mut pending: Vec<JobResult> = Vec::with_capacity(batch);
     while receiver.recv_many(&mut pending, batch).await > 0 {
         let mut delay = Duration::from_millis(50);
         for attempt in 1..=WRITE_ATTEMPTS {
             match store.write_results(&pending).await {
                 Ok(_) => break,
-                // Given up, the jobs stay leased; when the leases expire they run again.
+                // Given up, the jobs are let go below: their leases expire and they run again.
                 Err(error) if attempt == WRITE_ATTEMPTS => {
                     tracing::error!(error = %error, results = pending.len(), "writing results failed; the jobs will be retried");
                 }
@@ -321,6 +378,7 @@ async fn write_results(store: Store, mut receiver: mpsc::Receiver<JobResult>, ba
                 }
             }
         }
+        held.let_go(&pending);
         pending.clear();
     }
 }

@@ -196,6 +196,44 @@ async fn target_faults_are_recorded_per_job_and_the_run_still_completes() {
     assert!(results.iter().filter(|r| r.error.is_some()).all(|r| r.passed.is_none() && r.detections.is_empty()));
 }
 
+/// Echoes, but panics on every fourth call: a bug in a target adapter, a detector or a
+/// converter must cost only its own job.
+struct PanicsEveryFourth {
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl Target for PanicsEveryFourth {
+    async fn chat(&self, request: &assay_core::ChatRequest) -> Result<assay_core::ChatReply, assay_core::TargetError> {
+        let call = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        assert!(call % 4 != 3, "adapter bug on call {call}");
+        let text = request.messages.last().map(|m| m.content.clone()).unwrap_or_default();
+        Ok(assay_core::ChatReply { text, usage: None, latency: Duration::ZERO, session_id: None, model: None })
+    }
+
+    fn describe(&self) -> assay_core::TargetDescription {
+        assay_core::TargetDescription { kind: "mock".into(), model: None, sessions: false, multi_turn: true, system_prompt: true }
+    }
+}
+
+#[tokio::test]
+async fn a_job_that_panics_is_recorded_as_its_error_and_the_runner_still_finishes_and_stops() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = sqlite(dir.path()).await;
+    let target = Arc::new(PanicsEveryFourth { calls: std::sync::atomic::AtomicUsize::new(0) });
+    let engine = engine(store.clone(), target, Duration::from_secs(30));
+    let evaluation = engine.create_evaluation(&team(&store).await, "panics", &suite(20), &["mock".to_owned()]).await.expect("create");
+    // Before the guard, a panicked task kept its place in flight forever: the evaluation never
+    // finished and the runner's shutdown waited on it.
+    let finished = tokio::time::timeout(Duration::from_secs(60), run_to_the_end(&engine, &store, &evaluation.id)).await.expect("stops");
+    assert_eq!(finished.state, EvaluationState::Completed);
+    assert_eq!((finished.counts.done, finished.counts.errored), (20, 5), "{finished:?}");
+    let results = store.results_page(&evaluation.id, -1, 100, false).await.expect("results");
+    let errors: Vec<&str> = results.iter().filter_map(|r| r.error.as_deref()).collect();
+    assert!(errors.iter().all(|e| e.starts_with("the job panicked: adapter bug on call")), "{errors:?}");
+    assert!(results.iter().filter(|r| r.error.is_some()).all(|r| !r.probe_id.is_empty() && !r.prompt.is_empty()), "the item is kept");
+}
+
 #[tokio::test]
 async fn two_runners_share_one_postgres_queue_without_duplicates() {
     let Some(admin) = testing::postgres_admin_url() else { return };

@@ -1,4 +1,4 @@
-//! The durable job queue: runners claim jobs under a lease, extend it with heartbeats, and
+//! The durable job queue: runners claim jobs under a lease, extend it while they work them, and
 //! an expired lease puts the job back. Claiming is the one statement that differs between the
 //! databases: PostgreSQL skips rows another runner has locked (`FOR UPDATE SKIP LOCKED`);
 //! SQLite has a single writer, so a plain `UPDATE … RETURNING` is already exclusive.
@@ -127,15 +127,30 @@ impl Store {
         Ok(())
     }
 
-    /// Extends the lease of every job `owner` holds; returns how many it holds.
-    pub async fn heartbeat(&self, owner: &str, lease_until: i64) -> Result<u64> {
-        let _turn = self.write_turn().await;
-        Ok(on_pool!(self, pool => sqlx::query("UPDATE jobs SET lease_expires_at = $1 WHERE lease_owner = $2 AND state = 'running'")
-            .bind(lease_until)
-            .bind(owner)
-            .execute(pool)
-            .await?
-            .rows_affected()))
+    /// Extends the leases of the jobs `seqs` of `evaluation_id` that `owner` still holds;
+    /// returns how many it extended. A runner names only the jobs it is still working on (or
+    /// whose results wait on its writer), so a job it gave up on expires and comes back.
+    pub async fn extend_leases(&self, owner: &str, lease_until: i64, evaluation_id: &Id, seqs: &[i64]) -> Result<u64> {
+        let style = self.style();
+        let mut extended = 0;
+        for chunk in fixed_chunks(seqs, ITEM_CHUNK) {
+            let sql = format!(
+                "UPDATE jobs SET lease_expires_at = {} WHERE lease_owner = {} AND evaluation_id = {} AND state = 'running' AND seq IN ({})",
+                param(style, 1),
+                param(style, 2),
+                param(style, 3),
+                list(style, chunk.len(), 4)
+            );
+            let _turn = self.write_turn().await;
+            extended += on_pool!(self, pool => {
+                let mut query = sqlx::query(AssertSqlSafe(sql)).bind(lease_until).bind(owner).bind(evaluation_id.as_str());
+                for seq in chunk {
+                    query = query.bind(*seq);
+                }
+                query.execute(pool).await?.rows_affected()
+            });
+        }
+        Ok(extended)
     }
 
     /// Puts every job whose lease ran out before `now_ms` back in the queue (its runner died

@@ -303,12 +303,16 @@ async fn claimed_jobs_are_leased_to_one_runner_and_come_back_when_the_lease_expi
     assert_eq!(second.len(), 6, "the other runner gets only what is left");
     assert!(store.claim_jobs(&evaluation.id, "runner-c", now + 60_000, 100, false).await.expect("claim c").is_empty());
     assert_eq!(store.evaluation(&evaluation.id).await.expect("get").map(|e| e.state), Some(EvaluationState::Running));
-    // runner-a dies: its leases run out, its jobs return to the queue; runner-b heartbeats.
-    assert_eq!(store.heartbeat("runner-b", now + 120_000).await.expect("heartbeat"), 6);
-    assert_eq!(store.requeue_expired(now + 90_000).await.expect("requeue"), 4);
+    // runner-a dies: its leases run out, its jobs return to the queue. runner-b extends the
+    // leases of the jobs it still works on, not of seq 9, which it gave up on; naming
+    // runner-a's jobs extends nothing, for they are not runner-b's.
+    let held_by_b: Vec<i64> = second.iter().map(|j| j.seq).filter(|seq| *seq != 9).collect();
+    assert_eq!(store.extend_leases("runner-b", now + 120_000, &evaluation.id, &held_by_b).await.expect("extend"), 5);
+    assert_eq!(store.extend_leases("runner-b", now + 120_000, &evaluation.id, &[0, 1]).await.expect("not b's"), 0);
+    assert_eq!(store.requeue_expired(now + 90_000).await.expect("requeue"), 5);
     let again = store.claim_jobs(&evaluation.id, "runner-c", now + 60_000, 100, false).await.expect("reclaim");
-    assert_eq!(again.iter().map(|j| (j.seq, j.attempts)).collect::<Vec<_>>(), vec![(0, 2), (1, 2), (2, 2), (3, 2)]);
-    assert_eq!(store.release_jobs("runner-c").await.expect("release"), 4);
+    assert_eq!(again.iter().map(|j| (j.seq, j.attempts)).collect::<Vec<_>>(), vec![(0, 2), (1, 2), (2, 2), (3, 2), (9, 2)]);
+    assert_eq!(store.release_jobs("runner-c").await.expect("release"), 5);
     assert_eq!(store.claim_jobs(&evaluation.id, "runner-d", now + 60_000, 2, false).await.expect("after release").len(), 2);
 }
 
