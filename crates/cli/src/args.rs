@@ -41,6 +41,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit (the server also does this on start).
     Migrate,
+    /// Run evaluations from the database without the HTTP API (scale out on one PostgreSQL).
+    Worker(WorkerArgs),
     /// Manage API keys (works with the server stopped).
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -372,6 +374,19 @@ pub struct ServeArgs {
     /// A TOML price table (US dollars per million tokens by hub and model) replacing the built-in one.
     #[arg(long, env = "ASSAY_PRICE_TABLE")]
     pub price_table: Option<std::path::PathBuf>,
+    /// Serve the API only; `assay worker` processes on the same database run the evaluations.
+    #[arg(long, env = "ASSAY_NO_RUNNER")]
+    pub no_runner: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// The runner's name, carried by its leases [default: runner-<random id>].
+    #[arg(long, env = "ASSAY_WORKER_NAME")]
+    pub name: Option<String>,
+    /// Answer `GET /healthz` on this address (port 0 allowed); no port when absent.
+    #[arg(long, env = "ASSAY_WORKER_HEALTH_ADDR")]
+    pub health_addr: Option<SocketAddr>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -27,6 +27,7 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Serve(serve) => serve::run(&cli.global, serve).await,
         Command::Migrate => serve::migrate(&cli.global).await,
+        Command::Worker(worker) => serve::worker(&cli.global, worker).await,
         Command::Keys(command) => keys::run(&cli.global, command).await,
         Command::Teams(command) => teams::run(&cli.global, command).await,
         Command::Projects(command) => teams::projects(&cli.global, command).await,

@@ -267,6 +267,97 @@ fn mock_target(cwd: &Path, args: &[&str]) -> (Reaped, String) {
     (Reaped(child), url)
 }
 
+/// Stores a provider key for the mock model at `model_url` and starts the `/v1` evaluation
+/// `id` of the security harness on it.
+async fn start_v1_evaluation(client: &reqwest::Client, base: &str, key: &str, model_url: &str, id: &str) {
+    let post = |path: &str, body: serde_json::Value| client.post(format!("{base}{path}")).header("X-API-Key", key).json(&body).send();
+    let provider = post(
+        "/v1/api-keys",
+        serde_json::json!({"name": "model", "hub": "custom", "value": "unused", "url": format!("{model_url}/v1"),
+        "rate_limit_per_interval": 1000, "rate_limit_interval": 1}),
+    )
+    .await
+    .expect("key request");
+    assert_eq!(provider.status(), 200);
+    let provider: serde_json::Value = provider.json().await.expect("json");
+    let created = post("/v1/evaluations", serde_json::json!({"id": id, "name": "server side", "hub": "custom",
+        "api_key_proxy": provider["id"], "model": "mock-echo", "agent_params": {"max_tokens": 32}, "harness_config_ids": ["assay.harnesses.security"],
+        "version": "1.0.0"}))
+    .await
+    .expect("evaluation request");
+    assert_eq!(created.status(), 200, "{:?}", created.text().await);
+}
+
+/// The `/v1` evaluation `id` as the API shows it now.
+async fn v1_evaluation(client: &reqwest::Client, base: &str, key: &str, id: &str) -> serde_json::Value {
+    let url = format!("{base}/v1/evaluations/{id}");
+    client.get(url).header("X-API-Key", key).send().await.expect("get").json().await.expect("json")
+}
+
+/// The `/v1` evaluation `id`, polled until it has finished (or the deadline fails the test).
+async fn v1_evaluation_finished(client: &reqwest::Client, base: &str, key: &str, id: &str, deadline: Instant) -> serde_json::Value {
+    loop {
+        let now = v1_evaluation(client, base, key, id).await;
+        if ["COMPLETED", "FAILED", "CANCELLED"].contains(&now["status"].as_str().unwrap_or("")) {
+            return now;
+        }
+        assert!(Instant::now() < deadline, "the evaluation did not finish: {now}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_api_only_server_leaves_evaluations_to_a_worker_that_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (_model, model_url) = mock_target(dir.path(), &["--latency-ms", "5"]);
+    let key = stdout_of(&assay(dir.path(), &["keys", "create", "--team", "acme"])).trim().lines().last().expect("key").to_owned();
+    let server = serve(dir.path(), &["--addr", "127.0.0.1:0", "--no-runner"]);
+    let client = http();
+    let evaluation = "22222222-3333-4444-8555-666666666666";
+    start_v1_evaluation(&client, &server.base, &key, &model_url, evaluation).await;
+    // Nothing runs it yet: the API node has no runner.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let waiting = v1_evaluation(&client, &server.base, &key, evaluation).await;
+    assert!(waiting["started_at"].is_null() && waiting["completed_response_count"] == 0, "{waiting}");
+
+    let mut worker = Reaped(
+        clean_command(dir.path())
+            .args(["worker", "--name", "worker-one", "--health-addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("worker starts"),
+    );
+    let mut line = String::new();
+    BufReader::new(worker.0.stdout.take().expect("stdout")).read_line(&mut line).expect("ready line");
+    let health = line.trim().rsplit(' ').next().expect("health url").to_owned();
+    assert!(line.starts_with("assay worker worker-one running"), "{line}");
+    let answer: serde_json::Value = client.get(&health).send().await.expect("health").json().await.expect("json");
+    assert_eq!((answer["status"].as_str(), answer["runner"].as_str()), (Some("ok"), Some("worker-one")), "{answer}");
+
+    let finished = v1_evaluation_finished(&client, &server.base, &key, evaluation, Instant::now() + Duration::from_secs(240)).await;
+    assert_eq!(finished["status"], "COMPLETED", "the worker ran it: {finished}");
+
+    let pid = worker.0.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = worker.0.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the worker did not stop on SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "a worker stopped by SIGTERM exits 0, got {status}");
+}
+
+#[test]
+fn a_worker_on_postgres_refuses_to_start_without_the_shared_secret_key() {
+    let dir = tempfile::tempdir().expect("dir");
+    let output = assay(dir.path(), &["--database-url", "postgres://nobody@127.0.0.1:1/none", "worker"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("needs ASSAY_SECRET_KEY"), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
 #[tokio::test]
 async fn a_cli_scan_and_a_server_on_one_database_each_finish_their_own_evaluation() {
     let dir = tempfile::tempdir().expect("dir");
@@ -290,34 +381,10 @@ async fn a_cli_scan_and_a_server_on_one_database_each_finish_their_own_evaluatio
     );
 
     let client = http();
-    let post =
-        |path: &str, body: serde_json::Value| client.post(format!("{}{path}", server.base)).header("X-API-Key", &key).json(&body).send();
-    let provider = post(
-        "/v1/api-keys",
-        serde_json::json!({"name": "model", "hub": "custom", "value": "unused", "url": format!("{server_url}/v1"),
-        "rate_limit_per_interval": 1000, "rate_limit_interval": 1}),
-    )
-    .await
-    .expect("key request");
-    assert_eq!(provider.status(), 200);
-    let provider: serde_json::Value = provider.json().await.expect("json");
-    let created = post("/v1/evaluations", serde_json::json!({"id": "11111111-2222-4333-8444-555555555555", "name": "server side", "hub": "custom",
-        "api_key_proxy": provider["id"], "model": "mock-echo", "agent_params": {"max_tokens": 32}, "harness_config_ids": ["assay.harnesses.security"],
-        "version": "1.0.0"}))
-    .await
-    .expect("evaluation request");
-    assert_eq!(created.status(), 200, "{:?}", created.text().await);
-
+    let evaluation = "11111111-2222-4333-8444-555555555555";
+    start_v1_evaluation(&client, &server.base, &key, &server_url, evaluation).await;
     let deadline = Instant::now() + Duration::from_secs(240);
-    let server_side = loop {
-        let url = format!("{}/v1/evaluations/11111111-2222-4333-8444-555555555555", server.base);
-        let now: serde_json::Value = client.get(url).header("X-API-Key", &key).send().await.expect("get").json().await.expect("json");
-        if ["COMPLETED", "FAILED", "CANCELLED"].contains(&now["status"].as_str().unwrap_or("")) {
-            break now;
-        }
-        assert!(Instant::now() < deadline, "the server's evaluation did not finish: {now}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let server_side = v1_evaluation_finished(&client, &server.base, &key, evaluation, deadline).await;
     // The scan gets the same deadline: a hung scan fails the test instead of hanging it.
     let scan_status = loop {
         if let Some(status) = scan.0.try_wait().expect("scan status") {
@@ -338,7 +405,7 @@ async fn a_cli_scan_and_a_server_on_one_database_each_finish_their_own_evaluatio
     assert_eq!((counts["done"].as_i64(), counts["errored"].as_i64()), (Some(300), Some(0)), "the scan ran every job itself: {counts}");
 
     assert_eq!(server_side["status"], "COMPLETED", "{server_side}");
-    let url = format!("{}/v1/evaluations/11111111-2222-4333-8444-555555555555/response-errors", server.base);
+    let url = format!("{}/v1/evaluations/{evaluation}/response-errors", server.base);
     let errors: serde_json::Value = client.get(url).header("X-API-Key", &key).send().await.expect("get").json().await.expect("json");
     assert_eq!(errors["total_errors"].as_i64(), Some(0), "{errors}");
     drop(server);

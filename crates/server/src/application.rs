@@ -36,6 +36,8 @@ pub struct Application {
     local_addr: SocketAddr,
     /// Kept to resume the background work of `/v1` (detections, reports) a stop interrupted.
     state: AppState,
+    /// Run the evaluation runner beside the API (off for API-only nodes, `serve --no-runner`).
+    runner: bool,
 }
 
 impl Application {
@@ -90,7 +92,15 @@ impl Application {
         let listener = TcpListener::bind(config.addr).await.map_err(|e| Error::Bind(config.addr, e))?;
         let local_addr = listener.local_addr().map_err(|e| Error::Bind(config.addr, e))?;
         tracing::info!(addr = %local_addr, backend = store.backend(), "listening");
-        Ok(Self { listener, router: routes::router(state.clone()), store, engine, local_addr, state })
+        Ok(Self { listener, router: routes::router(state.clone()), store, engine, local_addr, state, runner: true })
+    }
+
+    /// Serves the API only: evaluations are created and read here, and run by `assay worker`
+    /// processes (or other servers) on the same database.
+    #[must_use]
+    pub fn without_runner(mut self) -> Self {
+        self.runner = false;
+        self
     }
 
     pub fn port(&self) -> u16 {
@@ -117,14 +127,17 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
         let (stop_runner, runner_stopped) = tokio::sync::watch::channel(false);
         let engine = self.engine.clone();
-        let runner = tokio::spawn(async move { engine.run(runner_stopped).await });
+        let runner = self.runner.then(|| tokio::spawn(async move { engine.run(runner_stopped).await }));
         routes::resume_background_work(self.state.clone());
         let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
         let _ = stop_runner.send(true);
-        match runner.await {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => tracing::error!(error = %error, "the evaluation runner stopped with an error"),
-            Err(error) => tracing::error!(error = %error, "the evaluation runner panicked"),
+        match runner {
+            None => {}
+            Some(runner) => match runner.await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => tracing::error!(error = %error, "the evaluation runner stopped with an error"),
+                Err(error) => tracing::error!(error = %error, "the evaluation runner panicked"),
+            },
         }
         self.store.close().await;
         tracing::info!("stopped");
@@ -133,7 +146,7 @@ impl Application {
 }
 
 /// Progress of the embedded model's first-use pull and load, for the server's log.
-fn log_model_progress(line: &str) {
+pub(crate) fn log_model_progress(line: &str) {
     tracing::info!(target: "assay::model", "{line}");
 }
 

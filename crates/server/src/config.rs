@@ -101,6 +101,8 @@ pub enum ConfigError {
     Assistant(String, String),
     #[error("invalid price table: {0}")]
     PriceTable(String),
+    #[error("a worker on PostgreSQL needs ASSAY_SECRET_KEY, the same on every node, to open stored provider keys")]
+    WorkerWithoutSecretKey,
 }
 
 /// The resolved configuration the server runs with.

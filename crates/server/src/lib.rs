@@ -19,7 +19,9 @@ mod routes;
 mod state;
 mod target_cache;
 mod ui;
+mod worker;
 
 pub use application::{Application, LOCAL_TEAM, termination_signal};
 pub use config::{Config, ConfigError, Layer, LogFormat};
 pub use error::{ApiError, Error, Result};
+pub use worker::Worker;

@@ -1,0 +1,103 @@
+//! [`Worker`]: the evaluation runner without the HTTP API (`assay worker`), for scaling out on
+//! one PostgreSQL database; a small optional port answers `GET /healthz`.
+//!
+//! A worker resolves stored targets and provider keys exactly as the server does, so it needs
+//! the same secret key: on PostgreSQL (where workers run on other hosts than the API node)
+//! `ASSAY_SECRET_KEY` is required rather than a key file of this host's data dir, which the
+//! other nodes would not share.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use assay_engine::{Engine, EngineConfig};
+use assay_store::{DatabaseUrl, SecretKey, Store};
+use assay_targets::factory::LocalModel;
+use axum::Json;
+use axum::routing::get;
+use tokio::net::TcpListener;
+
+use crate::application::log_model_progress;
+use crate::config::{Config, ConfigError};
+use crate::engine::ServerResolver;
+use crate::error::{Error, Result};
+use crate::target_cache::TargetCache;
+
+pub struct Worker {
+    store: Store,
+    engine: Engine,
+    name: String,
+    health: Option<TcpListener>,
+}
+
+impl Worker {
+    /// Opens and migrates the database and builds the runner named `name` (a generated name
+    /// when `None`); binds `health_addr` when given.
+    pub async fn build(config: Config, name: Option<String>, health_addr: Option<SocketAddr>) -> Result<Self> {
+        if matches!(config.database, DatabaseUrl::Postgres(_)) && config.secret_key.is_none() {
+            return Err(ConfigError::WorkerWithoutSecretKey.into());
+        }
+        let store = Store::open_and_migrate(&config.database).await?;
+        let store = store.with_secret_key(SecretKey::resolve(config.secret_key.as_deref(), &config.data_dir)?);
+        let local_model = LocalModel { data_dir: config.data_dir.clone(), progress: log_model_progress };
+        let resolver = Arc::new(ServerResolver::new(store.clone(), local_model, Arc::new(TargetCache::default())));
+        let mut engine_config = EngineConfig::default();
+        if let Some(name) = name {
+            engine_config.runner_name = name;
+        }
+        let name = engine_config.runner_name.clone();
+        let engine = Engine::new(store.clone(), resolver, engine_config);
+        let health = match health_addr {
+            Some(addr) => Some(TcpListener::bind(addr).await.map_err(|e| Error::Bind(addr, e))?),
+            None => None,
+        };
+        Ok(Self { store, engine, name, health })
+    }
+
+    /// The runner's name, which its leases carry.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where `GET /healthz` answers, if a health port was asked for.
+    pub fn health_addr(&self) -> Option<SocketAddr> {
+        self.health.as_ref().and_then(|listener| listener.local_addr().ok())
+    }
+
+    /// Runs until `shutdown` completes; then stops claiming, lets the jobs in flight finish,
+    /// writes their results, gives back what it still holds and closes the database.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let health = self.health.map(|listener| {
+            let name = self.name.clone();
+            // The worker's health port is not an API surface (it serves no /openapi.json); its
+            // one route is documented in the README beside `assay worker`.
+            #[allow(clippy::disallowed_methods)]
+            let router = axum::Router::new()
+                .route("/healthz", get(move || std::future::ready(Json(serde_json::json!({ "status": "ok", "runner": name })))));
+            let mut stopped = stopped.clone();
+            tokio::spawn(async move {
+                let _ = axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.wait_for(|stop| *stop).await;
+                    })
+                    .await;
+            })
+        });
+        let engine = self.engine.clone();
+        let runner = tokio::spawn(async move { engine.run(stopped).await });
+        shutdown.await;
+        let _ = stop.send(true);
+        match runner.await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::error!(error = %error, "the evaluation runner stopped with an error"),
+            Err(error) => tracing::error!(error = %error, "the evaluation runner panicked"),
+        }
+        if let Some(health) = health {
+            let _ = health.await;
+        }
+        self.store.close().await;
+        tracing::info!("worker stopped");
+        Ok(())
+    }
+}
