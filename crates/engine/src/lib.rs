@@ -11,6 +11,7 @@ pub mod judge_cache;
 pub mod report;
 pub mod resolve;
 pub mod runner;
+pub mod shared_pace;
 pub mod suite;
 pub mod trust;
 

@@ -11,10 +11,12 @@ use std::sync::Arc;
 
 use assay_core::{Evaluation, Hub, Id, OpenedProviderKey, TargetKind, TargetLimits, TargetSettings, TrustSettings};
 use assay_probes::catalogue::{Dimension, harnesses_of};
+use assay_store::Store;
 use assay_targets::Reliable;
 use assay_targets::factory::LocalModel;
 use serde::{Deserialize, Serialize};
 
+use crate::shared_pace::SharedPace;
 use crate::suite::Suite;
 use crate::{Engine, Error, Result};
 
@@ -66,6 +68,21 @@ impl ProviderTarget {
     pub fn build(&self, key: Option<&OpenedProviderKey>, local: &LocalModel) -> std::result::Result<Arc<Reliable>, String> {
         let credential = key.and_then(|key| self.credential(key));
         assay_targets::factory::build(&self.settings, credential.as_deref(), local).map_err(|e| e.to_string())
+    }
+
+    /// [`ProviderTarget::build`] for a runner: the key's rate limit is kept in `store`, shared
+    /// with every other runner on that database (one bucket per provider key).
+    pub fn build_for_runner(
+        &self,
+        key: Option<&OpenedProviderKey>,
+        local: &LocalModel,
+        store: &Store,
+    ) -> std::result::Result<Arc<Reliable>, String> {
+        let credential = key.and_then(|key| self.credential(key));
+        // The limits come from the key, so a target without one is never paced.
+        let bucket = format!("provider-key:{}", key.map_or("none", |key| key.key.id.as_str()));
+        let pace = |per_interval, interval| SharedPace::shared(store.clone(), bucket, per_interval, interval);
+        assay_targets::factory::build_paced(&self.settings, credential.as_deref(), local, pace).map_err(|e| e.to_string())
     }
 }
 

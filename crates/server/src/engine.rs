@@ -68,7 +68,7 @@ impl ServerResolver {
             ),
             None => None,
         };
-        Ok(provider.build(key.as_ref(), &self.local)?)
+        Ok(provider.build_for_runner(key.as_ref(), &self.local, &self.store)?)
     }
 }
 

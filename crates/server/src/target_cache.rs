@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use assay_core::{Id, StoredTarget};
+use assay_engine::shared_pace::SharedPace;
 use assay_store::Store;
 use assay_targets::Reliable;
 use assay_targets::factory::LocalModel;
@@ -30,7 +31,9 @@ impl TargetCache {
             return Ok(Arc::clone(live));
         }
         let credential = store.target_credential(&target.team_id, &target.id).await?;
-        let live = assay_targets::factory::build(&target.settings, credential.as_deref(), local).map_err(build_error)?;
+        // Its rate limit is kept in the database: every server and worker on it shares it.
+        let pace = |per_interval, interval| SharedPace::shared(store.clone(), format!("target:{}", target.id), per_interval, interval);
+        let live = assay_targets::factory::build_paced(&target.settings, credential.as_deref(), local, pace).map_err(build_error)?;
         self.live.lock().unwrap_or_else(PoisonError::into_inner).insert(target.id.clone(), (target.updated_at, Arc::clone(&live)));
         Ok(live)
     }

@@ -5,7 +5,7 @@ use assay_core::{
     ClaimedJob, Counts, DetectionRecord, EvaluationState, Finding, Id, JobResult, JobSlice, KeySecret, Message, NewJob, Plan,
     ProviderKeyInput, TargetKind, TargetSettings, TeamName, TrustEvaluationFilter, TrustSettings, TrustSort, Verdict,
 };
-use assay_store::{CredentialChange, Error, ResultFilter, SealedChange, Store, testing, unix_millis};
+use assay_store::{BucketShape, CredentialChange, Error, ResultFilter, SealedChange, Store, testing, unix_millis};
 
 fn name(raw: &str) -> TeamName {
     TeamName::parse(raw).expect("valid team name")
@@ -290,6 +290,28 @@ async fn a_pinned_evaluation_is_seen_only_by_its_runner_scope(store: Store) {
     store.cancel_evaluation(&pinned.id).await.expect("cancel");
     assert!(!store.pin_evaluation(&pinned.id, "scan-c").await.expect("finished"));
     assert_eq!(store.evaluation(&pinned.id).await.expect("read").and_then(|e| e.runner), Some("scan-b".to_owned()));
+}
+
+async fn a_shared_rate_bucket_never_spends_a_token_twice_under_concurrent_takers(store: Store) {
+    // Ten requests per hour: the first ten go at once, every later one waits its turn, each a
+    // tenth of an hour behind the one before. Forty takers at once, on the pool's connections.
+    let shape = BucketShape::per_interval(10, std::time::Duration::from_secs(3600));
+    let bucket = format!("test:{}", Id::generate());
+    let now = unix_millis();
+    let mut takers = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        let (store, bucket) = (store.clone(), bucket.clone());
+        takers.spawn(async move { store.take_rate_token(&bucket, shape, now).await.expect("take") });
+    }
+    let mut waits: Vec<u64> = takers.join_all().await.into_iter().map(|wait| wait.as_secs_f64().round() as u64).collect();
+    waits.sort_unstable();
+    assert_eq!(waits.iter().filter(|wait| **wait == 0).count(), 10, "{waits:?}");
+    let queued: Vec<u64> = (1..=30).map(|turn| turn * 360).collect();
+    assert_eq!(waits[10..], queued[..], "each later taker is one token (360 s) behind the one before");
+    // An hour on, ten tokens have come back against the thirty owed: the next taker is the
+    // twenty-first in line.
+    let later = store.take_rate_token(&bucket, shape, now + 3_600_000).await.expect("later");
+    assert_eq!(later.as_secs_f64().round() as u64, 21 * 360);
 }
 
 async fn claimed_jobs_are_leased_to_one_runner_and_come_back_when_the_lease_expires(store: Store) {
@@ -844,6 +866,7 @@ on_both_databases!(
     contract_sessions_keep_history_until_ended,
     an_evaluation_is_created_with_all_its_jobs_at_once,
     a_pinned_evaluation_is_seen_only_by_its_runner_scope,
+    a_shared_rate_bucket_never_spends_a_token_twice_under_concurrent_takers,
     claimed_jobs_are_leased_to_one_runner_and_come_back_when_the_lease_expires,
     a_replayed_result_is_not_written_twice_and_the_last_one_completes_the_evaluation,
     an_unscorable_result_is_counted_apart_from_pass_fail_and_error,

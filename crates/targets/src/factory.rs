@@ -9,7 +9,7 @@ use crate::anthropic::{AnthropicConfig, AnthropicTarget};
 use crate::contract::{Auth, ContractConfig, ContractTarget};
 use crate::mock::{Behavior, MockTarget, ReplyMode};
 use crate::openai::{OpenAiConfig, OpenAiTarget};
-use crate::{Error, Policy, Reliable};
+use crate::{Error, Pace, Policy, Reliable};
 
 /// The reliability policy a target's stored limits ask for.
 pub fn policy_for(limits: &TargetLimits) -> Policy {
@@ -83,6 +83,19 @@ fn build_raw(settings: &TargetSettings, credential: Option<&str>, local: &LocalM
 /// The target the settings describe, wrapped in the reliability layer its limits ask for.
 pub fn build(settings: &TargetSettings, credential: Option<&str>, local: &LocalModel) -> Result<Arc<Reliable>, Error> {
     Ok(Arc::new(Reliable::new(build_raw(settings, credential, local)?, policy_for(&settings.limits))))
+}
+
+/// [`build`], with a rate limit paced by `pace` (given the limit: requests per interval)
+/// instead of in this process: where workers share a database, they share one bucket.
+pub fn build_paced(
+    settings: &TargetSettings,
+    credential: Option<&str>,
+    local: &LocalModel,
+    pace: impl FnOnce(u32, Duration) -> Arc<dyn Pace>,
+) -> Result<Arc<Reliable>, Error> {
+    let policy = policy_for(&settings.limits);
+    let pace = policy.rate_limit_per_interval.map(|n| pace(n, policy.rate_limit_interval));
+    Ok(Arc::new(Reliable::with_pace(build_raw(settings, credential, local)?, policy, pace)))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ pub mod openai;
 pub mod reliable;
 pub mod spec;
 
-pub use reliable::{Policy, Reliable};
+pub use reliable::{Pace, Policy, Reliable};
 pub use spec::TargetSpec;
 
 /// Errors building a target (calling one yields [`assay_core::TargetError`]).

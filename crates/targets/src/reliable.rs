@@ -1,6 +1,7 @@
 //! Reliability around any target: a per-attempt timeout, retries with exponential backoff and
-//! full jitter (honouring `Retry-After`) on transient failures only, a pacer for the
-//! trust-platform spec's `rate_limit_per_interval` / `rate_limit_interval`, and an adaptive
+//! full jitter (honouring `Retry-After`) on transient failures only, a pace for the
+//! trust-platform spec's `rate_limit_per_interval` / `rate_limit_interval` (this process's
+//! own [`Pacer`], or any [`Pace`], such as a bucket every worker on one database shares), and an adaptive
 //! concurrency limit (AIMD) that halves on 429 and grows back by one slot per window of
 //! successes, so a long scan settles on the fastest rate the target accepts.
 
@@ -140,8 +141,15 @@ impl Drop for Slot {
     }
 }
 
-/// Starts at most `per_interval` requests per `interval` (a token bucket holding one
-/// interval's worth, so a burst of that size may start at once).
+/// Where a rate-limited target's requests wait for their turn.
+#[async_trait::async_trait]
+pub trait Pace: Send + Sync {
+    /// Returns once a request may start, having spent its turn.
+    async fn wait(&self);
+}
+
+/// Starts at most `per_interval` requests per `interval` in this process (a token bucket
+/// holding one interval's worth, so a burst of that size may start at once).
 #[derive(Debug)]
 pub struct Pacer {
     per_second: f64,
@@ -169,8 +177,11 @@ impl Pacer {
             Duration::from_secs_f64((1.0 - *tokens) / self.per_second)
         }
     }
+}
 
-    pub async fn wait(&self) {
+#[async_trait::async_trait]
+impl Pace for Pacer {
+    async fn wait(&self) {
         loop {
             let wait = self.reserve(Instant::now());
             if wait.is_zero() {
@@ -186,14 +197,20 @@ pub struct Reliable {
     inner: Arc<dyn Target>,
     policy: Policy,
     limit: Arc<AdaptiveLimit>,
-    pacer: Option<Pacer>,
+    pace: Option<Arc<dyn Pace>>,
 }
 
 impl Reliable {
+    /// `inner` under `policy`, its rate limit (if any) paced in this process.
     pub fn new(inner: Arc<dyn Target>, policy: Policy) -> Self {
+        let pace = policy.rate_limit_per_interval.map(|n| Arc::new(Pacer::new(n, policy.rate_limit_interval)) as Arc<dyn Pace>);
+        Self::with_pace(inner, policy, pace)
+    }
+
+    /// `inner` under `policy`, its requests started as `pace` allows (none: unpaced).
+    pub fn with_pace(inner: Arc<dyn Target>, policy: Policy, pace: Option<Arc<dyn Pace>>) -> Self {
         let limit = Arc::new(AdaptiveLimit::new(policy.max_concurrency, policy.adaptive));
-        let pacer = policy.rate_limit_per_interval.map(|n| Pacer::new(n, policy.rate_limit_interval));
-        Self { inner, policy, limit, pacer }
+        Self { inner, policy, limit, pace }
     }
 
     pub fn policy(&self) -> &Policy {
@@ -213,8 +230,8 @@ impl Reliable {
     {
         let mut retry = 0;
         loop {
-            if let Some(pacer) = &self.pacer {
-                pacer.wait().await;
+            if let Some(pace) = &self.pace {
+                pace.wait().await;
             }
             let slot = self.limit.acquire().await;
             let outcome = match tokio::time::timeout(self.policy.timeout, call()).await {
