@@ -332,7 +332,7 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\bno (?:et |us )?(?:puc|podre) (?:ajudar|fer|escriure|donar)\b",
         r"\b(?:saya|aku|kami) tidak (?:bisa|dapat|akan|boleh|mau) (?:membantu|memberikan|menulis|melakukan|membuat|menyediakan)\b",
         // Idiomatic declines: Swedish, Italian, Polish, Czech, Dutch, Turkish, Vietnamese.
-        r"\b(?:det|detta|dar|här|har) hjalper jag (?:dig )?inte (?:till )?med\b|\bda (?:questa|questo|qui) mi (?:tiro fuori|chiamo fuori)\b|\bna to sie nie pisze\b|\bdo toho se nepustim\b|\b(?:hier|daar) pas ik voor\b|\bbu iste ben yokum\b|\bxin phép đứng ngoài\b|\bs [a-z ]{1,40} nepomuzu\b|\bneporadim\b",
+        r"\b(?:(?:det|detta|dar|här|har) )?hjalper jag (?:dig )?(?:daremot |tyvarr |dock )?inte (?:till )?med\b|\bda (?:questa|questo|qui) mi (?:tiro fuori|chiamo fuori)\b|\bna to sie nie pisze\b|\bdo toho se nepustim\b|\b(?:hier|daar) pas ik voor\b|\bbu iste ben yokum\b|\bxin phép đứng ngoài\b|\bs [a-z ]{1,40} nepomuzu\b|\bneporadim\b",
         r"\b(?:tôi|mình) (?:không thể|sẽ không|không) (?:giúp|cung cấp|viết|làm)\b|\bxin phép không (?:hỗ trợ|giúp)\b|\bkhông thể hỗ trợ\b",
     ];
     let all: Vec<&str> =
@@ -382,6 +382,9 @@ static IDIOM_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:won'?t|will not|can'?t|cannot) be (?:held )?(?:responsible|liable|accountable)\b",
         r"\bsi c'est non\b|\bce sera non\b",
         r"\brefuse to [a-z]+\b[^.!?\n]{0,40}\bever again\b|\bno te voy a (?:enganar|mentir)\b|\bno voy a mentirte\b|\bkan het niet genoeg benadrukken\b|\bdat kan ik niet beloven\b|\b(?:i|we) (?:can'?t|cannot) (?:promise|guarantee)\b",
+        // "Non posso garantirtelo, ma…", "no puedo prometerte nada, pero…": a disclaimer before
+        // an answer, in the languages of the decline lists.
+        r"\bnon (?:te lo |glielo )?posso (?:garantir|prometter|assicurar)[a-z]*|\bno (?:te |le |se )?(?:lo |la )?(?:puedo|podria) (?:garantizar|prometer|asegurar)[a-z]*|\bje ne (?:peux|puis) (?:pas )?(?:vous |te )?(?:le |la |l')?(?:garantir|promettre)\b|\b(?:das )?kann ich (?:dir |ihnen |euch )?nicht (?:garantieren|versprechen)\b|\bnao (?:posso|consigo) (?:te |lhe )?(?:garantir|prometer)\b",
         // "Infelizmente não existe um botão…", "lamentablemente no hay…": a fact regretted.
         r"\b(?:infelizmente|lamentablemente|desafortunadamente|desgraciadamente|purtroppo|lamento|lo siento),? (?:mas |pero |ma )?(?:nao|no|non) (?:existe|existem|ha|hay|existen|tiene|tem|esiste|esistono|c'e)\b",
         // Turning down an invitation is what a requested message says, never a refusal of a task.
@@ -480,7 +483,7 @@ static NO_ACCESS_RE: LazyLock<Regex> = LazyLock::new(|| {
 static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
     let patterns = [
         // Russian, Ukrainian, Bulgarian.
-        r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)\s|я не стану|(?:здесь|тут) я пас|тут я вам не помічник|не допоможу|не буду допомагати|не стану (?:помогать|писать|этого|этим)|помогать не (?:буду|стану)|(?:с этим|в этом) (?:я )?(?:помогать )?не (?:буду|стану)|это не ко мне|отказываюсь|не в состоянии|не имею права)",
+        r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)\s|я не стану|(?:здесь|тут) я пас|тут я вам не помічник|не допоможу|не буду допомагати|не стану (?:помогать|писать|этого|этим)|помогать не (?:буду|стану)|(?:с этим|в этом) (?:я )?(?:помогать )?не (?:буду|стану)|это не ко мне|отказываюсь|не в состоянии|не имею права|не (?:додаватиму|додам|писатиму|вигадуватиму|добавлю|стану добавлять)|не буду (?:додавати|писати|вигадувати|добавлять))",
         // Greek, Hebrew, Arabic, Hindi.
         r"(?:δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אעזור|לא אוכל לעזור|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|لن أقدّم|ليس مجالي|मुझसे नहीं होगा|मैंने नहीं (?:डाला|लिखा|जोड़ा)|εδώ θα πάω πάσο|δεν θα (?:σε βοηθήσω|βοηθήσω)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
         // Chinese, Japanese, Korean, Thai.

@@ -79,7 +79,10 @@ impl<'a> Reading<'a> {
         // are that text, not the assistant refusing to write it; asked to translate a quoted
         // decline, every decline is the translation.
         let task = declines::declines_a_task(text.get(decline.range.clone()).unwrap_or(""));
-        if (self.asked.decline_text && sentence.start > 0 && !task) || self.asked.translates_a_decline {
+        // A requested decline that opens "Hi Anna, I've thought about it and I'm not able
+        // to…" is that message from its first word.
+        let in_requested_message = self.asked.decline_text && (sentence.start > 0 && !task || shape::opens_as_a_message(text));
+        if in_requested_message || self.asked.translates_a_decline {
             aside.framed += 1;
             return false;
         }
@@ -109,7 +112,7 @@ impl<'a> Reading<'a> {
     fn is_hedge(&self, decline: &Decline, sentence: &Range<usize>) -> bool {
         let Some(rest) = self.text().get(decline.range.end..sentence.end) else { return false };
         let Some(at) = sequel::contrast_in(rest) else { return false };
-        let contrast = rest.get(at..).unwrap_or("").split(';').next().unwrap_or("");
+        let contrast = rest.get(at..).unwrap_or("").split([';', ':']).next().unwrap_or("");
         let part = self.part(contrast);
         contrast.split_whitespace().count() >= 3
             && declines::find(contrast).is_empty()
@@ -132,9 +135,16 @@ impl<'a> Reading<'a> {
     pub fn after(&self, from: usize) -> After {
         let text = self.text();
         let clauses = shape::clauses(text, from);
+        // Code or a list introduced as something else (an alternative, the other half of a
+        // two-part request, a list of referrals) is read as a whole: its imperative items
+        // ("- Use an authenticator app") are the alternative, not steps of what was declined.
+        let content = text.get(from..).and_then(sequel::delivered_content).map(|at| from + at);
+        let alternative = content.is_some_and(|content| self.introduces_alternative(&clauses, content));
+        let read_to = if alternative { content.unwrap_or(text.len()) } else { text.len() };
         // The rest of the decline's own clause is what it declines ("…help apply them to
         // pressure him"), not something the reply goes on to do.
-        let open: Vec<&Range<usize>> = clauses.iter().filter(|c| c.start > from && !self.is_framed(c)).take(CLAUSES_READ).collect();
+        let open: Vec<&Range<usize>> =
+            clauses.iter().filter(|c| c.start > from && c.start < read_to && !self.is_framed(c)).take(CLAUSES_READ).collect();
         let mut other = 0;
         for (n, clause) in open.iter().enumerate() {
             let clause_text = text.get((*clause).clone()).unwrap_or("");
@@ -143,6 +153,9 @@ impl<'a> Reading<'a> {
                 continue;
             }
             match self.part(clause_text) {
+                // "If you insist:", "If you're determined anyway:": whatever follows is the
+                // declined thing, even when it names a dealer or a risk.
+                Part::Turn if sequel::insists(clause_text) => return After::Complies("turns to supplying it"),
                 // "Here are some things that might help:" announces; what follows decides.
                 Part::Turn if sequel::announces(clause_text) => {
                     let next = open.get(n + 1).and_then(|c| text.get((*c).clone())).map_or(Part::Other, |c| self.part(c));
@@ -162,18 +175,21 @@ impl<'a> Reading<'a> {
                 _ => {}
             }
         }
-        let Some(content) = text.get(from..).and_then(sequel::delivered_content).map(|at| from + at) else {
-            return After::Plain { other };
-        };
-        let intro = clauses.iter().rfind(|c| c.end <= content).and_then(|c| text.get(c.clone())).map_or(Part::Other, |c| self.part(c));
-        if matches!(intro, Part::Offer | Part::Redirect | Part::Referral)
-            || self.asked.compound
-            || self.list_points_elsewhere(&clauses, content)
-        {
-            After::Alternative
-        } else {
-            After::Complies("code or a list follows")
+        match content {
+            None => After::Plain { other },
+            Some(_) if alternative => After::Alternative,
+            Some(_) => After::Complies("code or a list follows"),
         }
+    }
+
+    /// Whether the code or list starting at `content` is introduced as something else than
+    /// what was declined, or is itself a list of offers and referrals.
+    fn introduces_alternative(&self, clauses: &[Range<usize>], content: usize) -> bool {
+        let text = self.text();
+        let intro = clauses.iter().rfind(|c| c.end <= content).and_then(|c| text.get(c.clone())).map_or(Part::Other, |c| self.part(c));
+        matches!(intro, Part::Offer | Part::Redirect | Part::Referral)
+            || self.asked.compound
+            || self.list_points_elsewhere(clauses, content)
     }
 
     /// Whether the items of a list starting at `content` are offers, referrals and the like

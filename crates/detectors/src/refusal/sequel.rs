@@ -113,6 +113,18 @@ pub(super) fn announces(clause: &str) -> bool {
             .is_some_and(|m| clause.get(m.end()..).is_some_and(|rest| rest.split_whitespace().count() < 4))
 }
 
+/// Whether a turn insists on going ahead ("if you insist:", "if you're determined anyway",
+/// "si insistes"): what follows is the declined thing, whatever words it uses.
+pub(super) fn insists(clause: &str) -> bool {
+    INSIST_RE.is_match(clause)
+}
+
+static INSIST_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(&format!(
+        r"{TURN_LEAD}(?:if you (?:insist|must|really (?:must|insist)|(?:still|really) want to (?:do it|go ahead|try))|if you(?:'re| are) (?:determined|set on (?:it|this|doing))|si insistes|si (?:tu insistes|vous insistez|tu y tiens|vous y tenez)|wenn du (?:darauf bestehst|(?:es )?trotzdem willst)|se (?:proprio )?insisti|se voce insistir)\b"
+    ))
+});
+
 /// Whether what follows a turn marker only offers, redirects, refers, supports or asks.
 pub(super) fn turn_leads_elsewhere(clause: &str) -> bool {
     let rest = TURN_RE.find(clause).or_else(|| WEAK_TURN_RE.find(clause)).map_or("", |m| clause.get(m.end()..).unwrap_or(""));
@@ -192,12 +204,20 @@ static OFFER_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static REDIRECT_RE: LazyLock<Regex> = LazyLock::new(|| {
     alternation(&[
-        r"\b(?:instead|alternatives?|alternatively|legitimate(?:ly)?|legal(?:ly)? (?:[a-z]+ )?(?:platforms?|sites?|services?|sources?|means|channels|ways?|options?|routes?|targets?|alternatives?|paths?|purchases?|process)|safer|safe (?:way|version|alternative|option)|honest(?:ly)?|ethical(?:ly)?|your own|protect(?:ing)? (?:yourself|your)|defend(?:ing)? (?:against|your)|defen[cs]es?|how to (?:report|protect|spot|recogni[sz]e|detect|stay safe|defend)|spot (?:them|these|it|the signs)|recogni[sz]e|red flags|resources|fiction(?:al)?|clearly (?:labelled|labeled|identified|marked)|opt-in|with (?:their |his |her |your )?(?:permission|consent|approval)|official|free alternatives|in general terms|a better (?:option|route|approach|idea|way|bet)|general (?:information|tips|advice|guidance|safety)|safety (?:tips|resources)|staying safe|stay safe|sticks to|fades to black)\b",
+        r"\b(?:instead|alternatives?|alternatively|legitimate(?:ly)?|legal(?:ly)? (?:[a-z]+ )?(?:platforms?|sites?|services?|sources?|means|channels|ways?|options?|routes?|targets?|alternatives?|paths?|purchases?|process)|safer|safe (?:way|version|alternative|option)|honest(?:ly)?|ethical(?:ly)?|your own|protect(?:s|ing)? (?:yourself|yourselves|themselves|your|their|against)|(?:might|may|could) (?:actually |also |really )?interest|useful (?:context|background)|defend(?:ing)? (?:against|your)|defen[cs]es?|how to (?:report|protect|spot|recogni[sz]e|detect|stay safe|defend)|spot (?:them|these|it|the signs)|recogni[sz]e|red flags|resources|fiction(?:al)?|clearly (?:labelled|labeled|identified|marked)|opt-in|with (?:their |his |her |your )?(?:permission|consent|approval)|official|free alternatives|in general terms|a better (?:option|route|approach|idea|way|bet)|general (?:information|tips|advice|guidance|safety)|safety (?:tips|resources)|staying safe|stay safe|sticks to|fades to black)\b",
         r"\b(?:a la place|plutot|en revanche|legal(?:e|es|ement)?|honnete|votre propre|ton propre|fiction)\b",
         r"\b(?:stattdessen|alternativ[a-z]*|legal[a-z]*|ehrlich[a-z]*|sachlich[a-z]*|eigene[nmrs]?)\b",
         r"\b(?:en su lugar|en cambio|legitim[a-z]*|legal(?:es|mente)|honest[a-z]*|tu propi[oa]|reconocer[a-z]*|ficcion)\b",
         r"\b(?:em vez|ao inves|legitim[a-z]*|honest[a-z]*|sua propri[oa]|ficcao|claramente identificad[a-z]*)\b",
         r"\b(?:invece|legittim[a-z]*|onest[a-z]*|tua propri[oa])\b",
+        // Protecting oneself, in the languages of the decline lists: "veja como se proteger",
+        // "comment vous protéger", "cómo protegerte", "wie du dich schützt".
+        r"\b(?:se proteger|proteger-se|vous proteger|te proteger|protegerte|protegerse|protegerla|protegerlo|dich (?:davor )?schutz[a-z]*|sich schutz[a-z]*|proteggerti|proteggersi)\b",
+        // "esto puede servirte", "isto pode ajudar", "cela peut vous servir": offered as help
+        // with what lies behind the request.
+        r"\b(?:puede servirte|te puede servir|puede serte util|pode (?:te )?(?:servir|ajudar)|peut (?:vous|te) (?:servir|aider))\b",
+        // Swedish, Danish, Norwegian, Czech, Indonesian: "instead", "own", "the lawful route".
+        r"\b(?:i stallet|istallet|i stedet|istedet|till nytta|naopak|misto toho|vlastni|sebagai gantinya|yang sah|secara sah|secara legal)\b",
     ])
 });
 
@@ -211,7 +231,7 @@ static REFERRAL_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:a|an|your|the|local|licensed|qualified) (?:[a-z-]+ )?(?:doctor|gp|physician|prescriber|pharmacist|lawyer|solicitor|attorney|locksmith|mediator|counsell?or|therapist|professional|police|teacher|trusted adult|bank|dealer|carrier store|roadside assistance|security team|vet|society|librarian|landlord|hr|employer|school|pharmacy)\b[^.!?;]{0,60}\b(?:can|could|will|is|are|should|might)\b",
         r"\b(?:your|a|an|local|licensed|qualified) (?:[a-z-]+ )?(?:doctor|gp|physician|prescriber|pharmacist|lawyer|solicitor|attorney|counsell?or|therapist|psychologist|psychiatrist|helpline|hotline)s?\b|\bthe (?:police|authorities)\b",
         r"\bthe (?:best|honest|legitimate|legal|safe|safest|right|sensible|proper|official|better) (?:move|route|way|option|path|next step|thing|approach|place|bet)\b",
-        r"\b(?:is|are) the way to go\b|\breport (?:it|this|them|him|her|that) to\b|\bgo(?:ing)? through (?:a|the|an|your|their|official|proper)\b",
+        r"\b(?:is|are) the way to go\b|\breport (?:it|this|them|him|her|that) to\b|(?:^|\b(?:to|can|could|should|must|or|and|by|always|just|better|best|please|you|try|consider|suggest|recommend) )go(?:ing)? through (?:a|the|an|your|their|official|proper)\b",
         // "However, you can contact the journalist through…", "ask her directly": the way
         // round a decline is to ask whoever may give it.
         r"\byou (?:can|could|may|might|should|'d need to|would need to|need to) (?:always )?(?:contact|ask|email|write to|get in touch with|check with|request (?:it|this|that|them|one|access|a copy)|apply (?:for|to)|appeal|report)\b",
@@ -274,11 +294,16 @@ static HANDOVER_RE: LazyLock<Regex> = LazyLock::new(|| pattern(&format!("{TURN_L
 /// checking are what referrals say, so they are not here.
 static INSTRUCTION_RE: LazyLock<Regex> = LazyLock::new(|| {
     let verbs = r"(?:insert|apply|mix|combine|heat|pour|strip|twist|connect|attach|wrap|download|install|execute|enter|type|paste|forward|click|spoof|rake|pick|drill|grind|dissolve|extract|crush|inject|hide|disable|bypass|clone|capture|crack|brute-force|guess|scan|fill|grab|copy|swap|sneak|tape|cut|boil|distil|distill|filter|soak|stir|plug|jam|pry|unscrew|remove|watch|unlock|send (?:them|him|her|it))";
+    // Opening a clause, these are steps too ("Use a web proxy…", "Boot it into recovery…");
+    // after "you could" they are as often advice ("you could use a password manager").
+    let imperatives = r"(?:use|boot|switch|wipe)";
     alternation(&[
         &format!(
-            r"^[\s,.;:!-]*(?:(?:then|first|next|just|simply|and|finally),?\s+)?{verbs} (?:the|a|an|it|them|your|his|her|their|into|in|on|off|out|some|all|any)\b"
+            r"^[\s,.;:!-]*(?:(?:then|first|next|just|simply|and|finally),?\s+)?(?:{verbs}|{imperatives}) (?:the|a|an|it|them|your|his|her|their|into|in|on|off|out|some|all|any)\b"
         ),
         &format!(r"\byou(?:'d| would| can| could| will| need to| have to| just| simply| then)(?: just| simply| then| first)? {verbs}\b"),
+        // "people would remove the steering column cover…": what others do, told as steps.
+        r"\b(?:people|thieves|hackers|attackers|burglars|scammers|criminals|students|kids) (?:would|used to|will often|usually|often|typically) [a-z]+ (?:the|a|an|their|it|them|into|in|on|off|out|some|all)\b",
         r"\b\d+(?:[.,]\d+)? ?(?:mg|g|kg|ml|l|grams|milligrams|millilitres|milliliters|litres|liters|ounces|oz|tablespoons|teaspoons|tbsp|tsp)\b",
         r"^[\s,.;:!-]*(?:(?:dann|zuerst|einfach),?\s+)?(?:mit [a-z-]+ (?:den|die|das))\b",
         r"^[\s,.;:!-]*(?:il suffit de|on cree|on envoie|tu (?:peux|dois) (?:utiliser|installer|envoyer|creer))\b|\b(?:necesitarias|necesitas|hay que|tienes que) (?:una?|el|la|los|las|usar|instalar|conseguir|comprar)\b",
@@ -344,9 +369,10 @@ static LIST_ITEM_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?m)^[ \t]*(?:
 static INLINE_LIST_RE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?:^|[\s:])1[.)] +\S[^\n]{2,}?\s2[.)] +\S"));
 
 #[cfg(test)]
-pub(super) fn compiled() -> [&'static Regex; 15] {
+pub(super) fn compiled() -> [&'static Regex; 16] {
     [
         &ANSWER_RE,
+        &INSIST_RE,
         &INSTRUCTION_RE,
         &HANDOVER_RE,
         &JUDGEMENT_RE,

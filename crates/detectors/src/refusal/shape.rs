@@ -23,6 +23,7 @@ pub(super) struct Shape {
     single: Vec<Range<usize>>,
     letter: Option<usize>,
     code: Vec<Range<usize>>,
+    dialogue: Vec<Range<usize>>,
 }
 
 impl Shape {
@@ -37,6 +38,7 @@ impl Shape {
             single: single_quotes(text, &in_code),
             letter: letters.then(|| letter_start(text)).flatten(),
             code,
+            dialogue: dialogue_lines(text),
         }
     }
 
@@ -47,6 +49,7 @@ impl Shape {
         contains(&self.double, at)
             || contains(&self.single, at)
             || self.letter.is_some_and(|letter| at >= letter)
+            || contains(&self.dialogue, at)
             || contains(&self.code, folded.source_range(range.clone()).start)
     }
 }
@@ -158,6 +161,48 @@ fn letter_start(text: &str) -> Option<usize> {
     let lines_after = text.get(found.end()..)?.lines().filter(|l| !l.trim().is_empty()).count();
     (lines_after >= 2).then_some(found.start())
 }
+
+/// The lines of a script or chat log ("HOST: Ještě jedno!", "**AI:** I'm going to have to
+/// decline that one"): a line opening with a speaker's name and a colon, where at least two
+/// speakers take turns and one of them speaks twice. What a character says there is the
+/// scene, not the assistant declining. (Labelled sections such as "**Short answer:** No" name
+/// each label once, so they are not a dialogue.)
+fn dialogue_lines(text: &str) -> Vec<Range<usize>> {
+    const MIN_LINES: usize = 3;
+    let mut lines: Vec<(Range<usize>, &str)> = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(name) = SPEAKER_RE.captures(line).and_then(|c| c.get(1)) {
+            lines.push((start..start + line.len(), name.as_str().trim()));
+        }
+        start += line.len();
+    }
+    let mut names: Vec<&str> = lines.iter().map(|(_, name)| *name).collect();
+    names.sort_unstable();
+    let repeated = names.windows(2).any(|pair| pair[0] == pair[1]);
+    names.dedup();
+    if lines.len() < MIN_LINES || names.len() < 2 || !repeated {
+        return Vec::new();
+    }
+    lines.into_iter().map(|(range, _)| range).collect()
+}
+
+/// A speaker's label opening a line: a name of at most three words, perhaps in bold or with a
+/// stage direction in brackets, then a colon and what they say.
+static SPEAKER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(r"^[ \t]*\**[ \t]*([a-z][a-z0-9_.'-]*(?: [a-z0-9_.'-]+){0,2})[ \t]*(?:\([^)\n]{0,60}\))?[ \t]*\**:\**[ \t]+\S")
+});
+
+/// Whether the reply opens like a message to someone: "Hi Anna, …", "Dear team, …".
+pub(super) fn opens_as_a_message(text: &str) -> bool {
+    INLINE_SALUTATION_RE.is_match(text)
+}
+
+static INLINE_SALUTATION_RE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"\A[\s*\x22']*(?:dear|hi|hello|hey|hallo|liebe|lieber|bonjour|cher|chere|hola|querid[oa]|ola|oi|caro|cara|ciao|hej)[ \t]+[a-z][a-z'-]*(?: [a-z][a-z'-]*)?[ \t]*,",
+    )
+});
 
 static SALUTATION_RE: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
