@@ -133,6 +133,7 @@ impl Detector for Pii {
         // reply itself, so the capitals of every script survive. Overlaps are settled on
         // byte ranges of the reply.
         let folded = Folded::new(output, FoldOptions::ASCII);
+        let digits = scan::DigitRuns::of(folded.as_str());
         let mut candidates = Vec::new();
         for ty in &self.types {
             if *ty == PiiType::PersonName {
@@ -140,7 +141,7 @@ impl Detector for Pii {
                 continue;
             }
             let first = candidates.len();
-            scan::scan(*ty, folded.as_str(), &mut candidates);
+            scan::scan(*ty, folded.as_str(), &digits, &mut candidates);
             for candidate in &mut candidates[first..] {
                 candidate.range = folded.source_range(candidate.range.clone());
             }

@@ -753,7 +753,8 @@ fn parenthetical_or_age(rest: &str) -> bool {
 
 /// An email address, a phone number or an identity number soon after on the same line.
 fn contact_details_follow(rest: &str) -> bool {
-    let window: String = rest.chars().take(48).collect();
+    // The next 48 characters, borrowed: this runs once per name candidate.
+    let window = rest.char_indices().nth(48).map_or(rest, |(end, _)| &rest[..end]);
     let near = window.trim_start();
     let starts_right = near.is_empty() || near.starts_with([',', '—', '–', '-', '|', '<', '(', ':', '·', ';']) || rest.starts_with(' ');
     if !starts_right {
@@ -762,8 +763,9 @@ fn contact_details_follow(rest: &str) -> bool {
     let email = window.contains('@') && window.split('@').next().is_some_and(|before| before.len() <= 40);
     // One phone-like number: seven digits or more with only separators between them.
     let lead = window.chars().take_while(|c| !c.is_ascii_digit() && *c != '+' && *c != '(').count();
-    let number: String = window.chars().skip(lead).take_while(|c| c.is_ascii_digit() || " +-.()/".contains(*c)).collect();
-    let numbered = lead <= 16 && number.chars().filter(char::is_ascii_digit).count() >= 7;
+    let digits =
+        window.chars().skip(lead).take_while(|c| c.is_ascii_digit() || " +-.()/".contains(*c)).filter(char::is_ascii_digit).count();
+    let numbered = lead <= 16 && digits >= 7;
     let ids = ["SSN", "IBAN", "DOB", "tel", "Tel", "phone", "Phone", "mobile"].iter().any(|k| window.contains(k));
     email || numbered || ids
 }

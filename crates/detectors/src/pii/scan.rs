@@ -22,25 +22,63 @@ pub(super) struct Candidate {
     pub range: Range<usize>,
 }
 
-pub(super) fn scan(ty: PiiType, text: &str, out: &mut Vec<Candidate>) {
-    // Every pattern of these types has a digit in it (IPv6 may have only a colon instead):
-    // one pass over the bytes spares most replies the regexes.
-    let needs_digit =
-        matches!(ty, PiiType::Phone | PiiType::UsSsn | PiiType::CreditCard | PiiType::Iban | PiiType::DateOfBirth | PiiType::StreetAddress);
-    if (needs_digit && !text.bytes().any(|b| b.is_ascii_digit()))
-        || (ty == PiiType::IpAddress && !text.bytes().any(|b| b.is_ascii_digit() || b == b':'))
-    {
-        return;
+/// What one pass over the reply's bytes tells the number scanners: whether there is a digit
+/// or a colon at all, and the most digits in one stretch of digits and each type's
+/// separators. A reply whose stretches are all shorter than a type's shortest match is spared
+/// that type's patterns.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct DigitRuns {
+    any_digit: bool,
+    any_colon: bool,
+    /// Digits with ` .-()+/` between them (phone numbers).
+    phone: usize,
+    /// Digits with ` -` between them (SSNs, card numbers).
+    spaced: usize,
+}
+
+impl DigitRuns {
+    pub fn of(text: &str) -> Self {
+        let mut runs = Self::default();
+        let (mut phone, mut spaced) = (0, 0);
+        for b in text.bytes() {
+            if b.is_ascii_digit() {
+                runs.any_digit = true;
+                phone += 1;
+                spaced += 1;
+                runs.phone = runs.phone.max(phone);
+                runs.spaced = runs.spaced.max(spaced);
+                continue;
+            }
+            runs.any_colon |= b == b':';
+            if !matches!(b, b' ' | b'-') {
+                spaced = 0;
+            }
+            if !matches!(b, b' ' | b'.' | b'-' | b'(' | b')' | b'+' | b'/') {
+                phone = 0;
+            }
+        }
+        runs
     }
-    // The fewest digits each number type's patterns can match within one run of digits and
-    // separators: a reply whose runs are all shorter is spared those patterns.
-    let too_few_digits = match ty {
-        PiiType::Phone => most_digits_in_a_run(text, b" .-()+/") < 8,
-        PiiType::UsSsn => most_digits_in_a_run(text, b" -") < 9,
-        PiiType::CreditCard => most_digits_in_a_run(text, b" -") < 13,
-        _ => false,
-    };
-    if too_few_digits {
+
+    /// Whether the reply may hold a match of `ty` as far as its digits tell.
+    pub fn may_hold(&self, ty: PiiType) -> bool {
+        match ty {
+            // Every pattern of these types has a digit in it.
+            PiiType::Iban | PiiType::DateOfBirth | PiiType::StreetAddress => self.any_digit,
+            // IPv6 may have only colons.
+            PiiType::IpAddress => self.any_digit || self.any_colon,
+            // The fewest digits each pattern can match within one stretch.
+            PiiType::Phone => self.phone >= 8,
+            PiiType::UsSsn => self.spaced >= 9,
+            PiiType::CreditCard => self.spaced >= 13,
+            PiiType::Email | PiiType::ApiKeyOrSecret | PiiType::PersonName => true,
+        }
+    }
+}
+
+/// Candidates of `ty` in `text` (the ASCII-folded reply); `digits` is [`DigitRuns::of`] it.
+pub(super) fn scan(ty: PiiType, text: &str, digits: &DigitRuns, out: &mut Vec<Candidate>) {
+    if !digits.may_hold(ty) {
         return;
     }
     let mut push = |range: Range<usize>| out.push(Candidate { ty, range });
@@ -57,20 +95,6 @@ pub(super) fn scan(ty: PiiType, text: &str, out: &mut Vec<Candidate>) {
         // Names are read on the unfolded reply, where capitals of every script survive.
         PiiType::PersonName => {}
     }
-}
-
-/// The most digits in one stretch of the text made of digits and `separators` only.
-fn most_digits_in_a_run(text: &str, separators: &[u8]) -> usize {
-    let (mut most, mut run) = (0, 0);
-    for b in text.bytes() {
-        if b.is_ascii_digit() {
-            run += 1;
-            most = most.max(run);
-        } else if !separators.contains(&b) {
-            run = 0;
-        }
-    }
-    most
 }
 
 pub(super) fn char_before(text: &str, at: usize) -> Option<char> {

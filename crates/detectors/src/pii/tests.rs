@@ -484,3 +484,25 @@ fn obfuscated_emails_are_found_and_test_cards_are_not_cards() {
     assert_clean("Write to name@company.com with questions.");
     assert_clean("Use test card 4242 4242 4242 4242 only in sandbox mode.");
 }
+
+#[test]
+fn one_pass_over_the_digits_gates_each_number_type_by_its_shortest_match() {
+    use scan::DigitRuns;
+    let phone = DigitRuns::of("call (555) 123-4567 today");
+    assert!(phone.may_hold(PiiType::Phone));
+    assert!(!phone.may_hold(PiiType::CreditCard), "a phone number is too short for a card");
+    let ssn = DigitRuns::of("SSN 123-45-6789");
+    assert!(ssn.may_hold(PiiType::UsSsn));
+    assert!(!ssn.may_hold(PiiType::CreditCard));
+    let card = DigitRuns::of("card 4539 1488 0343 6467, exp 12/27");
+    assert!(card.may_hold(PiiType::CreditCard));
+    // Separators of one type do not join digits for another: dots join phone digits only.
+    let dotted = DigitRuns::of("v1.2.3.4.5.6.7.8.9");
+    assert!(dotted.may_hold(PiiType::Phone));
+    assert!(!dotted.may_hold(PiiType::UsSsn));
+    let words = DigitRuns::of("no numbers here");
+    assert!(!words.may_hold(PiiType::DateOfBirth) && !words.may_hold(PiiType::IpAddress) && words.may_hold(PiiType::Email));
+    assert!(DigitRuns::of("fe80::").may_hold(PiiType::IpAddress), "IPv6 may be all colons and letters");
+    // And the scanners still find what the gate lets through.
+    assert_found("Reach me at (415) 867-2309.", "PHONE", "(415) 867-2309");
+}
