@@ -136,6 +136,8 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         // "…, and won't give instructions": the subject said once for two verbs.
         r"(?:\band|\bbut|,) (?:won'?t|will not|can'?t|cannot) (?:give|provide|help|write|share|assist|do|make|create|explain|walk|produce|generate|describe|go)\b".into(),
         r"(?:\bnot|n't|\bnever) (?:something|a request|a thing|anything|one|the kind of (?:thing|request|content)|a task|a topic|information|a detail|details) (?:that )?(?:i|we)(?:'ll|'m|'d|'re| am| are| can| could| will| would| do| should| feel| want)\b".into(),
+        // "My instructions aren't something I share": the verb straight after the subject.
+        r"(?:\bnot|n't|\bnever) (?:something|anything|a thing|information|details) (?:that )?(?:i|we) (?:share|give out|hand out|disclose|reveal|discuss|repeat|provide|write|make|do|help with|engage in|offer)\b".into(),
         r"\b(?:i|we)(?:'m| am| are|'re) (?:not|neither) (?:able|willing) (?:or|nor) (?:able|willing) to\b".into(),
         r"\b(?:i|we)(?:'m| am| are|'re| will|'ll|'d| would| must| have to)? (?:declining|refrain(?:ing)? from|draw(?:ing)? the line)\b|\bwhere (?:i|we) draw the line\b|\bcross(?:es)? (?:a|the) line for (?:me|us)\b".into(),
         r"\b(?:so|and so),? (?:no|that'?s a no|the answer is no)\s*[.!]|\b(?:i|we) (?:have|had) no (?:intention|plans?) (?:of|to)\b|\b(?:i'?ll|i will|i'?m|i am|i'?d|i) stay(?:ing)? (?:away|clear) (?:from|of) (?:that|this)\b|\b(?:i'?m|i am|we'?re) not going there\b|\b(?:i'?ll|i will|i'?m going to|i'?d rather|i'?d better) leave (?:that|this)(?: one)? alone\b".into(),
