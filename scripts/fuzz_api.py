@@ -28,7 +28,6 @@ Exits non-zero when schemathesis finds anything.
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,8 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+
+from children import stop_all
 
 # Every field any assistant helper reads, with values each accepts (see crates/engine/src/assist.rs).
 ASSISTANT_REPLY = {
@@ -105,13 +106,7 @@ def main():
             print("".join(open(os.path.join(work, "serve.log")).readlines()[-40:]))
         sys.exit(code)
     finally:
-        for child in children:
-            child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        stop_all(children, timeout=10)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -25,6 +25,8 @@ import urllib.request
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from children import stop_all
+
 
 class MockModel:
     """An OpenAI-compatible chat model that answers after `latency` seconds and records the
@@ -199,14 +201,7 @@ def main() -> int:
             print(f"FAILED: {failure}", file=sys.stderr)
         return 1 if failures else 0
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(processes, timeout=60)
         model.server.shutdown()
 
 
