@@ -135,20 +135,26 @@ const MIN_KEY_LEN: usize = 15;
 /// [`MIN_KEY_LEN`] or more: every match lies inside one, and the characters around a run
 /// are not word characters, so `\b` reads the same in the run as in the whole text.
 fn key_runs(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let bytes = text.as_bytes();
     let key_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'=' | b'-');
+    byte_runs(text, key_byte, key_byte, MIN_KEY_LEN)
+}
+
+/// Maximal runs of `text` that open with a byte `opens` accepts and go on with bytes
+/// `continues` accepts, of `min_len` bytes or more, in order: one pass over the bytes.
+fn byte_runs(text: &str, opens: fn(u8) -> bool, continues: fn(u8) -> bool, min_len: usize) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
         while at < bytes.len() {
-            if !key_byte(bytes[at]) {
+            if !opens(bytes[at]) {
                 at += 1;
                 continue;
             }
             let start = at;
-            while at < bytes.len() && key_byte(bytes[at]) {
+            while at < bytes.len() && continues(bytes[at]) {
                 at += 1;
             }
-            if at - start >= MIN_KEY_LEN {
+            if at - start >= min_len {
                 return Some(start..at);
             }
         }
@@ -160,25 +166,8 @@ fn key_runs(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 /// first letter or digit: what the pattern `[A-Za-z0-9][A-Za-z0-9_+/=-]{19,}` finds, in one
 /// pass over the bytes instead of a regex search with no literal to skip ahead with.
 fn long_tokens(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let bytes = text.as_bytes();
     let token_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'/' | b'=' | b'-');
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        while at < bytes.len() {
-            if !bytes[at].is_ascii_alphanumeric() {
-                at += 1;
-                continue;
-            }
-            let start = at;
-            while at < bytes.len() && token_byte(bytes[at]) {
-                at += 1;
-            }
-            if at - start >= MIN_TOKEN_LEN {
-                return Some(start..at);
-            }
-        }
-        None
-    })
+    byte_runs(text, |b: u8| b.is_ascii_alphanumeric(), token_byte, MIN_TOKEN_LEN)
 }
 
 /// The words of [`PASSWORD_RE`]'s labels, as stems in any ASCII case: a reply without any
