@@ -57,12 +57,8 @@ impl Application {
 
     /// Builds on an already opened (and migrated) store.
     pub async fn build_with_store(config: Config, store: Store) -> Result<Self> {
-        let store = store.with_secret_key(SecretKey::resolve(config.secret_key.as_deref(), &config.data_dir)?);
+        let RunnerParts { store, engine, local_model, targets } = RunnerParts::build(&config, store, EngineConfig::default())?;
         let no_auth_principal = if config.no_auth { Some(local_principal(&store).await?) } else { None };
-        let local_model = LocalModel { data_dir: config.data_dir.clone(), progress: log_model_progress };
-        let targets = Arc::new(TargetCache::default());
-        let resolver = Arc::new(ServerResolver::new(store.clone(), local_model.clone(), targets.clone()));
-        let engine = Engine::new(store.clone(), resolver, EngineConfig::default());
         let assistant =
             assistant_target(&config.assistant, &local_model).map_err(|reason| ConfigError::Assistant(config.assistant.clone(), reason))?;
         let prices = match &config.price_table {
@@ -131,17 +127,43 @@ impl Application {
         routes::resume_background_work(self.state.clone());
         let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
         let _ = stop_runner.send(true);
-        match runner {
-            None => {}
-            Some(runner) => match runner.await {
-                Ok(Ok(())) => {}
-                Ok(Err(error)) => tracing::error!(error = %error, "the evaluation runner stopped with an error"),
-                Err(error) => tracing::error!(error = %error, "the evaluation runner panicked"),
-            },
+        if let Some(runner) = runner {
+            join_runner(runner).await;
         }
         self.store.close().await;
         tracing::info!("stopped");
         served.map_err(Error::Serve)
+    }
+}
+
+/// What the server and `assay worker` both run evaluations with: the store sealed with the
+/// configured secret key, and the engine on it resolving stored targets, provider keys and the
+/// embedded model the same way on every node.
+pub(crate) struct RunnerParts {
+    pub store: Store,
+    pub engine: Engine,
+    pub local_model: LocalModel,
+    pub targets: Arc<TargetCache>,
+}
+
+impl RunnerParts {
+    pub fn build(config: &Config, store: Store, engine_config: EngineConfig) -> Result<Self> {
+        let store = store.with_secret_key(SecretKey::resolve(config.secret_key.as_deref(), &config.data_dir)?);
+        let local_model = LocalModel { data_dir: config.data_dir.clone(), progress: log_model_progress };
+        let targets = Arc::new(TargetCache::default());
+        let resolver = Arc::new(ServerResolver::new(store.clone(), local_model.clone(), targets.clone()));
+        let engine = Engine::new(store.clone(), resolver, engine_config);
+        Ok(Self { store, engine, local_model, targets })
+    }
+}
+
+/// Waits for the evaluation runner's task to end and logs how it ended (the server and
+/// `assay worker` stop it the same way).
+pub(crate) async fn join_runner(runner: tokio::task::JoinHandle<assay_engine::Result<()>>) {
+    match runner.await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => tracing::error!(error = %error, "the evaluation runner stopped with an error"),
+        Err(error) => tracing::error!(error = %error, "the evaluation runner panicked"),
     }
 }
 

@@ -8,20 +8,16 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use assay_engine::{Engine, EngineConfig};
-use assay_store::{DatabaseUrl, SecretKey, Store};
-use assay_targets::factory::LocalModel;
+use assay_store::{DatabaseUrl, Store};
 use axum::Json;
 use axum::routing::get;
 use tokio::net::TcpListener;
 
-use crate::application::log_model_progress;
+use crate::application::{RunnerParts, join_runner};
 use crate::config::{Config, ConfigError};
-use crate::engine::ServerResolver;
 use crate::error::{Error, Result};
-use crate::target_cache::TargetCache;
 
 pub struct Worker {
     store: Store,
@@ -37,16 +33,13 @@ impl Worker {
         if matches!(config.database, DatabaseUrl::Postgres(_)) && config.secret_key.is_none() {
             return Err(ConfigError::WorkerWithoutSecretKey.into());
         }
-        let store = Store::open_and_migrate(&config.database).await?;
-        let store = store.with_secret_key(SecretKey::resolve(config.secret_key.as_deref(), &config.data_dir)?);
-        let local_model = LocalModel { data_dir: config.data_dir.clone(), progress: log_model_progress };
-        let resolver = Arc::new(ServerResolver::new(store.clone(), local_model, Arc::new(TargetCache::default())));
         let mut engine_config = EngineConfig::default();
         if let Some(name) = name {
             engine_config.runner_name = name;
         }
         let name = engine_config.runner_name.clone();
-        let engine = Engine::new(store.clone(), resolver, engine_config);
+        let RunnerParts { store, engine, .. } =
+            RunnerParts::build(&config, Store::open_and_migrate(&config.database).await?, engine_config)?;
         let health = match health_addr {
             Some(addr) => Some(TcpListener::bind(addr).await.map_err(|e| Error::Bind(addr, e))?),
             None => None,
@@ -88,11 +81,7 @@ impl Worker {
         let runner = tokio::spawn(async move { engine.run(stopped).await });
         shutdown.await;
         let _ = stop.send(true);
-        match runner.await {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => tracing::error!(error = %error, "the evaluation runner stopped with an error"),
-            Err(error) => tracing::error!(error = %error, "the evaluation runner panicked"),
-        }
+        join_runner(runner).await;
         if let Some(health) = health {
             let _ = health.await;
         }
