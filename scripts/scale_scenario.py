@@ -190,10 +190,12 @@ def main() -> int:
         in_flight_bound = 4 * 64
         if duplicated > in_flight_bound:
             failures.append(f"{duplicated} duplicated calls (bound {in_flight_bound})")
-        # A bucket of `rate` tokens refilled at `rate` per second: any stretch of s seconds
-        # holds at most a full bucket and s seconds' refill (2% for the jitter of arrival
-        # times at the mock, which can bring calls granted a little apart closer together).
-        allowed = lambda s: (args.rate + s * args.rate) * 1.02
+        # A bucket of `rate` tokens refilled at `rate` per second: calls granted within s
+        # seconds number at most a full bucket and s seconds' refill. Calls reach the mock up
+        # to JITTER later than their grant (more on a loaded machine: 321 in one second was
+        # seen beside a build), so s seconds at the mock may hold s + 2 * JITTER of grants.
+        jitter = 0.1
+        allowed = lambda s: args.rate + (s + 2 * jitter) * args.rate
         if average > args.rate * 1.05 or busiest > allowed(1) or busiest_ten > allowed(10):
             failures.append(f"the rate limit did not hold: {average:.1f}/s on average, {busiest} in one second, "
                             f"{busiest_ten} in ten")
