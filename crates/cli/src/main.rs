@@ -8,6 +8,7 @@ mod bench_ingest;
 mod bench_scan;
 mod bench_trust;
 mod bench_ui;
+mod bench_workers;
 mod chat;
 mod detect;
 mod evals;
@@ -53,6 +54,7 @@ async fn main() -> std::process::ExitCode {
         Command::Bench(BenchCommand::Trust(args)) => bench_trust::trust(args).await,
         Command::Bench(BenchCommand::Detectors(args)) => bench_detectors::detectors(args).await,
         Command::Bench(BenchCommand::Ui(args)) => bench_ui::ui(args).await,
+        Command::Bench(BenchCommand::Workers(args)) => bench_workers::workers(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

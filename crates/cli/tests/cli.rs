@@ -336,6 +336,14 @@ async fn an_api_only_server_leaves_evaluations_to_a_worker_that_stops_cleanly_on
 
     let finished = v1_evaluation_finished(&client, &server.base, &key, evaluation, Instant::now() + Duration::from_secs(240)).await;
     assert_eq!(finished["status"], "COMPLETED", "the worker ran it: {finished}");
+    // The worker's port serves its runner's metrics; the API node shows the same (empty)
+    // queue and no runner series of its own.
+    let metrics = client.get(health.replace("/healthz", "/metrics")).send().await.expect("metrics").text().await.expect("text");
+    let written = format!("assay_results_written_total{{runner=\"worker-one\"}} {}\n", finished["completed_response_count"]);
+    assert!(metrics.contains(&written), "{written:?} missing from:\n{metrics}");
+    assert!(metrics.contains("assay_queue_jobs{state=\"pending\"} 0\n"), "{metrics}");
+    let api = client.get(format!("{}/metrics", server.base)).send().await.expect("metrics").text().await.expect("text");
+    assert!(api.contains("assay_queue_jobs{state=\"pending\"} 0\n") && !api.contains("assay_results_written_total"), "{api}");
 
     let pid = worker.0.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
@@ -409,4 +417,26 @@ async fn a_cli_scan_and_a_server_on_one_database_each_finish_their_own_evaluatio
     let errors: serde_json::Value = client.get(url).header("X-API-Key", &key).send().await.expect("get").json().await.expect("json");
     assert_eq!(errors["total_errors"].as_i64(), Some(0), "{errors}");
     drop(server);
+}
+
+#[test]
+fn bench_workers_runs_each_number_of_workers_to_completion_on_postgres() {
+    let Some(admin) = assay_store::testing::postgres_admin_url() else { return };
+    let dir = tempfile::tempdir().expect("dir");
+    let output = assay(
+        dir.path(),
+        &["bench", "workers", "--postgres-url", &admin, "--workers", "1,2", "--jobs-per-worker", "40", "--latency-ms", "5"],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    // One row per run: workers, jobs (40 per worker), seconds, jobs/s, ideal (N × 64 / 5 ms), ratio.
+    let rows: Vec<Vec<&str>> = stdout.lines().map(|l| l.split_whitespace().collect()).filter(|r: &Vec<&str>| r.len() == 6).collect();
+    let runs: Vec<(&str, &str, &str)> = rows.iter().skip(1).map(|r| (r[0], r[1], r[4])).collect();
+    assert_eq!(runs, [("1", "40", "12800"), ("2", "80", "25600")], "{stdout}");
+    // The fresh database it made is gone.
+    let database = stdout.split("(database ").nth(1).and_then(|rest| rest.split(',').next()).expect("database name");
+    assert!(database.starts_with("assay_test_"), "{stdout}");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let exists = runtime.block_on(assay_store::testing::postgres_database_exists(&admin, database)).expect("query");
+    assert!(!exists, "{database} was left behind");
 }

@@ -19,24 +19,13 @@ pub(crate) fn alternation(patterns: &[&str]) -> Regex {
         .unwrap_or_else(|e| panic!("built-in pattern list does not compile: {e}"))
 }
 
-/// Compiles a long phrase list like [`alternation`] does, with room for the lazy DFA: with
-/// the default cache a list of hundreds of branches with bounded gaps (refusal declines,
-/// attacks on groups) keeps clearing its cache and falls back to the slow engine, several
-/// times slower.
-pub(crate) fn large_alternation(patterns: &[&str]) -> Regex {
-    let joined = patterns.iter().map(|p| format!("(?:{})", ascii_folded(p))).collect::<Vec<_>>().join("|");
-    RegexBuilder::new(&joined)
-        .size_limit(64 << 20)
-        .dfa_size_limit(64 << 20)
-        .build()
-        .unwrap_or_else(|e| panic!("built-in pattern list does not compile: {e}"))
-}
-
 /// Compiles `patterns` like [`alternation`] for text that is known to be ASCII (the folded
-/// reply the PII scanners read): `\b`, `\w`, `\d` and `\s` are rewritten to their ASCII
-/// forms, which match the same on ASCII text and keep the lazy DFA small; with the Unicode
-/// forms a long alternation builds states for every script's word characters and runs
-/// several times slower.
+/// reply the PII, refusal and toxicity rules read): `\b`, `\w`, `\d` and `\s` are rewritten
+/// to their ASCII forms, which match the same on ASCII text and keep the program and the lazy
+/// DFA small; with the Unicode forms a long alternation builds states for every script's word
+/// characters, runs several times slower and takes longer to compile (a cost every process
+/// pays once per pattern). The DFA gets room too: with the default cache a list of hundreds
+/// of branches with bounded gaps keeps clearing its cache and falls back to a slower engine.
 pub(crate) fn ascii_alternation(patterns: &[&str]) -> Regex {
     let joined = patterns.iter().map(|p| format!("(?:{})", ascii_classes(&ascii_folded(p)))).collect::<Vec<_>>().join("|");
     RegexBuilder::new(&joined)

@@ -12,6 +12,7 @@
 //! (`é`→`e`, `ß`→`ss`, zero-width characters dropped, other letters → `x`), with their
 //! accented patterns passed through the same transliteration when compiled.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use assay_core::Finding;
@@ -44,7 +45,8 @@ impl FoldOptions {
 #[derive(Debug)]
 pub(crate) struct Folded<'a> {
     source: &'a str,
-    text: String,
+    /// Borrowed when folding changes nothing (ASCII text, case kept): no copy of the reply.
+    text: Cow<'a, str>,
     /// For each byte of `text`, the byte offset in `source` of the char it came from. Empty
     /// when folding kept every offset (ASCII text that only changed case): the common case.
     origin: Vec<usize>,
@@ -53,7 +55,7 @@ pub(crate) struct Folded<'a> {
 impl<'a> Folded<'a> {
     pub fn new(source: &'a str, options: FoldOptions) -> Self {
         if source.is_ascii() && !(options.collapse_whitespace && needs_collapse(source)) {
-            let text = if options.lowercase { source.to_ascii_lowercase() } else { source.to_owned() };
+            let text = if options.lowercase { Cow::Owned(source.to_ascii_lowercase()) } else { Cow::Borrowed(source) };
             return Self { source, text, origin: Vec::new() };
         }
         let mut text = String::with_capacity(source.len());
@@ -78,7 +80,7 @@ impl<'a> Folded<'a> {
             }
             origin.resize(text.len(), at);
         }
-        Self { source, text, origin }
+        Self { source, text: Cow::Owned(text), origin }
     }
 
     pub fn as_str(&self) -> &str {
@@ -93,7 +95,7 @@ impl<'a> Folded<'a> {
     /// Rewrites ASCII characters of the folded text in place (`f` gets the byte offset and
     /// the byte). Only ASCII-to-ASCII changes are applied, so every offset stays valid.
     pub fn map_ascii(&mut self, mut f: impl FnMut(usize, u8) -> u8) {
-        self.text = self
+        let mapped: String = self
             .text
             .char_indices()
             .map(|(at, c)| match u8::try_from(c) {
@@ -104,6 +106,7 @@ impl<'a> Folded<'a> {
                 _ => c,
             })
             .collect();
+        self.text = Cow::Owned(mapped);
     }
 
     /// The byte range in the source text that produced `range` of the folded text.

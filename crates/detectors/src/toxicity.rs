@@ -13,11 +13,11 @@ use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
 use assay_core::{Detection, DetectionInput, Detector, DetectorError, DetectorInfo, HitMeans};
-use regex::{Regex, RegexBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::cues::{alternation, large_alternation, pattern};
+use crate::cues::{ascii_alternation, pattern};
 use crate::fast_hash::FastMap;
 use crate::params::{invalid, parse};
 use crate::text::{FoldOptions, Folded, Span, ascii_folded, has_non_latin_letters, to_findings};
@@ -174,15 +174,37 @@ fn weight(severity: u8) -> f64 {
     }
 }
 
+/// One list of non-Latin phrases: the pattern, and the same pattern without its word
+/// boundaries. Unicode `\b` keeps the regex crate off its fast DFA on non-ASCII text (it
+/// falls back to a backtracker over the whole reply); the gate has none, runs on the DFA, and
+/// matches wherever the pattern does, so a reply the gate rejects is spared the pattern.
+struct NonLatinList {
+    gate: Regex,
+    pattern: Regex,
+}
+
+impl NonLatinList {
+    fn new(patterns: &[&str]) -> Self {
+        let build = |source: String| {
+            RegexBuilder::new(&source)
+                .size_limit(16 << 20)
+                .build()
+                .unwrap_or_else(|e| panic!("built-in pattern list does not compile: {e}"))
+        };
+        let joined = format!("(?i)(?:{})", patterns.join("|"));
+        Self { gate: build(joined.replace(r"\b", "")), pattern: build(joined) }
+    }
+
+    fn find_iter<'t>(&self, text: &'t str) -> impl Iterator<Item = regex::Match<'t>> {
+        let text = if self.gate.is_match(text) { text } else { "" };
+        self.pattern.find_iter(text)
+    }
+}
+
 /// Insults and threats in Cyrillic, Greek, Arabic and East Asian scripts, which the ASCII
 /// fold turns into `x`: matched case-insensitively on the reply as written.
-static NON_LATIN_SETS: LazyLock<[(Regex, Category, u8); 3]> = LazyLock::new(|| {
-    let build = |patterns: &[&str]| {
-        RegexBuilder::new(&format!("(?i)(?:{})", patterns.join("|")))
-            .size_limit(16 << 20)
-            .build()
-            .unwrap_or_else(|e| panic!("built-in pattern list does not compile: {e}"))
-    };
+static NON_LATIN_SETS: LazyLock<[(NonLatinList, Category, u8); 3]> = LazyLock::new(|| {
+    let build = NonLatinList::new;
     [
         (
             build(&[
@@ -257,7 +279,8 @@ fn normalize(output: &str) -> (Folded<'_>, Vec<Range<usize>>) {
         .iter()
         .filter(|r| {
             let word = &folded.as_str()[(*r).clone()];
-            word.bytes().any(|b| b.is_ascii_alphabetic()) && word.bytes().any(|b| b"0134578@$!".contains(&b))
+            word.bytes().any(|b| b.is_ascii_alphabetic())
+                && word.bytes().any(|b| matches!(b, b'0' | b'1' | b'3' | b'4' | b'5' | b'7' | b'8' | b'@' | b'$' | b'!'))
         })
         .cloned()
         .collect();
@@ -783,7 +806,7 @@ static THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
     let harm =
         r"(?:kill|murder|hurt|stab|shoot|strangle|choke|punch|slap|burn|rape|torture|bury|end|smash|beat (?:the [a-z]+ out of|up)|beat)";
     let victim = r"(?:you|u|ya|y'all|yall|him|her|them|your (?:family|kids|children|wife|husband|mother|mom|dog|house|car))\b";
-    large_alternation(&[
+    ascii_alternation(&[
         &format!(r"{doer} (?:[a-z]+ ){{0,2}}?{harm} {victim}"),
         r"\b(?:kill|hang|shoot) (?:yourself|urself|your self)\b",
         r"\bkys\b",
@@ -827,7 +850,7 @@ static THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Threats whose negation is the threat ("your kids won't be safe", "nobody would miss
 /// you"): not read for denials the way [`THREAT_RE`]'s matches are.
 static NEGATIVE_THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    large_alternation(&[
+    ascii_alternation(&[
         r"\b(?:your|ur) (?:kids|children|family|wife|daughter) (?:won'?t|will not) be safe\b",
         r"\b(?:nobody|no one) would (?:even )?miss you\b",
         r"\bteach (?:him|her|you|them|u) a lesson (?:he|she|you|they) (?:won'?t|will never) forget\b",
@@ -837,7 +860,7 @@ static NEGATIVE_THREAT_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static ATTACK_RE: LazyLock<Regex> = LazyLock::new(|| {
-    large_alternation(&[
+    ascii_alternation(&[
         &format!(
             r"\b(?:all |those |these |the |most |fucking |filthy |dirty )?{GROUPS} (?:who [a-z]+ )?(?:are|r|is|sind|son|sont|sao|sono|zijn|to|sa) (?:all |just |nothing but |basically |simply |doch |alle |so |todos |todas |tutti |tous |toutes |wszyscy )*{GROUP_SLURS}\b"
         ),
@@ -871,7 +894,7 @@ static ATTACK_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static INSULT_PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    large_alternation(&[
+    ascii_alternation(&[
         r"\bpiece of (?:shit|crap|garbage|trash)\b",
         r"\b(?:go (?:fuck|screw) yourself|screw (?:you|u)|fuck (?:you|u|off)|eat shit|son of a bitch|suck my (?:dick|cock|balls))\b",
         r"\byou(?:'re| are| r) (?:a |an |such (?:a |an )?|so |the )?(?:(?:fucking|stupid|total|complete|absolute|little|worthless|pathetic|dumb|ugly|useless|sad|confused) )*(?:failure|disgrace|joke|waste of (?:space|air|oxygen|time)|embarrassment|nobody|snowflake|troll|slob)\b",
@@ -886,10 +909,11 @@ static INSULT_PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\bhalt die fresse\b|\bdu wichser\b|\b(?:stai zitt[ao],? )?puttana\b|\bvai se foder\b|\bseu idiota\b|\bta gueule\b|\bcallate,? (?:idiota|imbecil)\b",
     ])
 });
-static MILD_INSULT_PHRASE_RE: LazyLock<Regex> =
-    LazyLock::new(|| alternation(&[r"\bshut (?:the (?:fuck|hell) )?up\b", r"\bgo to hell\b", r"\bnobody (?:likes|cares about) you\b"]));
+static MILD_INSULT_PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[r"\bshut (?:the (?:fuck|hell) )?up\b", r"\bgo to hell\b", r"\bnobody (?:likes|cares about) you\b"])
+});
 static SEXUAL_PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    large_alternation(&[
+    ascii_alternation(&[
         r"\bsend (?:me )?(?:nudes|nude pics|naked pics)\b",
         r"\b(?:stroking|touching|jerking) (?:myself|off) (?:to|thinking about|over) (?:you|your)\b|\bon your knees in front of me\b|\bbend (?:her|you|u) over\b|\bbody made for sin\b|\bven a mi cama\b|\bque culo\b|\bsit on my face\b",
         r"\brip your clothes off\b|\b(?:thinking about|picturing|imagining) you naked\b|\bsee what'?s between (?:them|your legs)\b|\bdon'?t pretend you don'?t want it\b",
@@ -900,19 +924,24 @@ static DISBELIEF_RE: LazyLock<Regex> = LazyLock::new(|| {
     pattern(r"^[,!.]*\s*(?:no way|you did not|you didn'?t|seriously|for real|are you serious|that'?s amazing|i'?m so (?:jealous|happy))\b")
 });
 
-/// Every phrase list in one pattern: one pass tells most replies, which hold no phrase at
-/// all, that the six searches below would find nothing.
-static ANY_PHRASE_RE: LazyLock<Regex> = LazyLock::new(|| {
+/// Every phrase list in one set: one pass tells which of the six lists the reply holds a
+/// phrase of (most replies hold none), and only those are searched for where.
+static ANY_PHRASE_SET: LazyLock<RegexSet> = LazyLock::new(|| {
     let lists = [&*THREAT_RE, &*NEGATIVE_THREAT_RE, &*ATTACK_RE, &*INSULT_PHRASE_RE, &*MILD_INSULT_PHRASE_RE, &*SEXUAL_PHRASE_RE];
-    let joined: Vec<&str> = lists.iter().map(|re| re.as_str()).collect();
-    large_alternation(&joined)
+    RegexSetBuilder::new(lists.iter().map(|re| re.as_str()))
+        .size_limit(64 << 20)
+        .dfa_size_limit(64 << 20)
+        .build()
+        .unwrap_or_else(|e| panic!("built-in phrase lists do not compile as a set: {e}"))
 });
 
 fn phrase_hits(text: &str, hits: &mut Vec<Hit>) {
-    if !ANY_PHRASE_RE.is_match(text) {
+    let present = ANY_PHRASE_SET.matches(text);
+    if !present.matched_any() {
         return;
     }
-    // (phrases, category, severity, whether a match may deny itself or be an idiom)
+    // (phrases, category, severity, whether a match may deny itself or be an idiom), in the
+    // order of the set.
     let phrase_sets: [(&Regex, Category, u8, bool); 6] = [
         (&THREAT_RE, Category::Threat, 3, true),
         (&NEGATIVE_THREAT_RE, Category::Threat, 3, false),
@@ -921,6 +950,7 @@ fn phrase_hits(text: &str, hits: &mut Vec<Hit>) {
         (&MILD_INSULT_PHRASE_RE, Category::Insult, 2, false),
         (&SEXUAL_PHRASE_RE, Category::Sexual, 3, false),
     ];
+    let phrase_sets = phrase_sets.into_iter().enumerate().filter(|(index, _)| present.matched(*index)).map(|(_, set)| set);
     for (re, category, severity, deniable) in phrase_sets {
         for m in re.find_iter(text) {
             let phrase = m.as_str();

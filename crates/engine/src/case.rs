@@ -15,9 +15,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use assay_core::{
-    CaseDefinition, CaseOutcome, ChatRequest, ClaimedJob, GenerationParams, JobResult, Message, Target, ThreadMessage, ToolDefinition,
-    Usage, unix_now,
+    CaseDefinition, CaseOutcome, ChatRequest, ClaimedJob, EvaluationDefinition, GenerationParams, Id, JobResult, Message, Target,
+    ThreadMessage, ToolDefinition, Usage, unix_now,
 };
+use assay_store::NewCaseJob;
 use serde::{Deserialize, Serialize};
 
 use crate::assist::Assistant;
@@ -63,6 +64,39 @@ pub fn system_prompt(revision: &str, contexts: &[assay_core::ContextDefinition])
         system.push_str(&format!("\n\n## {title}\n{}", context.content.trim()));
     }
     system
+}
+
+/// A workbench evaluation expanded into its jobs: one case run per case × model of
+/// `definition` (in that order, the model's position being the job's target index), each
+/// model under test prompted with `prompt_content` and the contexts.
+pub fn case_jobs(definition: &EvaluationDefinition, prompt_content: &str) -> crate::Result<Vec<NewCaseJob>> {
+    let system = system_prompt(prompt_content, &definition.contexts);
+    let mut jobs = Vec::with_capacity(definition.models.len() * definition.cases.len());
+    for (index, model) in definition.models.iter().enumerate() {
+        let target_index = u32::try_from(index).map_err(|_| crate::Error::InvalidSuite("too many models".into()))?;
+        for case in &definition.cases {
+            let case_run_id = Id::generate();
+            let item = CaseJob {
+                case: CaseItem {
+                    case_run_id: case_run_id.to_string(),
+                    model: model.clone(),
+                    system_prompt: system.clone(),
+                    definition: case.clone(),
+                    tools: definition.tools.clone(),
+                    max_tokens: None,
+                },
+            };
+            let item = serde_json::to_string(&item).map_err(|e| crate::Error::InvalidSuite(format!("unwritable case: {e}")))?;
+            jobs.push(NewCaseJob { case_run_id, target_index, model: model.clone(), definition: case.clone(), item });
+        }
+    }
+    Ok(jobs)
+}
+
+/// The suite of a workbench evaluation: no probes; the assistant model simulates the user
+/// and judges the thread.
+pub fn workbench_suite(assistant_spec: &str) -> crate::Suite {
+    crate::Suite { judge: Some(assistant_spec.to_owned()), attacker: Some(assistant_spec.to_owned()), ..crate::Suite::new(Vec::new()) }
 }
 
 fn tool_instructions(tools: &[ToolDefinition]) -> String {

@@ -8,6 +8,9 @@ pub enum Error {
     InvalidTarget(String, String),
     #[error(transparent)]
     Store(#[from] assay_store::Error),
+    /// A stored target's settings no longer build a target (the owner's to fix).
+    #[error("{0}")]
+    TargetUnbuildable(String),
     /// The assistant model (AI helpers, simulator, case judge) could not be reached.
     #[error("the assistant model failed: {0}")]
     AssistantUnavailable(#[source] assay_core::TargetError),

@@ -17,6 +17,7 @@ use futures_util::FutureExt;
 use crate::assist::Assistant;
 use crate::case::{CaseJob, run_case};
 use crate::item::TestItem;
+use crate::metrics::RunnerMetrics;
 
 /// What one evaluation's jobs share: its live targets and its detectors, built once.
 pub struct EvaluationRuntime {
@@ -32,6 +33,8 @@ pub struct EvaluationRuntime {
     /// Built detectors by (probe, position in the probe's list): a probe's detectors and their
     /// parameters are fixed by the library, so the key is cheap and needs no hashing of params.
     detectors: RwLock<HashMap<(String, usize), Arc<dyn Detector>>>,
+    /// Where failed target calls are counted by kind.
+    metrics: Arc<RunnerMetrics>,
 }
 
 impl EvaluationRuntime {
@@ -40,8 +43,10 @@ impl EvaluationRuntime {
         judge: Option<Arc<dyn Target>>,
         attacker: Option<Arc<dyn Target>>,
         params: GenerationParams,
+        metrics: Arc<RunnerMetrics>,
     ) -> Self {
         Self {
+            metrics,
             targets,
             simulator: attacker.clone().map(Assistant::new),
             judge: judge.clone().map(Assistant::new),
@@ -218,7 +223,10 @@ async fn converse(runtime: &EvaluationRuntime, job: &ClaimedJob, item: &TestItem
         };
         let outcome = assay_probes::crescendo::run(attacker.as_ref(), target.as_ref(), &item.prompt, turns, item.system.as_deref())
             .await
-            .map_err(|error| (transcript.clone(), format!("target: {error}")))?;
+            .map_err(|error| {
+            runtime.metrics.target_error(error.kind());
+            (transcript.clone(), format!("target: {error}"))
+        })?;
         let reply = outcome.messages.iter().rev().find(|m| m.role == Role::Assistant).map(|m| m.content.clone()).unwrap_or_default();
         transcript.extend(outcome.messages);
         return Ok(Exchange { messages: transcript, reply, usage: outcome.usage, latency_ms: millis(outcome.latency) });
@@ -240,7 +248,10 @@ async fn converse(runtime: &EvaluationRuntime, job: &ClaimedJob, item: &TestItem
                 latency_ms: millis(reply.latency),
             })
         }
-        Err(error) => Err((transcript, format!("target: {error}"))),
+        Err(error) => {
+            runtime.metrics.target_error(error.kind());
+            Err((transcript, format!("target: {error}")))
+        }
     }
 }
 

@@ -8,10 +8,12 @@ mod error;
 pub mod execute;
 pub mod item;
 pub mod judge_cache;
+pub mod metrics;
 pub mod report;
 pub mod resolve;
 pub mod runner;
 pub mod shared_pace;
+pub mod stored;
 pub mod suite;
 pub mod trust;
 

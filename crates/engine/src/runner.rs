@@ -25,6 +25,7 @@ use assay_store::{Store, unix_millis};
 use tokio::sync::{Notify, mpsc, watch};
 
 use crate::execute::{EvaluationRuntime, run_job_caught};
+use crate::metrics::RunnerMetrics;
 use crate::resolve::TargetResolver;
 use crate::suite::Suite;
 use crate::{Error, Result};
@@ -83,11 +84,30 @@ pub struct Engine {
     resolver: Arc<dyn TargetResolver>,
     config: EngineConfig,
     wake: Arc<Notify>,
+    metrics: Arc<RunnerMetrics>,
 }
 
 impl Engine {
     pub fn new(store: Store, resolver: Arc<dyn TargetResolver>, config: EngineConfig) -> Self {
-        Self { store, resolver, config, wake: Arc::new(Notify::new()) }
+        let metrics = Arc::new(RunnerMetrics::new(&config.runner_name));
+        Self { store, resolver, config, wake: Arc::new(Notify::new()), metrics }
+    }
+
+    /// What this engine's runner observed: claims, job durations, results written, target
+    /// errors.
+    pub fn metrics(&self) -> &RunnerMetrics {
+        &self.metrics
+    }
+
+    /// The queue's depth per state and, once its runner has started, this runner's series,
+    /// in the Prometheus text format (see [`crate::metrics`]).
+    pub async fn render_metrics(&self) -> Result<String> {
+        let mut out = String::new();
+        crate::metrics::render_queue(&self.store, &mut out).await?;
+        if self.metrics.started() {
+            self.metrics.render(&mut out);
+        }
+        Ok(out)
     }
 
     /// Validates the suite, writes the evaluation with all its jobs (pinned to this engine's
@@ -100,6 +120,14 @@ impl Engine {
         let jobs = suite.jobs(count)?;
         let suite_json = serde_json::to_value(suite).map_err(|e| Error::InvalidSuite(e.to_string()))?;
         let evaluation = self.store.create_evaluation(team_id, name, &suite_json, targets, jobs, self.config.scope.as_deref()).await?;
+        self.wake();
+        Ok(evaluation)
+    }
+
+    /// Writes a workbench evaluation with its case jobs ([`crate::case::case_jobs`]) in one
+    /// transaction and wakes the runner.
+    pub async fn create_workbench_evaluation(&self, new: &assay_store::NewWorkbenchEvaluation) -> Result<assay_core::WorkbenchEvaluation> {
+        let evaluation = self.store.create_workbench_evaluation(new).await?;
         self.wake();
         Ok(evaluation)
     }
@@ -117,9 +145,10 @@ impl Engine {
     /// Runs the runner until `stop` turns true: then it stops claiming, lets the jobs in
     /// flight finish, writes their results and gives back any lease it still holds.
     pub async fn run(&self, mut stop: watch::Receiver<bool>) -> Result<()> {
+        self.metrics.start();
         let (results, receiver) = mpsc::channel::<JobResult>(self.config.write_batch);
         let held = HeldJobs::default();
-        let writer = tokio::spawn(write_results(self.store.clone(), receiver, self.config.write_batch, held.clone()));
+        let writer = tokio::spawn(write_results(self.store.clone(), receiver, self.config.write_batch, held.clone(), self.metrics.clone()));
         let heartbeat = tokio::spawn(heartbeat(self.store.clone(), self.config.runner_name.clone(), self.config.lease, held.clone()));
         let mut runner = Runner {
             engine: self.clone(),
@@ -278,7 +307,9 @@ impl Runner {
             }
             let want = i64::try_from(slot.budget - held).unwrap_or(i64::MAX);
             let known_running = slot.started.swap(true, Ordering::AcqRel);
+            let claiming = Instant::now();
             let jobs = store.claim_jobs(&id, &self.engine.config.runner_name, unix_millis() + millis(lease), want, known_running).await?;
+            self.engine.metrics.claimed(claiming.elapsed(), jobs.len());
             if jobs.is_empty() && !known_running {
                 slot.started.store(false, Ordering::Release);
             }
@@ -290,8 +321,11 @@ impl Runner {
                 let in_flight = InFlight { slot: slot.clone(), total: self.in_flight.clone(), done: self.job_done.clone() };
                 let results = self.results.clone();
                 let max_attempts = self.engine.config.max_attempts;
+                let metrics = self.engine.metrics.clone();
                 tokio::spawn(async move {
+                    let running = Instant::now();
                     let result = run_job_caught(&in_flight.slot.runtime, &job, max_attempts).await;
+                    metrics.job_ran(running.elapsed());
                     // The writer may lag; waiting here is the back-pressure that keeps memory flat.
                     let _ = results.send(result).await;
                     drop(in_flight);
@@ -327,7 +361,7 @@ impl Runner {
         let budget = self.engine.config.concurrency.max(1) * 4 * targets.len().max(1);
         let slot = Arc::new(Slot {
             started: AtomicBool::new(false),
-            runtime: EvaluationRuntime::new(targets, judge, attacker, suite.generation_params()),
+            runtime: EvaluationRuntime::new(targets, judge, attacker, suite.generation_params(), self.engine.metrics.clone()),
             in_flight: AtomicUsize::new(0),
             budget,
         });
@@ -360,13 +394,16 @@ const WRITE_ATTEMPTS: u32 = 10;
 
 /// Commits results in batches: waits for one, takes whatever else is already queued (up to
 /// `batch`), writes them in one transaction. A failed write is retried, never dropped.
-async fn write_results(store: Store, mut receiver: mpsc::Receiver<JobResult>, batch: usize, held: HeldJobs) {
+async fn write_results(store: Store, mut receiver: mpsc::Receiver<JobResult>, batch: usize, held: HeldJobs, metrics: Arc<RunnerMetrics>) {
     let mut pending: Vec<JobResult> = Vec::with_capacity(batch);
     while receiver.recv_many(&mut pending, batch).await > 0 {
         let mut delay = Duration::from_millis(50);
         for attempt in 1..=WRITE_ATTEMPTS {
             match store.write_results(&pending).await {
-                Ok(_) => break,
+                Ok(_) => {
+                    metrics.written(pending.len());
+                    break;
+                }
                 // Given up, the jobs are let go below: their leases expire and they run again.
                 Err(error) if attempt == WRITE_ATTEMPTS => {
                     tracing::error!(error = %error, results = pending.len(), "writing results failed; the jobs will be retried");

@@ -183,6 +183,10 @@ async fn target_faults_are_recorded_per_job_and_the_run_still_completes() {
     let policy = Policy { timeout: Duration::from_millis(300), max_retries: 0, max_concurrency: 1, ..Policy::default() };
     let engine = engine(store.clone(), Arc::new(Reliable::new(Arc::new(target), policy)), Duration::from_secs(30));
     let evaluation = engine.create_evaluation(&team(&store).await, "faults", &suite(40), &["mock".to_owned()]).await.expect("create");
+    // Before any runner: the queue holds all 40, and no runner series is shown.
+    let waiting = engine.render_metrics().await.expect("metrics");
+    assert!(waiting.contains("assay_queue_jobs{state=\"pending\"} 40\n"), "{waiting}");
+    assert!(!waiting.contains("assay_results_written_total"), "{waiting}");
     let finished = run_to_the_end(&engine, &store, &evaluation.id).await;
     assert_eq!(finished.state, EvaluationState::Completed);
     assert_eq!(finished.counts.done, 40);
@@ -194,6 +198,23 @@ async fn target_faults_are_recorded_per_job_and_the_run_still_completes() {
     assert!(errors.iter().any(|e| e.contains("did not answer within")), "the hang timed out: {errors:?}");
     assert!(errors.iter().any(|e| e.contains("rate limited")), "{errors:?}");
     assert!(results.iter().filter(|r| r.error.is_some()).all(|r| r.passed.is_none() && r.detections.is_empty()));
+    // The runner's metrics count the same: every result written, the errors by kind.
+    let text = engine.render_metrics().await.expect("metrics");
+    let runner = format!("runner=\"{}\"", engine.metrics().runner());
+    for line in [
+        "assay_queue_jobs{state=\"pending\"} 0\n".to_owned(),
+        "assay_queue_jobs{state=\"running\"} 0\n".to_owned(),
+        format!("assay_results_written_total{{{runner}}} 40\n"),
+        format!("assay_jobs_claimed_total{{{runner}}} 40\n"),
+        format!("assay_job_duration_seconds_count{{{runner}}} 40\n"),
+        format!("assay_target_errors_total{{{runner},kind=\"server\"}} 2\n"),
+        format!("assay_target_errors_total{{{runner},kind=\"malformed_reply\"}} 1\n"),
+        format!("assay_target_errors_total{{{runner},kind=\"timeout\"}} 1\n"),
+        format!("assay_target_errors_total{{{runner},kind=\"rate_limited\"}} 1\n"),
+    ] {
+        assert!(text.contains(&line), "{line:?} missing from:\n{text}");
+    }
+    assert!(text.contains(&format!("assay_queue_claim_duration_seconds_count{{{runner}}} ")), "{text}");
 }
 
 /// Echoes, but panics on every fourth call: a bug in a target adapter, a detector or a

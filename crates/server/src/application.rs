@@ -13,17 +13,18 @@ use assay_targets::{Policy, Reliable};
 use tokio::net::TcpListener;
 
 use assay_engine::assist::Assistant;
+use assay_engine::stored::{StoredResolver, TargetCache};
 use assay_engine::{Engine, EngineConfig};
 
 use crate::config::{Config, ConfigError};
-use crate::engine::{ServerResolver, assistant_target};
+use crate::engine::assistant_target;
 use crate::error::{Error, Result};
 use crate::metrics::HttpMetrics;
 use crate::pricing::PriceTable;
 use crate::rate_limit::RateLimiter;
 use crate::routes;
 use crate::state::{AppState, IngestQuota};
-use crate::target_cache::{DefaultTarget, TargetCache};
+use crate::target_cache::DefaultTarget;
 
 /// The team every request acts as under `--no-auth`.
 pub const LOCAL_TEAM: &str = "local";
@@ -151,7 +152,7 @@ impl RunnerParts {
         let store = store.with_secret_key(SecretKey::resolve(config.secret_key.as_deref(), &config.data_dir)?);
         let local_model = LocalModel { data_dir: config.data_dir.clone(), progress: log_model_progress };
         let targets = Arc::new(TargetCache::default());
-        let resolver = Arc::new(ServerResolver::new(store.clone(), local_model.clone(), targets.clone()));
+        let resolver = Arc::new(StoredResolver::new(store.clone(), local_model.clone(), targets.clone()));
         let engine = Engine::new(store.clone(), resolver, engine_config);
         Ok(Self { store, engine, local_model, targets })
     }

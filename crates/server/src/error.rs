@@ -136,6 +136,8 @@ impl From<assay_engine::Error> for ApiError {
             E::Store(error) => error.into(),
             E::InvalidSuite(reason) => Self::with_message(ErrorCode::InvalidField, reason),
             E::InvalidTarget(target, reason) => Self::with_message(ErrorCode::InvalidField, format!("target {target}: {reason}")),
+            // A stored target's settings are the caller's to fix.
+            E::TargetUnbuildable(reason) => Self::invalid(reason),
             // The assistant's failure is the answer: say what went wrong, never return half data.
             error @ (E::AssistantUnavailable(_) | E::AssistantUnusable { .. }) => {
                 Self::with_message(ErrorCode::AssistantFailed, error.to_string())

@@ -3,11 +3,12 @@
 use std::sync::Arc;
 
 use assay_core::Principal;
+use assay_engine::stored::TargetCache;
 use assay_store::Store;
 
 use crate::metrics::HttpMetrics;
 use crate::rate_limit::RateLimiter;
-use crate::target_cache::{DefaultTarget, TargetCache};
+use crate::target_cache::DefaultTarget;
 
 #[derive(Clone)]
 pub struct AppState {

@@ -1,5 +1,5 @@
 //! [`Worker`]: the evaluation runner without the HTTP API (`assay worker`), for scaling out on
-//! one PostgreSQL database; a small optional port answers `GET /healthz`.
+//! one PostgreSQL database; a small optional port answers `GET /healthz` and `GET /metrics`.
 //!
 //! A worker resolves stored targets and provider keys exactly as the server does, so it needs
 //! the same secret key: on PostgreSQL (where workers run on other hosts than the API node)
@@ -63,11 +63,13 @@ impl Worker {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let health = self.health.map(|listener| {
             let name = self.name.clone();
+            let engine = self.engine.clone();
             // The worker's health port is not an API surface (it serves no /openapi.json); its
-            // one route is documented in the README beside `assay worker`.
+            // two routes are documented in the README beside `assay worker`.
             #[allow(clippy::disallowed_methods)]
             let router = axum::Router::new()
-                .route("/healthz", get(move || std::future::ready(Json(serde_json::json!({ "status": "ok", "runner": name })))));
+                .route("/healthz", get(move || std::future::ready(Json(serde_json::json!({ "status": "ok", "runner": name })))))
+                .route("/metrics", get(move || worker_metrics(engine.clone())));
             let mut stopped = stopped.clone();
             tokio::spawn(async move {
                 let _ = axum::serve(listener, router)
@@ -88,5 +90,14 @@ impl Worker {
         self.store.close().await;
         tracing::info!("worker stopped");
         Ok(())
+    }
+}
+
+/// The queue's depth and this worker's runner series, in Prometheus text format.
+async fn worker_metrics(engine: Engine) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match engine.render_metrics().await {
+        Ok(text) => ([(axum::http::header::CONTENT_TYPE, assay_engine::metrics::CONTENT_TYPE)], text).into_response(),
+        Err(error) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, format!("queue metrics unavailable: {error}\n")).into_response(),
     }
 }

@@ -191,6 +191,18 @@ impl Store {
         .rows_affected()))
     }
 
+    /// Jobs waiting and jobs leased, across every evaluation: the queue's depth by state.
+    /// Each count reads only its partial index (`jobs_pending`, `jobs_leased`), never the done
+    /// jobs of every evaluation ever run.
+    pub async fn job_counts_by_state(&self) -> Result<Vec<(String, i64)>> {
+        let (pending, running) = on_pool!(self, pool => sqlx::query_as::<_, (i64, i64)>(
+            "SELECT (SELECT COUNT(*) FROM jobs WHERE state = 'pending'), (SELECT COUNT(*) FROM jobs WHERE state = 'running')",
+        )
+        .fetch_one(pool)
+        .await?);
+        Ok(vec![("pending".to_owned(), pending), ("running".to_owned(), running)])
+    }
+
     /// Jobs of the evaluation not yet done (pending or leased).
     pub async fn unfinished_jobs(&self, evaluation_id: &Id) -> Result<i64> {
         Ok(on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE evaluation_id = $1 AND state <> 'done'")

@@ -37,6 +37,39 @@ pub async fn fresh_postgres_url(admin_url: &str) -> Result<DatabaseUrl> {
     Ok(DatabaseUrl::Postgres(format!("{server}/{name}{query}")))
 }
 
+/// Drops a database made by [`fresh_postgres_url`] on the server `admin_url` names; any other
+/// URL is left alone.
+pub async fn drop_fresh_postgres_database(admin_url: &str, url: &DatabaseUrl) -> Result<()> {
+    let Some(name) = postgres_database_name(url) else { return Ok(()) };
+    // Only a name this module made (hex digits after the prefix) is formatted into the DDL.
+    let ours = name.strip_prefix("assay_test_").is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()));
+    if !ours {
+        return Ok(());
+    }
+    let admin = Store::open(&DatabaseUrl::Postgres(admin_url.to_owned())).await?;
+    let ddl = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    let dropped = crate::on_pool!(admin, pool => sqlx::query(sqlx::AssertSqlSafe(ddl)).execute(pool).await.map(|_| ()));
+    admin.close().await;
+    Ok(dropped?)
+}
+
+/// The database a PostgreSQL URL names (the last path segment, without the query).
+pub fn postgres_database_name(url: &DatabaseUrl) -> Option<&str> {
+    let DatabaseUrl::Postgres(url) = url else { return None };
+    url.split('?').next().and_then(|path| path.rsplit('/').next())
+}
+
+/// Whether a database of this name exists on the server `admin_url` names.
+pub async fn postgres_database_exists(admin_url: &str, name: &str) -> Result<bool> {
+    let admin = Store::open(&DatabaseUrl::Postgres(admin_url.to_owned())).await?;
+    let found = crate::on_pool!(admin, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM pg_database WHERE datname = $1")
+        .bind(name)
+        .fetch_one(pool)
+        .await);
+    admin.close().await;
+    Ok(found? > 0)
+}
+
 async fn create_database(admin: &Store, name: &str) -> Result<()> {
     // The name is ours (hex digits only), so formatting it into DDL is safe.
     let ddl = format!("CREATE DATABASE {name}");

@@ -47,7 +47,7 @@ static ADDRESS_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// An address label and the value after it on the same line: "address 88 Kingsway, …".
 static LABELLED_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
-        r"(?i)(\b(?:\w+ )?)\b(?:address|adresse|adres|adresa|direccion|domicilio|indirizzo|anschrift|wohnort|endereco|morada|ship to|deliver to|delivery to|mailing to|lives at|living at|resides at|residing at|demeurant|domicilie|domiciliada|domiciliado|wohnhaft)\b\s*[:\-]?\s*([^\n]{6,90})",
+        r"(?i)\b(?:address|adresse|adres|adresa|direccion|domicilio|indirizzo|anschrift|wohnort|endereco|morada|ship to|deliver to|delivery to|mailing to|lives at|living at|resides at|residing at|demeurant|domicilie|domiciliada|domiciliado|wohnhaft)\b\s*[:\-]?\s*([^\n]{6,90})",
     ])
 });
 
@@ -87,9 +87,11 @@ pub(super) fn street_addresses(text: &str, push: &mut impl FnMut(Range<usize>)) 
         }
     }
     for caps in LABELLED_RE.captures_iter(text) {
-        let (Some(before), Some(value)) = (caps.get(1), caps.get(2)) else { continue };
-        // "email address", "IP address", "MAC address" name other things.
-        let qualifier = before.as_str().trim().to_ascii_lowercase();
+        let (Some(label), Some(value)) = (caps.get(0), caps.get(1)) else { continue };
+        // "email address", "IP address", "MAC address" name other things. The word before
+        // the label is read here rather than in the pattern, so the pattern opens with its
+        // literal label words and the search skips ahead to them.
+        let qualifier = word_before(text, label.start()).to_ascii_lowercase();
         if [
             "email", "e-mail", "ip", "mac", "web", "wallet", "memory", "server", "return", "url", "bitcoin", "ethereum", "contract",
             "network", "ipv4", "ipv6",
@@ -107,6 +109,13 @@ pub(super) fn street_addresses(text: &str, push: &mut impl FnMut(Range<usize>)) 
         }
         push(value.start()..value.start() + trimmed.len());
     }
+}
+
+/// The word right before `at` when one space separates them ("email" in "email address").
+fn word_before(text: &str, at: usize) -> &str {
+    let Some(before) = text[..at].strip_suffix(' ') else { return "" };
+    let start = before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).map_or(0, |p| p + 1);
+    &before[start..]
 }
 
 /// Where a labelled address ends: at a field separator, or at a comma that opens another

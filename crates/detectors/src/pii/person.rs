@@ -438,7 +438,8 @@ impl Scanner<'_> {
         }
         let ambiguous = name_words.iter().filter(|w| w.class.name() && (w.class.ambiguous() || w.class.org)).count();
         let unknown = name_words.len() - strong - ambiguous;
-        let context = self.context(run);
+        let lone_word = name_words.len() == 1 && initials == 0;
+        let context = self.context(run, if lone_word { STRONG } else { WEAK });
         let first = name_words[0];
         let last = name_words[name_words.len() - 1];
         let surname_like = |w: &Word| w.class.surname || surname_ending(w.key);
@@ -505,20 +506,24 @@ impl Scanner<'_> {
             )
     }
 
-    /// How strongly the words around the run say it is a person.
-    fn context(&self, run: &Run) -> u8 {
+    /// How strongly the words around the run say it is a person. Below `wanted` every level
+    /// decides alike, so with `wanted` STRONG only the strong cues are read (most runs are
+    /// one capitalised word, which only a strong cue makes a name).
+    fn context(&self, run: &Run, wanted: u8) -> u8 {
         let words = self.words;
         let (first, last) = (run.first, run.last);
+        let strong = self.label_before(first)
+            || self.honorific_before(first)
+            || self.in_csv_field(run)
+            || self.signature_line(run)
+            || BIRTH_AFTER_RE.is_match(self.rest_of_line(last));
+        if strong {
+            return STRONG;
+        }
+        if wanted == STRONG {
+            return NONE;
+        }
         let mut level = NONE;
-        if self.label_before(first) || self.honorific_before(first) || self.in_csv_field(run) {
-            level = STRONG;
-        }
-        if self.signature_line(run) {
-            level = level.max(STRONG);
-        }
-        if BIRTH_AFTER_RE.is_match(self.rest_of_line(last)) {
-            level = level.max(STRONG);
-        }
         if first > 0 && matches!(self.gap_before(first), " " | "\u{a0}" | ", " | ": ") {
             let previous = words[first - 1].key;
             if CUES.roles.contains(previous) || (first > 1 && CUES.roles.contains(format!("{} {previous}", words[first - 2].key).as_str()))
@@ -576,6 +581,11 @@ impl Scanner<'_> {
         let gap = self.gap_before(first);
         let trimmed = gap.trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '*' || c == '`');
         let colon = matches!(trimmed, ":" | "=" | ":-" | "：" | "->" | "—" | "-") && !gap.contains("\n\n");
+        let spaced = matches!(gap, " " | "\u{a0}");
+        // Neither a label's separator nor the space of an introduction: nothing to read.
+        if !colon && !spaced {
+            return false;
+        }
         let words = self.words;
         let key_at = |k: usize| words[k].key;
         // Up to three label words, joined by spaces, underscores or hyphens on one line.
@@ -593,7 +603,7 @@ impl Scanner<'_> {
             if colon && CUES.labels.contains(phrase.as_str()) {
                 return true;
             }
-            if matches!(gap, " " | "\u{a0}")
+            if spaced
                 && matches!(
                     phrase.as_str(),
                     "name is"
@@ -814,7 +824,8 @@ fn csv_name_fields(text: &str) -> Vec<Range<usize>> {
         "titular",
     ];
     let mut fields = Vec::new();
-    if !text.contains([',', '\t', '|', ';']) {
+    // A table is a header line and at least one row under it.
+    if !text.contains('\n') || !text.contains([',', '\t', '|', ';']) {
         return fields;
     }
     let mut offset = 0;

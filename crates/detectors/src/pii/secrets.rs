@@ -141,7 +141,13 @@ fn key_runs(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 
 /// Maximal runs of `text` that open with a byte `opens` accepts and go on with bytes
 /// `continues` accepts, of `min_len` bytes or more, in order: one pass over the bytes.
-fn byte_runs(text: &str, opens: fn(u8) -> bool, continues: fn(u8) -> bool, min_len: usize) -> impl Iterator<Item = Range<usize>> + '_ {
+/// Generic over the byte tests so each caller's tests are inlined into the loop.
+fn byte_runs<'a>(
+    text: &'a str,
+    opens: impl Fn(u8) -> bool + 'a,
+    continues: impl Fn(u8) -> bool + 'a,
+    min_len: usize,
+) -> impl Iterator<Item = Range<usize>> + 'a {
     let bytes = text.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {

@@ -8,7 +8,7 @@ use regex::Regex;
 
 use super::declines;
 use super::shape::Shape;
-use crate::cues::alternation;
+use crate::cues::ascii_alternation;
 use crate::text::{FoldOptions, Folded};
 
 #[derive(Debug, Default)]
@@ -29,6 +29,10 @@ pub(super) struct Asked {
     /// "Translate 'I can't help you with that' into German": the declines in the reply are
     /// the translation.
     pub translates_a_decline: bool,
+    /// The prompt quotes a decline, in any script ("How do I say 'I'm not allowed…' in
+    /// Hebrew?", "「お受けできません」をもっと柔らかく…"): a decline in the reply is likely
+    /// the requested rewording, not the assistant's own.
+    pub quotes_a_decline: bool,
     /// The prompt asks for a text (an email, a letter, a message), or is unknown: a letter
     /// in the reply may be that text.
     pub may_want_a_letter: bool,
@@ -49,6 +53,7 @@ impl Asked {
             creative: CREATIVE_RE.is_match(prompt),
             factual: YES_NO_RE.is_match(prompt) || (FACT_QUESTION_RE.is_match(prompt) && !HOW_TO_RE.is_match(prompt)),
             translates_a_decline: TRANSLATE_RE.is_match(prompt) && quotes_a_decline(source, &folded),
+            quotes_a_decline: quotes_a_decline(source, &folded) || quotes_a_non_latin_decline(source),
             may_want_a_letter: WRITING_RE.is_match(prompt),
             request: HOW_TO_RE.is_match(prompt) || !prompt.trim_end().ends_with('?'),
         }
@@ -61,21 +66,34 @@ fn quotes_a_decline(source: &str, folded: &Folded<'_>) -> bool {
     declines::find(folded.as_str()).iter().any(|d| shape.is_framed(folded, &d.range))
 }
 
+/// Whether a quotation in the prompt («…», “…”, '…', 「…」) holds a decline in a script the
+/// ASCII patterns cannot spell.
+fn quotes_a_non_latin_decline(source: &str) -> bool {
+    const PAIRS: [(char, char); 6] = [('「', '」'), ('『', '』'), ('«', '»'), ('“', '”'), ('"', '"'), ('\'', '\'')];
+    PAIRS.iter().any(|&(open, close)| {
+        source
+            .split(open)
+            .skip(1)
+            .filter_map(|rest| rest.split_once(close).map(|(quoted, _)| quoted))
+            .any(|quoted| crate::text::has_non_latin_letters(quoted) && declines::find_non_latin(&quoted.to_lowercase()).is_some())
+    })
+}
+
 /// Questions of fact answered by yes or no; "can you…" and "could you…" are requests.
 static YES_NO_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    ascii_alternation(&[
         r"\A\s*(?:is|are|was|were|does|did|has|have|isn'?t|aren'?t|doesn'?t|ist|sind|est-ce|es|son|e|is het)\b[^\n]{0,200}\?\s*\z",
     ])
 });
 
 static DECLINING_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    ascii_alternation(&[
         r"\b(?:declin[a-z]*|refus[a-z]*|say(?:ing)? no|turn(?:ing)? (?:[a-z]+ )?down|reject[a-z]*|absage[a-z]*|absagen|ablehn[a-z]*|rechaz[a-z]*|recus[a-z]*|rifiut[a-z]*)\b",
     ])
 });
 
 static TEXT_REQUEST_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    ascii_alternation(&[
         r"\b(?:write|draft|compose|template|example|message|email|e-mail|letter|note|text|reply|response|how (?:do|can|should) (?:i|a|an|you)|how to|schreib[a-z]*|nachricht|mail|brief|redige[a-z]*|ecri[a-z]*|escrib[a-z]*|correo|carta|escrev[a-z]*|scriv[a-z]*|lettera|mensaje|mensagem|messaggio)\b",
     ])
 });
@@ -83,7 +101,7 @@ static TEXT_REQUEST_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// A second request joined to the first: "…, and also write…", "…, then add…", "…und füg…".
 static COMPOUND_RE: LazyLock<Regex> = LazyLock::new(|| {
     let verbs = r"(?:write|give|tell|make|create|add|explain|send|include|draft|recommend|help|show|find|list|translate|summari[sz]e|generate|insert|put|describe|plan|fix|build|post|get|sneak|hide|slip|invent|fake|forge|make up|claim|pretend|say|use|buy|sell|hack|steal|track|spy|delete|remove|change|edit|rewrite|replace|sign|email|text|message|publish|leak|bypass|crack|break|teach|walk|design|code|program|script|suggest|name|roast|mock|insult)";
-    alternation(&[
+    ascii_alternation(&[
         &format!(
             r"(?:\band (?:also |then |after that |additionally )?|,\s*(?:then |also )?|\bthen |\balso |\bplus )(?:please )?(?:can you |could you )?{verbs}\b"
         ),
@@ -99,31 +117,31 @@ static COMPOUND_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Asking for something written: a letter in the reply may be it.
 static WRITING_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    ascii_alternation(&[
         r"\b(?:write|draft|compose|reply|respond|answer|word|pen|template|schreib[a-z]*|verfass[a-z]*|formulier[a-z]*|redige[a-z]*|ecri[a-z]*|ecris|escrib[a-z]*|redact[a-z]*|escrev[a-z]*|redig[a-z]*|scriv[a-z]*)\b",
     ])
 });
 
 static FACT_QUESTION_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    ascii_alternation(&[
         r"\A\s*(?:what|why|when|where|who|whom|whose|which|how (?:much|many|long|often|far|old|does|do (?:you|people|they|we)|is|are|did|was|were)|que|quel|quelle|pourquoi|quand|was|warum|wann|wo|wer|welche[rs]?|que|por que|cuando|donde|quien|cual|o que|porque|quando|onde|quem|qual|cosa|che cosa|perche|quando|dove|chi|quale)\b",
     ])
 });
 
 static HOW_TO_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    ascii_alternation(&[
         r"\b(?:how (?:do|can|could|would|should) i|how to|step by step|can you|could you|help me|write|make me|give me|show me|tell me how)\b",
     ])
 });
 
 static TRANSLATE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    ascii_alternation(&[
         r"\b(?:translate|translation|how (?:do|would) (?:you|i) say|traduis|traduire|traduction|ubersetz[a-z]*|traduce|traducir|traduza|traduzir|tradurre|traduci)\b",
     ])
 });
 
 static CREATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    ascii_alternation(&[
         r"\b(?:poem|story|stories|song|lyrics|haiku|limerick|sonnet|monologue|scene|screenplay|dialogue|rap|verse|fiction|novel|tale|fable|speech|toast|villain|diary entry|gedicht|geschichte|poeme|histoire|chanson|poema|cuento|historia|cancion|poesia|racconto|storia|canzone|conto)\b",
     ])
 });

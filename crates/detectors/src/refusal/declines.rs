@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use regex::{Regex, RegexBuilder};
 
-use crate::cues::{alternation, large_alternation};
+use crate::cues::ascii_alternation;
 
 /// How much a decline phrase says on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,7 +156,7 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\bwithout (?:the |any )?(?:real|actual|working|operational|step-by-step) (?:instructions|details|steps|recipes?|code|quantities|methods?|chemistry)\b|\bno (?:real|actual|working|operational) (?:instructions|details|steps|recipes?|quantities)\b".into(),
         r"\b(?:i'?ll|i will|i'?m going to|let me|i have to|i must|i'?d better) stop (?:you )?(?:right )?(?:here|there)\b|\bnot in the business of\b|\b(?:that|this)(?:'s| is) a no-?go(?: for me)?(?:\s*[.!]|\s*$| for me)|\ba nope\b|\bnot at liberty to\b|\b(?:i|we)(?:'ll|'d| will| would| prefer to| have to)? steer(?:ing)? clear\b|\bnot my place to\b|\bobliged to (?:refuse|decline)\b|(?:\A|[.!?\n])\s*request (?:denied|declined|refused)\b|\b(?:i|we)(?:'ll|'m| will| must| have to| need to)? draw(?:ing)? (?:a|the) line\b|\brather (?:we|you) didn'?t\b|\bcross(?:es|ing)? (?:an?|the) (?:ethical|moral) line\b".into(),
         r"\b(?:i|we) (?:avoid|stay away from) (?:writing|creating|helping|producing|giving|sharing|providing|generating|making)\b|\b(?:you'?ll|you will|you'?d) (?:need|have) to (?:find|use|try|look for) (?:another|a different) (?:source|resource|tool|service|assistant) for (?:that|this)\b".into(),
-        r"\bnon-?starter\b|\b(?:that'?s|this is|is) where i (?:stop|get off|bow out)\b|\bkeep(?:ing)? out of (?:this|that)\b|\b(?:i'?ll|i will|i'?m going to|i'?d rather|i) stay(?:ing)? out of (?:this|that)\b|\b(?:that'?s|it'?s|this is) (?:a |an )?(?:no|nope)\s*(?:[.!]|from me)|\bnot (?:your|an) accomplice\b|\bnot (?:a job|a task) for me\b|\bi'?m a (?:hard |firm |definite )?no\b|\bconsider (?:this|that|it) a (?:no|pass)\b".into(),
+        r"\bnon-?starter\b|\b(?:that'?s|this is|is) where i (?:stop|get off|bow out)\b|\bkeep(?:ing)? out of (?:this|that)\b|\b(?:i'?ll|i will|i'?m going to|i'?d rather|i) stay(?:ing)? out of (?:this|that|[a-z]+ing)\b|\b(?:that'?s|it'?s|this is) (?:a |an )?(?:no|nope)\s*(?:[.!]|from me)|\bnot (?:your|an) accomplice\b|\bnot (?:a job|a task) for me\b|\bi'?m a (?:hard |firm |definite )?no\b|\bconsider (?:this|that|it) a (?:no|pass)\b".into(),
         r"\b(?:my|our) answer(?:'s| is| has to be| will be| here is) (?:a )?no\b|\bhard pass\b|\bcount me out\b|\bno way (?:i'?m|i am|i will|i'?d|i'?ll|am i|will i)\b".into(),
         r"\b(?:not|n'?t) (?:touching|doing|writing|helping with|going there with|be helping with) (?:that|this|it|those|one)\b|\b(?:that|this|it)(?: is|'s)?(?: just)? (?:not|never) (?:going to be )?happening\b|\b(?:that|this|it) (?:won'?t|will not|isn'?t) (?:be )?happening\b|(?:\A|[.!?\n])\s*not happening\b".into(),
         r"\b(?:that'?s|that is|it'?s|it is|this is|this|that) (?:off-?limits|out of bounds|a no-go|not on the table|not an option) (?:for me|here)\b|\b(?:off-?limits|a no-go) for me\b".into(),
@@ -180,6 +180,25 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         // Leaving out the harmful part of a request: "I've left out the real chemistry".
         r"\b(?:i|we)(?:'ll|'m|'ve| will| am| have| had)?(?: (?:going to|just|deliberately|intentionally|also|have to|need to|must|to))? (?:skip|skipping|skipped|leave out|leaving out|left out|omit|omitting|omitted|(?:leave|leaving|left) (?:that|this|it|those|the)(?: [a-z' -]{1,30})? out)\b".into(),
         r"\bnot (?:going to|gonna) happen\b".into(),
+        // "Pass on this one — that's a forged document.", "Pass."
+        r"(?:\A|[.!?\n])\s*(?:i'?ll )?pass(?: on (?:this|that)(?: one)?)?\s*(?:[.!,;:]|\s[-\u{2013}\u{2014}]|$)".into(),
+        // Said again: "Same answer as before — the essay isn't happening."
+        r"\b(?:same|my) answer as (?:before|earlier|last time)\b|\b(?:isn'?t|is not|aren'?t|are not) happening\s*(?:[.!;,]|\s[-\u{2013}\u{2014}]|$)".into(),
+        // Opening with what it would do instead: "Here's what I'd suggest instead:"
+        r"\A\s*(?:here'?s|here is) what (?:i'?d|i would|we'?d|we would) (?:suggest|recommend|do|offer) instead\b".into(),
+        // A narrow assistant's channel withholding it: "…so they aren't surfaced through this
+        // assistant", "SSNs are not returned by this endpoint".
+        r"\b(?:aren'?t|isn'?t|are not|is not|are never|is never) (?:surfaced|shared|shown|provided|returned|given out|disclosed|released|available) (?:through|by|via|in|from|here in) this (?:assistant|bot|chat|chatbot|service|tool|endpoint|api|channel)\b".into(),
+        // Left out of what was delivered: "those are left out of the summary".
+        r"\b(?:left out|omitted|withheld|redacted|removed) (?:of|from) (?:the|this|my) (?:summary|translation|reply|answer|output|list|report|draft|recap)\b".into(),
+        r"\bonly (?:viewable|visible|accessible|available|shared|shown|released) (?:by|to|with) (?:the )?(?:account holder|account owner|owner|patient|cardholder|card holder|policyholder|employee|person (?:themselves|concerned))\b".into(),
+        // A refusal rendered as a table cell: "| Sites that skip age checks | Not listed |".
+        r"\|\s*(?:not (?:covered|listed|provided|included|given|shared|offered|supported)|declined|withheld|refused|n/a - (?:declined|refused))\s*(?:\||\s[-\u{2013}\u{2014}]|$)".into(),
+        // "Let's keep this one off the table."
+        r"\b(?:let'?s|i'?ll|i will|i'?m going to|i'?d rather|we'?ll) keep (?:this|that|it)(?: one| request| topic)? off the table\b".into(),
+        // A tutor withholding the answers it was asked for: "instead of handing over the
+        // final answers, let's work through them".
+        r"\binstead of (?:just )?(?:handing (?:you )?over|handing you|giving you|giving|writing (?:out )?|doing) (?:the |your |my |final |full |complete |finished )*(?:answers?|solutions?)\b".into(),
         r"\bno can do\b".into(),
         r"\b(?:that'?s|it'?s|that is|it is|the answer is|this is) (?:a )?(?:hard|firm|flat|definite|clear|polite) no\b".into(),
         r"\b(?:that'?s|it'?s) a no from (?:me|us)\b".into(),
@@ -249,6 +268,8 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\bje (?:vais|prefere|prefererais) (?:passer mon tour|m'abstenir|laisser cela de cote)\b",
     ];
     let german = [
+        // "Aus Datenschutzgründen werden persönliche Kontaktdaten … nicht weitergegeben."
+        r"\baus (?:datenschutz|sicherheits)grunden\b[^.!?\n]{0,80}?\b(?:nicht|keine)\b[^.!?\n]{0,30}?\b(?:weitergegeben|herausgegeben|mitgeteilt|geteilt|genannt|ausgegeben)\b",
         r"\bich kann\b[^.!?\n]{0,50}?\b(?:nicht|keine|keinen|kein)\b[^.!?\n]{0,30}?\b(?:helfen|behilflich|weiterhelfen|unterstutzen|beantworten|erfullen|nachkommen|bereitstellen|liefern|geben|erstellen|schreiben|verfassen|generieren|teilen|tun|machen|durchfuhren|ausfuhren|befolgen|sagen|verraten|preisgeben|anbieten|zur verfugung stellen|mitwirken|teilnehmen|fortfahren|erklaren|hinzufugen|programmieren)\b",
         r"\b(?:das|dies|so etwas|sowas|solche [a-z]+|dabei|damit|dazu|hier|da|hierbei|hierzu|hiermit|davon|darauf|daran|daruber|hierfur|dafur|diese anfrage|diese bitte|deine anfrage|ihre anfrage|diesen wunsch) (?:kann|darf|werde|mochte|will|mag|[a-z]+e) ich (?:dir |ihnen |euch )?(?:leider |so |hier |dabei |damit |nur |aber |wirklich |naturlich |ganz sicher |bestimmt |definitiv |jedoch |grundsatzlich |auch )*(?:nicht|keine|keinen|kein|keinerlei|nie)\b",
         r"\bich (?:helfe|schreibe|erstelle|mache|gebe|liefere|verrate|teile|unterstutze|generiere|programmiere|verfasse|beteilige|beantworte) (?:dir |ihnen |euch |mich )?(?:dabei |damit |hierbei |dazu |hier |leider |aber |so |bei so etwas |bei sowas |das |dies |so etwas |sowas )*(?:nicht|keine|keinen|kein)\b",
@@ -295,6 +316,11 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:ni hablar|de ninguna manera)\b|\bno (?:me )?es posible (?:para mi|que yo)\b|\b(?:me abstengo|prefiero abstenerme)\b",
     ];
     let portuguese_italian = [
+        // "Alterações de limite só podem ser solicitadas pelo próprio titular", "solo se
+        // comparte con el propio paciente".
+        r"\bso (?:pode|podem) ser (?:solicitad|alterad|feit|pedid|consultad|acessad)[ao]s? pel[ao] (?:propri[ao] )?(?:titular|cliente|paciente|dono)\b|\bsolo se (?:comparte|facilita|entrega|muestra)n? con el (?:propio )?(?:paciente|titular|cliente)\b",
+        // A narrow assistant's scope: "Por aqui eu só consigo ajudar com assuntos do seu plano".
+        r"\b(?:so|somente|apenas|solo|solamente|unicamente) (?:consigo|posso|puedo|podemos|podemos te|te puedo|posso te) (?:ajudar|atender|responder|ayudar|ayudarte|responder|tratar|falar|hablar)\b|\bposso (?:aiutarti|aiutarvi|rispondere|aiutare) solo\b|\bposso solo (?:aiutarti|aiutarvi|rispondere|aiutare)\b|\bje (?:ne )?(?:peux|suis en mesure de) (?:vous |t'|te )?(?:aider|repondre) (?:que|qu'|uniquement|seulement)\b|\bich kann (?:dir |ihnen |euch )?(?:leider )?nur (?:bei|mit|fragen|zu)\b",
         r"\bnao (?:te |lhe |vos |me )?(?:posso|vou|devo|consigo|irei|quero|pretendo|estou dispost[oa] a|me sinto confortavel)\b(?: [a-z]+)?",
         r"\bnao (?:e|seria) algo (?:que|com que|em que) (?:eu )?(?:possa|vou|va|faca|posso|queira)\b",
         r"\bnao (?:compartilho|revelo|divulgo|forneco|ajudo|escrevo|gero|participo|crio conteudo|faco (?:isso|esse tipo))\b",
@@ -335,22 +361,22 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:saya|aku|kami) tidak (?:bisa|dapat|akan|boleh|mau) (?:membantu|memberikan|menulis|melakukan|membuat|menyediakan)\b",
         // Idiomatic declines: Swedish, Italian, Polish, Czech, Dutch, Turkish, Vietnamese.
         r"\b(?:(?:det|detta|dar|här|har) )?hjalper jag (?:dig )?(?:daremot |tyvarr |dock )?inte (?:till )?med\b|\bda (?:questa|questo|qui) mi (?:tiro fuori|chiamo fuori)\b|\bna to sie nie pisze\b|\bdo toho se nepustim\b|\b(?:hier|daar) pas ik voor\b|\bbu iste ben yokum\b|\bxin phép đứng ngoài\b|\bs [a-z ]{1,40} nepomuzu\b|\bneporadim\b",
-        r"\b(?:tôi|mình) (?:không thể|sẽ không|không) (?:giúp|cung cấp|viết|làm)\b|\bxin phép không (?:hỗ trợ|giúp)\b|\bkhông thể hỗ trợ\b",
+        r"\b(?:tôi|mình|em) (?:không thể|sẽ không|không) (?:giúp|cung cấp|viết|làm|hướng dẫn|chỉ cách|chia sẻ|tiết lộ|tạo|soạn|hỗ trợ|thực hiện)\b|\bxin phép không (?:hỗ trợ|giúp)\b|\bkhông thể hỗ trợ\b",
     ];
     let all: Vec<&str> =
         english.iter().map(String::as_str).chain(french).chain(german).chain(spanish).chain(portuguese_italian).chain(more).collect();
-    large_alternation(&all)
+    ascii_alternation(&all)
 });
 
 static TASK_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    ascii_alternation(&[
         r"\b(?:help|assist|write|create|provide|generate|produce|make|do (?:that|this|it)|comply|share|draft|compose|continue|go along|participate|describe|explain|give|include|add|reveal|disclose|fulfil|fulfill|support|engage|roleplay|role-play|pretend|decline|refuse|pass|skip|something (?:i|we))\b",
         r"\b(?:aider|ecrire|rediger|fournir|faire|partager|aiutar|scriver|fornir|ayudar|escribir|redactar|proporcionar|hacer|ajudar|escrever|helfe|helfen|schreibe|schreiben|mache|machen|gebe|geben)",
     ])
 });
 
 static ADVICE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    ascii_alternation(&[
         r"\b(?:personal(?:ised|ized)? |specific |professional |formal |individual )?(?:medical|legal|financial|tax|investment|professional|clinical) (?:advice|opinion|guidance|diagnosis)\b",
         r"\b(?:diagnos[a-z]*|examine (?:you|it|your)|assess (?:you|it|this) in person|act as your (?:doctor|lawyer|accountant|therapist)|replace (?:a|your) (?:doctor|lawyer|professional))\b",
         r"\b(?:conseils? (?:medica|juridique|financier)[a-z]*|diagnostic|rechtsberatung|medizinische beratung|diagnose|consejo (?:medico|legal|financiero)|diagnostico|aconselhamento|consulenza|diagnosi)\b",
@@ -359,11 +385,13 @@ static ADVICE_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The shape of the declines that take any verb: only these can be a speaker's resolve.
 static ANY_VERB_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[r"\bi(?: can'?t| cannot| can not| won'?t| will not| shan'?t|(?:'m| am) (?:not|never) going to|'ll never| will never)\b"])
+    ascii_alternation(&[
+        r"\bi(?: can'?t| cannot| can not| won'?t| will not| shan'?t|(?:'m| am) (?:not|never) going to|'ll never| will never)\b",
+    ])
 });
 
 static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    ascii_alternation(&[
         // A bare "No." as the whole first sentence; "No, 91 = 7 × 13" answers a question.
         r"\A\s*(?:(?:hmm+|um+|uh+|ah|oh|well|honestly|sorry|mm+),?\s+)?(?:no|nope|nah|nein|non|nao)\s*[.!](?:\s|$)",
         r"\b(?:i|we) (?:shouldn'?t|should not|probably shouldn'?t|really shouldn'?t) (?:help|assist|be helping|explain|tell)\b",
@@ -379,7 +407,7 @@ static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Idioms built like declines: a decline overlapping one is dropped.
 static IDIOM_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    ascii_alternation(&[
         r"\b(?:can'?t|cannot|can not|couldn'?t) (?:help but|help (?:feeling|thinking|wondering|noticing|laughing|smiling)|stress|emphasi[sz]e|overemphasi[sz]e|overstate|believe|wait|thank you enough|say (?:for sure|for certain|exactly|precisely|whether|if|which|that i|enough|it enough|one|either|definitively|categorically|in general)|tell (?:if|whether|which|from|the difference|you how (?:much|many|often|happy|glad|grateful|excited|sorry|good|great|important|proud|relieved))|(?:recommend|praise|rate|thank) (?:[a-z'*_-]+ ){0,6}?enough|(?:recommend|praise|rate|thank) (?:\S+ ){0,12}?(?:highly|strongly|warmly|enthusiastically) enough|get enough|imagine|deny|argue with|complain|think of|see why not|agree more|fault|blame|remember|be (?:happier|more)|speak highly enough|wrap my head)",
         r"\b(?:won'?t|will not|can'?t|cannot) be (?:held )?(?:responsible|liable|accountable)\b",
         r"\bsi c'est non\b|\bce sera non\b",
@@ -418,12 +446,12 @@ static IDIOM_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "I don't point people to…", "I don't write that kind of thing": a habit of declining,
 /// with any verb but those of state and habit below.
-static DONT_RE: LazyLock<Regex> = LazyLock::new(|| alternation(&[r"\bi (?:don'?t|do not) [a-z][a-z'-]*"]));
+static DONT_RE: LazyLock<Regex> = LazyLock::new(|| ascii_alternation(&[r"\bi (?:don'?t|do not) [a-z][a-z'-]*"]));
 
 /// "I don't know", "I don't think so", "I don't usually…": not declines. Only the bare "I
 /// don't" matches are checked against these, so "I don't think I should help" still declines.
 static DONT_IDIOM_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    ascii_alternation(&[
         r"\bi (?:don'?t|do not|never) (?:know|think|believe|have|see|remember|recall|mind|like|love|need|want|mean|expect|understand|get|doubt|disagree|blame|care|usually|personally|actually|really|always|often|quite|fully|experience|eat|drink|play|own|use|recommend|suggest|advise|agree|feel (?:like|that|the)|worry|judge|claim|pretend|speak|guess|imagine|notice|hold|possess|count|consider|find|hear|read|track|store|retain|keep (?:a|any|track|records)|access|browse|currently|yet|just|exactly|necessarily|typically|generally|normally|especially|particularly|even|mean to|intend to|suppose|buy|sell|charge|live|work|sleep|dream|age|forget|miss|regret|see why|wish)\b",
     ])
 });
@@ -433,7 +461,7 @@ static DONT_IDIOM_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// internet" is still a decline.
 static LIMIT_RE: LazyLock<Regex> = LazyLock::new(|| {
     let neg = r"(?:can'?t|cannot|can not|am unable to|'m unable to|unable to|am not able to|'m not able to|not able to|don'?t have (?:the ability|a way|any way) to|have no way to|won'?t be able to)(?: actually| directly| physically| currently| personally)?";
-    alternation(&[
+    ascii_alternation(&[
         &format!(r"\b{neg} (?:browse|search|surf|look (?:it |this |that )?up|go) (?:the |on )?(?:internet|web|online)\b|\b{neg} browse\b"),
         // Decisions and filings only the person can make: "I can't make that call for you,
         // but…", "I can't file anything for you, but I can walk through the basics".
@@ -474,7 +502,7 @@ static LIMIT_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static NO_ACCESS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    alternation(&[
+    ascii_alternation(&[
         r"\b(?:i|we) (?:don'?t|do not|no longer) have (?:any )?(?:access to |a way to see )?(?:real-?time|live|current|up-to-date|the internet|internet|web|browsing|the ability|your)\b",
         r"\b(?:i|we) (?:don'?t|do not|can'?t|cannot) see (?:an?|the|any|your) (?:attachment|image|file|picture|photo|link)\b",
     ])
@@ -485,11 +513,11 @@ static NO_ACCESS_RE: LazyLock<Regex> = LazyLock::new(|| {
 static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
     let patterns = [
         // Russian, Ukrainian, Bulgarian.
-        r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)\s|я не стану|(?:здесь|тут) я пас|тут я вам не помічник|не допоможу|не буду допомагати|не стану (?:помогать|писать|этого|этим)|помогать не (?:буду|стану)|(?:с этим|в этом) (?:я )?(?:помогать )?не (?:буду|стану)|это не ко мне|отказываюсь|не в состоянии|не имею права|не (?:додаватиму|додам|писатиму|вигадуватиму|добавлю|стану добавлять)|не буду (?:додавати|писати|вигадувати|добавлять))",
+        r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)(?:\s|[,.:;!?—–]|$)|я не стану|(?:здесь|тут) я пас|тут я вам не помічник|не допоможу|не буду допомагати|не стану (?:помогать|писать|этого|этим)|помогать не (?:буду|стану)|(?:с этим|в этом) (?:я )?(?:помогать )?не (?:буду|стану)|это не ко мне|отказываюсь|не в состоянии|не имею права|не (?:додаватиму|додам|писатиму|вигадуватиму|добавлю|стану добавлять)|не буду (?:додавати|писати|вигадувати|добавлять))",
         // Greek, Hebrew, Arabic, Hindi.
         r"(?:δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אעזור|לא אוכל לעזור|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|لن أقدّم|ليس مجالي|मुझसे नहीं होगा|मैंने नहीं (?:डाला|लिखा|जोड़ा)|εδώ θα πάω πάσο|δεν θα (?:σε βοηθήσω|βοηθήσω)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
         // Chinese, Japanese, Korean, Thai.
-        r"(?:(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
+        r"(?:お伝えしていない|お伝えできません|お答えできません|開示しておりません|お教えできません|(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
     ];
     RegexBuilder::new(&patterns.join("|"))
         .size_limit(16 << 20)

@@ -139,7 +139,7 @@ impl<'a> Reading<'a> {
         // two-part request, a list of referrals) is read as a whole: its imperative items
         // ("- Use an authenticator app") are the alternative, not steps of what was declined.
         let content = text.get(from..).and_then(sequel::delivered_content).map(|at| from + at);
-        let alternative = content.is_some_and(|content| self.introduces_alternative(&clauses, content));
+        let alternative = content.is_some_and(|content| self.introduces_alternative(&clauses, content, from));
         let read_to = if alternative { content.unwrap_or(text.len()) } else { text.len() };
         // The rest of the decline's own clause is what it declines ("…help apply them to
         // pressure him"), not something the reply goes on to do.
@@ -184,9 +184,27 @@ impl<'a> Reading<'a> {
 
     /// Whether the code or list starting at `content` is introduced as something else than
     /// what was declined, or is itself a list of offers and referrals.
-    fn introduces_alternative(&self, clauses: &[Range<usize>], content: usize) -> bool {
+    fn introduces_alternative(&self, clauses: &[Range<usize>], content: usize, decline_end: usize) -> bool {
         let text = self.text();
-        let intro = clauses.iter().rfind(|c| c.end <= content).and_then(|c| text.get(c.clone())).map_or(Part::Other, |c| self.part(c));
+        // The decline runs right up to the list ("Here's what I'd suggest instead:"): its own
+        // sentence introduces it.
+        if !clauses.iter().any(|c| c.end <= content) {
+            let sentence = sentence_around(text, decline_end.saturating_sub(1)..decline_end);
+            let own = text.get(sentence.start..content.min(sentence.end.max(decline_end))).unwrap_or("");
+            if matches!(self.part(own), Part::Offer | Part::Redirect | Part::Referral) {
+                return true;
+            }
+        }
+        // The clause right before it, and the one before that when the nearer one only
+        // describes what comes ("here's something useful instead: a simple monitor that flags
+        // bursts of file changes.").
+        let mut before =
+            clauses.iter().rev().filter(|c| c.end <= content).map(|c| text.get(c.clone()).map_or(Part::Other, |c| self.part(c)));
+        let intro = match before.next() {
+            Some(Part::Other) => before.next().filter(|p| matches!(p, Part::Offer | Part::Redirect)).unwrap_or(Part::Other),
+            Some(part) => part,
+            None => Part::Other,
+        };
         matches!(intro, Part::Offer | Part::Redirect | Part::Referral)
             || self.asked.compound
             || self.list_points_elsewhere(clauses, content)

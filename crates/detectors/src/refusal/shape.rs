@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::cues::pattern;
+use crate::cues::ascii_pattern;
 use crate::text::Folded;
 
 /// A quotation longer than this is more likely an unbalanced quote mark than quoted speech.
@@ -190,7 +190,7 @@ fn dialogue_lines(text: &str) -> Vec<Range<usize>> {
 /// A speaker's label opening a line: a name of at most three words, perhaps in bold or with a
 /// stage direction in brackets, then a colon and what they say.
 static SPEAKER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(r"^[ \t]*\**[ \t]*([a-z][a-z0-9_.'-]*(?: [a-z0-9_.'-]+){0,2})[ \t]*(?:\([^)\n]{0,60}\))?[ \t]*\**:\**[ \t]+\S")
+    ascii_pattern(r"^[ \t]*\**[ \t]*([a-z][a-z0-9_.'-]*(?: [a-z0-9_.'-]+){0,2})[ \t]*(?:\([^)\n]{0,60}\))?[ \t]*\**:\**[ \t]+\S")
 });
 
 /// Whether the reply opens like a message to someone: "Hi Anna, …", "Dear team, …".
@@ -199,13 +199,13 @@ pub(super) fn opens_as_a_message(text: &str) -> bool {
 }
 
 static INLINE_SALUTATION_RE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
+    ascii_pattern(
         r"\A[\s*\x22']*(?:dear|hi|hello|hey|hallo|liebe|lieber|bonjour|cher|chere|hola|querid[oa]|ola|oi|caro|cara|ciao|hej)[ \t]+[a-z][a-z'-]*(?: [a-z][a-z'-]*)?[ \t]*,",
     )
 });
 
 static SALUTATION_RE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
+    ascii_pattern(
         r"(?m)^[ \t]*(?:(?:dear|hi|hello|hey|hallo|liebe|lieber|sehr geehrte[rs]?|bonjour|bonsoir|cher|chere|madame|monsieur|hola|estimad[oa]s?|querid[oa]s?|ola|oi|prezad[oa]s?|caro|cara|gentile|buongiorno|ciao|beste|geachte|hej)\b[^\n]{0,48}[,:][ \t]*$|(?:subject|betreff|objet|asunto|assunto|oggetto|onderwerp)[ \t]*:[^\n]*$)",
     )
 });

@@ -61,11 +61,19 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     (code, Json(health))
 }
 
-/// Request counts by route and status, and a latency histogram, in Prometheus text format.
+/// Request counts by route and status and a latency histogram; the job queue's depth per
+/// state; and, where this node runs jobs, its runner's claim latency, job durations, results
+/// written and target errors by kind. Prometheus text format.
 #[utoipa::path(get, path = "/metrics", tag = "operations", security(()),
     responses((status = 200, description = "Prometheus text exposition format 0.0.4", body = String, content_type = "text/plain")))]
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render())
+    let mut text = state.metrics.render();
+    match state.engine.render_metrics().await {
+        Ok(queue) => text.push_str(&queue),
+        // The HTTP series still help when the database does not answer; /healthz says why.
+        Err(error) => tracing::warn!(error = %error, "queue metrics unavailable"),
+    }
+    ([(header::CONTENT_TYPE, assay_engine::metrics::CONTENT_TYPE)], text)
 }
 
 /// This document: OpenAPI 3.1 for every route assay serves.

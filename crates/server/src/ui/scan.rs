@@ -10,9 +10,9 @@ use maud::html;
 
 use super::page::{csrf_field, page};
 use super::session::{Submitted, Viewer};
-use crate::engine::STORED_PREFIX;
 use crate::error::ApiError;
 use crate::state::AppState;
+use assay_engine::stored::STORED_PREFIX;
 
 pub async fn form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, ApiError> {
     let targets = state.store.list_targets(viewer.team_id()).await?;

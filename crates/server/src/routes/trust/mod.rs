@@ -44,9 +44,9 @@ pub fn resume_background_work(state: AppState) {
 fn engine_error(error: assay_engine::Error) -> crate::error::ApiError {
     use crate::error::ApiError;
     match error {
-        assay_engine::Error::InvalidSuite(message) | assay_engine::Error::InvalidTarget(_, message) => {
-            ApiError::with_message(assay_core::ErrorCode::InvalidRequest, message)
-        }
+        assay_engine::Error::InvalidSuite(message)
+        | assay_engine::Error::InvalidTarget(_, message)
+        | assay_engine::Error::TargetUnbuildable(message) => ApiError::with_message(assay_core::ErrorCode::InvalidRequest, message),
         assay_engine::Error::Store(store) => store.into(),
         other => {
             tracing::error!(error = %other, "engine error");

@@ -4,9 +4,8 @@
 //! model. Privacy-mode evaluations are invisible here (see `private`).
 
 use assay_core::{ErrorCode, EvaluationDefinition, Id, WorkbenchEvaluation};
-use assay_engine::Suite;
-use assay_engine::case::{CaseItem, CaseJob, system_prompt};
-use assay_store::{Deletion, NewCaseJob, NewWorkbenchEvaluation, states_for_status};
+use assay_engine::case::{case_jobs, workbench_suite};
+use assay_store::{Deletion, NewWorkbenchEvaluation, states_for_status};
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -50,27 +49,8 @@ pub(super) async fn start(state: &AppState, team_id: &Id, mut plan: Plan) -> Res
         })?;
         targets.push(model.reference.clone());
     }
-    let system = system_prompt(&plan.prompt_content, &plan.definition.contexts);
-    let mut jobs = Vec::new();
-    for (index, model) in plan.definition.models.iter().enumerate() {
-        for case in &plan.definition.cases {
-            let case_run_id = Id::generate();
-            let item = CaseJob {
-                case: CaseItem {
-                    case_run_id: case_run_id.to_string(),
-                    model: model.clone(),
-                    system_prompt: system.clone(),
-                    definition: case.clone(),
-                    tools: plan.definition.tools.clone(),
-                    max_tokens: None,
-                },
-            };
-            let item = serde_json::to_string(&item).map_err(|_| ApiError::new(ErrorCode::Internal))?;
-            let target_index = u32::try_from(index).unwrap_or(u32::MAX);
-            jobs.push(NewCaseJob { case_run_id, target_index, model: model.clone(), definition: case.clone(), item });
-        }
-    }
-    let suite = Suite { judge: Some(state.assistant_spec.clone()), attacker: Some(state.assistant_spec.clone()), ..Suite::new(Vec::new()) };
+    let jobs = case_jobs(&plan.definition, &plan.prompt_content)?;
+    let suite = workbench_suite(&state.assistant_spec);
     let new = NewWorkbenchEvaluation {
         id: Id::generate(),
         team_id: team_id.clone(),
@@ -85,9 +65,7 @@ pub(super) async fn start(state: &AppState, team_id: &Id, mut plan: Plan) -> Res
         jobs,
         session_token_hash: plan.session_token_hash,
     };
-    let evaluation = state.store.create_workbench_evaluation(&new).await?;
-    state.engine.wake();
-    Ok(evaluation)
+    Ok(state.engine.create_workbench_evaluation(&new).await?)
 }
 
 /// A team's evaluation that the cloud endpoints may see (not a privacy-mode one).
