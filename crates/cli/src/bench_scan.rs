@@ -245,7 +245,7 @@ async fn store_alone(dir: &Path, scanned: &Id, tests: u64) -> anyhow::Result<f64
 async fn client_alone(dir: &Path, server: &SeparateMock, requests: u64) -> anyhow::Result<f64> {
     let policy = Policy { max_concurrency: CONCURRENCY, max_retries: 0, ..Policy::default() };
     let resolver = SpecResolver::new(dir.to_owned(), None, policy, |_| {});
-    let target = resolver.resolve(&Id::generate(), &format!("contract+{}/chat", server.url)).await.map_err(anyhow::Error::msg)?;
+    let target = resolver.resolve(&Id::generate(), &format!("contract+{}/chat", server.url)).await?;
     let next = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let mut senders = tokio::task::JoinSet::new();

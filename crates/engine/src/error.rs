@@ -19,4 +19,13 @@ pub enum Error {
     AssistantUnusable { attempts: u32, reason: String },
 }
 
+impl Error {
+    /// True when the fault lies with this process (its secret key, its connection to the
+    /// database), not with what it was asked to run: another runner, or this one later, may
+    /// well succeed, so the evaluation must not be failed for it.
+    pub fn is_runner_fault(&self) -> bool {
+        matches!(self, Self::Store(error) if error.is_environmental())
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;

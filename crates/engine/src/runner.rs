@@ -158,6 +158,7 @@ impl Engine {
             in_flight: Arc::new(AtomicUsize::new(0)),
             held,
             last_requeue: None,
+            unopened: HashMap::new(),
         };
         tracing::info!(runner = %self.config.runner_name, "runner started");
         let mut stopping = false;
@@ -206,6 +207,20 @@ struct Runner {
     in_flight: Arc<AtomicUsize>,
     held: HeldJobs,
     last_requeue: Option<Instant>,
+    /// Evaluations whose targets this process cannot open (see [`Unopened`]), with when it
+    /// last tried: their jobs are left to other runners, and retried here now and then.
+    unopened: HashMap<Id, Instant>,
+}
+
+/// How long a runner leaves an evaluation it could not open before trying again.
+const REOPEN_AFTER: Duration = Duration::from_secs(30);
+
+/// Why a runner could not open an evaluation's targets.
+struct Unopened {
+    reason: String,
+    /// The fault is this process's (its secret key, its database connection), not the
+    /// evaluation's: the evaluation stays queued for a runner that can open it.
+    runner_fault: bool,
 }
 
 /// The jobs this runner holds, per evaluation: claimed, and neither written nor given up by
@@ -290,10 +305,23 @@ impl Runner {
         let active = store.active_evaluations(self.engine.config.scope.as_deref()).await?;
         self.evaluations.retain(|id, _| active.contains(id));
         let mut dispatched = 0;
+        self.unopened.retain(|id, _| active.contains(id));
         for id in active {
+            if self.unopened.get(&id).is_some_and(|tried| tried.elapsed() < REOPEN_AFTER) {
+                continue;
+            }
             let slot = match self.slot(&id).await {
-                Ok(slot) => slot,
-                Err(reason) => {
+                Ok(slot) => {
+                    self.unopened.remove(&id);
+                    slot
+                }
+                Err(Unopened { reason, runner_fault: true }) => {
+                    if self.unopened.insert(id.clone(), Instant::now()).is_none() {
+                        tracing::warn!(evaluation = %id, reason = %reason, "cannot open this evaluation's targets here; its jobs are left to other runners");
+                    }
+                    continue;
+                }
+                Err(Unopened { reason, runner_fault: false }) => {
                     tracing::warn!(evaluation = %id, reason = %reason, "evaluation failed");
                     store.fail_evaluation(&id, &reason).await?;
                     continue;
@@ -336,15 +364,27 @@ impl Runner {
     }
 
     /// The runtime of an evaluation, built on first sight: its targets, judge and attacker.
-    async fn slot(&mut self, id: &Id) -> Result<Arc<Slot>, String> {
+    async fn slot(&mut self, id: &Id) -> Result<Arc<Slot>, Unopened> {
         if let Some(slot) = self.evaluations.get(id) {
             return Ok(slot.clone());
         }
         let store = &self.engine.store;
-        let evaluation = store.evaluation(id).await.map_err(|e| e.to_string())?.ok_or_else(|| "the evaluation vanished".to_owned())?;
-        let suite: Suite = serde_json::from_value(evaluation.suite.clone()).map_err(|e| format!("unreadable suite: {e}"))?;
+        let evaluation = store
+            .evaluation(id)
+            .await
+            .map_err(|e| Unopened { runner_fault: e.is_environmental(), reason: e.to_string() })?
+            .ok_or_else(|| Unopened { reason: "the evaluation vanished".to_owned(), runner_fault: false })?;
+        let suite: Suite = serde_json::from_value(evaluation.suite.clone())
+            .map_err(|e| Unopened { reason: format!("unreadable suite: {e}"), runner_fault: false })?;
         let resolve = async |role: &str, reference: &str| {
-            self.engine.resolver.resolve(&evaluation.team_id, reference).await.map_err(|e| format!("{role} {reference:?}: {e}"))
+            self.engine.resolver.resolve(&evaluation.team_id, reference).await.map_err(|error| {
+                let runner_fault = error.is_runner_fault();
+                let reason = match error {
+                    Error::InvalidTarget(_, reason) => reason,
+                    other => other.to_string(),
+                };
+                Unopened { reason: format!("{role} {reference:?}: {reason}"), runner_fault }
+            })
         };
         let mut targets = Vec::with_capacity(evaluation.targets.len());
         for reference in &evaluation.targets {

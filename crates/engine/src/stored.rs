@@ -64,42 +64,40 @@ impl StoredResolver {
     }
 
     /// A `/v1` evaluation's target: its hub, called with its provider key's secret.
-    async fn provider_target(&self, team_id: &Id, provider: &ProviderTarget) -> std::result::Result<Arc<dyn Target>, String> {
-        let hub = Hub::parse(&provider.hub).ok_or_else(|| format!("unknown hub {:?}", provider.hub))?;
+    async fn provider_target(&self, team_id: &Id, reference: &str, provider: &ProviderTarget) -> Result<Arc<dyn Target>> {
+        let invalid = |reason: String| Error::InvalidTarget(reference.to_owned(), reason);
+        let hub = Hub::parse(&provider.hub).ok_or_else(|| invalid(format!("unknown hub {:?}", provider.hub)))?;
         if !hub.info().callable {
-            return Err(format!("assay cannot call the {} hub yet: use an OpenAI-compatible hub, azure or custom", hub.as_str()));
+            return Err(invalid(format!("assay cannot call the {} hub yet: use an OpenAI-compatible hub, azure or custom", hub.as_str())));
         }
         let key = match &provider.key_id {
-            Some(key_id) => Some(
-                self.store
-                    .open_provider_key(team_id, key_id)
-                    .await
-                    .map_err(|e| format!("cannot read provider key {key_id}: {e}"))?
-                    .ok_or_else(|| format!("provider key {key_id} no longer exists"))?,
-            ),
+            // A key that does not open here (another secret key, the database unreachable) is
+            // this process's fault: the store's error says so.
+            Some(key_id) => {
+                Some(self.store.open_provider_key(team_id, key_id).await?.ok_or_else(|| invalid(format!("provider key {key_id} no longer exists")))?)
+            }
             None => None,
         };
-        Ok(provider.build_for_runner(key.as_ref(), &self.local, &self.store)?)
+        Ok(provider.build_for_runner(key.as_ref(), &self.local, &self.store).map_err(Error::TargetUnbuildable)?)
     }
 }
 
 #[async_trait::async_trait]
 impl TargetResolver for StoredResolver {
-    async fn resolve(&self, team_id: &Id, reference: &str) -> std::result::Result<Arc<dyn Target>, String> {
+    async fn resolve(&self, team_id: &Id, reference: &str) -> Result<Arc<dyn Target>> {
         if let Some(provider) = ProviderTarget::parse(reference) {
-            return self.provider_target(team_id, &provider?).await;
+            let provider = provider.map_err(|reason| Error::InvalidTarget(reference.to_owned(), reason))?;
+            return self.provider_target(team_id, reference, &provider).await;
         }
         let Some(raw_id) = reference.strip_prefix(STORED_PREFIX) else {
             return self.specs.resolve(team_id, reference).await;
         };
-        let id = Id::parse(raw_id).map_err(|e| e.to_string())?;
+        let id = Id::parse(raw_id).map_err(|e| Error::InvalidTarget(reference.to_owned(), e.to_string()))?;
         let target = self
             .store
             .target(team_id, &id)
-            .await
-            .map_err(|e| format!("cannot read stored target {id}: {e}"))?
-            .ok_or_else(|| format!("stored target {id} no longer exists"))?;
-        let live = self.stored.get(&self.store, &target, &self.local).await.map_err(|e| e.to_string())?;
-        Ok(live)
+            .await?
+            .ok_or_else(|| Error::InvalidTarget(reference.to_owned(), format!("stored target {id} no longer exists")))?;
+        Ok(self.stored.get(&self.store, &target, &self.local).await?)
     }
 }

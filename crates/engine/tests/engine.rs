@@ -350,3 +350,49 @@ async fn a_reply_no_detector_can_decide_on_is_unscorable_in_the_counts_and_every
     assert_eq!(finished.counts.unscorable, 3);
     assert_eq!(judge_behavior.behavior.calls(), judge_calls, "a re-run asks the judge nothing new");
 }
+
+/// Two processes on one database, each with its own secret key: the one whose key did not
+/// seal a stored target's credential cannot open it, so it leaves that evaluation queued (not
+/// failed) and goes on running the evaluations it can open; the process whose key sealed it
+/// then runs it to the end.
+#[tokio::test]
+async fn a_runner_that_cannot_open_a_credential_leaves_the_evaluation_to_one_that_can() {
+    use assay_engine::stored::{STORED_PREFIX, StoredResolver};
+    use assay_store::SecretKey;
+    use assay_targets::factory::LocalModel;
+
+    let dir = tempfile::tempdir().expect("dir");
+    let url = DatabaseUrl::Sqlite(dir.path().join("assay.db"));
+    let owner = Store::open_and_migrate(&url).await.expect("store").with_secret_key(SecretKey::generate());
+    let stranger = Store::open(&url).await.expect("store").with_secret_key(SecretKey::generate());
+    let team = team(&owner).await;
+    let settings: assay_core::TargetSettings = serde_json::from_value(serde_json::json!({"kind": "mock"})).expect("settings");
+    let target = owner.create_target(&team, "sealed-bot", &settings, Some("sk-sealed")).await.expect("target");
+    let local = LocalModel { data_dir: dir.path().to_owned(), progress: |_| {} };
+    let config = EngineConfig { poll_interval: Duration::from_millis(20), concurrency: 8, ..EngineConfig::default() };
+    let shared_engine = |store: &Store| {
+        let resolver = Arc::new(StoredResolver::new(store.clone(), local.clone(), Arc::default()));
+        Engine::new(store.clone(), resolver, EngineConfig { runner_name: format!("runner-{}", Id::generate()), ..config.clone() })
+    };
+
+    let sealed = shared_engine(&owner)
+        .create_evaluation(&team, "sealed", &suite(6), &[format!("{STORED_PREFIX}{}", target.id)])
+        .await
+        .expect("create sealed");
+    let open = shared_engine(&owner).create_evaluation(&team, "open", &suite(6), &["mock".to_owned()]).await.expect("create open");
+
+    // The stranger runs the evaluation it can open; its first tick already tried both, so by
+    // the time that one is done it has met the sealed one.
+    let stranger_engine = shared_engine(&stranger);
+    let finished = run_to_the_end(&stranger_engine, &stranger, &open.id).await;
+    assert_eq!(finished.state, EvaluationState::Completed, "{finished:?}");
+    let waiting = owner.evaluation(&sealed.id).await.expect("read").expect("exists");
+    assert_eq!(waiting.state, EvaluationState::Pending, "the stranger must not fail or start it: {waiting:?}");
+    assert!(waiting.error.is_none(), "{waiting:?}");
+    assert_eq!(waiting.counts.done, 0, "{waiting:?}");
+
+    let finished = run_to_the_end(&shared_engine(&owner), &owner, &sealed.id).await;
+    assert_eq!(finished.state, EvaluationState::Completed, "{finished:?}");
+    assert_eq!(finished.counts.done, finished.counts.total);
+    assert_eq!(finished.counts.errored, 0, "the owner's key opens the credential: {finished:?}");
+}

@@ -14,6 +14,10 @@ pub enum Error {
     SecretKey(String),
     #[error("no secret key is configured, so credentials cannot be stored")]
     NoSecretKey,
+    /// A sealed credential did not open with this process's key: its `ASSAY_SECRET_KEY` (or
+    /// `secret.key`) is not the one the credential was sealed with.
+    #[error("a stored credential cannot be decrypted (wrong ASSAY_SECRET_KEY or secret.key?)")]
+    Undecryptable,
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
     #[error("database migration failed")]
@@ -26,6 +30,13 @@ impl Error {
     /// True when the database could not be reached (as opposed to a query being refused).
     pub fn is_unavailable(&self) -> bool {
         matches!(self, Self::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_)))
+    }
+
+    /// True when the fault lies with this process rather than with the data: it has no secret
+    /// key, or not the one a credential was sealed with, or cannot reach the database. Another
+    /// process on the same database may well succeed.
+    pub fn is_environmental(&self) -> bool {
+        matches!(self, Self::NoSecretKey | Self::SecretKey(_) | Self::Undecryptable) || self.is_unavailable()
     }
 }
 

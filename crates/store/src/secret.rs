@@ -78,7 +78,7 @@ impl SecretKey {
 
     /// Decrypts what [`SecretKey::seal`] produced for the same `row_id`.
     pub fn open(&self, row_id: &str, sealed: &str) -> Result<String, Error> {
-        let corrupt = || Error::Corrupt("a stored credential cannot be decrypted (wrong ASSAY_SECRET_KEY or secret.key?)".into());
+        let corrupt = || Error::Undecryptable;
         let bytes = sealed.strip_prefix(VERSION_PREFIX).and_then(|b| STANDARD.decode(b).ok()).ok_or_else(corrupt)?;
         if bytes.len() < 12 + 16 {
             return Err(corrupt());
