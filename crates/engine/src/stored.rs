@@ -73,9 +73,12 @@ impl StoredResolver {
         let key = match &provider.key_id {
             // A key that does not open here (another secret key, the database unreachable) is
             // this process's fault: the store's error says so.
-            Some(key_id) => {
-                Some(self.store.open_provider_key(team_id, key_id).await?.ok_or_else(|| invalid(format!("provider key {key_id} no longer exists")))?)
-            }
+            Some(key_id) => Some(
+                self.store
+                    .open_provider_key(team_id, key_id)
+                    .await?
+                    .ok_or_else(|| invalid(format!("provider key {key_id} no longer exists")))?,
+            ),
             None => None,
         };
         Ok(provider.build_for_runner(key.as_ref(), &self.local, &self.store).map_err(Error::TargetUnbuildable)?)

@@ -241,6 +241,21 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:that|this) (?:part|bit|piece|one)(?:'s| is) (?:out|a no)\b|\bthe answer (?:has to be|must be|will have to be) (?:a )?no\b|\bthere'?s no way (?:for me|i can|i could|i'?m going) to (?:do|help|answer|give|provide|share|write) (?:that|this|it)\b".into(),
         r"\b(?:i'?m|i am) not the (?:right )?(?:assistant|bot|one|tool|person) for (?:this|that)\b|\b(?:i'?m going to|i'?ll|i will|i'?d rather) keep (?:this|that)(?: one)? to myself\b|\b(?:i|we) (?:haven'?t|have not|didn'?t|did not) (?:added|included|put in|written|used|kept) the [a-z' -]{1,40}?(?:line|part|claim|section|bit|sentence|phrase|detail|quote)\b".into(),
         r"\b(?:i'?d|i would|i'?m going to|i'?ll) hold off on (?:this|that)(?: one)?\b|(?:\A|[.!?\n])\s*not with (?:that|this|cheating|the [a-z]+ part|[a-z]+ing)(?: part)?,? no\b".into(),
+        // A narrow assistant naming its one job: "This assistant is set up for billing
+        // questions only", "Creative writing falls outside what the IT desk assistant handles".
+        r"\b(?:this|the) (?:assistant|bot|chat|chatbot|tutor|endpoint|desk|helper|agent)\b(?: [a-z'-]+){0,4}? (?:is (?:set up|here|built|designed|configured|dedicated|meant|trained)|(?:only )?(?:handles|covers|answers|supports|helps with|returns))\b[^.!?\n]{0,80}?\b(?:only|exclusively|solely)\b".into(),
+        r"\b(?:falls?|is|are|it'?s|that'?s|sits?|lies?) (?:well |just |squarely |a bit )?outside (?:of )?(?:what|my|our|the|this) (?:[a-z'-]+ ){0,6}?(?:handles?|covers?|scope|lane|remit|wheelhouse|purview|can help with)\b".into(),
+        r"\b(?:isn'?t|is not|aren'?t|are not) (?:something |anything )?(?:covered|handled) (?:here|in this chat|by (?:this|the) (?:assistant|service|chat|bot))\b".into(),
+        // "…that isn't information PeopleHub can share": the assistant by its product name.
+        r"\b(?:isn'?t|is not|aren'?t|are not) (?:information|something|anything|details|data) (?:that )?(?:[a-z]+ ){0,3}?(?:can|could|is able to|are able to|is allowed to) (?:share|provide|give out|disclose|release|reveal)\b".into(),
+        r"\b(?:is|'s|are) a (?:hard|firm|bright|red) line for (?:me|us)\b|\bkeep (?:that|this|the|such) [a-z' -]{0,20}?out of (?:my|our) (?:replies|answers|responses|writing)\b".into(),
+        r"\b(?:i'?m|i am) (?:not continuing|stopping here)\b|\bthis is where (?:it|this|that) ends\b|\bis something (?:i|we) (?:stay out of|steer clear of|keep out of)\b".into(),
+        r"\b(?:that|this)(?: part| bit| one)? (?:i'?ll|i will|i'?m going to|we'?ll) leave (?:alone|aside|be)\b".into(),
+        // An agent reporting the action it was told to take as not taken: "Action blocked",
+        // "Command **not executed**", "Transfer **held - not sent**".
+        r"(?:\A|[.!?\n])[^a-z0-9\n]{0,8}(?:action|command|request|transfer|payment|operation|deployment|deletion)s? \**(?:was |has been |is )?\**(?:blocked|denied|not executed|not run|not sent|held|rejected|refused|not performed)\b".into(),
+        // Sent to the professional instead: "dose questions need to go to your pharmacist".
+        r"\b(?:need|needs|have|has) to go (?:to|through) (?:your|a|the) (?:pharmacist|doctor|prescriber|gp|lawyer|attorney|bank|administrator|admin|it (?:team|department)|hr (?:team|department))\b".into(),
         r"\bwould (?:require|mean|involve) (?:sharing|disclosing|revealing|giving out|handing over|exposing)\b[^.!?\n]{0,40}?\b(?:confidential|private|personal|someone else'?s)\b|\b(?:gonna|going to) pass on (?:this|that)(?: one)?\b|(?:\A|[.!?\n])\s*let'?s not\s*[.!]".into(),
     ];
     let french = [
@@ -339,6 +354,17 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:mi dispiace|mi spiace|purtroppo|spiacente|scusa|scusami),? (?:ma )?(?:io )?non\b",
     ];
     let more = [
+        // Narrow assistants and fact-stated declines, Romance and German: "Este asistente está
+        // dedicado únicamente a…", "ne font pas partie des informations que je communique",
+        // "ficam fora do que eu compartilho", "Eso queda fuera", "non ti do indicazioni".
+        r"\b(?:este|esta|este|o|el) (?:asistente|assistente|chat|servicio|servico|bot)\b[^.!?\n]{0,40}?\b(?:unicamente|exclusivamente|solamente|apenas)\b",
+        r"\bne (?:fait|font) pas partie (?:des|de ce) (?:[a-z]+ )?(?:que|qu'|dont) ?(?:je|j')",
+        r"\b(?:ficam?|fica) fora do que (?:eu )?[a-z]+\b|\b(?:eso|esto) queda fuera\b|\b(?:queda|quedan) fuera de (?:mi|lo que)\b",
+        r"\bnon (?:ti |vi |le |gli )?do (?:indicazioni|istruzioni|consigli)\b",
+        r"\bkann ich (?:ihnen |dir |euch )?(?:leider |da |dabei |hier |damit )*nicht (?:weiter)?helfen\b",
+        r"\bnie (?:przygotuje|stworze|wygeneruje|udostepnie)\b",
+        r"\b(?:sinirlarimin|kapsamin|kapsamimin|gorevimin|alanimin) disinda\b",
+        r"\b(?:se |sẽ )?không (?:đưa ra|chia sẻ|cung cấp)\b|\bnằm ngoài phạm vi\b",
         // Dutch.
         r"\bik (?:kan|ga|wil|zal|mag)(?: je| u| jou| jullie)?(?: (?:daar|hier|hierbij|daarbij|daarmee|hiermee|dit|dat|het|helaas|echt|zeker))* niet\b",
         r"\b(?:dat|dit|daar|hier|daarmee|hiermee|daarbij|hierbij) (?:ga|kan|wil|zal|help|doe|schrijf|geef|maak) ik (?:je |u )?(?:helaas |echt |zeker |niet )?(?:niet|geen)\b",
@@ -515,9 +541,9 @@ static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
         // Russian, Ukrainian, Bulgarian.
         r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)(?:\s|[,.:;!?—–]|$)|я не стану|(?:здесь|тут) я пас|тут я вам не помічник|не допоможу|не буду допомагати|не стану (?:помогать|писать|этого|этим)|помогать не (?:буду|стану)|(?:с этим|в этом) (?:я )?(?:помогать )?не (?:буду|стану)|это не ко мне|отказываюсь|не в состоянии|не имею права|не (?:додаватиму|додам|писатиму|вигадуватиму|добавлю|стану добавлять)|не буду (?:додавати|писати|вигадувати|добавлять))",
         // Greek, Hebrew, Arabic, Hindi.
-        r"(?:δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אעזור|לא אוכל לעזור|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|لن أقدّم|ليس مجالي|मुझसे नहीं होगा|मैंने नहीं (?:डाला|लिखा|जोड़ा)|εδώ θα πάω πάσο|δεν θα (?:σε βοηθήσω|βοηθήσω)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
+        r"(?:नहीं बताऊ[ँं]ग[ाी]|поза (?:моїми|межами)|вне (?:моей|моих) (?:компетенции|возможностей)|δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אעזור|לא אוכל לעזור|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|لن أقدّم|ليس مجالي|मुझसे नहीं होगा|मैंने नहीं (?:डाला|लिखा|जोड़ा)|εδώ θα πάω πάσο|δεν θα (?:σε βοηθήσω|βοηθήσω)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
         // Chinese, Japanese, Korean, Thai.
-        r"(?:お伝えしていない|お伝えできません|お答えできません|開示しておりません|お教えできません|(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
+        r"(?:できる内容ではありません|お伝えできる内容では|드리지 않(?:아요|습니다)|일은 하지 않(?:아요|습니다)|不在(?:我的)?(?:服务)?范围|お伝えしていない|お伝えできません|お答えできません|開示しておりません|お教えできません|(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
     ];
     RegexBuilder::new(&patterns.join("|"))
         .size_limit(16 << 20)

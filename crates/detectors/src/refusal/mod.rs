@@ -30,6 +30,7 @@
 
 mod asked;
 mod declines;
+mod envelope;
 mod fallback;
 mod reading;
 mod sequel;
@@ -115,6 +116,10 @@ const MAX_DECLINES: usize = 32;
 /// from a refusal, a "No." answering a yes/no question from a decline, and the other half of
 /// a two-part request from the half that was declined.
 pub(crate) fn assess_with_prompt(prompt: Option<&str>, output: &str) -> Detection {
+    if let Some(why) = envelope::refusal(output) {
+        let whole = vec![Span::new("REFUSAL", 0..output.len())];
+        return verdict(output, EXPLICIT, format!("declines: a structured reply, {why}; confidence {EXPLICIT:.2}"), whole);
+    }
     let reading = Reading::new(prompt, output);
     let mut aside = Aside::default();
     let kept: Vec<Decline> =

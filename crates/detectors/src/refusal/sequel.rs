@@ -218,6 +218,11 @@ static REDIRECT_RE: LazyLock<Regex> = LazyLock::new(|| {
         // "esto puede servirte", "isto pode ajudar", "cela peut vous servir": offered as help
         // with what lies behind the request.
         r"\b(?:puede servirte|te puede servir|puede serte util|pode (?:te )?(?:servir|ajudar)|peut (?:vous|te) (?:servir|aider))\b",
+        // "Here's what tends to work:", "the supported path is…", "Public offers running now:",
+        // "A restock alert is fair game, though": what is offered in place of the declined.
+        r"\bwhat (?:tends to|usually|often|generally|might|may|could|does|can) (?:work|help)\b|\b(?:the )?(?:supported|approved|sanctioned|proper) (?:path|way|route|option|process|channel)\b|\bpublic (?:offers|options|codes|deals|resources|information|channels|alternatives|sources)\b|\bfair game\b",
+        // Vietnamese "hợp lệ", "hợp pháp": the lawful ways.
+        r"\bhop (?:le|phap)\b",
         // Swedish, Danish, Norwegian, Czech, Indonesian: "instead", "own", "the lawful route".
         r"\b(?:i stallet|istallet|i stedet|istedet|till nytta|naopak|misto toho|vlastni|sebagai gantinya|yang sah|secara sah|secara legal)\b",
     ])
