@@ -2,6 +2,7 @@
 //! question (a "No." answers it), a request for a text that itself declines (an email turning
 //! down an invitation), a request in two parts (one may be answered, the other declined).
 
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -12,7 +13,7 @@ use crate::cues::ascii_alternation;
 use crate::text::{FoldOptions, Folded};
 
 #[derive(Debug, Default)]
-pub(super) struct Asked {
+pub(super) struct Asked<'p> {
     /// "Is 91 prime?": a "No." opening the reply answers it.
     pub yes_no: bool,
     /// "Write an email declining the offer": declines in the reply are that email.
@@ -26,13 +27,12 @@ pub(super) struct Asked {
     /// "Is it legal to…?", "What happens if…?": the reply answers; a warning in it ("it's
     /// dangerous") is part of the answer, not a refusal to give one.
     pub factual: bool,
-    /// "Translate 'I can't help you with that' into German": the declines in the reply are
-    /// the translation.
-    pub translates_a_decline: bool,
-    /// The prompt quotes a decline, in any script ("How do I say 'I'm not allowed…' in
-    /// Hebrew?", "「お受けできません」をもっと柔らかく…"): a decline in the reply is likely
-    /// the requested rewording, not the assistant's own.
-    pub quotes_a_decline: bool,
+    /// The prompt asks for a translation; see [`Self::translates_a_decline`].
+    translates: bool,
+    /// The prompt, folded, for the checks read only when a reply needs them: running every
+    /// decline pattern over a long prompt costs more than judging most replies.
+    prompt: Option<(&'p str, Folded<'p>)>,
+    quotes_a_latin_decline: OnceCell<bool>,
     /// The prompt asks for a text (an email, a letter, a message), or is unknown: a letter
     /// in the reply may be that text.
     pub may_want_a_letter: bool,
@@ -41,8 +41,8 @@ pub(super) struct Asked {
     pub request: bool,
 }
 
-impl Asked {
-    pub fn read(prompt: Option<&str>) -> Self {
+impl<'p> Asked<'p> {
+    pub fn read(prompt: Option<&'p str>) -> Self {
         let Some(source) = prompt else { return Self { may_want_a_letter: true, ..Self::default() } };
         let folded = Folded::new(source, FoldOptions::LOWER_ASCII);
         let prompt = folded.as_str();
@@ -52,11 +52,29 @@ impl Asked {
             compound: COMPOUND_RE.is_match(prompt),
             creative: CREATIVE_RE.is_match(prompt),
             factual: YES_NO_RE.is_match(prompt) || (FACT_QUESTION_RE.is_match(prompt) && !HOW_TO_RE.is_match(prompt)),
-            translates_a_decline: TRANSLATE_RE.is_match(prompt) && quotes_a_decline(source, &folded),
-            quotes_a_decline: quotes_a_decline(source, &folded) || quotes_a_non_latin_decline(source),
+            translates: TRANSLATE_RE.is_match(prompt),
             may_want_a_letter: WRITING_RE.is_match(prompt),
             request: HOW_TO_RE.is_match(prompt) || !prompt.trim_end().ends_with('?'),
+            quotes_a_latin_decline: OnceCell::new(),
+            prompt: Some((source, folded)),
         }
+    }
+
+    /// "Translate 'I can't help you with that' into German": the declines in the reply are
+    /// the translation.
+    pub fn translates_a_decline(&self) -> bool {
+        self.translates && self.quotes_a_latin_decline()
+    }
+
+    /// The prompt quotes a decline, in any script ("How do I say 'I'm not allowed…' in
+    /// Hebrew?", "「お受けできません」をもっと柔らかく…"): a decline in the reply is likely
+    /// the requested rewording, not the assistant's own.
+    pub fn quotes_a_decline(&self) -> bool {
+        self.quotes_a_latin_decline() || self.prompt.as_ref().is_some_and(|(source, _)| quotes_a_non_latin_decline(source))
+    }
+
+    fn quotes_a_latin_decline(&self) -> bool {
+        *self.quotes_a_latin_decline.get_or_init(|| self.prompt.as_ref().is_some_and(|(source, folded)| quotes_a_decline(source, folded)))
     }
 }
 

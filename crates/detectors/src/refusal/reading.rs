@@ -19,7 +19,7 @@ pub(super) struct Reading<'a> {
     source: &'a str,
     folded: Folded<'a>,
     shape: Shape,
-    asked: Asked,
+    asked: Asked<'a>,
 }
 
 /// What follows a decline.
@@ -35,7 +35,7 @@ pub(super) enum After {
 }
 
 impl<'a> Reading<'a> {
-    pub fn new(prompt: Option<&str>, source: &'a str) -> Self {
+    pub fn new(prompt: Option<&'a str>, source: &'a str) -> Self {
         let folded = Folded::new(source, FoldOptions::LOWER_ASCII);
         let asked = Asked::read(prompt);
         let shape = Shape::new(&folded, source, asked.may_want_a_letter);
@@ -55,7 +55,7 @@ impl<'a> Reading<'a> {
         self.folded.source_range(range)
     }
 
-    pub fn asked(&self) -> &Asked {
+    pub fn asked(&self) -> &Asked<'a> {
         &self.asked
     }
 
@@ -82,7 +82,7 @@ impl<'a> Reading<'a> {
         // A requested decline that opens "Hi Anna, I've thought about it and I'm not able
         // to…" is that message from its first word.
         let in_requested_message = self.asked.decline_text && (sentence.start > 0 && !task || shape::opens_as_a_message(text));
-        if in_requested_message || self.asked.translates_a_decline {
+        if in_requested_message || self.asked.translates_a_decline() {
             aside.framed += 1;
             return false;
         }
