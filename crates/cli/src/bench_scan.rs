@@ -291,6 +291,10 @@ async fn child_scan(dir: &Path, name: &str, server: &SeparateMock, tests: u64) -
     let suite = suite_of(tests)?;
     let exe = std::env::current_exe().context("own path")?;
     let cpu_before = children_cpu()?;
+    // Its stderr ("evaluation …: N tests", any warnings) goes to a file beside its data, so it
+    // cannot interleave with the table; a failed run shows its end.
+    let log_path = dir.join(format!("{name}.stderr"));
+    let log = std::fs::File::create(&log_path).with_context(|| format!("cannot create {}", log_path.display()))?;
     let started = Instant::now();
     let mut child = tokio::process::Command::new(exe)
         .arg("--data-dir")
@@ -300,6 +304,7 @@ async fn child_scan(dir: &Path, name: &str, server: &SeparateMock, tests: u64) -
         .args(["--converters", &suite.converters.join(",")])
         .args(["--repeat", &suite.repeat.to_string(), "--limit", &tests.to_string()])
         .stdout(std::process::Stdio::null())
+        .stderr(log)
         .spawn()
         .context("cannot start assay scan")?;
     let pid = child.id().context("child pid")?;
@@ -315,7 +320,9 @@ async fn child_scan(dir: &Path, name: &str, server: &SeparateMock, tests: u64) -
     };
     let elapsed = started.elapsed();
     if !status.success() {
-        bail!("assay scan exited with {status}");
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(5).collect();
+        bail!("assay scan exited with {status}: {}", tail.into_iter().rev().collect::<Vec<_>>().join(" / "));
     }
     let cpu = children_cpu()?.saturating_sub(cpu_before);
     Ok(ChildRun { peak_rss, elapsed, cpu })

@@ -223,6 +223,37 @@ impl Store {
 
     /// Stores a new key for `user_id` of `team_id`; only the secret's hash is kept.
     pub async fn create_api_key(&self, team_id: &Id, user_id: &Id, name: &str, secret: &KeySecret) -> Result<ApiKey> {
+        self.insert_api_key(team_id, user_id, name, secret, None).await
+    }
+
+    /// Stores a key like [`Self::create_api_key`] that stops authenticating at `expires_at`
+    /// (Unix seconds).
+    pub async fn create_expiring_api_key(
+        &self,
+        team_id: &Id,
+        user_id: &Id,
+        name: &str,
+        secret: &KeySecret,
+        expires_at: i64,
+    ) -> Result<ApiKey> {
+        self.insert_api_key(team_id, user_id, name, secret, Some(expires_at)).await
+    }
+
+    /// Revokes every live expiring key of the team named `name`; returns how many. Keys
+    /// without an expiry are never touched, whatever their name.
+    pub async fn revoke_expiring_api_keys(&self, team_id: &Id, name: &str) -> Result<u64> {
+        Ok(on_pool!(self, pool => sqlx::query(
+            "UPDATE api_keys SET revoked_at = $1 WHERE team_id = $2 AND name = $3 AND expires_at IS NOT NULL AND revoked_at IS NULL",
+        )
+        .bind(unix_now())
+        .bind(team_id.as_str())
+        .bind(name)
+        .execute(pool)
+        .await?
+        .rows_affected()))
+    }
+
+    async fn insert_api_key(&self, team_id: &Id, user_id: &Id, name: &str, secret: &KeySecret, expires_at: Option<i64>) -> Result<ApiKey> {
         let key = ApiKey {
             id: Id::generate(),
             team_id: team_id.clone(),
@@ -233,8 +264,8 @@ impl Store {
             revoked_at: None,
         };
         on_pool!(self, pool => sqlx::query(
-            "INSERT INTO api_keys (id, team_id, user_id, name, prefix, secret_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO api_keys (id, team_id, user_id, name, prefix, secret_hash, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(key.id.as_str())
         .bind(key.team_id.as_str())
@@ -243,6 +274,7 @@ impl Store {
         .bind(&key.prefix)
         .bind(secret.hash())
         .bind(key.created_at)
+        .bind(expires_at)
         .execute(pool)
         .await
         .map_err(conflict_as("api key"))
@@ -271,13 +303,14 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// Who a presented key belongs to, if it is a live key.
+    /// Who a presented key belongs to, if it is a live key (not revoked, not expired).
     pub async fn authenticate(&self, presented_key: &str) -> Result<Option<Principal>> {
         let sql = "SELECT k.id AS key_id, k.team_id, k.user_id, t.plan \
                    FROM api_keys k JOIN teams t ON t.id = k.team_id \
-                   WHERE k.secret_hash = $1 AND k.revoked_at IS NULL";
+                   WHERE k.secret_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)";
         let row: Option<PrincipalRow> = on_pool!(self, pool => sqlx::query_as(sql)
             .bind(KeySecret::hash_of(presented_key))
+            .bind(unix_now())
             .fetch_optional(pool)
             .await?);
         row.map(|row| {

@@ -182,13 +182,14 @@ impl Store {
         Ok(())
     }
 
-    /// The live session a cookie token names: unexpired, and its key not revoked since
-    /// (a session of the `--no-auth` local team names the team in place of a key).
+    /// The live session a cookie token names: unexpired, and its key neither revoked nor
+    /// expired since (a session of the `--no-auth` local team names the team in place of a key).
     pub async fn ui_session(&self, token: &str) -> Result<Option<UiSession>> {
         let sql = "SELECT s.team_id, s.user_id, s.key_id, t.plan, t.name AS team_name, s.csrf FROM ui_sessions s \
                    JOIN teams t ON t.id = s.team_id LEFT JOIN api_keys k ON k.id = s.key_id \
                    WHERE s.token_hash = $1 AND s.expires_at > $2 \
-                   AND ((k.id IS NOT NULL AND k.revoked_at IS NULL) OR (k.id IS NULL AND s.key_id = s.team_id))";
+                   AND ((k.id IS NOT NULL AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)) \
+                   OR (k.id IS NULL AND s.key_id = s.team_id))";
         let row: Option<SessionRow> =
             on_pool!(self, pool => sqlx::query_as(sql).bind(KeySecret::hash_of(token)).bind(unix_now()).fetch_optional(pool).await?);
         row.map(|row| {

@@ -6,6 +6,7 @@ mod contract;
 mod errors;
 mod helpers;
 mod ingest;
+mod local_token;
 mod ops;
 mod routes;
 mod targets;

@@ -8,6 +8,7 @@ mod detections;
 mod evaluations;
 mod feedback;
 pub(crate) mod keys;
+mod local_token;
 mod reports;
 mod tree;
 mod users;
@@ -29,6 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(detections::routes())
         .merge(reports::routes())
         .merge(feedback::routes())
+        .merge(local_token::routes())
 }
 
 /// Runs again the detections and reports a stop left unfinished. With several servers on one
