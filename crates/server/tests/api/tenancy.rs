@@ -43,6 +43,28 @@ async fn a_team_is_listed_read_and_renamed_by_its_own_key() {
 }
 
 #[tokio::test]
+async fn users_are_listed_by_id_within_the_callers_team_only() {
+    let app = spawn_app().await;
+    let acme = app.team("listing-acme", Plan::Pro).await;
+    let other = app.team("listing-other", Plan::Pro).await;
+
+    let (status, body) = json_of(app.get("/v1/users", &acme.key).await).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["count"], 1, "{body}");
+    let user = &body["results"][0];
+    assert_eq!((user["user_id"].as_str(), user["id"].as_str()), (Some(acme.owner.id.as_str()), Some(acme.owner.id.as_str())));
+    assert_eq!((user["status"].as_str(), user["given_name"].as_str()), (Some("ACTIVE"), Some("owner")), "{user}");
+
+    // Named ids: the caller's own user is kept, another team's and unknown ones are left out.
+    let path = format!("/v1/users?ids={}&ids={}&ids=ffffffffffffffffffffffff", acme.owner.id, other.owner.id);
+    let (status, body) = json_of(app.get(&path, &acme.key).await).await;
+    assert_eq!((status, body["count"].as_u64()), (200, Some(1)), "{body}");
+    assert_eq!(body["results"][0]["user_id"], json!(acme.owner.id.as_str()));
+    let (status, body) = json_of(app.get(&format!("/v1/users?ids={}", other.owner.id), &acme.key).await).await;
+    assert_eq!((status, body["count"].as_u64(), body["results"].as_array().map(Vec::len)), (200, Some(0), Some(0)), "{body}");
+}
+
+#[tokio::test]
 async fn the_server_works_the_same_on_postgres() {
     let Some(store) = assay_store::testing::postgres_store().await.expect("postgres store") else { return };
     let app = spawn_app_on(store).await;

@@ -11,12 +11,13 @@ use utoipa_axum::routes;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery, PathId};
+use crate::extract::{ApiJson, ApiQuery, MultiQuery, PathId};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(current_user))
+        .routes(routes!(list_users))
         .routes(routes!(user_by_id))
         .routes(routes!(list_teams))
         .routes(routes!(team_by_id, update_team))
@@ -42,23 +43,41 @@ impl From<Team> for TeamView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {
     id: String,
+    /// The same id under the published API's name.
+    user_id: String,
     team_id: String,
     name: String,
+    /// The name again, as the published API splits it (assay keeps one name).
+    given_name: String,
+    /// Always empty: assay keeps one name.
+    family_name: String,
     email: Option<String>,
     team_role: String,
+    /// Always `ACTIVE`: a user with no live key simply cannot call.
+    status: String,
+    /// Always null: assay stores no pictures.
+    profile_image: Option<String>,
     /// Unix seconds.
     created_at: i64,
+    /// Unix seconds; users are not edited, so it is `created_at`.
+    updated_at: i64,
 }
 
 impl From<User> for UserView {
     fn from(user: User) -> Self {
         Self {
             id: user.id.to_string(),
+            user_id: user.id.to_string(),
             team_id: user.team_id.to_string(),
+            given_name: user.name.clone(),
             name: user.name,
+            family_name: String::new(),
             email: user.email,
             team_role: user.role,
+            status: "ACTIVE".to_owned(),
+            profile_image: None,
             created_at: user.created_at,
+            updated_at: user.created_at,
         }
     }
 }
@@ -105,6 +124,29 @@ fn own_team_id(caller: &Caller, id: &Id) -> Result<(), ApiError> {
 async fn current_user(State(state): State<AppState>, caller: Caller) -> Result<Json<UserView>, ApiError> {
     let user = state.store.user(&caller.0.team_id, &caller.0.user_id).await?.ok_or_else(ApiError::not_found)?;
     Ok(Json(user.into()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserList {
+    results: Vec<UserView>,
+    count: usize,
+}
+
+/// The users of the caller's team, only those named when `?ids=a&ids=b` (or `ids=a,b`) is
+/// given; ids of other teams' users, or of no user, are left out.
+#[utoipa::path(get, path = "/v1/users", tag = "users", params(("ids" = Option<Vec<String>>, Query)),
+    responses((status = 200, description = "The users", body = UserList), (status = 401, description = "Missing or invalid key")))]
+async fn list_users(State(state): State<AppState>, caller: Caller, query: MultiQuery) -> Result<Json<UserList>, ApiError> {
+    let ids = query.all("ids");
+    let users: Vec<UserView> = state
+        .store
+        .list_users(&caller.0.team_id)
+        .await?
+        .into_iter()
+        .filter(|user| ids.is_empty() || ids.iter().any(|id| id == user.id.as_str()))
+        .map(UserView::from)
+        .collect();
+    Ok(Json(UserList { count: users.len(), results: users }))
 }
 
 /// A user of the caller's team.
