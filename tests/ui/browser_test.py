@@ -19,12 +19,28 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 ASSAY = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "target/debug/assay")
 SHOTS = os.path.abspath("target/ui-screenshots")
+
+
+def detached(element):
+    """A wait condition: the element has left the page. Chromium may answer a query about a
+    node removed mid-call with a generic inspector error rather than a stale-element one, which
+    selenium's own staleness_of lets through; either answer means the node is gone."""
+
+    def check(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    return check
 
 
 def free_port():
@@ -254,7 +270,7 @@ def main():
         assert urllib.request.urlopen(request).status == 200
         shown = driver.find_element(By.ID, "new-key")
         driver.find_element(By.CSS_SELECTOR, "button[aria-label='Revoke from-browser']").click()
-        wait.until(EC.staleness_of(shown))
+        wait.until(detached(shown))
         assert secret not in driver.page_source, "the key is shown only once"
         try:
             urllib.request.urlopen(request)

@@ -78,17 +78,24 @@ impl SecretKey {
 
     /// Decrypts what [`SecretKey::seal`] produced for the same `row_id`.
     pub fn open(&self, row_id: &str, sealed: &str) -> Result<String, Error> {
-        let corrupt = || Error::Undecryptable;
-        let bytes = sealed.strip_prefix(VERSION_PREFIX).and_then(|b| STANDARD.decode(b).ok()).ok_or_else(corrupt)?;
+        // A value that is not even shaped like a sealed one is damaged data: no key opens it,
+        // so it is the evaluation's fault. A well-formed value that fails authentication was
+        // sealed under another ASSAY_SECRET_KEY (or for another row): that is this process's
+        // environment, which another runner may not share.
+        let malformed = |why: &str| Error::Corrupt(format!("sealed secret of {row_id}: {why}"));
+        let body = sealed.strip_prefix(VERSION_PREFIX).ok_or_else(|| malformed("no version prefix"))?;
+        let bytes = STANDARD.decode(body).map_err(|_| malformed("not base64"))?;
         if bytes.len() < 12 + 16 {
-            return Err(corrupt());
+            return Err(malformed("shorter than a nonce and a tag"));
         }
         let (nonce, ciphertext) = bytes.split_at(12);
         let mut nonce_bytes = [0u8; 12];
         nonce_bytes.copy_from_slice(nonce);
-        let plain =
-            self.cipher().decrypt(&Nonce::from(nonce_bytes), Payload { msg: ciphertext, aad: row_id.as_bytes() }).map_err(|_| corrupt())?;
-        String::from_utf8(plain).map_err(|_| corrupt())
+        let plain = self
+            .cipher()
+            .decrypt(&Nonce::from(nonce_bytes), Payload { msg: ciphertext, aad: row_id.as_bytes() })
+            .map_err(|_| Error::Undecryptable)?;
+        String::from_utf8(plain).map_err(|_| Error::Undecryptable)
     }
 }
 
@@ -132,9 +139,13 @@ mod tests {
         assert!(!sealed.contains("sk-live-123"));
         assert_ne!(sealed, key.seal("row-1", "sk-live-123").expect("seal"), "a fresh nonce each time");
         assert_eq!(key.open("row-1", &sealed).expect("open"), "sk-live-123");
-        assert!(key.open("row-2", &sealed).is_err(), "bound to its row");
-        assert!(SecretKey::generate().open("row-1", &sealed).is_err(), "bound to its key");
-        assert!(key.open("row-1", "v1:AAAA").is_err());
+        assert!(matches!(key.open("row-2", &sealed), Err(Error::Undecryptable)), "bound to its row");
+        assert!(matches!(SecretKey::generate().open("row-1", &sealed), Err(Error::Undecryptable)), "bound to its key");
+        for malformed in ["v1:AAAA", "sk-live-123", "v1:not base64!", ""] {
+            let error = key.open("row-1", malformed).expect_err("malformed");
+            assert!(matches!(error, Error::Corrupt(_)), "{malformed:?} is damaged data, not another key: {error:?}");
+            assert!(!error.is_environmental(), "a damaged value fails its evaluation");
+        }
     }
 
     #[test]
