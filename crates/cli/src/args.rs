@@ -429,6 +429,10 @@ pub enum KeysCommand {
         /// Plan of the team if it is created now: free or pro.
         #[arg(long, default_value = "free")]
         plan: String,
+        /// Give the team's owner this email address: invites to other teams
+        /// (`POST /v1/invites`) are answered with a key whose user has the invited address.
+        #[arg(long)]
+        email: Option<String>,
     },
     /// List keys (never their secrets).
     List {

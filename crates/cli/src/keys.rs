@@ -20,7 +20,7 @@ pub async fn open_store_with(global: &Global, sqlite_connections: u32) -> anyhow
 pub async fn run(global: &Global, command: KeysCommand) -> anyhow::Result<()> {
     let store = open_store(global).await?;
     let outcome = match command {
-        KeysCommand::Create { team, name, plan } => create(&store, &team, &name, &plan).await,
+        KeysCommand::Create { team, name, plan, email } => create(&store, &team, &name, &plan, email.as_deref()).await,
         KeysCommand::List { team } => list(&store, team.as_deref()).await,
         KeysCommand::Revoke { id } => revoke(&store, &id).await,
     };
@@ -28,7 +28,7 @@ pub async fn run(global: &Global, command: KeysCommand) -> anyhow::Result<()> {
     outcome
 }
 
-async fn create(store: &Store, team: &str, key_name: &str, plan: &str) -> anyhow::Result<()> {
+async fn create(store: &Store, team: &str, key_name: &str, plan: &str, email: Option<&str>) -> anyhow::Result<()> {
     let team_name = TeamName::parse(team)?;
     let plan: Plan = plan.parse()?;
     let (team, owner) = match store.team_by_name(&team_name).await? {
@@ -42,6 +42,13 @@ async fn create(store: &Store, team: &str, key_name: &str, plan: &str) -> anyhow
             created
         }
     };
+    if let Some(email) = email.map(str::trim) {
+        if !email.contains('@') || email.chars().any(char::is_whitespace) {
+            bail!("--email must be an address such as name@example.com");
+        }
+        store.set_user_email(&team.id, &owner.id, email).await?;
+        println!("the owner of team {} now has the email {email}", team.name);
+    }
     let secret = KeySecret::generate();
     let key = store.create_api_key(&team.id, &owner.id, key_name, &secret).await?;
     println!("created key {} ({}) for team {}; it is shown only once:", key.id, key.name, team.name);

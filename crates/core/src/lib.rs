@@ -26,7 +26,7 @@ pub use prompts::{
 };
 pub use stored_target::{ContractSession, StoredTarget, TargetKind, TargetLimits, TargetSettings};
 pub use target::{ChatReply, ChatRequest, GenerationParams, Message, Role, Target, TargetDescription, TargetError, Usage, append_system};
-pub use tenancy::{ApiKey, KeySecret, Plan, Principal, Team, TeamName, User, random_hex};
+pub use tenancy::{ApiKey, Invite, InviteStatus, KeySecret, Plan, Principal, Team, TeamName, TeamRole, User, random_hex};
 pub use trust::{
     Hub, HubInfo, OpenedProviderKey, ProviderKey, ProviderKeyInput, ResultFeedback, TrustDetection, TrustEvaluation, TrustEvaluationFilter,
     TrustReport, TrustSettings, TrustSort,
@@ -45,6 +45,8 @@ pub enum Error {
     InvalidTeamName(String),
     #[error("unknown plan {0:?}: expected \"free\" or \"pro\"")]
     UnknownPlan(String),
+    #[error("unknown team role {0:?}: expected \"owner\", \"admin\", \"member\" (or \"user\") or \"viewer\"")]
+    UnknownTeamRole(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -61,6 +61,72 @@ impl std::str::FromStr for Plan {
     }
 }
 
+/// What a user may do in their team. Each role may do everything the one below it may:
+///
+/// | role     | read | write (evaluations, targets, keys, prompts, ingest…) | manage the team (rename, invites, roles) | delete the team, grant `owner` |
+/// |----------|------|------------------------------------------------------|------------------------------------------|--------------------------------|
+/// | `viewer` | yes  | no                                                   | no                                       | no                             |
+/// | `member` | yes  | yes                                                  | no                                       | no                             |
+/// | `admin`  | yes  | yes                                                  | yes                                      | no                             |
+/// | `owner`  | yes  | yes                                                  | yes                                      | yes                            |
+///
+/// The trust-platform API names two roles, `admin` and `user`; `user` is read as `member`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TeamRole {
+    Viewer,
+    Member,
+    Admin,
+    Owner,
+}
+
+impl TeamRole {
+    pub const ALL: [TeamRole; 4] = [Self::Owner, Self::Admin, Self::Member, Self::Viewer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Admin => "admin",
+            Self::Member => "member",
+            Self::Viewer => "viewer",
+        }
+    }
+
+    /// May create, change and delete the team's objects.
+    pub fn can_write(self) -> bool {
+        self >= Self::Member
+    }
+
+    /// May rename the team, invite people and change members' roles.
+    pub fn can_manage_team(self) -> bool {
+        self >= Self::Admin
+    }
+
+    /// May delete the team and make or unmake owners.
+    pub fn can_own(self) -> bool {
+        self == Self::Owner
+    }
+}
+
+impl std::str::FromStr for TeamRole {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "owner" => Ok(Self::Owner),
+            "admin" => Ok(Self::Admin),
+            "member" | "user" => Ok(Self::Member),
+            "viewer" => Ok(Self::Viewer),
+            _ => Err(Error::UnknownTeamRole(s.to_owned())),
+        }
+    }
+}
+
+impl fmt::Display for TeamRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A team name: 1-64 of `[A-Za-z0-9._-]`, unique across the installation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
@@ -88,6 +154,7 @@ pub struct Team {
     pub id: Id,
     pub name: String,
     pub plan: Plan,
+    pub description: Option<String>,
     pub created_at: i64,
 }
 
@@ -97,8 +164,52 @@ pub struct User {
     pub team_id: Id,
     pub name: String,
     pub email: Option<String>,
-    pub role: String,
+    pub role: TeamRole,
     pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// Where an invite stands. It is answered once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum InviteStatus {
+    Pending,
+    Accepted,
+    Declined,
+}
+
+impl InviteStatus {
+    pub const ALL: [InviteStatus; 3] = [Self::Pending, Self::Accepted, Self::Declined];
+
+    /// The stored and served form, uppercase like the API's other statuses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Accepted => "ACCEPTED",
+            Self::Declined => "DECLINED",
+        }
+    }
+
+    /// Any case of a status name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str().eq_ignore_ascii_case(raw.trim()))
+    }
+}
+
+/// An invitation of an email address into a team, with the role the person will have.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invite {
+    pub id: Id,
+    pub team_id: Id,
+    pub email: String,
+    pub role: TeamRole,
+    pub status: InviteStatus,
+    /// The member the acceptance made; `None` until then.
+    pub user_id: Option<Id>,
+    pub created_at: i64,
+    pub created_by: Id,
+    pub updated_at: i64,
+    pub updated_by: Id,
 }
 
 /// An API key as stored and listed: never the secret, only its display prefix.
@@ -113,13 +224,16 @@ pub struct ApiKey {
     pub revoked_at: Option<i64>,
 }
 
-/// The authenticated caller of a request: the key used, and the team and user it acts for.
+/// The authenticated caller of a request: the key used, the team and user it acts for, and
+/// that user's role in the team (read afresh on every request, so a role change takes effect
+/// at once).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     pub key_id: Id,
     pub team_id: Id,
     pub user_id: Id,
     pub plan: Plan,
+    pub role: TeamRole,
 }
 
 /// A freshly minted API key secret. It exists in memory only until it is shown once.
@@ -192,5 +306,20 @@ mod tests {
         assert!("gold".parse::<Plan>().is_err());
         assert_eq!(Plan::Free.default_requests_per_hour(), 1_000);
         assert_eq!(Plan::Pro.default_requests_per_hour(), 10_000);
+    }
+
+    #[test]
+    fn team_roles_parse_the_api_names_and_rank_their_powers() {
+        assert_eq!("user".parse::<TeamRole>(), Ok(TeamRole::Member), "the /v1 API's name for a member");
+        assert_eq!(" Admin ".parse::<TeamRole>(), Ok(TeamRole::Admin));
+        assert!("root".parse::<TeamRole>().is_err());
+        for role in TeamRole::ALL {
+            assert_eq!(role.as_str().parse::<TeamRole>(), Ok(role));
+        }
+        let powers = |r: TeamRole| (r.can_write(), r.can_manage_team(), r.can_own());
+        assert_eq!(powers(TeamRole::Viewer), (false, false, false));
+        assert_eq!(powers(TeamRole::Member), (true, false, false));
+        assert_eq!(powers(TeamRole::Admin), (true, true, false));
+        assert_eq!(powers(TeamRole::Owner), (true, true, true));
     }
 }

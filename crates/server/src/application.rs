@@ -179,7 +179,7 @@ async fn local_principal(store: &Store) -> Result<Principal> {
     let name = TeamName::parse(LOCAL_TEAM).expect("the local team name is valid");
     let team = store.team_or_create(&name, Plan::Pro).await?;
     let owner = store.team_owner(&team.id).await?.ok_or_else(|| assay_store::Error::Corrupt("the local team has no owner".into()))?;
-    Ok(Principal { key_id: Id::clone(&team.id), team_id: team.id, user_id: owner.id, plan: team.plan })
+    Ok(Principal { key_id: Id::clone(&team.id), team_id: team.id, user_id: owner.id, plan: team.plan, role: owner.role })
 }
 
 /// A future that completes on SIGINT or SIGTERM. The handlers are installed now, not when

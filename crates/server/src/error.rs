@@ -87,6 +87,7 @@ impl From<assay_store::Error> for ApiError {
     fn from(error: assay_store::Error) -> Self {
         match &error {
             assay_store::Error::Conflict(what) => Self::with_message(ErrorCode::Conflict, format!("This {what} already exists.")),
+            assay_store::Error::StateConflict(why) => Self::with_message(ErrorCode::Conflict, why.clone()),
             _ if error.is_unavailable() => {
                 tracing::error!(error = ?error, "database unavailable");
                 Self::new(ErrorCode::ServiceUnavailable)

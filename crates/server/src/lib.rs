@@ -15,6 +15,7 @@ pub mod models;
 mod openapi;
 mod pricing;
 mod rate_limit;
+mod roles;
 mod routes;
 mod state;
 mod target_cache;

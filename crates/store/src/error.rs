@@ -10,6 +10,10 @@ pub enum Error {
     InvalidUrl(String),
     #[error("{0} already exists")]
     Conflict(String),
+    /// The change contradicts the stored state (an invite already answered, a team left
+    /// without an owner); the text says why, for a 409.
+    #[error("{0}")]
+    StateConflict(String),
     #[error("secret key: {0}")]
     SecretKey(String),
     #[error("no secret key is configured, so credentials cannot be stored")]

@@ -1,6 +1,6 @@
 //! Teams, users and API keys: the SQL of tenancy and the rows it decodes.
 
-use assay_core::{ApiKey, Id, KeySecret, Plan, Principal, Team, TeamName, User, unix_now};
+use assay_core::{ApiKey, Id, KeySecret, Plan, Principal, Team, TeamName, TeamRole, User, unix_now};
 
 use crate::error::conflict_as;
 use crate::{Error, Result, Store, on_pool};
@@ -10,17 +10,19 @@ struct TeamRow {
     id: String,
     name: String,
     plan: String,
+    description: Option<String>,
     created_at: i64,
 }
 
 #[derive(sqlx::FromRow)]
-struct UserRow {
+pub(crate) struct UserRow {
     id: String,
     team_id: String,
     name: String,
     email: Option<String>,
     role: String,
     created_at: i64,
+    updated_at: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -40,6 +42,7 @@ struct PrincipalRow {
     team_id: String,
     user_id: String,
     plan: String,
+    role: String,
 }
 
 /// An id read back from the database; a malformed one means corrupt data.
@@ -47,14 +50,24 @@ pub(crate) fn stored_id(raw: &str) -> Result<Id> {
     Id::parse(raw).map_err(|e| Error::Corrupt(e.to_string()))
 }
 
-fn stored_plan(raw: &str) -> Result<Plan> {
+pub(crate) fn stored_plan(raw: &str) -> Result<Plan> {
+    raw.parse().map_err(|e: assay_core::Error| Error::Corrupt(e.to_string()))
+}
+
+pub(crate) fn stored_role(raw: &str) -> Result<TeamRole> {
     raw.parse().map_err(|e: assay_core::Error| Error::Corrupt(e.to_string()))
 }
 
 impl TryFrom<TeamRow> for Team {
     type Error = Error;
     fn try_from(row: TeamRow) -> Result<Self> {
-        Ok(Team { id: stored_id(&row.id)?, name: row.name, plan: stored_plan(&row.plan)?, created_at: row.created_at })
+        Ok(Team {
+            id: stored_id(&row.id)?,
+            name: row.name,
+            plan: stored_plan(&row.plan)?,
+            description: row.description,
+            created_at: row.created_at,
+        })
     }
 }
 
@@ -66,8 +79,9 @@ impl TryFrom<UserRow> for User {
             team_id: stored_id(&row.team_id)?,
             name: row.name,
             email: row.email,
-            role: row.role,
+            role: stored_role(&row.role)?,
             created_at: row.created_at,
+            updated_at: row.updated_at,
         })
     }
 }
@@ -91,8 +105,8 @@ fn convert_all<R, T: TryFrom<R, Error = Error>>(rows: Vec<R>) -> Result<Vec<T>> 
     rows.into_iter().map(T::try_from).collect()
 }
 
-const TEAM_COLUMNS: &str = "id, name, plan, created_at";
-const USER_COLUMNS: &str = "id, team_id, name, email, role, created_at";
+const TEAM_COLUMNS: &str = "id, name, plan, description, created_at";
+pub(crate) const USER_COLUMNS: &str = "id, team_id, name, email, role, created_at, COALESCE(updated_at, created_at) AS updated_at";
 const KEY_COLUMNS: &str = "id, team_id, user_id, name, prefix, created_at, revoked_at";
 
 /// Name of the user that owns a team's keys when no person is named.
@@ -102,21 +116,42 @@ impl Store {
     /// Creates a team and its owner user in one transaction; 409-style [`Error::Conflict`]
     /// if the name is taken.
     pub async fn create_team(&self, name: &TeamName, plan: Plan) -> Result<(Team, User)> {
-        let team = Team { id: Id::generate(), name: name.as_str().to_owned(), plan, created_at: unix_now() };
+        self.create_team_owned_by(name, plan, None, OWNER_USER_NAME, None).await
+    }
+
+    /// Creates a team like [`Self::create_team`], with a description and an owner who is a
+    /// named person (the `/v1` API's team creation copies its caller onto the new team).
+    pub async fn create_team_owned_by(
+        &self,
+        name: &TeamName,
+        plan: Plan,
+        description: Option<&str>,
+        owner_name: &str,
+        owner_email: Option<&str>,
+    ) -> Result<(Team, User)> {
+        let team = Team {
+            id: Id::generate(),
+            name: name.as_str().to_owned(),
+            plan,
+            description: description.map(str::to_owned),
+            created_at: unix_now(),
+        };
         let owner = User {
             id: Id::generate(),
             team_id: team.id.clone(),
-            name: OWNER_USER_NAME.to_owned(),
-            email: None,
-            role: "admin".to_owned(),
+            name: owner_name.to_owned(),
+            email: owner_email.map(str::to_owned),
+            role: TeamRole::Owner,
             created_at: team.created_at,
+            updated_at: team.created_at,
         };
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query("INSERT INTO teams (id, name, plan, created_at) VALUES ($1, $2, $3, $4)")
+            sqlx::query("INSERT INTO teams (id, name, plan, description, created_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(team.id.as_str())
                 .bind(&team.name)
                 .bind(plan.as_str())
+                .bind(team.description.as_deref())
                 .bind(team.created_at)
                 .execute(&mut *tx)
                 .await
@@ -126,13 +161,24 @@ impl Store {
                 .bind(owner.team_id.as_str())
                 .bind(&owner.name)
                 .bind(owner.email.as_deref())
-                .bind(&owner.role)
+                .bind(owner.role.as_str())
                 .bind(owner.created_at)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
         });
         Ok((team, owner))
+    }
+
+    /// Deletes a team and everything it owns (users, keys, sessions, targets, evaluations with
+    /// their jobs and results…: every team-owned table cascades). Results still in flight for
+    /// its evaluations are dropped by the writer. Returns the team as it was; `None` if absent.
+    pub async fn delete_team(&self, id: &Id) -> Result<Option<Team>> {
+        let Some(team) = self.team(id).await? else { return Ok(None) };
+        let _turn = self.write_turn().await;
+        let deleted =
+            on_pool!(self, pool => sqlx::query("DELETE FROM teams WHERE id = $1").bind(id.as_str()).execute(pool).await?.rows_affected());
+        Ok((deleted > 0).then_some(team))
     }
 
     /// The team of that name, created (with `plan`) if it does not exist yet; safe against a
@@ -182,9 +228,18 @@ impl Store {
 
     /// Renames a team; `None` if there is no such team, [`Error::Conflict`] if the name is taken.
     pub async fn rename_team(&self, id: &Id, name: &TeamName) -> Result<Option<Team>> {
-        let sql = format!("UPDATE teams SET name = $1 WHERE id = $2 RETURNING {TEAM_COLUMNS}");
+        self.update_team(id, Some(name), None).await
+    }
+
+    /// Changes a team's name and/or description (a `None` leaves that field as it is); `None`
+    /// if there is no such team, [`Error::Conflict`] if the name is taken.
+    pub async fn update_team(&self, id: &Id, name: Option<&TeamName>, description: Option<&str>) -> Result<Option<Team>> {
+        let sql = format!(
+            "UPDATE teams SET name = COALESCE($1, name), description = COALESCE($2, description) WHERE id = $3 RETURNING {TEAM_COLUMNS}"
+        );
         let row: Option<TeamRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(name.as_str())
+            .bind(name.map(TeamName::as_str))
+            .bind(description)
             .bind(id.as_str())
             .fetch_optional(pool)
             .await
@@ -200,6 +255,21 @@ impl Store {
             .bind(OWNER_USER_NAME)
             .fetch_optional(pool)
             .await?);
+        row.map(User::try_from).transpose()
+    }
+
+    /// Sets a user's email (how an invite finds its invitee); `None` if `user_id` is not a user
+    /// of `team_id`, [`Error::Conflict`] if another user of the team has that address.
+    pub async fn set_user_email(&self, team_id: &Id, user_id: &Id, email: &str) -> Result<Option<User>> {
+        let sql = format!("UPDATE users SET email = $1, updated_at = $2 WHERE team_id = $3 AND id = $4 RETURNING {USER_COLUMNS}");
+        let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(email)
+            .bind(unix_now())
+            .bind(team_id.as_str())
+            .bind(user_id.as_str())
+            .fetch_optional(pool)
+            .await
+            .map_err(conflict_as("user email"))?);
         row.map(User::try_from).transpose()
     }
 
@@ -305,8 +375,8 @@ impl Store {
 
     /// Who a presented key belongs to, if it is a live key (not revoked, not expired).
     pub async fn authenticate(&self, presented_key: &str) -> Result<Option<Principal>> {
-        let sql = "SELECT k.id AS key_id, k.team_id, k.user_id, t.plan \
-                   FROM api_keys k JOIN teams t ON t.id = k.team_id \
+        let sql = "SELECT k.id AS key_id, k.team_id, k.user_id, t.plan, u.role \
+                   FROM api_keys k JOIN teams t ON t.id = k.team_id JOIN users u ON u.id = k.user_id \
                    WHERE k.secret_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)";
         let row: Option<PrincipalRow> = on_pool!(self, pool => sqlx::query_as(sql)
             .bind(KeySecret::hash_of(presented_key))
@@ -319,6 +389,7 @@ impl Store {
                 team_id: stored_id(&row.team_id)?,
                 user_id: stored_id(&row.user_id)?,
                 plan: stored_plan(&row.plan)?,
+                role: stored_role(&row.role)?,
             })
         })
         .transpose()

@@ -98,6 +98,7 @@ struct SessionRow {
     user_id: String,
     key_id: String,
     plan: String,
+    role: String,
     team_name: String,
     csrf: String,
 }
@@ -185,8 +186,8 @@ impl Store {
     /// The live session a cookie token names: unexpired, and its key neither revoked nor
     /// expired since (a session of the `--no-auth` local team names the team in place of a key).
     pub async fn ui_session(&self, token: &str) -> Result<Option<UiSession>> {
-        let sql = "SELECT s.team_id, s.user_id, s.key_id, t.plan, t.name AS team_name, s.csrf FROM ui_sessions s \
-                   JOIN teams t ON t.id = s.team_id LEFT JOIN api_keys k ON k.id = s.key_id \
+        let sql = "SELECT s.team_id, s.user_id, s.key_id, t.plan, u.role, t.name AS team_name, s.csrf FROM ui_sessions s \
+                   JOIN teams t ON t.id = s.team_id JOIN users u ON u.id = s.user_id LEFT JOIN api_keys k ON k.id = s.key_id \
                    WHERE s.token_hash = $1 AND s.expires_at > $2 \
                    AND ((k.id IS NOT NULL AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)) \
                    OR (k.id IS NULL AND s.key_id = s.team_id))";
@@ -198,7 +199,8 @@ impl Store {
                     key_id: stored_id(&row.key_id)?,
                     team_id: stored_id(&row.team_id)?,
                     user_id: stored_id(&row.user_id)?,
-                    plan: row.plan.parse().map_err(|e: assay_core::Error| Error::Corrupt(e.to_string()))?,
+                    plan: crate::tenancy::stored_plan(&row.plan)?,
+                    role: crate::tenancy::stored_role(&row.role)?,
                 },
                 team_name: row.team_name,
                 csrf: row.csrf,

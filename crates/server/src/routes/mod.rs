@@ -20,7 +20,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
-use crate::{auth, envelope, limits, metrics, openapi};
+use crate::{auth, envelope, limits, metrics, openapi, roles};
 
 /// Starts again what a stop interrupted off the request path: `/v1` detections still
 /// `CREATED` and reports still `GENERATING`.
@@ -38,6 +38,8 @@ pub fn router(state: AppState) -> Router {
         .merge(workbench::routes())
         .merge(ingest::routes())
         .merge(unmatched::authenticated_surfaces())
+        // The role check runs inside authentication, on the caller it found.
+        .layer(from_fn(roles::require_role))
         .layer(from_fn_with_state(state.clone(), auth::require_caller));
     let (api, doc) = OpenApiRouter::with_openapi(openapi::base()).merge(ops::routes()).merge(authenticated).split_for_parts();
     let doc = openapi::finish(doc);

@@ -113,6 +113,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Submitted<T> {
                 ApiError::with_message(ErrorCode::Forbidden, "The form has expired: reload the page and send it again.").into_response()
             );
         }
+        // Every form changes something, so it is a write (sign-in and sign-out do not come here).
+        let role = viewer.principal.role;
+        if !role.can_write() {
+            return Err(crate::roles::forbidden(role, assay_core::TeamRole::Member).into_response());
+        }
         let form = parse_form(&bytes).map_err(IntoResponse::into_response)?;
         Ok(Submitted { viewer, form })
     }

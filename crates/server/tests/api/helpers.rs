@@ -137,3 +137,23 @@ pub fn validate_with_openapi_spec_validator(document: &str) {
         Err(error) => panic!("python3 is required under CI: {error}"),
     }
 }
+
+/// Runs each test on a SQLite file and, when the test script started one, on PostgreSQL.
+macro_rules! on_both_databases {
+    ($($test:ident),* $(,)?) => {$(
+        mod $test {
+            #[tokio::test]
+            async fn on_sqlite() {
+                super::$test($crate::helpers::spawn_app().await).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                if let Some(store) = assay_store::testing::postgres_store().await.expect("postgres store") {
+                    super::$test($crate::helpers::spawn_app_on(store).await).await;
+                }
+            }
+        }
+    )*};
+}
+pub(crate) use on_both_databases;

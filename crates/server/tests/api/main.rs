@@ -8,6 +8,7 @@ mod helpers;
 mod ingest;
 mod local_token;
 mod ops;
+mod roles;
 mod routes;
 mod targets;
 mod tenancy;

@@ -29,7 +29,10 @@ async fn a_team_is_listed_read_and_renamed_by_its_own_key() {
     app.team("taken", Plan::Free).await;
     let (status, body) = json_of(app.get("/v1/teams", &acme.key).await).await;
     assert_eq!(status, 200);
-    assert_eq!(body, json!([{"id": acme.team.id.as_str(), "name": "acme", "plan": "pro", "created_at": acme.team.created_at}]));
+    assert_eq!(
+        body,
+        json!([{"id": acme.team.id.as_str(), "name": "acme", "plan": "pro", "description": null, "is_single_user": true, "created_at": acme.team.created_at}])
+    );
 
     let path = format!("/v1/teams/{}", acme.team.id);
     let (status, body) = json_of(app.put_raw(&path, &acme.key, "application/json", r#"{"name":"acme-labs"}"#).await).await;
@@ -39,7 +42,13 @@ async fn a_team_is_listed_read_and_renamed_by_its_own_key() {
 
     let (status, body) = json_of(app.get(&format!("/v1/teams/{}/users", acme.team.id), &acme.key).await).await;
     assert_eq!(status, 200);
-    assert_eq!(body[0]["id"], json!(acme.owner.id.as_str()));
+    assert_eq!((body["count"].as_u64(), body["current_page"].as_i64()), (Some(1), Some(1)), "{body}");
+    assert_eq!(body["results"][0]["id"], json!(acme.owner.id.as_str()));
+    assert_eq!(body["results"][0]["team_role"], "owner");
+    let (status, body) = json_of(app.get(&format!("/v1/teams/{}/users?team_role=viewer", acme.team.id), &acme.key).await).await;
+    assert_eq!((status, body["count"].as_u64()), (200, Some(0)), "{body}");
+    let (status, body) = json_of(app.get(&format!("/v1/teams/{}/users?team_role=chief", acme.team.id), &acme.key).await).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_request")), "{body}");
 }
 
 #[tokio::test]

@@ -224,6 +224,10 @@ async fn objects_of_every_kind(app: &TestApp, team: &TestTeam, mock: &MockServer
     let (status, body) = json_of(app.post_json("/api/ingest", key, &batch).await).await;
     create(status, body, "an ingested run");
 
+    let (status, body) =
+        json_of(app.post_json("/v1/invites", key, &json!({"email": "sweep@example.com", "team_role": "viewer"})).await).await;
+    create(status, body, "an invite");
+
     let provider_key = json!({"name": "sweep-key", "hub": "custom", "value": MOCK_KEY, "url": format!("{}/v1", mock.url()), "rate_limit_per_interval": 1000, "rate_limit_interval": 1});
     let (status, body) = json_of(app.post_json("/v1/api-keys", key, &provider_key).await).await;
     let key_id = body["id"].as_str().unwrap_or_default().to_owned();

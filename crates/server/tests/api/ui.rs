@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use assay_core::Plan;
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_on};
+use crate::helpers::{TestApp, on_both_databases};
 
 /// A browser-like client that follows no redirects, so each hop can be checked.
 fn browser() -> reqwest::Client {
@@ -411,25 +411,6 @@ async fn an_ingest_project_made_here_charts_its_runs_and_lists_them_in_the_overv
     assert_eq!(page(&app, &cookie, "/ui/trends?project=no-such").await.0, 404);
 }
 
-/// Runs each test on a SQLite file and, when the test script started one, on PostgreSQL.
-macro_rules! on_both_databases {
-    ($($test:ident),* $(,)?) => {$(
-        mod $test {
-            #[tokio::test]
-            async fn on_sqlite() {
-                super::$test(super::spawn_app().await).await;
-            }
-
-            #[tokio::test]
-            async fn on_postgres() {
-                if let Some(store) = assay_store::testing::postgres_store().await.expect("postgres store") {
-                    super::$test(super::spawn_app_on(store).await).await;
-                }
-            }
-        }
-    )*};
-}
-
 on_both_databases!(
     an_ingest_project_made_here_charts_its_runs_and_lists_them_in_the_overview,
     provider_keys_are_added_and_deleted_and_prompts_show_their_revisions,
@@ -440,4 +421,28 @@ on_both_databases!(
     the_overview_pages_through_every_evaluation_newest_first,
     the_event_stream_reports_results_and_resumes_after_the_last_id,
     every_page_references_only_this_server,
+    a_viewer_reads_every_page_and_its_forms_are_refused,
 );
+
+async fn a_viewer_reads_every_page_and_its_forms_are_refused(app: TestApp) {
+    let team = app.team("ui-viewer", Plan::Free).await;
+    let viewer = app.store.set_user_role(&team.team.id, &team.owner.id, assay_core::TeamRole::Viewer).await;
+    // The last owner cannot become a viewer; a second user, made owner, lets the first step down.
+    assert!(viewer.is_err(), "the team keeps an owner");
+    let store = &app.store;
+    let invite =
+        store.create_invite(&team.team.id, "owner2@example.com", assay_core::TeamRole::Owner, &team.owner.id).await.expect("invite");
+    let secret = assay_core::KeySecret::generate();
+    store.accept_invite(&invite.id, &team.owner.id, "owner2", &secret).await.expect("accept").expect("invite");
+    store.set_user_role(&team.team.id, &team.owner.id, assay_core::TeamRole::Viewer).await.expect("role").expect("user");
+
+    let cookie = sign_in(&app, &team.key).await;
+    for path in ["/ui/", "/ui/keys", "/ui/targets", "/ui/projects", "/ui/scans/new"] {
+        assert_eq!(page(&app, &cookie, path).await.0, 200, "{path}");
+    }
+    let (_, keys) = page(&app, &cookie, "/ui/keys").await;
+    let refused = post_form(&app, &cookie, "/ui/keys", &format!("name=ci&csrf={}", csrf_of(&keys))).await;
+    assert_eq!(refused.status().as_u16(), 403);
+    assert!(refused.text().await.expect("body").contains("viewer"), "the page says why");
+    assert_eq!(store.list_api_keys(Some(&team.team.id)).await.expect("keys").len(), 2, "no key was made");
+}

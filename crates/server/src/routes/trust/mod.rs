@@ -7,6 +7,7 @@ mod catalogue;
 mod detections;
 mod evaluations;
 mod feedback;
+mod invites;
 pub(crate) mod keys;
 mod local_token;
 mod reports;
@@ -23,6 +24,7 @@ use crate::state::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(users::routes())
+        .merge(invites::routes())
         .merge(catalogue::routes())
         .merge(keys::routes())
         .merge(evaluations::routes())
