@@ -574,6 +574,31 @@ def scenario(run, Vijil):
 
     run.step("cross-team isolation", cross_team, needs=["eval", "key_id"])
 
+    def agents():
+        made = client.agents.create(
+            agent_name="e2e-agent", hub="custom", api_key_name=st["key_name"], model_name="mock",
+            agent_system_prompt="You are the e2e refund desk.",
+        )
+        check(isinstance(made, dict) and made.get("id"), f"agents.create returned {made!r}")
+        listed = client.agents.list()
+        mine = [a for a in listed if a.get("agent_name") == "e2e-agent"]
+        check(len(mine) == 1 and mine[0].get("status") == "active", f"agents.list shows {listed!r}")
+        client.agents.update("e2e-agent", new_agent_name="e2e-agent-2", agent_system_prompt="You are the e2e desk, v2.")
+        renamed = [a for a in client.agents.list() if a.get("id") == made["id"]]
+        check(renamed and renamed[0].get("agent_name") == "e2e-agent-2", f"after update: {renamed!r}")
+        check(renamed[0].get("agent_system_prompt") == "You are the e2e desk, v2.", f"after update: {renamed!r}")
+        by_agent = client.evaluations.list(agent_id=made["id"])
+        check(isinstance(by_agent, list) and st["eval"] not in [e.get("id") for e in by_agent],
+              f"evaluations.list(agent_id) answered {by_agent!r}")
+        archived = client.agents.delete("e2e-agent-2")
+        check(isinstance(archived, dict) and archived.get("status") == "archived", f"agents.delete returned {archived!r}")
+        check(not [a for a in client.agents.list() if a.get("id") == made["id"]], "an archived agent is still listed")
+        kept = [a for a in client.agents.list(include_archived=True) if a.get("id") == made["id"]]
+        check(len(kept) == 1, f"include_archived does not show it: {kept!r}")
+        return f"agent {made['id']} created, listed, renamed, archived"
+
+    run.step("agents.create / list / update / delete (archive)", agents, needs=["key_id", "eval"])
+
     def delete():
         r = client.evaluations.delete(st["eval"])
         check(isinstance(r, dict), f"delete returned {r!r}")

@@ -170,6 +170,7 @@ pub(crate) async fn fill(store: &Store, team_id: &Id, responses: usize) -> anyho
         tags: Vec::new(),
         request: serde_json::json!({}),
         created_by: None,
+        agent_configuration_id: None,
     };
     let suite_json = serde_json::to_value(&suite)?;
     store.create_trust_evaluation(&id, team_id, "bench", &suite_json, &["mock".to_owned()], suite.jobs(1)?, &settings).await?;

@@ -1,6 +1,7 @@
 //! assay's domain vocabulary: ids, tenancy (teams, users, API keys) and the central table of
 //! error codes. No IO lives here: the store, the engine and the server all speak these types.
 
+pub mod agents;
 pub mod detection;
 pub mod error_code;
 pub mod evaluation;
@@ -24,6 +25,7 @@ pub use prompts::{
     DEFAULT_TEMPLATE_NAME, EvaluationTemplate, NewTemplate, Paged, Prompt, PromptRevision, PromptSummary, PromptWithRevisions,
     RevisionStamp, RevisionText, TemplateChange, fallback_prompt_name,
 };
+pub use agents::{AgentConfiguration, AgentDefinition, AgentStatus};
 pub use stored_target::{ContractSession, StoredTarget, TargetKind, TargetLimits, TargetSettings};
 pub use target::{ChatReply, ChatRequest, GenerationParams, Message, Role, Target, TargetDescription, TargetError, Usage, append_system};
 pub use tenancy::{ApiKey, Invite, InviteStatus, KeySecret, Plan, Principal, Team, TeamName, TeamRole, User, random_hex};

@@ -75,6 +75,10 @@ pub struct TargetSettings {
     /// mock: delay before each reply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mock_latency_ms: Option<u64>,
+    /// Any kind: a system prompt sent first in every conversation, before a test's own (an
+    /// agent configuration's prompt; a deployed assistant's instructions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_prompt: Option<String>,
     #[serde(default)]
     pub limits: TargetLimits,
 }

@@ -203,6 +203,8 @@ pub struct TrustSettings {
     /// The request's `agent_params`, `sample_size`, `num_generations`, `is_lite`, … as sent.
     pub request: serde_json::Value,
     pub created_by: Option<Id>,
+    /// The agent configuration the evaluation named, if it named one.
+    pub agent_configuration_id: Option<Id>,
 }
 
 /// A `/v1` evaluation: the engine's row and what was asked for.
@@ -221,6 +223,7 @@ pub struct TrustEvaluationFilter {
     pub name: Option<String>,
     pub hub: Option<String>,
     pub model: Option<String>,
+    pub agent_configuration_id: Option<Id>,
     /// Evaluations carrying every one of these tags.
     pub tags: Vec<String>,
     /// Created at or after (Unix seconds).

@@ -123,6 +123,10 @@ pub struct TrustRequest {
     /// The body as sent, kept for the metadata route.
     pub body: serde_json::Value,
     pub created_by: Option<Id>,
+    /// The agent configuration named in place of a hub/model pair, if one was.
+    pub agent_configuration_id: Option<Id>,
+    /// The agent's system prompt, sent before each probe's own.
+    pub system_prompt: Option<String>,
 }
 
 /// What a request runs: its suite, its target, the settings to keep.
@@ -162,12 +166,15 @@ impl TrustRequest {
             tags: self.tags.clone(),
             request: self.body.clone(),
             created_by: self.created_by.clone(),
+            agent_configuration_id: self.agent_configuration_id.clone(),
         };
         Ok(TrustPlan { suite, target, settings })
     }
 
     fn settings(&self) -> Result<TargetSettings> {
-        provider_settings(self.hub, self.key.as_ref(), self.model.as_deref(), self.url.as_deref(), self.timeout_secs)
+        let mut settings = provider_settings(self.hub, self.key.as_ref(), self.model.as_deref(), self.url.as_deref(), self.timeout_secs)?;
+        settings.system_prompt = self.system_prompt.clone().filter(|prompt| !prompt.trim().is_empty());
+        Ok(settings)
     }
 }
 
@@ -207,6 +214,7 @@ pub fn provider_settings(
         anthropic_version: None,
         mock_reply: None,
         mock_latency_ms: None,
+        system_prompt: None,
         limits,
     })
 }

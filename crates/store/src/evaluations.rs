@@ -204,8 +204,8 @@ impl Store {
             }
             if let Some(settings) = trust {
                 sqlx::query(
-                    "INSERT INTO trust_evaluations (evaluation_id, team_id, hub, model, url, api_key_id, harness_config_ids, version, tags, settings, created_by, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    "INSERT INTO trust_evaluations (evaluation_id, team_id, hub, model, url, api_key_id, harness_config_ids, version, tags, settings, created_by, updated_at, agent_configuration_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                 )
                 .bind(id.as_str())
                 .bind(team_id.as_str())
@@ -219,6 +219,7 @@ impl Store {
                 .bind(to_json_column("evaluation request", &settings.request)?)
                 .bind(settings.created_by.as_ref().map(Id::as_str))
                 .bind(now)
+                .bind(settings.agent_configuration_id.as_ref().map(Id::as_str))
                 .execute(&mut *tx)
                 .await?;
             }

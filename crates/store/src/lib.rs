@@ -6,6 +6,7 @@
 //! migration folders exist because DDL types differ and sqlx checksums each folder; they
 //! must describe the same schema.
 
+mod agents;
 mod batch;
 mod database;
 mod error;

@@ -22,12 +22,13 @@ struct TrustRow {
     tags: String,
     settings: String,
     created_by: Option<String>,
+    agent_configuration_id: Option<String>,
     updated_at: i64,
 }
 
 const SELECT: &str = "SELECT e.id, e.team_id, e.name, e.suite, e.targets, e.state, e.total, e.done, e.passed, e.failed, e.errored, e.unscorable, e.error, \
                       e.created_at, e.started_at, e.finished_at, e.runner, t.hub, t.model, t.url, t.api_key_id, t.harness_config_ids, t.version, t.tags, \
-                      t.settings, t.created_by, t.updated_at FROM trust_evaluations t JOIN evaluations e ON e.id = t.evaluation_id";
+                      t.settings, t.created_by, t.agent_configuration_id, t.updated_at FROM trust_evaluations t JOIN evaluations e ON e.id = t.evaluation_id";
 
 impl TryFrom<TrustRow> for TrustEvaluation {
     type Error = Error;
@@ -44,6 +45,7 @@ impl TryFrom<TrustRow> for TrustEvaluation {
                 tags: from_json_column("evaluation tags", &row.tags)?,
                 request: from_json_column("evaluation request", &row.settings)?,
                 created_by: row.created_by.as_deref().map(stored_id).transpose()?,
+                agent_configuration_id: row.agent_configuration_id.as_deref().map(stored_id).transpose()?,
             },
             updated_at: row.updated_at,
         })
@@ -166,6 +168,10 @@ fn filtered(team_id: &Id, filter: &TrustEvaluationFilter, select: &str) -> Resul
     if let Some(model) = &filter.model {
         let p = next(&mut binds, Bind::Text(model.clone()));
         sql.push_str(&format!(" AND t.model = {p}"));
+    }
+    if let Some(agent) = &filter.agent_configuration_id {
+        let p = next(&mut binds, Bind::Text(agent.to_string()));
+        sql.push_str(&format!(" AND t.agent_configuration_id = {p}"));
     }
     for tag in &filter.tags {
         // Tags are a JSON array of strings: a quoted, escaped tag matches one element.

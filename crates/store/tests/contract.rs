@@ -692,6 +692,7 @@ fn trust_settings(tags: &[&str]) -> TrustSettings {
         tags: tags.iter().map(|t| (*t).to_owned()).collect(),
         request: serde_json::json!({"sample_size": 1}),
         created_by: None,
+        agent_configuration_id: None,
     }
 }
 

@@ -43,6 +43,14 @@ fn required<'a>(value: &'a Option<String>, what: &str, kind: TargetKind) -> Resu
 }
 
 fn build_raw(settings: &TargetSettings, credential: Option<&str>, local: &LocalModel) -> Result<Arc<dyn Target>, Error> {
+    let target = build_kind(settings, credential, local)?;
+    Ok(match settings.system_prompt.as_deref().filter(|prompt| !prompt.trim().is_empty()) {
+        Some(prompt) => Arc::new(crate::system_prompt::WithSystemPrompt::new(target, prompt)),
+        None => target,
+    })
+}
+
+fn build_kind(settings: &TargetSettings, credential: Option<&str>, local: &LocalModel) -> Result<Arc<dyn Target>, Error> {
     let kind = settings.kind;
     Ok(match kind {
         TargetKind::Contract => {

@@ -12,6 +12,7 @@ pub mod mock_server;
 pub mod openai;
 pub mod reliable;
 pub mod spec;
+pub mod system_prompt;
 
 pub use reliable::{Pace, Policy, Reliable};
 pub use spec::TargetSpec;

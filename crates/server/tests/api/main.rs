@@ -1,5 +1,6 @@
 //! Black-box tests of the HTTP server over real loopback HTTP and a real SQLite file.
 
+mod agents;
 mod auth;
 mod completions;
 mod contract;

@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestTeam, json_of, spawn_app, spawn_app_on};
 
-const MOCK_KEY: &str = "mock-secret";
+pub(crate) const MOCK_KEY: &str = "mock-secret";
 
-async fn mock_model(latency: Duration) -> MockServer {
+pub(crate) async fn mock_model(latency: Duration) -> MockServer {
     let behavior = Behavior::new(latency, ReplyMode::Echo);
     MockServer::start(behavior, MockServerOptions { required_key: Some(MOCK_KEY.into()), ..MockServerOptions::default() })
         .await
@@ -21,7 +21,7 @@ async fn mock_model(latency: Duration) -> MockServer {
 }
 
 /// A `custom` key pointing at `mock`.
-async fn custom_key(app: &TestApp, team: &TestTeam, mock: &MockServer, name: &str) -> String {
+pub(crate) async fn custom_key(app: &TestApp, team: &TestTeam, mock: &MockServer, name: &str) -> String {
     let body = json!({"name": name, "hub": "custom", "value": MOCK_KEY, "url": format!("{}/v1", mock.url()), "rate_limit_per_interval": 1000, "rate_limit_interval": 1});
     let (status, key) = json_of(app.post_json("/v1/api-keys", &team.key, &body).await).await;
     assert_eq!(status, 200, "{key}");
@@ -44,7 +44,7 @@ async fn start_evaluation(app: &TestApp, team: &TestTeam, key_id: &str, harness:
     id
 }
 
-async fn wait_for_status(app: &TestApp, team: &TestTeam, id: &str, wanted: &str) -> Value {
+pub(crate) async fn wait_for_status(app: &TestApp, team: &TestTeam, id: &str, wanted: &str) -> Value {
     for _ in 0..600 {
         let (status, evaluation) = json_of(app.get(&format!("/v1/evaluations/{id}"), &team.key).await).await;
         assert_eq!(status, 200, "{evaluation}");
@@ -69,6 +69,7 @@ fn privacy_settings() -> assay_core::TrustSettings {
         tags: Vec::new(),
         request: json!({}),
         created_by: None,
+        agent_configuration_id: None,
     }
 }
 

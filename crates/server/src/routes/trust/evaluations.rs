@@ -68,6 +68,9 @@ pub struct CreateEvaluation {
     is_lite: Option<bool>,
     tags: Option<Vec<String>>,
     version: Option<String>,
+    /// An agent configuration (`/v1/agent-configurations`) to evaluate: its hub, model, URL,
+    /// key and system prompt stand in for those not given here.
+    agent_configuration_id: Option<String>,
 }
 
 /// Turns the body into an engine request: the hub, key, harnesses and version checked.
@@ -78,7 +81,19 @@ async fn parse_request(
     raw: serde_json::Value,
 ) -> Result<TrustRequest, ApiError> {
     let team_id = &caller.0.team_id;
-    let hub_name = body.hub.as_deref().ok_or_else(|| ApiError::invalid("hub is required"))?;
+    let mut body = body;
+    let agent = match body.agent_configuration_id.as_deref().filter(|id| !id.is_empty()) {
+        Some(raw) => Some(super::agents::usable_agent(state, team_id, raw).await?),
+        None => None,
+    };
+    if let Some(agent) = &agent {
+        let d = &agent.definition;
+        body.hub = body.hub.or_else(|| Some(d.hub.clone()));
+        body.model = body.model.or_else(|| Some(d.model_name.clone()).filter(|m| !m.is_empty()));
+        body.url = body.url.or_else(|| d.agent_url.clone());
+        body.api_key_proxy = body.api_key_proxy.or_else(|| d.api_key_id.as_ref().map(Id::to_string));
+    }
+    let hub_name = body.hub.as_deref().ok_or_else(|| ApiError::invalid("hub is required (or an agent_configuration_id)"))?;
     let hub = Hub::parse(hub_name).ok_or_else(|| {
         let known: Vec<&str> = Hub::all().iter().map(|h| h.id).collect();
         ApiError::invalid(format!("unknown hub {hub_name:?}; known hubs: {}", known.join(", ")))
@@ -150,6 +165,8 @@ async fn parse_request(
         version,
         body: raw,
         created_by: Some(caller.0.user_id.clone()),
+        system_prompt: agent.as_ref().and_then(|agent| agent.definition.agent_system_prompt.clone()),
+        agent_configuration_id: agent.map(|agent| agent.id),
     })
 }
 
@@ -208,6 +225,10 @@ fn filter_of(query: &MultiQuery) -> Result<TrustEvaluationFilter, ApiError> {
         name: query.one("name").map(str::to_owned),
         hub: query.one("hub").map(str::to_owned),
         model: query.one("model").map(str::to_owned),
+        agent_configuration_id: match query.one("agent_configuration_id").filter(|id| !id.is_empty()) {
+            Some(raw) => Some(Id::parse(raw).map_err(|_| ApiError::invalid(format!("agent_configuration_id {raw:?} is not an id")))?),
+            None => None,
+        },
         tags: query.all("tags"),
         created_after: query.int("created_at")?,
         completed_after: query.int("completed_at")?,
@@ -218,11 +239,12 @@ fn filter_of(query: &MultiQuery) -> Result<TrustEvaluationFilter, ApiError> {
     })
 }
 
-/// The team's evaluations: `status` (repeatable), `name` (contains), `hub`, `model`, `tags`
+/// The team's evaluations: `status` (repeatable), `name` (contains), `hub`, `model`,
+/// `agent_configuration_id`, `tags`
 /// (all of them), `created_at`/`completed_at` (at or after, Unix seconds), `sort_by`
 /// (created_at, completed_at, name, status), `sort_order` (ASC, DESC), `limit`, `offset`.
 #[utoipa::path(get, path = "/v1/evaluations", tag = "evaluations",
-    params(("status" = Option<Vec<String>>, Query), ("name" = Option<String>, Query), ("hub" = Option<String>, Query), ("model" = Option<String>, Query),
+    params(("status" = Option<Vec<String>>, Query), ("name" = Option<String>, Query), ("hub" = Option<String>, Query), ("model" = Option<String>, Query), ("agent_configuration_id" = Option<String>, Query),
         ("tags" = Option<Vec<String>>, Query), ("created_at" = Option<i64>, Query), ("completed_at" = Option<i64>, Query),
         ("sort_by" = Option<String>, Query), ("sort_order" = Option<String>, Query), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query),
         ("user_email" = Option<String>, Query)),

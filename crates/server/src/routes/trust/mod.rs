@@ -3,6 +3,7 @@
 //! `../shared/specs/trust-platform-client.md`), then the published OpenAPI document.
 //! Everything is the caller's team's: another team's id answers 404.
 
+mod agents;
 mod catalogue;
 mod detections;
 mod evaluations;
@@ -25,6 +26,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(users::routes())
         .merge(invites::routes())
+        .merge(agents::routes())
         .merge(catalogue::routes())
         .merge(keys::routes())
         .merge(evaluations::routes())
