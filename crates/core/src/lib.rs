@@ -14,6 +14,7 @@ pub mod tenancy;
 pub mod trust;
 pub mod workbench;
 
+pub use agents::{AgentConfiguration, AgentDefinition, AgentStatus};
 pub use detection::{Detection, DetectionInput, Detector, DetectorError, DetectorInfo, Finding, HitMeans, confidence};
 pub use error_code::ErrorCode;
 pub use evaluation::{
@@ -25,7 +26,6 @@ pub use prompts::{
     DEFAULT_TEMPLATE_NAME, EvaluationTemplate, NewTemplate, Paged, Prompt, PromptRevision, PromptSummary, PromptWithRevisions,
     RevisionStamp, RevisionText, TemplateChange, fallback_prompt_name,
 };
-pub use agents::{AgentConfiguration, AgentDefinition, AgentStatus};
 pub use stored_target::{ContractSession, StoredTarget, TargetKind, TargetLimits, TargetSettings};
 pub use target::{ChatReply, ChatRequest, GenerationParams, Message, Role, Target, TargetDescription, TargetError, Usage, append_system};
 pub use tenancy::{ApiKey, Invite, InviteStatus, KeySecret, Plan, Principal, Team, TeamName, TeamRole, User, random_hex};

@@ -97,7 +97,8 @@ impl Store {
         .bind(now)
         .execute(pool)
         .await
-        .map_err(conflict_as("agent (id or active name)"))?);
+        .map_err(conflict_as("agent (id or active name)"))
+        .map(|_| ())?);
         Ok(agent)
     }
 
@@ -158,7 +159,8 @@ impl Store {
 
     /// Archives an agent (idempotent); `None` if the team has no such agent.
     pub async fn archive_agent(&self, team_id: &Id, id: &Id) -> Result<Option<AgentConfiguration>> {
-        let sql = format!("UPDATE agent_configurations SET status = $1, updated_at = $2 WHERE team_id = $3 AND id = $4 RETURNING {COLUMNS}");
+        let sql =
+            format!("UPDATE agent_configurations SET status = $1, updated_at = $2 WHERE team_id = $3 AND id = $4 RETURNING {COLUMNS}");
         let row: Option<AgentRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(AgentStatus::Archived.as_str())
             .bind(unix_now())

@@ -41,7 +41,10 @@ async fn an_agent_is_kept_and_an_evaluation_that_names_it_runs_with_its_system_p
     let body = agent_body("refund-desk", &key_id);
     let (status, agent) = json_of(app.post_json("/v1/agent-configurations", &acme.key, &body).await).await;
     assert_eq!(status, 200, "{agent}");
-    assert_eq!((agent["id"].clone(), agent["status"].as_str(), agent["api_key_id"].as_str()), (body["id"].clone(), Some("active"), Some(key_id.as_str())));
+    assert_eq!(
+        (agent["id"].clone(), agent["status"].as_str(), agent["api_key_id"].as_str()),
+        (body["id"].clone(), Some("active"), Some(key_id.as_str()))
+    );
     let agent_id = agent["id"].as_str().expect("id").to_owned();
     let (status, taken) = json_of(app.post_json("/v1/agent-configurations", &acme.key, &agent_body("refund-desk", &key_id)).await).await;
     assert_eq!((status, taken["error"].as_str()), (409, Some("conflict")), "{taken}");
@@ -61,7 +64,11 @@ async fn an_agent_is_kept_and_an_evaluation_that_names_it_runs_with_its_system_p
     record["agent_name"] = json!("refund-desk-v2");
     record["agent_url"] = json!("");
     let (status, updated) = json_of(app.put_json(&format!("{path}/update"), &acme.key, &record).await).await;
-    assert_eq!((status, updated["agent_name"].as_str(), updated["status"].as_str()), (200, Some("refund-desk-v2"), Some("active")), "{updated}");
+    assert_eq!(
+        (status, updated["agent_name"].as_str(), updated["status"].as_str()),
+        (200, Some("refund-desk-v2"), Some("active")),
+        "{updated}"
+    );
     assert_eq!(updated["agent_url"], Value::Null);
     assert_eq!(app.put_json(&format!("{path}/update"), &other.key, &record).await.status(), 404);
 
@@ -86,7 +93,8 @@ async fn an_agent_is_kept_and_an_evaluation_that_names_it_runs_with_its_system_p
     assert_eq!(none["results"], json!([]), "{none}");
 
     // Archived: kept and listed, not offered for new evaluations, its name free again.
-    let (status, archived) = json_of(app.client.put(app.url(&format!("{path}/archive"))).bearer_auth(&acme.key).send().await.expect("send")).await;
+    let (status, archived) =
+        json_of(app.client.put(app.url(&format!("{path}/archive"))).bearer_auth(&acme.key).send().await.expect("send")).await;
     assert_eq!((status, archived["status"].as_str()), (200, Some("archived")), "{archived}");
     let (_, active) = json_of(app.get("/v1/agent-configurations?statuses=active", &acme.key).await).await;
     assert_eq!(active["results"], json!([]));

@@ -39,8 +39,11 @@ pub struct AgentView {
     agent_system_prompt: Option<String>,
     /// `active` or `archived`.
     status: String,
+    #[schema(value_type = Option<Object>)]
     hub_config: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
     rag_params: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
     function_route_params: Option<serde_json::Value>,
     created_by: Option<String>,
     /// Unix seconds.
@@ -95,10 +98,13 @@ pub struct AgentBody {
     #[serde(default)]
     status: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     hub_config: Option<serde_json::Value>,
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     rag_params: Option<serde_json::Value>,
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     function_route_params: Option<serde_json::Value>,
 }
 
@@ -116,7 +122,8 @@ async fn definition_of(state: &AppState, team_id: &Id, body: &AgentBody) -> Resu
     let api_key_id = match body.api_key_id.as_deref().filter(|id| !id.is_empty()) {
         Some(raw) => {
             let id = Id::parse(raw).map_err(|_| ApiError::invalid(format!("api_key_id {raw:?} is not a key id")))?;
-            let key = state.store.provider_key(team_id, &id).await?.ok_or_else(|| ApiError::invalid(format!("no API key {raw} in this team")))?;
+            let key =
+                state.store.provider_key(team_id, &id).await?.ok_or_else(|| ApiError::invalid(format!("no API key {raw} in this team")))?;
             if key.hub != hub.as_str() {
                 return Err(ApiError::invalid(format!("API key {raw} is for hub {:?}, not {:?}", key.hub, hub.as_str())));
             }
@@ -126,10 +133,8 @@ async fn definition_of(state: &AppState, team_id: &Id, body: &AgentBody) -> Resu
     };
     let non_empty = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
     let agent_url = non_empty(&body.agent_url);
-    if let Some(url) = &agent_url {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(ApiError::invalid(format!("agent_url {url:?} is not an http(s) URL")));
-        }
+    if let Some(url) = agent_url.as_ref().filter(|url| !(url.starts_with("http://") || url.starts_with("https://"))) {
+        return Err(ApiError::invalid(format!("agent_url {url:?} is not an http(s) URL")));
     }
     Ok(AgentDefinition {
         agent_name: agent_name.to_owned(),
@@ -164,7 +169,11 @@ async fn team_agent(state: &AppState, caller: &Caller, id: &Id) -> Result<AgentC
 #[utoipa::path(post, path = "/v1/agent-configurations", tag = "agent-configurations", request_body = AgentBody,
     responses((status = 200, description = "The agent", body = AgentView), (status = 400, description = "Bad name, hub, key or URL"),
         (status = 409, description = "The id, or the name among active agents, is taken")))]
-async fn create_agent(State(state): State<AppState>, caller: Caller, ApiJson(body): ApiJson<AgentBody>) -> Result<Json<AgentView>, ApiError> {
+async fn create_agent(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<AgentBody>,
+) -> Result<Json<AgentView>, ApiError> {
     let definition = definition_of(&state, &caller.0.team_id, &body).await?;
     let id = match body.id.as_deref().filter(|id| !id.is_empty()) {
         Some(raw) => Id::parse(raw).map_err(|_| ApiError::invalid(format!("id {raw:?} is not a UUID")))?,
@@ -182,7 +191,8 @@ async fn create_agent(State(state): State<AppState>, caller: Caller, ApiJson(bod
 async fn list_agents(State(state): State<AppState>, caller: Caller, query: MultiQuery) -> Result<Json<Results<AgentView>>, ApiError> {
     let mut statuses = Vec::new();
     for raw in query.all("statuses") {
-        let status = AgentStatus::parse(&raw).ok_or_else(|| ApiError::invalid(format!("unknown status {raw:?}: expected active or archived")))?;
+        let status =
+            AgentStatus::parse(&raw).ok_or_else(|| ApiError::invalid(format!("unknown status {raw:?}: expected active or archived")))?;
         statuses.push(status);
     }
     let agents = state.store.list_agents(&caller.0.team_id, &statuses).await?;
@@ -210,7 +220,9 @@ async fn update_agent(
     let current = team_agent(&state, &caller, &id).await?;
     let definition = definition_of(&state, &caller.0.team_id, &body).await?;
     let status = match body.status.as_deref().filter(|s| !s.is_empty()) {
-        Some(raw) => AgentStatus::parse(raw).ok_or_else(|| ApiError::invalid(format!("unknown status {raw:?}: expected active or archived")))?,
+        Some(raw) => {
+            AgentStatus::parse(raw).ok_or_else(|| ApiError::invalid(format!("unknown status {raw:?}: expected active or archived")))?
+        }
         None => current.status,
     };
     let agent = state.store.update_agent(&caller.0.team_id, &id, &definition, status).await?.ok_or_else(ApiError::not_found)?;
