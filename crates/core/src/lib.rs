@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod prompts;
 pub mod stored_target;
 pub mod target;
+pub mod team_prompts;
 pub mod tenancy;
 pub mod trust;
 pub mod workbench;
@@ -28,6 +29,7 @@ pub use prompts::{
 };
 pub use stored_target::{ContractSession, StoredTarget, TargetKind, TargetLimits, TargetSettings};
 pub use target::{ChatReply, ChatRequest, GenerationParams, Message, Role, Target, TargetDescription, TargetError, Usage, append_system};
+pub use team_prompts::{FoundPrompt, PromptContent, TeamPrompt};
 pub use tenancy::{ApiKey, Invite, InviteStatus, KeySecret, Plan, Principal, Team, TeamName, TeamRole, User, random_hex};
 pub use trust::{
     Hub, HubInfo, OpenedProviderKey, ProviderKey, ProviderKeyInput, ResultFeedback, TrustDetection, TrustEvaluation, TrustEvaluationFilter,

@@ -23,6 +23,7 @@ mod results;
 mod secret;
 mod sessions;
 mod targets;
+mod team_prompts;
 mod templates;
 mod tenancy;
 pub mod testing;

@@ -12,6 +12,7 @@ mod ops;
 mod roles;
 mod routes;
 mod targets;
+mod team_prompts;
 mod tenancy;
 mod tenancy_sweep;
 mod trust;

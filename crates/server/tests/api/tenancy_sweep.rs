@@ -232,6 +232,11 @@ async fn objects_of_every_kind(app: &TestApp, team: &TestTeam, mock: &MockServer
     let (status, body) = json_of(app.post_json("/v1/api-keys", key, &provider_key).await).await;
     let key_id = body["id"].as_str().unwrap_or_default().to_owned();
     create(status, body, "a provider key");
+    let (status, body) = json_of(app.post_json("/v1/prompts", key, &json!({"text": "Where is my parcel?", "tags": ["sweep"]})).await).await;
+    create(status, body, "a team prompt");
+    let agent = json!({"agent_name": "sweep-agent", "hub": "custom", "model_name": "mock-echo", "api_key_id": key_id, "agent_system_prompt": "Be brief."});
+    let (status, body) = json_of(app.post_json("/v1/agent-configurations", key, &agent).await).await;
+    create(status, body, "an agent configuration");
     let evaluation = json!({
         "id": uuid::Uuid::new_v4().to_string(), "name": "sweep", "hub": "custom", "api_key_proxy": key_id, "model": "mock-echo",
         "url": null, "scenario_config_filters": [], "agent_params": {"temperature": 0, "top_p": 1, "max_tokens": 32},

@@ -11,6 +11,7 @@ mod feedback;
 mod invites;
 pub(crate) mod keys;
 mod local_token;
+mod prompts;
 mod reports;
 mod tree;
 mod users;
@@ -27,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(users::routes())
         .merge(invites::routes())
         .merge(agents::routes())
+        .merge(prompts::routes())
         .merge(catalogue::routes())
         .merge(keys::routes())
         .merge(evaluations::routes())
