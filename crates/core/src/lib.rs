@@ -13,6 +13,7 @@ pub mod target;
 pub mod team_prompts;
 pub mod tenancy;
 pub mod trust;
+pub mod uploads;
 pub mod workbench;
 
 pub use agents::{AgentConfiguration, AgentDefinition, AgentStatus};
@@ -35,6 +36,7 @@ pub use trust::{
     Hub, HubInfo, OpenedProviderKey, ProviderKey, ProviderKeyInput, ResultFeedback, TrustDetection, TrustEvaluation, TrustEvaluationFilter,
     TrustReport, TrustSettings, TrustSort,
 };
+pub use uploads::{Upload, UploadOwner};
 pub use workbench::{
     AccessMode, CaseDefinition, CaseOutcome, CaseRun, ContextDefinition, DefinitionError, EvaluationDefinition, Notification,
     ThreadMessage, ToolDefinition, WorkbenchEvaluation,

@@ -30,6 +30,7 @@ pub mod testing;
 mod trust;
 mod trust_objects;
 mod ui;
+mod uploads;
 mod workbench_runs;
 
 use std::time::Duration;

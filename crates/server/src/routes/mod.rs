@@ -41,7 +41,11 @@ pub fn router(state: AppState) -> Router {
         // The role check runs inside authentication, on the caller it found.
         .layer(from_fn(roles::require_role))
         .layer(from_fn_with_state(state.clone(), auth::require_caller));
-    let (api, doc) = OpenApiRouter::with_openapi(openapi::base()).merge(ops::routes()).merge(authenticated).split_for_parts();
+    let (api, doc) = OpenApiRouter::with_openapi(openapi::base())
+        .merge(ops::routes())
+        .merge(trust::public_routes())
+        .merge(authenticated)
+        .split_for_parts();
     let doc = openapi::finish(doc);
 
     api.merge(ops::docs_page())

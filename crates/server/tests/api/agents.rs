@@ -9,7 +9,10 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, json_of, on_both_databases};
 use crate::trust::{custom_key, mock_model, wait_for_status};
 
-on_both_databases!(an_agent_is_kept_and_an_evaluation_that_names_it_runs_with_its_system_prompt);
+on_both_databases!(
+    an_agent_is_kept_and_an_evaluation_that_names_it_runs_with_its_system_prompt,
+    an_agents_file_is_uploaded_once_to_its_url_with_the_announced_size_and_md5,
+);
 
 fn agent_body(name: &str, key_id: &str) -> Value {
     json!({
@@ -107,4 +110,60 @@ async fn an_agent_is_kept_and_an_evaluation_that_names_it_runs_with_its_system_p
     assert_eq!((status, refused["error"].as_str()), (400, Some("invalid_request")), "{refused}");
     let (status, _) = json_of(app.post_json("/v1/agent-configurations", &acme.key, &agent_body("refund-desk-v2", &key_id)).await).await;
     assert_eq!(status, 200, "an archived agent's name is free");
+}
+
+async fn an_agents_file_is_uploaded_once_to_its_url_with_the_announced_size_and_md5(app: TestApp) {
+    use base64::Engine;
+    use md5::{Digest, Md5};
+
+    let acme = app.team("files-acme", Plan::Pro).await;
+    let other = app.team("files-other", Plan::Pro).await;
+    let body = json!({"agent_name": "policy-bot", "hub": "custom", "model_name": "m"});
+    let (_, agent) = json_of(app.post_json("/v1/agent-configurations", &acme.key, &body).await).await;
+    let files = format!("/v1/agent-configurations/{}/files", agent["id"].as_str().expect("id"));
+    let policy = b"Refunds within 30 days. Never share other customers' orders.".to_vec();
+    let md5 = base64::engine::general_purpose::STANDARD.encode(Md5::digest(&policy));
+    let wrong_md5 = base64::engine::general_purpose::STANDARD.encode(Md5::digest(b"something else"));
+
+    // Only the agent's team announces files; a bad announcement is refused.
+    let announcement = json!({"file_name": "policy.txt", "file_type": "text/plain", "file_size": policy.len(), "checksum": md5, "category": "AGENT_POLICY"});
+    assert_eq!(app.post_json(&files, &other.key, &announcement).await.status(), 404);
+    for bad in [
+        json!({"file_name": "", "file_size": 3}),
+        json!({"file_name": "a", "file_size": -1}),
+        json!({"file_name": "a", "file_size": 3, "checksum": "xyz"}),
+    ] {
+        assert_eq!(app.post_json(&files, &acme.key, &bad).await.status(), 400, "{bad}");
+    }
+    let (status, announced) = json_of(app.post_json(&files, &acme.key, &announcement).await).await;
+    assert_eq!((status, announced["method"].as_str(), announced["uploaded"].as_bool()), (200, Some("PUT"), Some(false)), "{announced}");
+    let url = announced["upload_url"].as_str().expect("an upload URL").to_owned();
+    assert!(url.starts_with(&app.address), "served by assay itself: {url}");
+
+    // The bytes go to the URL with no API key; a wrong MD5, a wrong size or a wrong token store nothing.
+    let put = |url: String, bytes: Vec<u8>, md5: String| {
+        let client = app.client.clone();
+        async move { client.put(url).header("content-type", "text/plain").header("content-md5", md5).body(bytes).send().await.expect("put") }
+    };
+    let (status, refused) = json_of(put(url.clone(), policy.clone(), wrong_md5).await).await;
+    assert_eq!((status, refused["error"].as_str()), (400, Some("invalid_request")), "{refused}");
+    assert!(refused["message"].as_str().is_some_and(|m| m.contains("Content-MD5")), "{refused}");
+    assert_eq!(put(url.clone(), policy[..10].to_vec(), md5.clone()).await.status(), 400, "the announced size");
+    let forged = format!("{}x", url);
+    assert_eq!(put(forged, policy.clone(), md5.clone()).await.status(), 404, "another token");
+    let (_, listed) = json_of(app.get(&files, &acme.key).await).await;
+    assert_eq!(listed["results"][0]["uploaded"], false, "nothing was stored: {listed}");
+
+    let (status, stored) = json_of(put(url.clone(), policy.clone(), md5.clone()).await).await;
+    assert_eq!((status, stored["checksum"].as_str()), (200, Some(md5.as_str())), "{stored}");
+    assert_eq!(put(url.clone(), policy.clone(), md5.clone()).await.status(), 409, "a URL takes the bytes once");
+    let (_, listed) = json_of(app.get(&files, &acme.key).await).await;
+    assert_eq!(
+        (listed["results"][0]["uploaded"].as_bool(), listed["results"][0]["upload_url"].clone()),
+        (Some(true), Value::Null),
+        "{listed}"
+    );
+    let file_id = assay_core::Id::parse(announced["id"].as_str().expect("id")).expect("id");
+    assert_eq!(app.store.upload_content(&acme.team.id, &file_id).await.expect("read"), Some(policy));
+    assert_eq!(app.store.upload_content(&other.team.id, &file_id).await.expect("read"), None, "kept in the team's rows");
 }

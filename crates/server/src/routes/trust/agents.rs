@@ -4,15 +4,17 @@
 //! (and what names it) but frees its name; lists answer `{"results"}`, which the `vijil`
 //! client reads, with every status unless `statuses` picks some.
 
-use assay_core::{AgentConfiguration, AgentDefinition, AgentStatus, Hub, Id};
+use assay_core::{AgentConfiguration, AgentDefinition, AgentStatus, Hub, Id, UploadOwner};
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::Results;
+use super::uploads::{AnnounceFile, UploadView, announce};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, MultiQuery, PathId};
@@ -24,6 +26,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(agent_by_id))
         .routes(routes!(update_agent))
         .routes(routes!(archive_agent))
+        .routes(routes!(announce_agent_file, list_agent_files))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -236,4 +239,34 @@ async fn update_agent(
 async fn archive_agent(State(state): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<Json<AgentView>, ApiError> {
     let agent = state.store.archive_agent(&caller.0.team_id, &id).await?.ok_or_else(ApiError::not_found)?;
     Ok(Json(agent.into()))
+}
+
+/// Announces a file of the agent (its documents, a policy) and answers the one-time URL to
+/// `PUT` its bytes to (see `uploads`).
+#[utoipa::path(post, path = "/v1/agent-configurations/{id}/files", tag = "agent-configurations", params(("id" = String, Path)),
+    request_body = AnnounceFile,
+    responses((status = 200, description = "The announced file with its upload_url", body = UploadView),
+        (status = 400, description = "Bad name, size or checksum"), (status = 404, description = "No such agent in this team")))]
+async fn announce_agent_file(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<AnnounceFile>,
+) -> Result<Json<UploadView>, ApiError> {
+    team_agent(&state, &caller, &id).await?;
+    Ok(Json(announce(&state, &caller, &headers, UploadOwner::Agent, &id, body).await?))
+}
+
+/// The agent's files, oldest first, each saying whether its bytes arrived.
+#[utoipa::path(get, path = "/v1/agent-configurations/{id}/files", tag = "agent-configurations", params(("id" = String, Path)),
+    responses((status = 200, description = "The files", body = Results<UploadView>), (status = 404, description = "No such agent in this team")))]
+async fn list_agent_files(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<Json<Results<UploadView>>, ApiError> {
+    team_agent(&state, &caller, &id).await?;
+    let files = state.store.list_uploads(&caller.0.team_id, UploadOwner::Agent, &id).await?;
+    Ok(Results::of(files.into_iter().map(UploadView::listed).collect()))
 }

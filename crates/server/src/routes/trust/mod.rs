@@ -14,6 +14,7 @@ mod local_token;
 mod prompts;
 mod reports;
 mod tree;
+mod uploads;
 mod users;
 mod views;
 
@@ -37,6 +38,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(reports::routes())
         .merge(feedback::routes())
         .merge(local_token::routes())
+}
+
+/// The `/v1` routes reached without an API key: upload URLs, whose one-time token is the
+/// credential.
+pub fn public_routes() -> OpenApiRouter<AppState> {
+    uploads::public_routes()
 }
 
 /// Runs again the detections and reports a stop left unfinished. With several servers on one
