@@ -116,6 +116,7 @@ fn suite_from(args: &ScanArgs) -> anyhow::Result<Suite> {
         temperature: None,
         top_p: None,
         per_probe: None,
+        variants: Vec::new(),
     };
     suite.validate()?;
     Ok(suite)

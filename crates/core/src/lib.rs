@@ -7,6 +7,7 @@ pub mod error_code;
 pub mod evaluation;
 pub mod id;
 pub mod ingest;
+pub mod probe_variants;
 pub mod prompts;
 pub mod stored_target;
 pub mod target;
@@ -24,6 +25,7 @@ pub use evaluation::{
     Verdict,
 };
 pub use id::Id;
+pub use probe_variants::ProbeVariant;
 pub use prompts::{
     DEFAULT_TEMPLATE_NAME, EvaluationTemplate, NewTemplate, Paged, Prompt, PromptRevision, PromptSummary, PromptWithRevisions,
     RevisionStamp, RevisionText, TemplateChange, fallback_prompt_name,

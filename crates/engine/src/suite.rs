@@ -2,10 +2,11 @@
 //! the judge and attacker targets. A suite expands lazily into jobs, so an evaluation of any
 //! size is streamed into the store, never held in memory.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
-use assay_core::{JobSlice, NewJob};
-use assay_probes::{Converter, Harness, Library, Strategy};
+use assay_core::{JobSlice, NewJob, ProbeVariant};
+use assay_probes::{Converter, DETECTORS, DetectorUse, Harness, Library, Probe, Strategy};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
@@ -49,6 +50,10 @@ pub struct Suite {
     /// still covers every probe, unlike `limit`, which cuts the suite's tail).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_probe: Option<u32>,
+    /// The team's own variants of library probes: prompts and detectors in place of the
+    /// library's, or the probe left out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<ProbeVariant>,
 }
 
 impl Suite {
@@ -65,6 +70,7 @@ impl Suite {
             temperature: None,
             top_p: None,
             per_probe: None,
+            variants: Vec::new(),
         }
     }
 
@@ -81,7 +87,7 @@ impl Suite {
         if let Some(unknown) = self.probes.iter().find(|id| library.get(id).is_none()) {
             return Err(Error::InvalidSuite(format!("unknown probe {unknown:?}")));
         }
-        Ok(())
+        self.variants.iter().try_for_each(|variant| check_variant(variant).map_err(Error::InvalidSuite))
     }
 
     fn converters(&self) -> Result<Vec<Arc<dyn Converter>>, Error> {
@@ -96,11 +102,13 @@ impl Suite {
         let only: Vec<String> = self.probes.clone();
         let with_attacker = self.attacker.is_some();
         let library = Library::builtin();
-        let probes: Vec<&'static assay_probes::Probe> = harnesses
+        let variants = &self.variants;
+        let probes: Vec<Cow<'static, Probe>> = harnesses
             .iter()
             .flat_map(|harness| library.probes().iter().filter(move |probe| probe.harness == *harness))
             .filter(|probe| only.is_empty() || only.contains(&probe.id))
             .filter(|probe| with_attacker || matches!(probe.strategy, Strategy::SingleTurn))
+            .filter_map(|probe| with_variant(probe, variants))
             .collect();
         let repeat = self.repeat;
         let limit = self.limit.unwrap_or(u64::MAX);
@@ -109,10 +117,11 @@ impl Suite {
             let converters = converters.clone();
             probes.clone().into_iter().flat_map(move |probe| {
                 let converters = converters.clone();
-                sample(&probe.prompts, per_probe).flat_map(move |prompt| {
-                    let plain = std::iter::once(TestItem::from_probe(probe, prompt, None));
+                let prompts: Vec<String> = sample(&probe.prompts, per_probe).cloned().collect();
+                prompts.into_iter().flat_map(move |prompt| {
+                    let plain = std::iter::once(TestItem::from_probe(&probe, &prompt, None));
                     let converted: Vec<TestItem> =
-                        converters.iter().map(|c| TestItem::from_probe(probe, prompt, Some(c.as_ref()))).collect();
+                        converters.iter().map(|c| TestItem::from_probe(&probe, &prompt, Some(c.as_ref()))).collect();
                     plain.chain(converted)
                 })
             })
@@ -149,6 +158,67 @@ impl Suite {
     pub fn count(&self) -> Result<u64, Error> {
         Ok(self.items()?.count() as u64)
     }
+}
+
+/// Detectors that read parameters a probe gives them; a variant may keep them (with the
+/// probe's parameters) but not add them.
+const PARAMETERISED: &[&str] = &["substring", "regex", "json-schema", "similarity", "llm-judge"];
+
+/// Whether a team's variant can run: a library probe, prompts that say something, detectors
+/// assay has (and, of those that need parameters, only the probe's own). The message says
+/// what is wrong.
+pub fn check_variant(variant: &ProbeVariant) -> Result<(), String> {
+    let probe = Library::builtin().get(&variant.probe_id).ok_or_else(|| format!("unknown probe {:?}", variant.probe_id))?;
+    if let Some(prompts) = &variant.prompts {
+        if prompts.is_empty() || prompts.len() > 1000 {
+            return Err("prompts must hold 1 to 1000 prompts".into());
+        }
+        if prompts.iter().any(|p| p.trim().is_empty() || p.len() > 20_000) {
+            return Err("every prompt must be 1 to 20000 characters and not blank".into());
+        }
+    }
+    if let Some(detectors) = &variant.detectors {
+        if detectors.is_empty() {
+            return Err("detectors must name at least one detector".into());
+        }
+        for id in detectors {
+            if !DETECTORS.contains(&id.as_str()) {
+                return Err(format!("unknown detector {id:?}; see GET /v1/detectors"));
+            }
+            if PARAMETERISED.contains(&id.as_str()) && !probe.detectors.iter().any(|d| &d.id == id) {
+                return Err(format!("detector {id:?} needs parameters this probe does not give it"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The probe as the team runs it: the library's, its variant, or none when switched off.
+fn with_variant(probe: &'static Probe, variants: &[ProbeVariant]) -> Option<Cow<'static, Probe>> {
+    let Some(variant) = variants.iter().find(|v| v.probe_id == probe.id) else { return Some(Cow::Borrowed(probe)) };
+    if !variant.enabled {
+        return None;
+    }
+    if variant.prompts.is_none() && variant.detectors.is_none() {
+        return Some(Cow::Borrowed(probe));
+    }
+    let mut own = probe.clone();
+    if let Some(prompts) = &variant.prompts {
+        own.prompts.clone_from(prompts);
+    }
+    if let Some(ids) = &variant.detectors {
+        own.detectors = ids
+            .iter()
+            .map(|id| {
+                probe.detectors.iter().find(|d| &d.id == id).cloned().unwrap_or(DetectorUse {
+                    id: id.clone(),
+                    params: serde_json::Value::Null,
+                    hit_means: None,
+                })
+            })
+            .collect();
+    }
+    Some(Cow::Owned(own))
 }
 
 /// `prompts`, or at most `per_probe` of them taken at even steps through the list (the

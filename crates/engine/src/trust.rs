@@ -127,6 +127,8 @@ pub struct TrustRequest {
     pub agent_configuration_id: Option<Id>,
     /// The agent's system prompt, sent before each probe's own.
     pub system_prompt: Option<String>,
+    /// The team's variants of library probes (`PUT /v1/probe-configs/{id}`).
+    pub variants: Vec<assay_core::ProbeVariant>,
 }
 
 /// What a request runs: its suite, its target, the settings to keep.
@@ -150,6 +152,7 @@ impl TrustRequest {
         suite.temperature = self.temperature;
         suite.top_p = self.top_p;
         suite.per_probe = self.sample_size.or(self.is_lite.then_some(LITE_PROMPTS_PER_PROBE));
+        suite.variants.clone_from(&self.variants);
         suite.validate()?;
         let target = ProviderTarget {
             key_id: self.key.as_ref().map(|k| k.key.id.clone()),

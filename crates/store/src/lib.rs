@@ -15,6 +15,7 @@ mod ingest;
 mod invites;
 mod judge_answers;
 mod notifications;
+mod probe_variants;
 mod prompts;
 mod provider_keys;
 mod queue;

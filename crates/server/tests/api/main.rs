@@ -9,6 +9,7 @@ mod helpers;
 mod ingest;
 mod local_token;
 mod ops;
+mod probe_variants;
 mod roles;
 mod routes;
 mod targets;

@@ -145,6 +145,10 @@ async fn parse_request(
         .clone()
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| format!("{}-{}", hub.info().display_name, body.model.as_deref().unwrap_or("model")));
+    // The team's variants of library probes; one the library no longer allows (a probe
+    // since removed) is skipped rather than failing every evaluation of the team.
+    let variants =
+        state.store.probe_variants(team_id).await?.into_iter().filter(|v| assay_engine::suite::check_variant(v).is_ok()).collect();
     Ok(TrustRequest {
         id,
         name,
@@ -166,6 +170,7 @@ async fn parse_request(
         body: raw,
         created_by: Some(caller.0.user_id.clone()),
         system_prompt: agent.as_ref().and_then(|agent| agent.definition.agent_system_prompt.clone()),
+        variants,
         agent_configuration_id: agent.map(|agent| agent.id),
     })
 }
