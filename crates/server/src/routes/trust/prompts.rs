@@ -96,32 +96,28 @@ pub struct TeamPromptBody {
     id: Option<String>,
     config_id: Option<String>,
     /// `[{"role": "user", "content": "…"}]` or a plain string.
-    #[schema(value_type = Object)]
-    text: Option<serde_json::Value>,
+    text: Option<PromptText>,
     tags: Option<Vec<String>>,
     description: Option<String>,
     is_runtime: Option<bool>,
 }
 
-/// The messages of a `text` field: a string, or a non-empty list of objects of strings.
-fn messages_of(text: &serde_json::Value) -> Result<Vec<BTreeMap<String, String>>, ApiError> {
-    let invalid = || {
-        ApiError::invalid(
-            "text must be a non-empty string or a non-empty list of objects of strings, e.g. [{\"role\": \"user\", \"content\": \"…\"}]",
-        )
-    };
+/// A prompt's `text`: one string (a user message) or a list of messages.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum PromptText {
+    One(String),
+    Messages(Vec<BTreeMap<String, String>>),
+}
+
+/// The messages of a `text` field, refused when it says nothing.
+fn messages_of(text: &PromptText) -> Result<Vec<BTreeMap<String, String>>, ApiError> {
     match text {
-        serde_json::Value::String(s) if !s.trim().is_empty() => {
+        PromptText::One(s) if !s.trim().is_empty() => {
             Ok(vec![BTreeMap::from([("role".to_owned(), "user".to_owned()), ("content".to_owned(), s.clone())])])
         }
-        serde_json::Value::Array(items) if !items.is_empty() => items
-            .iter()
-            .map(|item| {
-                let object = item.as_object().filter(|o| !o.is_empty()).ok_or_else(invalid)?;
-                object.iter().map(|(k, v)| Ok((k.clone(), v.as_str().ok_or_else(invalid)?.to_owned()))).collect()
-            })
-            .collect(),
-        _ => Err(invalid()),
+        PromptText::Messages(items) if !items.is_empty() && items.iter().all(|m| !m.is_empty()) => Ok(items.clone()),
+        _ => Err(ApiError::invalid("text must be a non-empty string or a non-empty list of non-empty objects of strings")),
     }
 }
 
