@@ -4,7 +4,7 @@
 //! (and what names it) but frees its name; lists answer `{"results"}`, which the `vijil`
 //! client reads, with every status unless `statuses` picks some.
 
-use assay_core::{AgentConfiguration, AgentDefinition, AgentStatus, Hub, Id, UploadOwner};
+use assay_core::{AgentConfiguration, AgentDefinition, AgentStatus, Id, UploadOwner};
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -118,10 +118,7 @@ async fn definition_of(state: &AppState, team_id: &Id, body: &AgentBody) -> Resu
     if agent_name.is_empty() || agent_name.chars().count() > 200 {
         return Err(ApiError::invalid("agent_name must be 1 to 200 characters"));
     }
-    let hub = Hub::parse(&body.hub).ok_or_else(|| {
-        let known: Vec<&str> = Hub::all().iter().map(|h| h.id).collect();
-        ApiError::invalid(format!("unknown hub {:?}; known hubs: {}", body.hub, known.join(", ")))
-    })?;
+    let hub = super::keys::parse_hub(&body.hub)?;
     let api_key_id = match body.api_key_id.as_deref().filter(|id| !id.is_empty()) {
         Some(raw) => {
             let id = Id::parse(raw).map_err(|_| ApiError::invalid(format!("api_key_id {raw:?} is not a key id")))?;

@@ -1,7 +1,7 @@
 //! `/v1` evaluations: create on the engine, list with filters, read, rename, score, cancel,
 //! delete (also through `POST /v1/events`), errors grouped by kind, and estimates.
 
-use assay_core::{ErrorCode, Hub, Id, TrustEvaluation, TrustEvaluationFilter, TrustSort};
+use assay_core::{ErrorCode, Id, TrustEvaluation, TrustEvaluationFilter, TrustSort};
 use assay_engine::trust::{TrustRequest, estimate};
 use assay_probes::catalogue::{CATALOGUE_VERSION, CATALOGUE_VERSIONS, Dimension};
 use axum::Json;
@@ -94,10 +94,7 @@ async fn parse_request(
         body.api_key_proxy = body.api_key_proxy.or_else(|| d.api_key_id.as_ref().map(Id::to_string));
     }
     let hub_name = body.hub.as_deref().ok_or_else(|| ApiError::invalid("hub is required (or an agent_configuration_id)"))?;
-    let hub = Hub::parse(hub_name).ok_or_else(|| {
-        let known: Vec<&str> = Hub::all().iter().map(|h| h.id).collect();
-        ApiError::invalid(format!("unknown hub {hub_name:?}; known hubs: {}", known.join(", ")))
-    })?;
+    let hub = super::keys::parse_hub(hub_name)?;
     let key = match body.api_key_proxy.as_deref().filter(|k| !k.is_empty()) {
         Some(raw_id) => {
             let id = Id::parse(raw_id).map_err(|_| ApiError::invalid(format!("api_key_proxy {raw_id:?} is not a key id")))?;
