@@ -2,6 +2,7 @@
 //! error codes. No IO lives here: the store, the engine and the server all speak these types.
 
 pub mod agents;
+pub mod custom_harness;
 pub mod detection;
 pub mod error_code;
 pub mod evaluation;
@@ -18,6 +19,7 @@ pub mod uploads;
 pub mod workbench;
 
 pub use agents::{AgentConfiguration, AgentDefinition, AgentStatus};
+pub use custom_harness::{CustomDetector, CustomHarness, CustomHarnessDefinition, CustomProbe, HarnessStage, StageDefinition, StageStatus};
 pub use detection::{Detection, DetectionInput, Detector, DetectorError, DetectorInfo, Finding, HitMeans, confidence};
 pub use error_code::ErrorCode;
 pub use evaluation::{

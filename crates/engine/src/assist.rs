@@ -187,7 +187,7 @@ impl Assistant {
     /// One job: ask, read, check; ask again with the reason until an answer is usable.
     /// `max_tokens` bounds each answer: a small model that never closes its JSON would
     /// otherwise run to the end of its context three times over.
-    async fn ask<T>(
+    pub(crate) async fn ask<T>(
         &self,
         system: &str,
         user: &str,
@@ -254,7 +254,7 @@ pub fn read_review(object: &Map<String, Value>) -> Result<ThreadReview, String> 
 }
 
 /// A required, non-empty string field of at most `max` characters.
-fn text_field(object: &Map<String, Value>, name: &str, max: usize) -> Result<String, String> {
+pub(crate) fn text_field(object: &Map<String, Value>, name: &str, max: usize) -> Result<String, String> {
     let text = object.get(name).and_then(Value::as_str).map(str::trim).ok_or_else(|| format!("\"{name}\" is missing or not a string"))?;
     if text.is_empty() {
         return Err(format!("\"{name}\" is empty"));

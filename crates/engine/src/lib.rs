@@ -6,6 +6,7 @@ pub mod case;
 pub mod detections;
 mod error;
 pub mod execute;
+pub mod harness_writer;
 pub mod item;
 pub mod judge_cache;
 pub mod metrics;

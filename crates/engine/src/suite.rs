@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use assay_core::{JobSlice, NewJob, ProbeVariant};
+use assay_core::{CustomProbe, JobSlice, NewJob, ProbeVariant};
 use assay_probes::{Converter, DETECTORS, DetectorUse, Harness, Library, Probe, Strategy};
 use serde::{Deserialize, Serialize};
 
@@ -54,7 +54,28 @@ pub struct Suite {
     /// library's, or the probe left out.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<ProbeVariant>,
+    /// The team's custom harnesses to run after the library's, their probes carried whole so
+    /// a resumed or re-read evaluation runs and reports exactly what was planned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom: Vec<CustomRun>,
 }
+
+/// A custom harness as a suite runs it: its probes' tests are reported under the harness
+/// `custom` and the scenario `scenario` (the harness's uuid).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomRun {
+    /// The harness config id the evaluation named (`assay.harnesses.<uuid>`).
+    pub config_id: String,
+    /// The harness's uuid.
+    pub scenario: String,
+    pub version: String,
+    pub name: String,
+    pub description: String,
+    pub probes: Vec<CustomProbe>,
+}
+
+/// The harness name under which custom probes' tests are stored.
+pub const CUSTOM_HARNESS: &str = "custom";
 
 impl Suite {
     pub fn new(harnesses: Vec<Harness>) -> Self {
@@ -71,12 +92,13 @@ impl Suite {
             top_p: None,
             per_probe: None,
             variants: Vec::new(),
+            custom: Vec::new(),
         }
     }
 
     /// Refuses what cannot run: no harness, an unknown converter or probe, zero repeats.
     pub fn validate(&self) -> Result<(), Error> {
-        if self.harnesses.is_empty() {
+        if self.harnesses.is_empty() && self.custom.is_empty() {
             return Err(Error::InvalidSuite("choose at least one harness".into()));
         }
         if self.repeat == 0 {
@@ -87,7 +109,8 @@ impl Suite {
         if let Some(unknown) = self.probes.iter().find(|id| library.get(id).is_none()) {
             return Err(Error::InvalidSuite(format!("unknown probe {unknown:?}")));
         }
-        self.variants.iter().try_for_each(|variant| check_variant(variant).map_err(Error::InvalidSuite))
+        self.variants.iter().try_for_each(|variant| check_variant(variant).map_err(Error::InvalidSuite))?;
+        self.custom.iter().flat_map(|run| &run.probes).try_for_each(|probe| check_custom_probe(probe).map_err(Error::InvalidSuite))
     }
 
     fn converters(&self) -> Result<Vec<Arc<dyn Converter>>, Error> {
@@ -103,26 +126,37 @@ impl Suite {
         let with_attacker = self.attacker.is_some();
         let library = Library::builtin();
         let variants = &self.variants;
-        let probes: Vec<Cow<'static, Probe>> = harnesses
+        // Each probe with the harness name its tests are stored under.
+        let probes: Vec<(Cow<'static, Probe>, &'static str)> = harnesses
             .iter()
             .flat_map(|harness| library.probes().iter().filter(move |probe| probe.harness == *harness))
             .filter(|probe| only.is_empty() || only.contains(&probe.id))
             .filter(|probe| with_attacker || matches!(probe.strategy, Strategy::SingleTurn))
             .filter_map(|probe| with_variant(probe, variants))
+            .map(|probe| {
+                let harness = probe.harness.as_str();
+                (probe, harness)
+            })
+            .chain(self.custom.iter().flat_map(|run| run.probes.iter().map(|probe| (Cow::Owned(custom_probe(run, probe)), CUSTOM_HARNESS))))
             .collect();
         let repeat = self.repeat;
         let limit = self.limit.unwrap_or(u64::MAX);
         let per_probe = self.per_probe;
         let items = (0..repeat).flat_map(move |_| {
             let converters = converters.clone();
-            probes.clone().into_iter().flat_map(move |probe| {
+            probes.clone().into_iter().flat_map(move |(probe, harness)| {
                 let converters = converters.clone();
                 let prompts: Vec<String> = sample(&probe.prompts, per_probe).cloned().collect();
                 prompts.into_iter().flat_map(move |prompt| {
                     let plain = std::iter::once(TestItem::from_probe(&probe, &prompt, None));
                     let converted: Vec<TestItem> =
                         converters.iter().map(|c| TestItem::from_probe(&probe, &prompt, Some(c.as_ref()))).collect();
-                    plain.chain(converted)
+                    plain.chain(converted).map(move |mut item| {
+                        if item.harness != harness {
+                            item.harness = harness.to_owned();
+                        }
+                        item
+                    })
                 })
             })
         });
@@ -163,6 +197,47 @@ impl Suite {
 /// Detectors that read parameters a probe gives them; a variant may keep them (with the
 /// probe's parameters) but not add them.
 const PARAMETERISED: &[&str] = &["substring", "regex", "json-schema", "similarity", "llm-judge"];
+
+/// Whether a custom probe can run: prompts that say something, detectors assay has.
+pub fn check_custom_probe(probe: &CustomProbe) -> Result<(), String> {
+    if probe.prompts.is_empty() || probe.prompts.len() > 1000 {
+        return Err(format!("probe {:?}: prompts must hold 1 to 1000 prompts", probe.name));
+    }
+    if probe.prompts.iter().any(|p| p.trim().is_empty() || p.len() > 20_000) {
+        return Err(format!("probe {:?}: every prompt must be 1 to 20000 characters and not blank", probe.name));
+    }
+    if probe.detectors.is_empty() {
+        return Err(format!("probe {:?} names no detector", probe.name));
+    }
+    match probe.detectors.iter().find(|d| !DETECTORS.contains(&d.id.as_str())) {
+        Some(unknown) => Err(format!("probe {:?}: unknown detector {:?}", probe.name, unknown.id)),
+        None => Ok(()),
+    }
+}
+
+/// A custom probe in the library's shape, so its tests are planned like any other's.
+fn custom_probe(run: &CustomRun, probe: &CustomProbe) -> Probe {
+    Probe {
+        id: probe.id.clone(),
+        name: probe.name.clone(),
+        description: probe.description.clone(),
+        // A placeholder: `items` stores the tests under the harness `custom`.
+        harness: Harness::Security,
+        scenario: run.scenario.clone(),
+        owasp: Vec::new(),
+        prompts: probe.prompts.clone(),
+        detectors: probe
+            .detectors
+            .iter()
+            .map(|d| DetectorUse { id: d.id.clone(), params: d.params.clone(), hit_means: d.hit_means })
+            .collect(),
+        safe_behaviour: probe.safe_behaviour.clone(),
+        triggers: probe.triggers.clone(),
+        context: None,
+        system: None,
+        strategy: Strategy::SingleTurn,
+    }
+}
 
 /// Whether a team's variant can run: a library probe, prompts that say something, detectors
 /// assay has (and, of those that need parameters, only the probe's own). The message says

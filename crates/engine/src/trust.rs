@@ -129,6 +129,10 @@ pub struct TrustRequest {
     pub system_prompt: Option<String>,
     /// The team's variants of library probes (`PUT /v1/probe-configs/{id}`).
     pub variants: Vec<assay_core::ProbeVariant>,
+    /// The team's custom harnesses the request names.
+    pub custom: Vec<crate::suite::CustomRun>,
+    /// The judge model's target spec, for probes graded by `llm-judge` (custom harnesses').
+    pub judge: Option<String>,
 }
 
 /// What a request runs: its suite, its target, the settings to keep.
@@ -143,7 +147,7 @@ impl TrustRequest {
     /// The suite and target this request runs. Hubs assay cannot call still plan (the
     /// evaluation then ends `failed` with the reason, as the API expects of a run).
     pub fn plan(&self) -> Result<TrustPlan> {
-        if self.dimensions.is_empty() {
+        if self.dimensions.is_empty() && self.custom.is_empty() {
             return Err(Error::InvalidSuite("harness_config_ids names no harness".into()));
         }
         let mut suite = Suite::new(harnesses_of(&self.dimensions));
@@ -153,6 +157,10 @@ impl TrustRequest {
         suite.top_p = self.top_p;
         suite.per_probe = self.sample_size.or(self.is_lite.then_some(LITE_PROMPTS_PER_PROBE));
         suite.variants.clone_from(&self.variants);
+        suite.custom.clone_from(&self.custom);
+        if !self.custom.is_empty() {
+            suite.judge.clone_from(&self.judge);
+        }
         suite.validate()?;
         let target = ProviderTarget {
             key_id: self.key.as_ref().map(|k| k.key.id.clone()),

@@ -8,6 +8,7 @@
 
 mod agents;
 mod batch;
+mod custom_harnesses;
 mod database;
 mod error;
 mod evaluations;
@@ -39,6 +40,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+pub use custom_harnesses::StageFilter;
 pub use database::DatabaseUrl;
 pub use error::{Error, Result};
 pub use ingest::{IngestWrite, month_of};

@@ -33,8 +33,15 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
 
 /// Spawns an app on an existing store (e.g. a PostgreSQL one).
 pub async fn spawn_app_on(store: Store) -> TestApp {
+    spawn_app_on_with(store, |_| {}).await
+}
+
+/// Spawns an app on an existing store, its config changed by `adjust` first.
+pub async fn spawn_app_on_with(store: Store, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let app = Application::build_with_store(Config::for_tests(data_dir.path()), store).await.expect("app builds");
+    let mut config = Config::for_tests(data_dir.path());
+    adjust(&mut config);
+    let app = Application::build_with_store(config, store).await.expect("app builds");
     start(app, data_dir)
 }
 

@@ -4,6 +4,7 @@ mod agents;
 mod auth;
 mod completions;
 mod contract;
+mod custom_harnesses;
 mod errors;
 mod helpers;
 mod ingest;

@@ -8,14 +8,14 @@ use crate::helpers::{TestApp, TestTeam, json_of, on_both_databases};
 
 /// A person with a key of their own team whose user has `email` (as `assay keys create
 /// --email` makes one).
-async fn person(app: &TestApp, team: &str, email: &str) -> TestTeam {
+pub(crate) async fn person(app: &TestApp, team: &str, email: &str) -> TestTeam {
     let person = app.team(team, Plan::Free).await;
     app.store.set_user_email(&person.team.id, &person.owner.id, email).await.expect("email").expect("user");
     person
 }
 
 /// Invites `email` into `team` as `role` and has `invitee` accept; the new member's key.
-async fn join(app: &TestApp, team: &TestTeam, invitee: &TestTeam, email: &str, role: &str) -> String {
+pub(crate) async fn join(app: &TestApp, team: &TestTeam, invitee: &TestTeam, email: &str, role: &str) -> String {
     let (status, invite) = json_of(app.post_json("/v1/invites", &team.key, &json!({"email": email, "team_role": role})).await).await;
     assert_eq!((status, invite["status"].as_str()), (200, Some("PENDING")), "{invite}");
     let path = format!("/v1/invites/{}/accept", invite["invite_id"].as_str().expect("id"));

@@ -13,6 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::Results;
+use super::harnesses::{CustomProbeView, StageView, custom_config, custom_harness_uuid, custom_item};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, MultiQuery};
@@ -40,20 +41,51 @@ pub struct Versions {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HarnessConfig {
-    /// `assay.harnesses.<name>`.
-    id: String,
-    name: String,
-    description: String,
-    version: String,
-    harness_type: String,
-    scenario_config_ids: Vec<String>,
-    /// The library harnesses the dimension runs.
-    harnesses: Vec<String>,
+    /// `assay.harnesses.<name>`, or `assay.harnesses.<uuid>` for a team's custom harness.
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) description: String,
+    pub(super) version: String,
+    /// `DIMENSION` (the library's) or `CUSTOM` (the team's).
+    pub(super) harness_type: String,
+    pub(super) scenario_config_ids: Vec<String>,
+    /// The library harnesses the dimension runs (`custom` for a custom harness).
+    pub(super) harnesses: Vec<String>,
+    /// `active`, or `archived` for a custom version no longer run by name.
+    pub(super) status: String,
+    /// Custom harnesses: who made it.
+    pub(super) created_by: Option<String>,
+    /// Custom harnesses: Unix seconds.
+    pub(super) created_at: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HarnessConfigItem {
     harness_config: HarnessConfig,
+    /// A custom harness's probes (on the routes that answer one harness).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probes: Option<Vec<CustomProbeView>>,
+    /// With `with_stages=true`: the stages that wrote a custom harness.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stages: Option<Vec<StageView>>,
+}
+
+impl HarnessConfigItem {
+    fn created_at(&self) -> i64 {
+        self.harness_config.created_at.unwrap_or(0)
+    }
+
+    fn name(&self) -> &str {
+        &self.harness_config.name
+    }
+
+    fn id(&self) -> &str {
+        &self.harness_config.id
+    }
+
+    pub(super) fn new(harness_config: HarnessConfig, probes: Option<Vec<CustomProbeView>>, stages: Option<Vec<StageView>>) -> Self {
+        Self { harness_config, probes, stages }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -116,6 +148,9 @@ fn harness_config_of(dimension: &Dimension) -> HarnessConfig {
         harness_type: "DIMENSION".to_owned(),
         scenario_config_ids: dimension.scenarios().iter().map(Scenario::config_id).collect(),
         harnesses: dimension.harnesses.iter().map(|h| h.as_str().to_owned()).collect(),
+        status: "active".to_owned(),
+        created_by: None,
+        created_at: None,
     }
 }
 
@@ -146,13 +181,21 @@ async fn versions() -> Json<Versions> {
     Json(Versions { results: CATALOGUE_VERSIONS.iter().map(|v| (*v).to_owned()).collect() })
 }
 
-/// Harness configs, filtered by `harness_type` (repeatable), `version`, `name`, paged.
+/// Harness configs: the library's dimensions, then the team's active custom harnesses
+/// (newest first), filtered by `harness_type` (repeatable), `version`, `name`, `user_id`
+/// (custom harnesses that user made), sorted by `sort_by` (`created_at`, `name` or `id`) and
+/// `sort_order` (`asc` or `desc`) when asked, paged. `with_stages=true` adds each custom
+/// harness's stages.
 #[utoipa::path(get, path = "/v1/harness-configs", tag = "harnesses",
     params(("harness_type" = Option<Vec<String>>, Query), ("version" = Option<String>, Query), ("name" = Option<String>, Query),
-        ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
+        ("user_id" = Option<String>, Query), ("with_stages" = Option<bool>, Query), ("sort_by" = Option<String>, Query),
+        ("sort_order" = Option<String>, Query), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, description = "Harness configs", body = Results<HarnessConfigItem>), (status = 400, description = "Bad filter")))]
-async fn list_harness_configs(query: MultiQuery) -> Result<Json<Results<HarnessConfigItem>>, ApiError> {
-    check_version(&query)?;
+async fn list_harness_configs(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: MultiQuery,
+) -> Result<Json<Results<HarnessConfigItem>>, ApiError> {
     let types: Vec<String> = query.all("harness_type").into_iter().map(|t| t.to_ascii_uppercase()).collect();
     if let Some(unknown) = types.iter().find(|t| !HARNESS_TYPES.contains(&t.as_str())) {
         return Err(ApiError::with_message(
@@ -160,22 +203,88 @@ async fn list_harness_configs(query: MultiQuery) -> Result<Json<Results<HarnessC
             format!("unknown harness_type {unknown:?}; known: {}", HARNESS_TYPES.join(", ")),
         ));
     }
+    let wants = |kind: &str| types.is_empty() || types.iter().any(|t| t == kind);
+    let custom = state.store.list_custom_harnesses(&caller.0.team_id).await?;
+    let version = query.one("version");
+    if let Some(version) = version
+        && !CATALOGUE_VERSIONS.contains(&version)
+        && !custom.iter().any(|h| h.version == version)
+    {
+        return Err(ApiError::with_message(
+            ErrorCode::InvalidRequest,
+            format!("unknown version {version:?}; served: {}", CATALOGUE_VERSIONS.join(", ")),
+        ));
+    }
+    let user = query.one("user_id");
+    let with_stages = query.bool("with_stages")?.unwrap_or(false);
     let name = query.one("name").map(str::to_lowercase);
-    let items: Vec<HarnessConfigItem> = Dimension::all()
+    let mut items: Vec<HarnessConfigItem> = Dimension::all()
         .iter()
-        .filter(|_| types.is_empty() || types.iter().any(|t| t == "DIMENSION"))
+        .filter(|_| wants("DIMENSION") && user.is_none() && version.is_none_or(|v| CATALOGUE_VERSIONS.contains(&v)))
         .filter(|d| name.as_ref().is_none_or(|n| d.name.contains(n.as_str()) || d.title.to_lowercase().contains(n.as_str())))
-        .map(|d| HarnessConfigItem { harness_config: harness_config_of(d) })
+        .map(|d| HarnessConfigItem::new(harness_config_of(d), None, None))
         .collect();
+    for harness in custom.iter().filter(|h| h.active && wants("CUSTOM")) {
+        let matches = version.is_none_or(|v| v == harness.version)
+            && user.is_none_or(|u| u == harness.created_by.as_str())
+            && name.as_ref().is_none_or(|n| harness.definition.name.to_lowercase().contains(n.as_str()));
+        if !matches {
+            continue;
+        }
+        let stages = if with_stages { Some(stages_of(&state, &caller, &harness.id).await?) } else { None };
+        items.push(HarnessConfigItem::new(custom_config(harness), None, stages));
+    }
+    sort_items(&query, &mut items)?;
     Ok(Results::of(window(&query, items)?))
 }
 
-/// One harness config by id (`assay.harnesses.security`, or its short name).
-#[utoipa::path(get, path = "/v1/harness-configs/{harness_config_id}", tag = "harnesses", params(("harness_config_id" = String, Path)),
-    responses((status = 200, description = "The harness config", body = HarnessConfigItem), (status = 404, description = "No such harness")))]
-async fn harness_config(Path(id): Path<String>) -> Result<Json<HarnessConfigItem>, ApiError> {
-    let dimension = Dimension::find(&id).ok_or_else(ApiError::not_found)?;
-    Ok(Json(HarnessConfigItem { harness_config: harness_config_of(dimension) }))
+/// Orders harness configs by `sort_by` and `sort_order`, when asked.
+fn sort_items(query: &MultiQuery, items: &mut [HarnessConfigItem]) -> Result<(), ApiError> {
+    let descending = match query.one("sort_order").map(str::to_ascii_lowercase).as_deref() {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(other) => return Err(ApiError::invalid(format!("sort_order must be asc or desc, not {other:?}"))),
+    };
+    match query.one("sort_by") {
+        None => return Ok(()),
+        Some("created_at") => items.sort_by_key(|i| i.created_at()),
+        Some("name") => items.sort_by(|a, b| a.name().cmp(b.name())),
+        Some("id") => items.sort_by(|a, b| a.id().cmp(b.id())),
+        Some(other) => return Err(ApiError::invalid(format!("sort_by must be created_at, name or id, not {other:?}"))),
+    }
+    if descending {
+        items.reverse();
+    }
+    Ok(())
+}
+
+async fn stages_of(state: &AppState, caller: &Caller, harness: &assay_core::Id) -> Result<Vec<StageView>, ApiError> {
+    let filter = assay_store::StageFilter { harness_config_id: Some(harness.clone()), ..assay_store::StageFilter::default() };
+    let (stages, _) = state.store.list_stages(&caller.0.team_id, &filter, i64::MAX, 0).await?;
+    Ok(stages.iter().map(StageView::from).collect())
+}
+
+/// One harness config by id: a library dimension (`assay.harnesses.security`, or its short
+/// name), or a custom harness of the team (`version`, else its newest active version) with
+/// its probes, and its stages with `with_stages=true`.
+#[utoipa::path(get, path = "/v1/harness-configs/{harness_config_id}", tag = "harnesses",
+    params(("harness_config_id" = String, Path), ("version" = Option<String>, Query), ("with_stages" = Option<bool>, Query)),
+    responses((status = 200, description = "The harness config", body = HarnessConfigItem), (status = 400, description = "Bad query"),
+        (status = 404, description = "No such harness")))]
+async fn harness_config(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    query: MultiQuery,
+) -> Result<Json<HarnessConfigItem>, ApiError> {
+    let with_stages = query.bool("with_stages")?.unwrap_or(false);
+    if let Some(dimension) = Dimension::find(&id) {
+        return Ok(Json(HarnessConfigItem::new(harness_config_of(dimension), None, None)));
+    }
+    let uuid = custom_harness_uuid(&id).ok_or_else(ApiError::not_found)?;
+    let harness = state.store.custom_harness(&caller.0.team_id, &uuid, query.one("version")).await?.ok_or_else(ApiError::not_found)?;
+    let stages = if with_stages { Some(stages_of(&state, &caller, &uuid).await?) } else { None };
+    Ok(Json(custom_item(&harness, stages)))
 }
 
 /// Every scenario config of the catalogue.

@@ -116,11 +116,21 @@ async fn parse_request(
         return Err(ApiError::invalid("harness_config_ids must name at least one harness"));
     }
     let mut dimensions = Vec::new();
+    let mut custom: Vec<assay_engine::suite::CustomRun> = Vec::new();
     for id in &body.harness_config_ids {
-        let dimension =
-            Dimension::find(id).ok_or_else(|| ApiError::invalid(format!("unknown harness {id:?}; see GET /v1/harness-configs")))?;
-        if !dimensions.contains(&dimension) {
-            dimensions.push(dimension);
+        let unknown = || ApiError::invalid(format!("unknown harness {id:?}; see GET /v1/harness-configs"));
+        if let Some(dimension) = Dimension::find(id) {
+            if !dimensions.contains(&dimension) {
+                dimensions.push(dimension);
+            }
+            continue;
+        }
+        // A team's custom harness, by its uuid under any two-part prefix: its newest active version.
+        let uuid = super::harnesses::custom_harness_uuid(id).ok_or_else(unknown)?;
+        let harness = state.store.custom_harness(team_id, &uuid, None).await?.ok_or_else(unknown)?;
+        let run = super::harnesses::custom_run(&harness);
+        if !custom.iter().any(|known| known.config_id == run.config_id) {
+            custom.push(run);
         }
     }
     let version = body.version.clone().unwrap_or_else(|| CATALOGUE_VERSION.to_owned());
@@ -168,6 +178,8 @@ async fn parse_request(
         created_by: Some(caller.0.user_id.clone()),
         system_prompt: agent.as_ref().and_then(|agent| agent.definition.agent_system_prompt.clone()),
         variants,
+        custom,
+        judge: Some(state.assistant_spec.clone()),
         agent_configuration_id: agent.map(|agent| agent.id),
     })
 }

@@ -8,6 +8,7 @@ mod catalogue;
 mod detections;
 mod evaluations;
 mod feedback;
+mod harnesses;
 mod invites;
 pub(crate) mod keys;
 mod local_token;
@@ -31,6 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(agents::routes())
         .merge(prompts::routes())
         .merge(catalogue::routes())
+        .merge(harnesses::routes())
         .merge(keys::routes())
         .merge(evaluations::routes())
         .merge(tree::routes())
@@ -52,6 +54,7 @@ pub fn resume_background_work(state: AppState) {
     tokio::spawn(async move {
         detections::resume_unfinished(&state).await;
         reports::resume_unfinished(&state).await;
+        harnesses::resume_unfinished(&state).await;
     });
 }
 

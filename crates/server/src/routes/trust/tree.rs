@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use assay_core::{Counts, ErrorCode, Id, ProbeCounts, TrustEvaluation};
 use assay_engine::Suite;
+use assay_engine::suite::{CUSTOM_HARNESS, CustomRun};
 use assay_engine::trust::{prompt_id, prompt_ids_by_probe};
 use assay_probes::Library;
 use assay_probes::catalogue::{Dimension, Scenario, probe_config_id, probe_id_of, scenario_config_id, scenarios_of};
@@ -141,6 +142,8 @@ struct Tree {
     trust: TrustEvaluation,
     counts: Vec<ProbeCounts>,
     dimensions: Vec<&'static Dimension>,
+    /// The team's custom harnesses the evaluation ran, as its suite carries them.
+    custom: Vec<CustomRun>,
 }
 
 impl Tree {
@@ -153,7 +156,14 @@ impl Tree {
             }
             all
         });
-        Ok(Self { trust, counts, dimensions })
+        let custom = match trust.evaluation.suite.get("custom") {
+            Some(runs) => serde_json::from_value(runs.clone()).map_err(|e| {
+                tracing::error!(error = %e, "unreadable custom harnesses");
+                ApiError::new(ErrorCode::Internal)
+            })?,
+            None => Vec::new(),
+        };
+        Ok(Self { trust, counts, dimensions, custom })
     }
 
     fn suite(&self) -> Result<Suite, ApiError> {
@@ -181,8 +191,54 @@ impl Tree {
             .collect()
     }
 
+    /// The counter rows of a custom harness's probes.
+    fn custom_counts(&self, run: &CustomRun) -> Vec<&ProbeCounts> {
+        self.counts.iter().filter(|c| c.harness == CUSTOM_HARNESS && c.scenario == run.scenario).collect()
+    }
+
+    fn custom_harness_rows(&self) -> impl Iterator<Item = HarnessRow> + '_ {
+        self.custom.iter().map(|run| {
+            let rows = self.custom_counts(run);
+            let counts = sum(rows.iter().copied());
+            HarnessRow {
+                id: format!("{}.{}", self.evaluation_id(), run.config_id),
+                evaluation_id: self.evaluation_id(),
+                config_id: run.config_id.clone(),
+                name: run.name.clone(),
+                description: run.description.clone(),
+                harness_type: "CUSTOM".to_owned(),
+                score: counts.score(),
+                scenario_config_ids: if rows.is_empty() { Vec::new() } else { vec![scenario_config_id(CUSTOM_HARNESS, &run.scenario)] },
+                counts: counts.into(),
+            }
+        })
+    }
+
+    fn custom_scenario_rows(&self) -> impl Iterator<Item = ScenarioRow> + '_ {
+        self.custom.iter().filter_map(|run| {
+            let rows = self.custom_counts(run);
+            if rows.is_empty() {
+                return None;
+            }
+            let counts = sum(rows.iter().copied());
+            let config_id = scenario_config_id(CUSTOM_HARNESS, &run.scenario);
+            Some(ScenarioRow {
+                id: format!("{}.{}", self.evaluation_id(), config_id),
+                evaluation_id: self.evaluation_id(),
+                config_id,
+                name: run.name.clone(),
+                description: run.description.clone(),
+                harness: CUSTOM_HARNESS.to_owned(),
+                score: counts.score(),
+                probe_config_ids: rows.iter().map(|r| probe_config_id(&r.probe_id)).collect(),
+                counts: counts.into(),
+            })
+        })
+    }
+
     fn harness_rows(&self) -> Vec<HarnessRow> {
         let scenarios = self.scenarios();
+        let custom: Vec<HarnessRow> = self.custom_harness_rows().collect();
         self.dimensions
             .iter()
             .map(|dimension| {
@@ -201,6 +257,7 @@ impl Tree {
                     counts: counts.into(),
                 }
             })
+            .chain(custom)
             .collect()
     }
 
@@ -221,6 +278,7 @@ impl Tree {
                     counts: counts.into(),
                 }
             })
+            .chain(self.custom_scenario_rows())
             .collect()
     }
 
@@ -230,6 +288,7 @@ impl Tree {
             tracing::error!(error = %e, "cannot expand the suite");
             ApiError::new(ErrorCode::Internal)
         })?;
+        let custom = self.custom_probe_rows(&mut prompt_ids);
         Ok(self
             .scenarios()
             .into_iter()
@@ -252,7 +311,34 @@ impl Tree {
                     counts: row.counts.into(),
                 }
             })
+            .chain(custom)
             .collect())
+    }
+
+    fn custom_probe_rows(&self, prompt_ids: &mut HashMap<String, Vec<String>>) -> Vec<ProbeRow> {
+        let mut rows = Vec::new();
+        for run in &self.custom {
+            let scenario = scenario_config_id(CUSTOM_HARNESS, &run.scenario);
+            for row in self.custom_counts(run) {
+                let probe = run.probes.iter().find(|p| p.id == row.probe_id);
+                rows.push(ProbeRow {
+                    id: format!("{}.{}", self.evaluation_id(), probe_config_id(&row.probe_id)),
+                    evaluation_id: self.evaluation_id(),
+                    config_id: probe_config_id(&row.probe_id),
+                    name: probe.map_or_else(|| row.probe_id.clone(), |p| p.name.clone()),
+                    description: probe.map(|p| p.description.clone()).unwrap_or_default(),
+                    scoring_function: SCORING.to_owned(),
+                    harness: CUSTOM_HARNESS.to_owned(),
+                    scenario_config_id: scenario.clone(),
+                    score: row.counts.score(),
+                    prompt_ids: prompt_ids.remove(&row.probe_id).unwrap_or_default(),
+                    detector_ids: probe.map(|p| p.detectors.iter().map(|d| detector_config_id(&d.id)).collect()).unwrap_or_default(),
+                    owasp: Vec::new(),
+                    counts: row.counts.into(),
+                });
+            }
+        }
+        rows
     }
 }
 
