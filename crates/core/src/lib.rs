@@ -8,6 +8,7 @@ pub mod error_code;
 pub mod evaluation;
 pub mod id;
 pub mod ingest;
+pub mod playgrounds;
 pub mod probe_variants;
 pub mod prompts;
 pub mod stored_target;
@@ -27,6 +28,7 @@ pub use evaluation::{
     Verdict,
 };
 pub use id::Id;
+pub use playgrounds::{MessageVerdict, NewPlaygroundMessage, Playground, PlaygroundMessage, PlaygroundSession};
 pub use probe_variants::ProbeVariant;
 pub use prompts::{
     DEFAULT_TEMPLATE_NAME, EvaluationTemplate, NewTemplate, Paged, Prompt, PromptRevision, PromptSummary, PromptWithRevisions,

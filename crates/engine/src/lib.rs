@@ -10,6 +10,7 @@ pub mod harness_writer;
 pub mod item;
 pub mod judge_cache;
 pub mod metrics;
+pub mod playground;
 pub mod report;
 pub mod resolve;
 pub mod runner;

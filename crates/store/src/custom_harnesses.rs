@@ -156,11 +156,13 @@ impl Store {
         Ok((page, total))
     }
 
-    /// Every team's stages left `IN_PROGRESS` (by a stop), to resume.
-    pub async fn stages_in_progress(&self) -> Result<Vec<HarnessStage>> {
-        let sql = format!("SELECT {STAGE_COLUMNS} FROM harness_stages WHERE status = $1 ORDER BY created_at");
+    /// Every team's stages left `IN_PROGRESS` since before `before` (Unix seconds): those a stop
+    /// interrupted, not those a live request just started.
+    pub async fn stages_in_progress(&self, before: i64) -> Result<Vec<HarnessStage>> {
+        let sql = format!("SELECT {STAGE_COLUMNS} FROM harness_stages WHERE status = $1 AND updated_at < $2 ORDER BY created_at");
         let rows: Vec<StageRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(StageStatus::InProgress.as_str())
+            .bind(before)
             .fetch_all(pool)
             .await?);
         rows.into_iter().map(HarnessStage::try_from).collect()

@@ -10,6 +10,7 @@ mod helpers;
 mod ingest;
 mod local_token;
 mod ops;
+mod playgrounds;
 mod probe_variants;
 mod roles;
 mod routes;

@@ -196,7 +196,7 @@ pub struct StagePage {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Deleted {
+pub struct HarnessDeleted {
     id: String,
     deleted: bool,
 }
@@ -343,14 +343,14 @@ fn required_version(query: &MultiQuery) -> Result<String, ApiError> {
 /// Evaluations that ran it keep their results.
 #[utoipa::path(delete, path = "/v1/harness-configs/{harness_config_id}", tag = "harnesses",
     params(("harness_config_id" = String, Path), ("version" = String, Query)),
-    responses((status = 200, description = "Deleted", body = Deleted), (status = 400, description = "No version, or a library harness"),
+    responses((status = 200, description = "HarnessDeleted", body = HarnessDeleted), (status = 400, description = "No version, or a library harness"),
         (status = 404, description = "No such harness version in this team")))]
 async fn delete_harness_config(
     State(state): State<AppState>,
     caller: Caller,
     Path(raw): Path<String>,
     query: MultiQuery,
-) -> Result<Json<Deleted>, ApiError> {
+) -> Result<Json<HarnessDeleted>, ApiError> {
     let version = required_version(&query)?;
     if assay_probes::catalogue::Dimension::find(&raw).is_some() {
         return Err(ApiError::invalid("the library's harnesses cannot be deleted"));
@@ -359,7 +359,7 @@ async fn delete_harness_config(
     if !state.store.delete_custom_harness(&caller.0.team_id, &uuid, &version).await? {
         return Err(ApiError::not_found());
     }
-    Ok(Json(Deleted { id: config_id(&uuid), deleted: true }))
+    Ok(Json(HarnessDeleted { id: config_id(&uuid), deleted: true }))
 }
 
 /// Archives one version of a custom harness: it stays readable, for the evaluations that ran
@@ -496,14 +496,19 @@ async fn create_stage(
 /// The stages of one harness, newest first.
 #[utoipa::path(get, path = "/v1/harness-configs/{harness_config_id}/stages", tag = "harness-stages",
     params(("harness_config_id" = String, Path)),
-    responses((status = 200, description = "The stages", body = Results<StageView>), (status = 404, description = "Not a harness id")))]
+    responses((status = 200, description = "The stages", body = Results<StageView>), (status = 404, description = "No stage or harness of this id in this team")))]
 async fn list_config_stages(
     State(state): State<AppState>,
     caller: Caller,
     Path(raw): Path<String>,
 ) -> Result<Json<Results<StageView>>, ApiError> {
-    let filter = StageFilter { harness_config_id: Some(uuid_of(&raw)?), ..StageFilter::default() };
+    let uuid = uuid_of(&raw)?;
+    let filter = StageFilter { harness_config_id: Some(uuid.clone()), ..StageFilter::default() };
     let (stages, _) = state.store.list_stages(&caller.0.team_id, &filter, i64::MAX, 0).await?;
+    // A harness the team has neither staged nor stored is not found, like any other id.
+    if stages.is_empty() && state.store.custom_harness(&caller.0.team_id, &uuid, None).await?.is_none() {
+        return Err(ApiError::not_found());
+    }
     Ok(Results::of(stages.iter().map(StageView::from).collect()))
 }
 
@@ -601,17 +606,17 @@ async fn update_stage(
 /// Deletes a stage and its files (a harness it wrote stays).
 #[utoipa::path(delete, path = "/v1/harness-configs/{harness_config_id}/stages/{staging_id}", tag = "harness-stages",
     params(("harness_config_id" = String, Path), ("staging_id" = String, Path)),
-    responses((status = 200, description = "Deleted", body = Deleted), (status = 404, description = "No such stage in this team")))]
+    responses((status = 200, description = "HarnessDeleted", body = HarnessDeleted), (status = 404, description = "No such stage in this team")))]
 async fn delete_stage(
     State(state): State<AppState>,
     caller: Caller,
     PathIdPair(harness, id): PathIdPair,
-) -> Result<Json<Deleted>, ApiError> {
+) -> Result<Json<HarnessDeleted>, ApiError> {
     team_stage(&state, &caller, &harness, &id).await?;
     if !state.store.delete_stage(&caller.0.team_id, &id).await? {
         return Err(ApiError::not_found());
     }
-    Ok(Json(Deleted { id: id.to_string(), deleted: true }))
+    Ok(Json(HarnessDeleted { id: id.to_string(), deleted: true }))
 }
 
 /// Announces a file of the stage (a policy, `text/plain` or `application/pdf`) and answers
@@ -648,19 +653,19 @@ async fn list_stage_files(
 /// Deletes one file of a stage.
 #[utoipa::path(delete, path = "/v1/harness-configs/{harness_config_id}/stages/{staging_id}/files/{file_id}", tag = "harness-stages",
     params(("harness_config_id" = String, Path), ("staging_id" = String, Path), ("file_id" = String, Path)),
-    responses((status = 200, description = "Deleted", body = Deleted), (status = 404, description = "No such file of a stage of this team")))]
+    responses((status = 200, description = "HarnessDeleted", body = HarnessDeleted), (status = 404, description = "No such file of a stage of this team")))]
 async fn delete_stage_file(
     State(state): State<AppState>,
     caller: Caller,
     Path((raw_harness, raw_stage, raw_file)): Path<(String, String, String)>,
-) -> Result<Json<Deleted>, ApiError> {
+) -> Result<Json<HarnessDeleted>, ApiError> {
     let parse = |raw: &str| Id::parse(raw).map_err(|_| ApiError::not_found());
     let (harness, stage, file) = (parse(&raw_harness)?, parse(&raw_stage)?, parse(&raw_file)?);
     team_stage(&state, &caller, &harness, &stage).await?;
     if !state.store.delete_upload(&caller.0.team_id, UploadOwner::HarnessStage, &stage, &file).await? {
         return Err(ApiError::not_found());
     }
-    Ok(Json(Deleted { id: file.to_string(), deleted: true }))
+    Ok(Json(HarnessDeleted { id: file.to_string(), deleted: true }))
 }
 
 /// The team's stages of every harness, newest first, filtered by `status` (repeatable) and
@@ -792,9 +797,12 @@ async fn write_stage_harness(state: &AppState, stage: &HarnessStage) -> Result<C
     write_harness(&state.assistant, &stage.harness_config_id.to_string(), &brief).await.map_err(|e| e.to_string())
 }
 
-/// Runs again the creations a stop left `IN_PROGRESS`.
-pub(super) async fn resume_unfinished(state: &AppState) {
-    match state.store.stages_in_progress().await {
+/// Runs again the creations a stop left `IN_PROGRESS` (before `started_at`, Unix seconds: the
+/// ones this process's own requests start are not touched). With several servers on one
+/// database, a server starting while another writes a harness writes it too; the stage then
+/// keeps the last harness written, the same version either way.
+pub(super) async fn resume_unfinished(state: &AppState, started_at: i64) {
+    match state.store.stages_in_progress(started_at).await {
         Ok(stages) => {
             for stage in stages {
                 tokio::spawn(run_creation(state.clone(), stage));

@@ -12,6 +12,7 @@ mod harnesses;
 mod invites;
 pub(crate) mod keys;
 mod local_token;
+mod playgrounds;
 mod prompts;
 mod reports;
 mod tree;
@@ -40,6 +41,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(reports::routes())
         .merge(feedback::routes())
         .merge(local_token::routes())
+        .merge(playgrounds::routes())
 }
 
 /// The `/v1` routes reached without an API key: upload URLs, whose one-time token is the
@@ -51,10 +53,11 @@ pub fn public_routes() -> OpenApiRouter<AppState> {
 /// Runs again the detections and reports a stop left unfinished. With several servers on one
 /// database, each resumes them; a detection or report run twice stores the same outcome.
 pub fn resume_background_work(state: AppState) {
+    let started_at = assay_core::unix_now();
     tokio::spawn(async move {
         detections::resume_unfinished(&state).await;
         reports::resume_unfinished(&state).await;
-        harnesses::resume_unfinished(&state).await;
+        harnesses::resume_unfinished(&state, started_at).await;
     });
 }
 
