@@ -236,7 +236,20 @@ async fn objects_of_every_kind(app: &TestApp, team: &TestTeam, mock: &MockServer
     create(status, body, "a team prompt");
     let agent = json!({"agent_name": "sweep-agent", "hub": "custom", "model_name": "mock-echo", "api_key_id": key_id, "agent_system_prompt": "Be brief."});
     let (status, body) = json_of(app.post_json("/v1/agent-configurations", key, &agent).await).await;
+    let agent_id = body["id"].as_str().unwrap_or_default().to_owned();
     create(status, body, "an agent configuration");
+    let (status, body) = json_of(app.post_json("/v1/playgrounds", key, &json!({"name": "sweep", "agent_configuration_id": agent_id})).await).await;
+    let playground_id = body["id"].as_str().unwrap_or_default().to_owned();
+    create(status, body, "a playground");
+    let turn = json!({"content": "Hello"});
+    let (status, body) = json_of(app.post_json(&format!("/v1/playgrounds/{playground_id}/messages"), key, &turn).await).await;
+    create(status, body, "a playground session and its messages");
+    let harness = json!({"name": "sweep", "probes": [{"name": "p", "prompts": ["Hi"], "detector_ids": ["refusal"]}]});
+    let (status, body) = json_of(app.post_json("/v1/harness-configs", key, &harness).await).await;
+    create(status, body, "a custom harness");
+    let stage_path = format!("/v1/harness-configs/{}/stages", uuid::Uuid::new_v4());
+    let (status, body) = json_of(app.post_json(&stage_path, key, &json!({"harness_name": "sweep"})).await).await;
+    create(status, body, "a harness stage");
     let evaluation = json!({
         "id": uuid::Uuid::new_v4().to_string(), "name": "sweep", "hub": "custom", "api_key_proxy": key_id, "model": "mock-echo",
         "url": null, "scenario_config_filters": [], "agent_params": {"temperature": 0, "top_p": 1, "max_tokens": 32},
