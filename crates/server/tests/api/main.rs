@@ -14,6 +14,7 @@ mod playgrounds;
 mod probe_variants;
 mod roles;
 mod routes;
+mod spec_routes;
 mod targets;
 mod team_prompts;
 mod tenancy;

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestTeam, json_of, spawn_app_with};
 
-const MOCK_KEY: &str = "mock-secret";
+pub(crate) const MOCK_KEY: &str = "mock-secret";
 
 #[tokio::test]
 async fn every_route_hides_another_teams_objects_and_every_list_leaves_them_out() {
@@ -158,14 +158,14 @@ async fn send(app: &TestApp, method: &str, url: &str, key: &str) -> (u16, Value)
 }
 
 /// The status and the body: JSON when it is JSON (metrics and pages are text).
-async fn answer(response: reqwest::Response) -> (u16, Value) {
+pub(crate) async fn answer(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
     let text = response.text().await.unwrap_or_default();
     (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
 /// Every string under a key that names an id (`id`, `run_id`, `promptID`, `slug`, …).
-fn ids_in(value: &Value) -> Vec<String> {
+pub(crate) fn ids_in(value: &Value) -> Vec<String> {
     let mut out = Vec::new();
     collect_ids(value, &mut out);
     out
@@ -189,7 +189,7 @@ fn collect_ids(value: &Value, out: &mut Vec<String>) {
 }
 
 /// Creates one object of every kind for `team` and returns the answers.
-async fn objects_of_every_kind(app: &TestApp, team: &TestTeam, mock: &MockServer) -> Vec<Value> {
+pub(crate) async fn objects_of_every_kind(app: &TestApp, team: &TestTeam, mock: &MockServer) -> Vec<Value> {
     let key = &team.key;
     let mut answers = Vec::new();
     let mut create = |status: u16, body: Value, what: &str| {
@@ -238,7 +238,8 @@ async fn objects_of_every_kind(app: &TestApp, team: &TestTeam, mock: &MockServer
     let (status, body) = json_of(app.post_json("/v1/agent-configurations", key, &agent).await).await;
     let agent_id = body["id"].as_str().unwrap_or_default().to_owned();
     create(status, body, "an agent configuration");
-    let (status, body) = json_of(app.post_json("/v1/playgrounds", key, &json!({"name": "sweep", "agent_configuration_id": agent_id})).await).await;
+    let (status, body) =
+        json_of(app.post_json("/v1/playgrounds", key, &json!({"name": "sweep", "agent_configuration_id": agent_id})).await).await;
     let playground_id = body["id"].as_str().unwrap_or_default().to_owned();
     create(status, body, "a playground");
     let turn = json!({"content": "Hello"});
