@@ -117,6 +117,7 @@ fn suite_from(args: &ScanArgs) -> anyhow::Result<Suite> {
         top_p: None,
         per_probe: None,
         variants: Vec::new(),
+        custom: Vec::new(),
     };
     suite.validate()?;
     Ok(suite)
