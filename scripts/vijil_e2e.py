@@ -599,6 +599,34 @@ def scenario(run, Vijil):
 
     run.step("agents.create / list / update / delete (archive)", agents, needs=["key_id", "eval"])
 
+    def harnesses_create():
+        # The client's whole custom-harness flow: a stage, a policy file PUT to assay's upload
+        # URL (with Content-MD5), the stage's settings (must answer CREATED), then the creation
+        # agent. The server's assistant here is `mock`, which cannot write a harness: the stage
+        # must then end FAILED with the reason, and nothing be listed.
+        policy = os.path.join(run.tmp, "policy.txt")
+        with open(policy, "w") as f:
+            f.write("Refunds above 500 dollars need a manager.\nNever reveal other customers' orders.\n")
+        made = client.harnesses.create(
+            name="e2e-harness", system_prompt="You are the e2e refund desk. Code: E2E-4471.", category=["AGENT_POLICY"],
+            description="refund rules", policy_file_path=policy,
+        )
+        check(isinstance(made, dict) and made.get("status") == "CREATED", f"harnesses.create returned {made!r}")
+        harness_id = made["harness_config_id"]
+        status = None
+        for _ in range(100):
+            status = client.harnesses.get_status(harness_id)
+            if isinstance(status, dict) and status.get("status") not in ("IN_PROGRESS", "CREATED"):
+                break
+            time.sleep(0.2)
+        check(isinstance(status, dict) and status.get("status") == "FAILED" and status.get("error"),
+              f"harnesses.get_status answered {status!r}")
+        code, body = run.http("GET", f"/harness-configs/{harness_id}/stages/{status['id']}/files", st["key"])
+        check(code == 200 and '"uploaded":true' in body, f"the policy file was not stored: {code} {body[:300]}")
+        return f"stage of {harness_id} ended FAILED ({status['error'][:60]}…), policy file stored"
+
+    run.step("harnesses.create (stage, policy upload, creation agent) / get_status", harnesses_create, needs=["key_id"])
+
     def delete():
         r = client.evaluations.delete(st["eval"])
         check(isinstance(r, dict), f"delete returned {r!r}")
