@@ -174,6 +174,25 @@ def seed(api, echo_url):
             "agent_params": {"temperature": 0, "top_p": 1, "max_tokens": 32},
             "harness_config_ids": ["assay.harnesses.privacy"], "sample_size": 1, "is_lite": False, "version": "1.0.0",
         })["id"]
+        made["agent"] = api.call("POST", "/v1/agent-configurations", {
+            "agent_name": f"fuzz-agent-{copy}", "hub": "custom", "model_name": "mock-echo", "api_key_id": made["provider_key"],
+            "agent_system_prompt": "You are a support agent.",
+        })["id"]
+        made["playground"] = api.call("POST", "/v1/playgrounds", {"name": f"fuzz-{copy}", "agent_configuration_id": made["agent"]})["id"]
+        exchange = api.call("POST", f"/v1/playgrounds/{made['playground']}/messages", {"content": "Hello"})
+        made["agent_session"] = exchange["agent_session_id"]
+        made["message"] = exchange["results"][0]["id"]
+        made["harness"] = str(uuid.uuid4())
+        made["harness_version"] = "1.0.0"
+        api.call("POST", "/v1/harness-configs", {
+            "id": made["harness"], "name": f"fuzz-{copy}", "probes": [{"name": "p", "prompts": ["Hi"], "detector_ids": ["refusal"]}],
+        })
+        made["stage"] = api.call("POST", f"/v1/harness-configs/{made['harness']}/stages", {"harness_name": f"fuzz-{copy}"})["id"]
+        made["stage_file"] = api.call("POST", f"/v1/harness-configs/{made['harness']}/stages/{made['stage']}/files", {
+            "file_name": "policy.txt", "file_size": 5, "file_type": "text/plain",
+        })["id"]
+        made["team_prompt"] = api.call("POST", "/v1/prompts", {"text": "Where is my parcel?"})["id"]
+        made["invite"] = api.call("POST", "/v1/invites", {"email": f"fuzz-{copy}@example.com", "team_role": "viewer"})["invite_id"]
         prompt = api.call("POST", "/api/v1/prompts", {"prompt": "You are a support agent.", "name": f"Fuzz {copy}", "mode": "none"})
         made["prompt"] = prompt["data"]["id"]
         revision = api.call("POST", "/api/v1/prompt-revisions", {"promptID": made["prompt"], "content": "You are a careful support agent."})
@@ -243,6 +262,12 @@ PARAMETERS = [
     ("/api/v1/prompt-revisions", "promptID", "prompt"), ("/api/v1/prompt-revisions/", "id", "revision"),
     ("/api/v1/prompts/", "id", "prompt"),
     ("/v1/api-keys/", "id", "provider_key"), ("/v1/detections/", "id", "detection"),
+    ("/v1/agent-configurations/", "id", "agent"),
+    ("/v1/playgrounds/", "agent_session_id", "agent_session"), ("/v1/playgrounds/", "message_id", "message"),
+    ("/v1/playgrounds/", "id", "playground"),
+    ("/v1/harness-configs/", "harness_config_id", "harness"), ("/v1/harness-configs/", "staging_id", "stage"),
+    ("/v1/harness-configs/", "file_id", "stage_file"), ("/v1/harness-configs/", "version", "harness_version"),
+    ("/v1/prompts/", "id", "team_prompt"), ("/v1/invites/", "invite_id", "invite"),
     ("/v1/evaluations/", "report_id", "report"), ("/v1/evaluations/", "evaluation_id", "evaluation"),
     ("/v1/evaluations/", "id", "evaluation"),
     ("/v1/responses/", "id", "response"), ("/v1/probes/", "id", "probe"), ("/v1/tests/", "id", "test"),

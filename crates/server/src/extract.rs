@@ -188,9 +188,10 @@ impl MultiQuery {
             .transpose()
     }
 
-    /// `key` as a boolean (`true`/`false`, any case, or 1/0).
+    /// `key` as a boolean (`true`/`false`, any case, or 1/0); an empty value answers 400, as
+    /// for [`MultiQuery::int`].
     pub fn bool(&self, key: &str) -> Result<Option<bool>, ApiError> {
-        self.one(key)
+        self.last(key)
             .map(|v| match v.to_ascii_lowercase().as_str() {
                 "true" | "1" => Ok(true),
                 "false" | "0" => Ok(false),
