@@ -14,6 +14,13 @@ pub enum TargetKind {
     Anthropic,
     Local,
     Mock,
+    /// Amazon Bedrock's Converse API, signed with SigV4; the credential is the provider key's
+    /// `hub_config` as JSON (`region`, `access_key`, `secret_access_key`, `session_token`?).
+    Bedrock,
+    /// Google Vertex AI's `generateContent` with an OAuth token from a refresh token; the
+    /// credential is the `hub_config` as JSON (`region`, `project_id`, `client_id`,
+    /// `client_secret`, `refresh_token`, `token_url`?).
+    Vertex,
 }
 
 impl TargetKind {
@@ -24,6 +31,8 @@ impl TargetKind {
             Self::Anthropic => "anthropic",
             Self::Local => "local",
             Self::Mock => "mock",
+            Self::Bedrock => "bedrock",
+            Self::Vertex => "vertex",
         }
     }
 }

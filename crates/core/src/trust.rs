@@ -115,7 +115,7 @@ const HUBS: [HubInfo; 12] = [
         display_name: "Google Vertex AI",
         default_url: None,
         required_config: &["region", "project_id", "client_id", "client_secret", "refresh_token"],
-        callable: false,
+        callable: true,
     },
     HubInfo {
         hub: Hub::Bedrock,
@@ -123,7 +123,7 @@ const HUBS: [HubInfo; 12] = [
         display_name: "Amazon Bedrock",
         default_url: None,
         required_config: &["region", "access_key", "secret_access_key"],
-        callable: false,
+        callable: true,
     },
     HubInfo {
         hub: Hub::BedrockAgents,

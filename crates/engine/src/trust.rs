@@ -95,6 +95,8 @@ pub fn hub_url(hub: Hub, key: Option<&OpenedProviderKey>, url: Option<&str>) -> 
 /// agent key of its `hub_config`.
 pub fn credential(hub: Hub, key: &OpenedProviderKey) -> Option<String> {
     match hub {
+        // The signing hubs read every field of their sealed hub_config.
+        Hub::Bedrock | Hub::Vertex => serde_json::to_string(&key.hub_config).ok(),
         Hub::DigitalOcean => key.hub_config.get("agent_key").and_then(|v| v.as_str()).map(str::to_owned).or_else(|| key.secret.clone()),
         _ => key.secret.clone(),
     }
@@ -200,7 +202,13 @@ pub fn provider_settings(
 ) -> Result<TargetSettings> {
     let info = hub.info();
     let base_url = hub_url(hub, key, url);
-    if info.callable && base_url.is_none() {
+    let kind = match hub {
+        Hub::Bedrock => TargetKind::Bedrock,
+        Hub::Vertex => TargetKind::Vertex,
+        _ => TargetKind::Openai,
+    };
+    // The signing hubs derive their endpoint from the hub_config's region.
+    if info.callable && base_url.is_none() && kind == TargetKind::Openai {
         return Err(Error::InvalidSuite(format!("the {} hub needs a url (on the evaluation or its key)", info.id)));
     }
     let limits = TargetLimits {
@@ -214,7 +222,7 @@ pub fn provider_settings(
             .unwrap_or_else(|| DEFAULT_AZURE_API_VERSION.to_owned())
     });
     Ok(TargetSettings {
-        kind: TargetKind::Openai,
+        kind,
         base_url,
         chat_path: None,
         sessions_path: None,
@@ -314,6 +322,37 @@ pub fn generation(suite: &Suite, total: i64, seq: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signing_hubs_get_their_own_target_kind_and_their_hub_config_as_credential() {
+        let key = OpenedProviderKey {
+            key: assay_core::ProviderKey {
+                id: Id::generate(),
+                team_id: Id::generate(),
+                name: "aws".into(),
+                hub: "bedrock".into(),
+                url: None,
+                rate_limit_per_interval: 0,
+                rate_limit_interval: 0,
+                has_secret: false,
+                hub_config_fields: Vec::new(),
+                created_at: 0,
+                updated_at: 0,
+            },
+            secret: None,
+            hub_config: serde_json::json!({"region": "eu-west-1", "access_key": "AKID", "secret_access_key": "s"})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+        };
+        let target = ProviderTarget::for_call(Hub::Bedrock, &key, Some("anthropic.claude-v2"), None, None).expect("callable without a url");
+        assert_eq!(target.settings.kind, TargetKind::Bedrock);
+        let credential: serde_json::Value = serde_json::from_str(&target.credential(&key).expect("a credential")).expect("JSON");
+        assert_eq!(credential["secret_access_key"], "s");
+        let vertex = provider_settings(Hub::Vertex, Some(&key), Some("gemini"), None, None).expect("callable");
+        assert_eq!(vertex.kind, TargetKind::Vertex);
+        assert!(ProviderTarget::for_call(Hub::BedrockAgents, &key, None, None, None).is_err(), "agents are not callable yet");
+    }
 
     #[test]
     fn prompt_ids_are_stable_and_tell_prompts_apart() {

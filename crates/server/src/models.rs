@@ -80,12 +80,14 @@ fn vendor_name(kind: TargetKind) -> &'static str {
         TargetKind::Contract => "Contract",
         TargetKind::Local => "Local",
         TargetKind::Mock => "Mock",
+        TargetKind::Bedrock => "Amazon Bedrock",
+        TargetKind::Vertex => "Google Vertex AI",
     }
 }
 
 fn needs_credential(kind: TargetKind) -> bool {
     match kind {
-        TargetKind::Openai | TargetKind::Anthropic => true,
+        TargetKind::Openai | TargetKind::Anthropic | TargetKind::Bedrock | TargetKind::Vertex => true,
         TargetKind::Contract | TargetKind::Local | TargetKind::Mock => false,
     }
 }

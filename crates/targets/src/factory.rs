@@ -6,6 +6,9 @@ use std::time::Duration;
 use assay_core::{Target, TargetKind, TargetLimits, TargetSettings};
 
 use crate::anthropic::{AnthropicConfig, AnthropicTarget};
+use crate::bedrock::{BedrockConfig, BedrockTarget};
+use crate::sigv4::AwsCredentials;
+use crate::vertex::{VertexConfig, VertexTarget};
 use crate::contract::{Auth, ContractConfig, ContractTarget};
 use crate::mock::{Behavior, MockTarget, ReplyMode};
 use crate::openai::{OpenAiConfig, OpenAiTarget};
@@ -34,6 +37,10 @@ pub struct LocalModel {
 
 /// Checks settings without building: what a create or update must refuse.
 pub fn validate(settings: &TargetSettings) -> Result<(), Error> {
+    if matches!(settings.kind, TargetKind::Bedrock | TargetKind::Vertex) {
+        // Their settings are in the credential, which is not at hand here.
+        return required(&settings.model, "model", settings.kind).map(|_| ());
+    }
     let nowhere = LocalModel { data_dir: std::path::PathBuf::new(), progress: |_| {} };
     build_raw(settings, Some("validation-only"), &nowhere).map(|_| ())
 }
@@ -85,7 +92,57 @@ fn build_kind(settings: &TargetSettings, credential: Option<&str>, local: &Local
         }
         // Building is cheap: the model is pulled and loaded on first use, once per process.
         TargetKind::Local => Arc::new(crate::local::LocalTarget::new(local.data_dir.clone(), local.progress)),
+        TargetKind::Bedrock => {
+            let config = CredentialFields::parse(credential, kind)?;
+            Arc::new(BedrockTarget::new(BedrockConfig {
+                base_url: settings.base_url.clone(),
+                region: config.required("region")?,
+                credentials: AwsCredentials {
+                    access_key: config.required("access_key")?,
+                    secret_key: config.required("secret_access_key")?,
+                    session_token: config.optional("session_token"),
+                },
+                model: required(&settings.model, "model", kind)?.to_owned(),
+            })?)
+        }
+        TargetKind::Vertex => {
+            let config = CredentialFields::parse(credential, kind)?;
+            Arc::new(VertexTarget::new(VertexConfig {
+                base_url: settings.base_url.clone(),
+                token_url: config.optional("token_url"),
+                region: config.required("region")?,
+                project_id: config.required("project_id")?,
+                client_id: config.required("client_id")?,
+                client_secret: config.required("client_secret")?,
+                refresh_token: config.required("refresh_token")?,
+                model: required(&settings.model, "model", kind)?.to_owned(),
+            })?)
+        }
     })
+}
+
+/// A signing hub's credential: its `hub_config` as a JSON object of strings.
+struct CredentialFields {
+    kind: TargetKind,
+    fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CredentialFields {
+    fn parse(credential: Option<&str>, kind: TargetKind) -> Result<Self, Error> {
+        let text = credential.ok_or_else(|| Error::MissingKey(kind.as_str().into()))?;
+        match serde_json::from_str(text) {
+            Ok(serde_json::Value::Object(fields)) => Ok(Self { kind, fields }),
+            _ => Err(Error::Settings(format!("a {} credential is its hub_config as a JSON object", kind.as_str()))),
+        }
+    }
+
+    fn optional(&self, name: &str) -> Option<String> {
+        self.fields.get(name).and_then(serde_json::Value::as_str).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+    }
+
+    fn required(&self, name: &str) -> Result<String, Error> {
+        self.optional(name).ok_or_else(|| Error::Settings(format!("a {} target needs `{name}` in its hub_config", self.kind.as_str())))
+    }
 }
 
 /// The target the settings describe, wrapped in the reliability layer its limits ask for.

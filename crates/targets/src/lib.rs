@@ -3,6 +3,7 @@
 //! timeout/retry/pacing/adaptive-concurrency wrapper applied to all of them.
 
 pub mod anthropic;
+pub mod bedrock;
 pub mod contract;
 pub mod factory;
 pub mod http;
@@ -11,8 +12,10 @@ pub mod mock;
 pub mod mock_server;
 pub mod openai;
 pub mod reliable;
+pub mod sigv4;
 pub mod spec;
 pub mod system_prompt;
+pub mod vertex;
 
 pub use reliable::{Pace, Policy, Reliable};
 pub use spec::TargetSpec;
