@@ -105,7 +105,8 @@ impl Target for BedrockTarget {
         if let Some(token) = &self.config.credentials.session_token {
             signed_headers.push(("x-amz-security-token", token.as_str()));
         }
-        let signed = SignedRequest { method: "POST", host: &self.host, path: &path, query: "", headers: &signed_headers, payload: &payload };
+        let signed =
+            SignedRequest { method: "POST", host: &self.host, path: &path, query: "", headers: &signed_headers, payload: &payload };
         let auth = authorization(&self.config.credentials, &self.config.region, "bedrock", &signed, &date);
         let mut http = self
             .client

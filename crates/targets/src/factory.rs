@@ -7,11 +7,11 @@ use assay_core::{Target, TargetKind, TargetLimits, TargetSettings};
 
 use crate::anthropic::{AnthropicConfig, AnthropicTarget};
 use crate::bedrock::{BedrockConfig, BedrockTarget};
-use crate::sigv4::AwsCredentials;
-use crate::vertex::{VertexConfig, VertexTarget};
 use crate::contract::{Auth, ContractConfig, ContractTarget};
 use crate::mock::{Behavior, MockTarget, ReplyMode};
 use crate::openai::{OpenAiConfig, OpenAiTarget};
+use crate::sigv4::AwsCredentials;
+use crate::vertex::{VertexConfig, VertexTarget};
 use crate::{Error, Pace, Policy, Reliable};
 
 /// The reliability policy a target's stored limits ask for.

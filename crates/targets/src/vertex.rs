@@ -81,7 +81,9 @@ impl VertexTarget {
         .join("&");
         let request = self.client.post(&self.token_url).header("content-type", "application/x-www-form-urlencoded").body(form);
         let (_, value) = send_json(request).await.map_err(|error| match error {
-            TargetError::BadRequest(message) | TargetError::Auth(message) => TargetError::Auth(format!("the OAuth token exchange failed: {message}")),
+            TargetError::BadRequest(message) | TargetError::Auth(message) => {
+                TargetError::Auth(format!("the OAuth token exchange failed: {message}"))
+            }
             other => other,
         })?;
         let token = value

@@ -59,7 +59,8 @@ async fn provider(State(seen): State<Arc<Provider>>, uri: Uri, headers: HeaderMa
     };
     let expected = authorization(&credentials, "eu-west-1", "bedrock", &signed, header(&headers, "x-amz-date"));
     if header(&headers, "authorization") != expected {
-        return (StatusCode::FORBIDDEN, axum::Json(json!({"message": "The request signature we calculated does not match"}))).into_response();
+        return (StatusCode::FORBIDDEN, axum::Json(json!({"message": "The request signature we calculated does not match"})))
+            .into_response();
     }
     if path != "/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse" {
         return (StatusCode::NOT_FOUND, axum::Json(json!({"message": path}))).into_response();
