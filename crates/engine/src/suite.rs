@@ -196,7 +196,7 @@ impl Suite {
 
 /// Detectors that read parameters a probe gives them; a variant may keep them (with the
 /// probe's parameters) but not add them.
-const PARAMETERISED: &[&str] = &["substring", "regex", "json-schema", "similarity", "llm-judge"];
+pub const PARAMETERISED: &[&str] = &["substring", "regex", "json-schema", "similarity", "llm-judge"];
 
 /// Whether a custom probe can run: prompts that say something, detectors assay has.
 pub fn check_custom_probe(probe: &CustomProbe) -> Result<(), String> {

@@ -14,7 +14,7 @@ use assay_core::{
     unix_now,
 };
 use assay_engine::harness_writer::{CATEGORIES, HarnessBrief, policy_text, write_harness};
-use assay_engine::suite::{CustomRun, check_custom_probe};
+use assay_engine::suite::{CustomRun, PARAMETERISED, check_custom_probe};
 use assay_probes::catalogue::{CATALOGUE_VERSION, scenario_config_id};
 use assay_store::StageFilter;
 use axum::Json;
@@ -254,10 +254,6 @@ pub struct NewCustomHarness {
     probes: Vec<NewCustomProbe>,
 }
 
-/// Detectors that read parameters; a directly written probe may not name them (`llm-judge`
-/// comes with `rubric`, `substring` with `triggers`).
-const PARAMETERISED: &[&str] = &["regex", "json-schema", "similarity", "llm-judge"];
-
 fn probe_of(uuid: &Id, index: usize, probe: NewCustomProbe) -> Result<CustomProbe, ApiError> {
     let category = probe.category.unwrap_or_else(|| "adherence".to_owned()).to_ascii_lowercase();
     if !CATEGORIES.iter().any(|(key, _)| *key == category) {
@@ -267,7 +263,8 @@ fn probe_of(uuid: &Id, index: usize, probe: NewCustomProbe) -> Result<CustomProb
     let mut detectors = Vec::new();
     for raw in &probe.detector_ids {
         let id = raw.strip_prefix(super::views::DETECTOR_PREFIX).unwrap_or(raw).to_owned();
-        if PARAMETERISED.contains(&id.as_str()) {
+        // `llm-judge` comes with `rubric`, `substring` with `triggers`; the rest need parameters.
+        if PARAMETERISED.contains(&id.as_str()) && id != "substring" {
             return Err(ApiError::invalid(format!("detector {id:?} needs parameters; give a rubric for llm-judge")));
         }
         detectors.push(CustomDetector { id, params: Value::Null, hit_means: None });
@@ -343,7 +340,7 @@ fn required_version(query: &MultiQuery) -> Result<String, ApiError> {
 /// Evaluations that ran it keep their results.
 #[utoipa::path(delete, path = "/v1/harness-configs/{harness_config_id}", tag = "harnesses",
     params(("harness_config_id" = String, Path), ("version" = String, Query)),
-    responses((status = 200, description = "HarnessDeleted", body = HarnessDeleted), (status = 400, description = "No version, or a library harness"),
+    responses((status = 200, description = "Deleted", body = HarnessDeleted), (status = 400, description = "No version, or a library harness"),
         (status = 404, description = "No such harness version in this team")))]
 async fn delete_harness_config(
     State(state): State<AppState>,
@@ -606,7 +603,7 @@ async fn update_stage(
 /// Deletes a stage and its files (a harness it wrote stays).
 #[utoipa::path(delete, path = "/v1/harness-configs/{harness_config_id}/stages/{staging_id}", tag = "harness-stages",
     params(("harness_config_id" = String, Path), ("staging_id" = String, Path)),
-    responses((status = 200, description = "HarnessDeleted", body = HarnessDeleted), (status = 404, description = "No such stage in this team")))]
+    responses((status = 200, description = "Deleted", body = HarnessDeleted), (status = 404, description = "No such stage in this team")))]
 async fn delete_stage(
     State(state): State<AppState>,
     caller: Caller,
@@ -653,7 +650,7 @@ async fn list_stage_files(
 /// Deletes one file of a stage.
 #[utoipa::path(delete, path = "/v1/harness-configs/{harness_config_id}/stages/{staging_id}/files/{file_id}", tag = "harness-stages",
     params(("harness_config_id" = String, Path), ("staging_id" = String, Path), ("file_id" = String, Path)),
-    responses((status = 200, description = "HarnessDeleted", body = HarnessDeleted), (status = 404, description = "No such file of a stage of this team")))]
+    responses((status = 200, description = "Deleted", body = HarnessDeleted), (status = 404, description = "No such file of a stage of this team")))]
 async fn delete_stage_file(
     State(state): State<AppState>,
     caller: Caller,

@@ -655,9 +655,7 @@ async fn run_attack(
     let mut detectors: Vec<(String, serde_json::Value)> = Vec::new();
     for raw in body.detector_ids.unwrap_or_else(|| vec!["refusal".to_owned()]) {
         let id = raw.strip_prefix(super::views::DETECTOR_PREFIX).unwrap_or(&raw).to_owned();
-        if !assay_probes::DETECTORS.contains(&id.as_str())
-            || ["regex", "json-schema", "similarity", "llm-judge", "substring"].contains(&id.as_str())
-        {
+        if !assay_probes::DETECTORS.contains(&id.as_str()) || assay_engine::suite::PARAMETERISED.contains(&id.as_str()) {
             return Err(ApiError::invalid(format!("detector {id:?} is unknown or needs parameters")));
         }
         detectors.push((id, serde_json::Value::Null));
