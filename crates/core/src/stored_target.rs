@@ -21,6 +21,9 @@ pub enum TargetKind {
     /// credential is the `hub_config` as JSON (`region`, `project_id`, `client_id`,
     /// `client_secret`, `refresh_token`, `token_url`?).
     Vertex,
+    /// Amazon Bedrock Agents' `InvokeAgent`, signed with SigV4; the credential is the
+    /// `hub_config` as JSON (the Bedrock fields plus `agent_id` and `agent_alias_id`).
+    BedrockAgent,
 }
 
 impl TargetKind {
@@ -33,6 +36,7 @@ impl TargetKind {
             Self::Mock => "mock",
             Self::Bedrock => "bedrock",
             Self::Vertex => "vertex",
+            Self::BedrockAgent => "bedrockagent",
         }
     }
 }

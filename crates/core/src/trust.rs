@@ -131,7 +131,7 @@ const HUBS: [HubInfo; 12] = [
         display_name: "Amazon Bedrock Agents",
         default_url: None,
         required_config: &["region", "access_key", "secret_access_key", "agent_id", "agent_alias_id"],
-        callable: false,
+        callable: true,
     },
 ];
 

@@ -96,7 +96,7 @@ pub fn hub_url(hub: Hub, key: Option<&OpenedProviderKey>, url: Option<&str>) -> 
 pub fn credential(hub: Hub, key: &OpenedProviderKey) -> Option<String> {
     match hub {
         // The signing hubs read every field of their sealed hub_config.
-        Hub::Bedrock | Hub::Vertex => serde_json::to_string(&key.hub_config).ok(),
+        Hub::Bedrock | Hub::Vertex | Hub::BedrockAgents => serde_json::to_string(&key.hub_config).ok(),
         Hub::DigitalOcean => key.hub_config.get("agent_key").and_then(|v| v.as_str()).map(str::to_owned).or_else(|| key.secret.clone()),
         _ => key.secret.clone(),
     }
@@ -205,6 +205,7 @@ pub fn provider_settings(
     let kind = match hub {
         Hub::Bedrock => TargetKind::Bedrock,
         Hub::Vertex => TargetKind::Vertex,
+        Hub::BedrockAgents => TargetKind::BedrockAgent,
         _ => TargetKind::Openai,
     };
     // The signing hubs derive their endpoint from the hub_config's region.
@@ -351,7 +352,8 @@ mod tests {
         assert_eq!(credential["secret_access_key"], "s");
         let vertex = provider_settings(Hub::Vertex, Some(&key), Some("gemini"), None, None).expect("callable");
         assert_eq!(vertex.kind, TargetKind::Vertex);
-        assert!(ProviderTarget::for_call(Hub::BedrockAgents, &key, None, None, None).is_err(), "agents are not callable yet");
+        let agents = ProviderTarget::for_call(Hub::BedrockAgents, &key, None, None, None).expect("callable");
+        assert_eq!(agents.settings.kind, TargetKind::BedrockAgent);
     }
 
     #[test]

@@ -82,12 +82,13 @@ fn vendor_name(kind: TargetKind) -> &'static str {
         TargetKind::Mock => "Mock",
         TargetKind::Bedrock => "Amazon Bedrock",
         TargetKind::Vertex => "Google Vertex AI",
+        TargetKind::BedrockAgent => "Amazon Bedrock Agents",
     }
 }
 
 fn needs_credential(kind: TargetKind) -> bool {
     match kind {
-        TargetKind::Openai | TargetKind::Anthropic | TargetKind::Bedrock | TargetKind::Vertex => true,
+        TargetKind::Openai | TargetKind::Anthropic | TargetKind::Bedrock | TargetKind::Vertex | TargetKind::BedrockAgent => true,
         TargetKind::Contract | TargetKind::Local | TargetKind::Mock => false,
     }
 }

@@ -7,6 +7,7 @@ use assay_core::{Target, TargetKind, TargetLimits, TargetSettings};
 
 use crate::anthropic::{AnthropicConfig, AnthropicTarget};
 use crate::bedrock::{BedrockConfig, BedrockTarget};
+use crate::bedrock_agents::{BedrockAgentConfig, BedrockAgentTarget};
 use crate::contract::{Auth, ContractConfig, ContractTarget};
 use crate::mock::{Behavior, MockTarget, ReplyMode};
 use crate::openai::{OpenAiConfig, OpenAiTarget};
@@ -37,7 +38,7 @@ pub struct LocalModel {
 
 /// Checks settings without building: what a create or update must refuse.
 pub fn validate(settings: &TargetSettings) -> Result<(), Error> {
-    if matches!(settings.kind, TargetKind::Bedrock | TargetKind::Vertex) {
+    if matches!(settings.kind, TargetKind::Bedrock | TargetKind::Vertex | TargetKind::BedrockAgent) {
         // Their settings are in the credential, which is not at hand here.
         return required(&settings.model, "model", settings.kind).map(|_| ());
     }
@@ -103,6 +104,20 @@ fn build_kind(settings: &TargetSettings, credential: Option<&str>, local: &Local
                     session_token: config.optional("session_token"),
                 },
                 model: required(&settings.model, "model", kind)?.to_owned(),
+            })?)
+        }
+        TargetKind::BedrockAgent => {
+            let config = CredentialFields::parse(credential, kind)?;
+            Arc::new(BedrockAgentTarget::new(BedrockAgentConfig {
+                base_url: settings.base_url.clone(),
+                region: config.required("region")?,
+                credentials: AwsCredentials {
+                    access_key: config.required("access_key")?,
+                    secret_key: config.required("secret_access_key")?,
+                    session_token: config.optional("session_token"),
+                },
+                agent_id: config.required("agent_id")?,
+                agent_alias_id: config.required("agent_alias_id")?,
             })?)
         }
         TargetKind::Vertex => {

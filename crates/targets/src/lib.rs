@@ -4,6 +4,7 @@
 
 pub mod anthropic;
 pub mod bedrock;
+pub mod bedrock_agents;
 pub mod contract;
 pub mod factory;
 pub mod http;

@@ -1,5 +1,5 @@
-//! Bedrock and Vertex targets against a local server that plays both providers: it recomputes
-//! each Bedrock request's SigV4 signature from the secret it shares with the test and refuses a
+//! Bedrock, Bedrock Agents and Vertex targets against a local server that plays the providers:
+//! it recomputes each AWS request's SigV4 signature from the secret it shares with the test and refuses a
 //! wrong one, and it plays Google's token endpoint (a refresh token exchanged for an access
 //! token, counted) and `generateContent` (which takes only that access token).
 
@@ -7,12 +7,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assay_core::{ChatRequest, Message, Target, TargetError, TargetKind, TargetSettings};
+use assay_targets::bedrock_agents::encode_event;
 use assay_targets::factory::{LocalModel, build};
 use assay_targets::sigv4::{AwsCredentials, SignedRequest, authorization};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use base64::Engine;
 use serde_json::{Value, json};
 
 const SECRET: &str = "test-secret-key";
@@ -61,6 +63,16 @@ async fn provider(State(seen): State<Arc<Provider>>, uri: Uri, headers: HeaderMa
     if header(&headers, "authorization") != expected {
         return (StatusCode::FORBIDDEN, axum::Json(json!({"message": "The request signature we calculated does not match"})))
             .into_response();
+    }
+    if path.starts_with("/agents/AGENT1/agentAliases/ALIAS1/sessions/") && path.ends_with("/text") {
+        let said = request["inputText"].as_str().unwrap_or_default();
+        let chunk = |text: &str| {
+            let payload = json!({"bytes": base64::engine::general_purpose::STANDARD.encode(text)}).to_string();
+            encode_event("chunk", false, payload.as_bytes())
+        };
+        let mut stream = chunk("agent: ");
+        stream.extend(chunk(said));
+        return ([("content-type", "application/vnd.amazon.eventstream")], stream).into_response();
     }
     if path != "/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse" {
         return (StatusCode::NOT_FOUND, axum::Json(json!({"message": path}))).into_response();
@@ -132,4 +144,20 @@ async fn vertex_exchanges_the_refresh_token_once_and_calls_with_the_access_token
     let target = build(&settings(TargetKind::Vertex, &url, "gemini-1.5-flash"), Some(&revoked), &local()).expect("builds");
     let error = target.chat(&hello()).await.expect_err("the exchange is refused");
     assert!(matches!(error, TargetError::Auth(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_bedrock_agent_call_is_signed_and_its_event_stream_read() {
+    let (url, _) = start().await;
+    let credential = json!({"region": "eu-west-1", "access_key": "AKIDTEST", "secret_access_key": SECRET,
+        "agent_id": "AGENT1", "agent_alias_id": "ALIAS1"})
+    .to_string();
+    let target = build(&settings(TargetKind::BedrockAgent, &url, "agent"), Some(&credential), &local()).expect("builds");
+    let reply = target.chat(&hello()).await.expect("the signature holds");
+    assert_eq!(reply.text, "agent: Instructions: Be brief.\n\nhello");
+    let wrong = json!({"region": "eu-west-1", "access_key": "AKIDTEST", "secret_access_key": "not-it", "agent_id": "AGENT1",
+        "agent_alias_id": "ALIAS1"})
+    .to_string();
+    let target = build(&settings(TargetKind::BedrockAgent, &url, "agent"), Some(&wrong), &local()).expect("builds");
+    assert!(matches!(target.chat(&hello()).await, Err(TargetError::Auth(_))));
 }
