@@ -19,31 +19,70 @@ pub struct BedrockConfig {
 }
 
 pub struct BedrockTarget {
+    endpoint: AwsEndpoint,
+    model: String,
+}
+
+/// An AWS service endpoint that takes SigV4-signed JSON POSTs (service `bedrock`): shared by
+/// the Converse and the Agents targets.
+pub(crate) struct AwsEndpoint {
     client: reqwest::Client,
     base: String,
     host: String,
-    config: BedrockConfig,
+    region: String,
+    credentials: AwsCredentials,
 }
 
-/// The host (and port) of a base URL, as the `host` header carries it.
-pub(crate) fn host_of(base: &str) -> Option<String> {
-    let rest = base.split_once("://").map(|(_, rest)| rest)?;
-    let host = rest.split('/').next().filter(|h| !h.is_empty())?;
-    Some(host.to_owned())
-}
-
-impl BedrockTarget {
-    pub fn new(config: BedrockConfig) -> Result<Self, crate::Error> {
-        if config.region.trim().is_empty() || !config.region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(crate::Error::Settings(format!("invalid AWS region {:?}", config.region)));
+impl AwsEndpoint {
+    /// `base_url`, else `https://{subdomain}.{region}.amazonaws.com`.
+    pub(crate) fn new(
+        base_url: Option<String>,
+        subdomain: &str,
+        region: String,
+        credentials: AwsCredentials,
+    ) -> Result<Self, crate::Error> {
+        if region.trim().is_empty() || !region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(crate::Error::Settings(format!("invalid AWS region {region:?}")));
         }
-        let base = config.base_url.clone().unwrap_or_else(|| format!("https://bedrock-runtime.{}.amazonaws.com", config.region));
+        let base = base_url.unwrap_or_else(|| format!("https://{subdomain}.{region}.amazonaws.com"));
         let base = base.trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(crate::Error::InvalidUrl(base));
         }
-        let host = host_of(&base).ok_or_else(|| crate::Error::InvalidUrl(base.clone()))?;
-        Ok(Self { client: crate::http::client()?, base, host, config })
+        // The host (and port), as the `host` header carries it.
+        let host = base.split_once("://").and_then(|(_, rest)| rest.split('/').next()).filter(|h| !h.is_empty()).map(str::to_owned);
+        let host = host.ok_or_else(|| crate::Error::InvalidUrl(base.clone()))?;
+        Ok(Self { client: crate::http::client()?, base, host, region, credentials })
+    }
+
+    /// A POST of `payload` (JSON) to `path` (encoded), signed now.
+    pub(crate) fn post(&self, path: &str, payload: Vec<u8>) -> reqwest::RequestBuilder {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let date = amz_date(now);
+        let mut signed_headers = vec![("content-type", "application/json")];
+        if let Some(token) = &self.credentials.session_token {
+            signed_headers.push(("x-amz-security-token", token.as_str()));
+        }
+        let signed = SignedRequest { method: "POST", host: &self.host, path, query: "", headers: &signed_headers, payload: &payload };
+        let auth = authorization(&self.credentials, &self.region, "bedrock", &signed, &date);
+        let mut http = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .header("x-amz-date", &date)
+            .header("authorization", auth)
+            .body(payload);
+        if let Some(token) = &self.credentials.session_token {
+            http = http.header("x-amz-security-token", token);
+        }
+        http
+    }
+}
+
+impl BedrockTarget {
+    pub fn new(config: BedrockConfig) -> Result<Self, crate::Error> {
+        let endpoint = AwsEndpoint::new(config.base_url, "bedrock-runtime", config.region, config.credentials)?;
+        Ok(Self { endpoint, model: config.model })
     }
 }
 
@@ -98,31 +137,12 @@ pub fn parse_reply(value: &Value) -> Result<ParsedReply, TargetError> {
 impl Target for BedrockTarget {
     async fn chat(&self, request: &ChatRequest) -> Result<ChatReply, TargetError> {
         let payload = serde_json::to_vec(&request_body(request)).map_err(|e| TargetError::BadRequest(e.to_string()))?;
-        let path = format!("/model/{}/converse", uri_encode(&self.config.model, false));
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let date = amz_date(now);
-        let mut signed_headers = vec![("content-type", "application/json")];
-        if let Some(token) = &self.config.credentials.session_token {
-            signed_headers.push(("x-amz-security-token", token.as_str()));
-        }
-        let signed =
-            SignedRequest { method: "POST", host: &self.host, path: &path, query: "", headers: &signed_headers, payload: &payload };
-        let auth = authorization(&self.config.credentials, &self.config.region, "bedrock", &signed, &date);
-        let mut http = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .header("content-type", "application/json")
-            .header("x-amz-date", &date)
-            .header("authorization", auth)
-            .body(payload);
-        if let Some(token) = &self.config.credentials.session_token {
-            http = http.header("x-amz-security-token", token);
-        }
-        model_api_reply(http, &self.config.model, parse_reply).await
+        let path = format!("/model/{}/converse", uri_encode(&self.model, false));
+        model_api_reply(self.endpoint.post(&path, payload), &self.model, parse_reply).await
     }
 
     fn describe(&self) -> TargetDescription {
-        model_api_description("bedrock", &self.config.model)
+        model_api_description("bedrock", &self.model)
     }
 }
 

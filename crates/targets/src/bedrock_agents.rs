@@ -9,9 +9,9 @@ use assay_core::{ChatReply, ChatRequest, Role, Target, TargetDescription, Target
 use base64::Engine;
 use serde_json::{Value, json};
 
-use crate::bedrock::host_of;
+use crate::bedrock::AwsEndpoint;
 use crate::http::{status_error, transport_error};
-use crate::sigv4::{AwsCredentials, SignedRequest, amz_date, authorization, uri_encode};
+use crate::sigv4::{AwsCredentials, uri_encode};
 
 #[derive(Debug, Clone)]
 pub struct BedrockAgentConfig {
@@ -24,24 +24,15 @@ pub struct BedrockAgentConfig {
 }
 
 pub struct BedrockAgentTarget {
-    client: reqwest::Client,
-    base: String,
-    host: String,
-    config: BedrockAgentConfig,
+    endpoint: AwsEndpoint,
+    agent_id: String,
+    agent_alias_id: String,
 }
 
 impl BedrockAgentTarget {
     pub fn new(config: BedrockAgentConfig) -> Result<Self, crate::Error> {
-        if config.region.trim().is_empty() || !config.region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(crate::Error::Settings(format!("invalid AWS region {:?}", config.region)));
-        }
-        let base = config.base_url.clone().unwrap_or_else(|| format!("https://bedrock-agent-runtime.{}.amazonaws.com", config.region));
-        let base = base.trim_end_matches('/').to_owned();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(crate::Error::InvalidUrl(base));
-        }
-        let host = host_of(&base).ok_or_else(|| crate::Error::InvalidUrl(base.clone()))?;
-        Ok(Self { client: crate::http::client()?, base, host, config })
+        let endpoint = AwsEndpoint::new(config.base_url, "bedrock-agent-runtime", config.region, config.credentials)?;
+        Ok(Self { endpoint, agent_id: config.agent_id, agent_alias_id: config.agent_alias_id })
     }
 }
 
@@ -165,30 +156,11 @@ impl Target for BedrockAgentTarget {
         let session = uuid::Uuid::new_v4().simple().to_string();
         let path = format!(
             "/agents/{}/agentAliases/{}/sessions/{session}/text",
-            uri_encode(&self.config.agent_id, false),
-            uri_encode(&self.config.agent_alias_id, false)
+            uri_encode(&self.agent_id, false),
+            uri_encode(&self.agent_alias_id, false)
         );
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let date = amz_date(now);
-        let mut signed_headers = vec![("content-type", "application/json")];
-        if let Some(token) = &self.config.credentials.session_token {
-            signed_headers.push(("x-amz-security-token", token.as_str()));
-        }
-        let signed =
-            SignedRequest { method: "POST", host: &self.host, path: &path, query: "", headers: &signed_headers, payload: &payload };
-        let auth = authorization(&self.config.credentials, &self.config.region, "bedrock", &signed, &date);
-        let mut http = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .header("content-type", "application/json")
-            .header("x-amz-date", &date)
-            .header("authorization", auth)
-            .body(payload);
-        if let Some(token) = &self.config.credentials.session_token {
-            http = http.header("x-amz-security-token", token);
-        }
         let started = std::time::Instant::now();
-        let response = http.send().await.map_err(|e| transport_error(&e))?;
+        let response = self.endpoint.post(&path, payload).send().await.map_err(|e| transport_error(&e))?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(|e| transport_error(&e))?;
@@ -196,13 +168,13 @@ impl Target for BedrockAgentTarget {
             return Err(status_error(status, &headers, &String::from_utf8_lossy(&body)));
         }
         let text = answer_of(&events(&body).map_err(TargetError::MalformedReply)?)?;
-        Ok(ChatReply { text, usage: None, latency: started.elapsed(), session_id: None, model: Some(self.config.agent_id.clone()) })
+        Ok(ChatReply { text, usage: None, latency: started.elapsed(), session_id: None, model: Some(self.agent_id.clone()) })
     }
 
     fn describe(&self) -> TargetDescription {
         TargetDescription {
             kind: "bedrockAgents".into(),
-            model: Some(self.config.agent_id.clone()),
+            model: Some(self.agent_id.clone()),
             sessions: false,
             multi_turn: true,
             system_prompt: true,
