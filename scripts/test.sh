@@ -22,6 +22,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# CI builds a fresh clone once. There, incremental caches (~3 GB) are never reused, and line
+# tables make cargo build the host copies of libc, cc, ... (so llama.cpp, ~10 minutes) once for
+# clippy and again for the tests: with the dev profile's debug info off, check and build share
+# them. Together they keep target/ small on a CI disk that once filled up mid-link (SIGBUS).
+if [ "${CI:-}" = true ]; then
+  export CARGO_INCREMENTAL=0 CARGO_PROFILE_DEV_DEBUG=0
+fi
+echo "== free disk: $(df -h . | awk 'NR==2 {print $4}')"
+
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
