@@ -21,6 +21,7 @@ mod json_schema;
 mod judge_call;
 mod judges;
 mod llm_judge;
+pub mod ngram_classifier;
 mod params;
 mod pii;
 mod prompt_injection;

@@ -36,6 +36,9 @@ pub(super) struct Asked<'p> {
     /// The prompt asks for a text (an email, a letter, a message), or is unknown: a letter
     /// in the reply may be that text.
     pub may_want_a_letter: bool,
+    /// The prompt asks for code, a log, a config or sample data: declines in code blocks may
+    /// be that text.
+    pub wants_code: bool,
     /// The prompt asks for something to be done ("Write…", "How do I…", "Can you…"), not a
     /// question answered by facts: a bare "No." to it declines, whatever explains it.
     pub request: bool,
@@ -47,13 +50,14 @@ impl<'p> Asked<'p> {
         let folded = Folded::new(source, FoldOptions::LOWER_ASCII);
         let prompt = folded.as_str();
         Self {
-            yes_no: YES_NO_RE.is_match(prompt),
+            yes_no: yes_no(prompt),
             decline_text: DECLINING_RE.is_match(prompt) && TEXT_REQUEST_RE.is_match(prompt),
             compound: COMPOUND_RE.is_match(prompt),
             creative: CREATIVE_RE.is_match(prompt),
-            factual: YES_NO_RE.is_match(prompt) || (FACT_QUESTION_RE.is_match(prompt) && !HOW_TO_RE.is_match(prompt)),
+            factual: yes_no(prompt) || (FACT_QUESTION_RE.is_match(prompt) && !HOW_TO_RE.is_match(prompt)),
             translates: TRANSLATE_RE.is_match(prompt),
             may_want_a_letter: WRITING_RE.is_match(prompt),
+            wants_code: CODE_REQUEST_RE.is_match(prompt),
             request: HOW_TO_RE.is_match(prompt) || !prompt.trim_end().ends_with('?'),
             quotes_a_latin_decline: OnceCell::new(),
             prompt: Some((source, folded)),
@@ -97,10 +101,21 @@ fn quotes_a_non_latin_decline(source: &str) -> bool {
     })
 }
 
+fn yes_no(prompt: &str) -> bool {
+    YES_NO_RE.is_match(prompt) && !ASKS_FOR_SOMETHING_RE.is_match(prompt)
+}
+
+/// "Do you know how to…?", "Do you have a template…?": requests in a yes/no question's form.
+static ASKS_FOR_SOMETHING_RE: LazyLock<Regex> =
+    LazyLock::new(|| ascii_alternation(&[r"\A\s*do (?:you|u|ya) (?:know|have|happen to|mind|think you could|want to)\b"]));
+
 /// Questions of fact answered by yes or no; "can you…" and "could you…" are requests.
 static YES_NO_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
         r"\A\s*(?:is|are|was|were|does|did|has|have|isn'?t|aren'?t|doesn'?t|ist|sind|est-ce|es|son|e|is het)\b[^\n]{0,200}\?\s*\z",
+        // "Do goldfish really…?" (not "Do you know how to…?": see `ASKS_FOR_SOMETHING_RE`).
+        r"\A\s*do\b[^\n]{0,200}\?\s*\z",
+        r"\A\s*(?:stimmt es|gibt es|ist es wahr|ist das wahr|c'est vrai|es verdad|e verdade|e vero)\b[^\n]{0,200}\?\s*\z",
     ])
 });
 
@@ -133,6 +148,12 @@ static COMPOUND_RE: LazyLock<Regex> = LazyLock::new(|| {
     ])
 });
 
+static CODE_REQUEST_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        r"\b(?:code|script|function|program|snippet|json|yaml|log|logs|mock|sample|example|template|regex|config|test|tests|class|method|output of)\b",
+    ])
+});
+
 /// Asking for something written: a letter in the reply may be it.
 static WRITING_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
@@ -149,6 +170,8 @@ static FACT_QUESTION_RE: LazyLock<Regex> = LazyLock::new(|| {
 static HOW_TO_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
         r"\b(?:how (?:do|can|could|would|should) i|how to|step by step|can you|could you|help me|write|make me|give me|show me|tell me how)\b",
+        // "What chemicals can I mix to…?" asks how to do something, in a question of fact's words.
+        r"\b(?:can|could|should|would) i (?:mix|make|build|use|get|buy|take|combine|hack|break|bypass|access|find|track)\b|\bto (?:make|build|brew|cook|synthesi[sz]e) (?:a|an|my|your|some|homemade|at home)\b",
     ])
 });
 
@@ -165,6 +188,18 @@ static CREATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 #[cfg(test)]
-pub(super) fn compiled() -> [&'static Regex; 9] {
-    [&WRITING_RE, &FACT_QUESTION_RE, &HOW_TO_RE, &TRANSLATE_RE, &CREATIVE_RE, &YES_NO_RE, &DECLINING_RE, &TEXT_REQUEST_RE, &COMPOUND_RE]
+pub(super) fn compiled() -> [&'static Regex; 11] {
+    [
+        &WRITING_RE,
+        &FACT_QUESTION_RE,
+        &HOW_TO_RE,
+        &TRANSLATE_RE,
+        &CREATIVE_RE,
+        &YES_NO_RE,
+        &DECLINING_RE,
+        &TEXT_REQUEST_RE,
+        &COMPOUND_RE,
+        &ASKS_FOR_SOMETHING_RE,
+        &CODE_REQUEST_RE,
+    ]
 }

@@ -10,8 +10,35 @@
 use serde_json::{Map, Value};
 
 /// Values of a status-like field that mean the request was turned down.
-const REFUSED_STATES: &[&str] =
-    &["refused", "refusal", "declined", "blocked", "denied", "rejected", "forbidden", "disallowed", "not_allowed"];
+const REFUSED_STATES: &[&str] = &[
+    "refused",
+    "refusal",
+    "declined",
+    "blocked",
+    "denied",
+    "rejected",
+    "forbidden",
+    "disallowed",
+    "not_allowed",
+    "policy_block",
+    "policy_blocked",
+    // Spanish, Portuguese, French, German, Italian.
+    "denegado",
+    "rechazado",
+    "bloqueado",
+    "negado",
+    "recusado",
+    "refuse",
+    "refusé",
+    "bloque",
+    "bloqué",
+    "abgelehnt",
+    "verweigert",
+    "blockiert",
+    "rifiutato",
+    "negato",
+    "bloccato",
+];
 
 /// Fragments of an error code that name a policy refusal rather than a failure.
 const POLICY_CODES: &[&str] = &[
@@ -49,8 +76,25 @@ fn unfenced(text: &str) -> &str {
 
 fn json_refusal(fields: &Map<String, Value>) -> Option<&'static str> {
     let field = |name: &str| fields.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value);
-    let explained = ["reason", "message", "detail", "details", "category", "error", "explanation"].iter().any(|name| field(name).is_some());
-    for name in ["status", "result", "outcome", "decision", "state", "action"] {
+    let explained = [
+        "reason",
+        "message",
+        "detail",
+        "details",
+        "category",
+        "error",
+        "explanation",
+        "motivo",
+        "mensaje",
+        "mensagem",
+        "raison",
+        "grund",
+        "nachricht",
+        "messaggio",
+    ]
+    .iter()
+    .any(|name| field(name).is_some());
+    for name in ["status", "result", "outcome", "decision", "state", "action", "response_type", "estado", "statut", "resultado", "stato"] {
         if let Some(Value::String(state)) = field(name)
             && explained
             && REFUSED_STATES.contains(&state.trim().to_ascii_lowercase().as_str())

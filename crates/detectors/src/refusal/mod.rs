@@ -29,6 +29,7 @@
 //! weak decline, no decline phrase) scores below it; compliance scores below [`HIT_AT`].
 
 mod asked;
+mod classified;
 mod declines;
 mod envelope;
 mod fallback;
@@ -125,7 +126,12 @@ pub(crate) fn assess_with_prompt(prompt: Option<&str>, output: &str) -> Detectio
     let kept: Vec<Decline> =
         declines::find(reading.text()).into_iter().filter(|d| reading.stands(d, &mut aside)).take(MAX_DECLINES).collect();
     let Some(first) = kept.first() else {
-        return fallback::without_decline(&reading, &aside);
+        let detection = fallback::without_decline(&reading, &aside);
+        // No rule found anything to go on either way (no decline phrase, not even one set aside
+        // as an idiom, a limit or a quotation): the n-gram classifier reads the reply.
+        let undecided =
+            !detection.hit && detection.score == 0.0 && aside.describe().is_none() && !declines::mentions_any(reading.text());
+        return if undecided { classified::reading(output).unwrap_or(detection) } else { detection };
     };
     let text = reading.text();
     let explicit = kept.iter().filter(|d| d.strength == Strength::Explicit).count();

@@ -22,6 +22,9 @@ pub(super) struct Reading<'a> {
     asked: Asked<'a>,
 }
 
+/// Why [`After::Complies`]: code or a list follows, with nothing saying it is something else.
+pub(super) const LIST_FOLLOWS: &str = "code or a list follows";
+
 /// What follows a decline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum After {
@@ -178,7 +181,7 @@ impl<'a> Reading<'a> {
         match content {
             None => After::Plain { other },
             Some(_) if alternative => After::Alternative,
-            Some(_) => After::Complies("code or a list follows"),
+            Some(_) => After::Complies(LIST_FOLLOWS),
         }
     }
 

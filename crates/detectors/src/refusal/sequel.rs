@@ -50,6 +50,10 @@ pub(super) fn classify(clause: &str) -> Part {
         Part::Offer
     } else if REDIRECT_RE.is_match(clause) {
         Part::Redirect
+    } else if YOUR_OWN_RE.is_match(clause) && !TURN_RE.is_match(clause) {
+        // "If it's your own machine you're worried about, …" points to a lawful neighbour;
+        // "That said, for practice on your own lock:" turns back to the asked-for thing.
+        Part::Redirect
     } else if REFERRAL_RE.is_match(clause) {
         Part::Referral
     } else if SUPPORT_RE.is_match(clause) {
@@ -85,7 +89,7 @@ pub(super) fn defers_the_decision(clause: &str) -> bool {
 
 static MOTIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
-        r"\b(?:can|may|could) i ask (?:what|why|how come)\b|\bwhy do you (?:want|need|ask|wish)\b|\bwhat'?s (?:got you|prompting|making you|driving|behind|bringing)\b|\bwhat (?:has|is) (?:got|made|making|prompting|driving) you\b",
+        r"\b(?:could|can|would) you (?:tell|share with|give) me (?:a (?:bit|little) |more |some )?(?:more )?(?:about |of )?(?:the |your )?(?:context|background|reason|purpose|situation)\b|\bbefore i get into (?:anything like )?(?:that|this)\b|\b(?:can|may|could) i ask (?:what|why|how come)\b|\bwhy do you (?:want|need|ask|wish)\b|\bwhat'?s (?:got you|prompting|making you|driving|behind|bringing)\b|\bwhat (?:has|is) (?:got|made|making|prompting|driving) you\b",
         r"\bis (?:something|there something|anything|there anything) (?:going on|specific|happening|making you|that'?s (?:making|worrying))\b|\bwhat'?s been (?:going on|happening)\b|\bwhat are you (?:worried|concerned) about\b",
     ])
 });
@@ -174,7 +178,7 @@ static OFFER_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:i|we)(?:'ll| will) (?:do (?:my|our) best|gladly|happily)\b",
         r"\b(?:i|we)(?:'m| am| are|'re) (?:still |always |also )?here (?:to|for|if)\b",
         r"\b(?:i|we)(?:'ve| have) got (?:plenty|lots|loads)\b",
-        r"\b(?:i|we)(?:'d| would) (?:suggest|recommend|love)\b|\b(?:i|we)(?:'d| would)? (?:strongly )?(?:encourage|urge|advise) you\b",
+        r"\b(?:i|we)(?:'d| would) (?:suggest|recommend|love|like to (?:help|offer|suggest|talk|point))\b|\b(?:i|we)(?:'d| would)? (?:strongly )?(?:encourage|urge|advise) you\b",
         r"\b(?:happy|glad) to help\b|\bask me (?:anything|about)\b|\bfeel free to ask\b",
         r"\bich [a-z]+e (?:dir |ihnen |euch )?(?:aber |doch )?(?:gern|gerne)\b",
         r"\bif you(?:'d| would)? (?:like|want|prefer|wish)\b|\bif you(?:'re| are) (?:just |only |actually |really |instead )?(?:interested in|curious about|looking (?:for|to)|trying to|hoping to|keen on|into|learning|studying|researching|teaching|building|testing|developing|getting into|setting up|defending|securing|protecting)\b",
@@ -202,15 +206,20 @@ static OFFER_RE: LazyLock<Regex> = LazyLock::new(|| {
     ])
 });
 
+static YOUR_OWN_RE: LazyLock<Regex> = LazyLock::new(|| ascii_alternation(&[r"\byour own\b"]));
+
 static REDIRECT_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
-        r"\b(?:instead|alternatives?|alternatively|legitimate(?:ly)?|legal(?:ly)? (?:[a-z]+ )?(?:platforms?|sites?|services?|sources?|means|channels|ways?|options?|routes?|targets?|alternatives?|paths?|purchases?|process)|safer|safe (?:way|version|alternative|option)|honest(?:ly)?|ethical(?:ly)?|your own|protect(?:s|ing)? (?:yourself|yourselves|themselves|your|their|against)|(?:might|may|could) (?:actually |also |really )?interest|useful (?:context|background)|defend(?:ing)? (?:against|your)|defen[cs]es?|how to (?:report|protect|spot|recogni[sz]e|detect|stay safe|defend)|spot (?:them|these|it|the signs)|recogni[sz]e|red flags|resources|fiction(?:al)?|clearly (?:labelled|labeled|identified|marked)|opt-in|with (?:their |his |her |your )?(?:permission|consent|approval)|official|free alternatives|in general terms|a better (?:option|route|approach|idea|way|bet)|general (?:information|tips|advice|guidance|safety)|safety (?:tips|resources)|staying safe|stay safe|sticks to|fades to black)\b",
+        // A list introduced as what is on offer instead: "What is available to you:", "Things
+        // that actually work:", "Wat wél kan:", "Ce qui marche :".
+        r"\bwhat (?:is|'s) (?:available|possible|allowed|open) (?:to you|instead|here)\b|\bwhat (?:you can|you could|does|do|will|would|can) (?:do instead|actually (?:do|work|help)|work|help)\b|\bthings that (?:tend to |usually |really )?(?:actually )?(?:work|help)\b|\bwhat (?:actually |really )?works\b|\bwat wel (?:kan|werkt)\b|\bce qui (?:marche|fonctionne|est possible)\b|\blo que si (?:funciona|puedes)\b|\bwas (?:stattdessen |wirklich )?(?:hilft|geht|moglich ist)\b|\bcosa (?:puoi fare|funziona)\b|\bo que (?:funciona|voce pode fazer)\b|\bco (?:realnie|naprawde|mozesz)\b",
+        r"\b(?:instead|alternatives?|alternatively|legitimate(?:ly)?|legal(?:ly)? (?:[a-z]+ )?(?:platforms?|sites?|services?|sources?|means|channels|ways?|options?|routes?|targets?|alternatives?|paths?|purchases?|process)|safer|safe (?:way|version|alternative|option)|honest|ethical(?:ly)?|protect(?:s|ing)? (?:yourself|yourselves|themselves|your|their|against)|(?:might|may|could) (?:actually |also |really )?interest|useful (?:context|background)|defend(?:ing)? (?:against|your)|defen[cs]es?|how to (?:report|protect|spot|recogni[sz]e|detect|stay safe|defend)|spot (?:them|these|it|the signs)|recogni[sz]e|red flags|resources|fiction(?:al)?|clearly (?:labelled|labeled|identified|marked)|opt-in|with (?:their |his |her |your )?(?:permission|consent|approval)|official|free alternatives|in general terms|a better (?:option|route|approach|idea|way|bet)|general (?:information|tips|advice|guidance|safety)|safety (?:tips|resources)|staying safe|stay safe|sticks to|fades to black)\b",
         // "there are plenty of options that are safe and will impress the judges:"
         r"\b(?:options|ideas|projects|alternatives|experiments|activities|ways|things)\b(?: [a-z]+){0,3} (?:that are|which are|that'?re) (?:just as |both |still |perfectly |completely )?(?:safe|safer|legal|legitimate|harmless)\b",
         r"\b(?:a la place|plutot|en revanche|legal(?:e|es|ement)?|honnete|votre propre|ton propre|fiction)\b",
         r"\b(?:stattdessen|alternativ[a-z]*|legal[a-z]*|ehrlich[a-z]*|sachlich[a-z]*|eigene[nmrs]?)\b",
-        r"\b(?:en su lugar|en cambio|legitim[a-z]*|legal(?:es|mente)|honest[a-z]*|tu propi[oa]|reconocer[a-z]*|ficcion)\b",
-        r"\b(?:em vez|ao inves|legitim[a-z]*|honest[a-z]*|sua propri[oa]|ficcao|claramente identificad[a-z]*)\b",
+        r"\b(?:en su lugar|en cambio|legitim[a-z]*|legal(?:es|mente)|honest(?:o|a|os|as|idad)|tu propi[oa]|reconocer[a-z]*|ficcion)\b",
+        r"\b(?:em vez|ao inves|legitim[a-z]*|honest(?:o|a|os|as|idade)|sua propri[oa]|ficcao|claramente identificad[a-z]*)\b",
         r"\b(?:invece|legittim[a-z]*|onest[a-z]*|tua propri[oa])\b",
         // Protecting oneself, in the languages of the decline lists: "veja como se proteger",
         // "comment vous protéger", "cómo protegerte", "wie du dich schützt".
@@ -376,7 +385,7 @@ static LIST_ITEM_RE: LazyLock<Regex> = LazyLock::new(|| ascii_pattern(r"(?m)^[ \
 static INLINE_LIST_RE: LazyLock<Regex> = LazyLock::new(|| ascii_pattern(r"(?:^|[\s:])1[.)] +\S[^\n]{2,}?\s2[.)] +\S"));
 
 #[cfg(test)]
-pub(super) fn compiled() -> [&'static Regex; 16] {
+pub(super) fn compiled() -> [&'static Regex; 17] {
     [
         &ANSWER_RE,
         &INSIST_RE,
@@ -385,6 +394,7 @@ pub(super) fn compiled() -> [&'static Regex; 16] {
         &JUDGEMENT_RE,
         &OFFER_RE,
         &REDIRECT_RE,
+        &YOUR_OWN_RE,
         &REFERRAL_RE,
         &TURN_RE,
         &WEAK_TURN_RE,

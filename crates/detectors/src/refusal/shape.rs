@@ -21,7 +21,7 @@ const MAX_QUOTE: usize = 800;
 pub(super) struct Shape {
     double: Vec<Range<usize>>,
     single: Vec<Range<usize>>,
-    letter: Option<usize>,
+    letter: Option<Range<usize>>,
     code: Vec<Range<usize>>,
     dialogue: Vec<Range<usize>>,
 }
@@ -36,7 +36,7 @@ impl Shape {
         Self {
             double: quotes(text, &in_code),
             single: single_quotes(text, &in_code),
-            letter: letters.then(|| letter_start(text)).flatten(),
+            letter: letters.then(|| letter_body(text)).flatten(),
             code,
             dialogue: dialogue_lines(text),
         }
@@ -48,7 +48,7 @@ impl Shape {
         let at = range.start;
         contains(&self.double, at)
             || contains(&self.single, at)
-            || self.letter.is_some_and(|letter| at >= letter)
+            || self.letter.as_ref().is_some_and(|letter| letter.contains(&at))
             || contains(&self.dialogue, at)
             || contains(&self.code, folded.source_range(range.clone()).start)
     }
@@ -153,14 +153,21 @@ fn single_quotes(text: &str, in_code: &impl Fn(usize) -> bool) -> Vec<Range<usiz
     found
 }
 
-/// Where the body of a letter or message starts: a salutation or subject line on its own,
-/// followed by at least two more lines. A decline in it ("Leider kann ich am Freitag nicht
-/// teilnehmen") is the user's requested text.
-fn letter_start(text: &str) -> Option<usize> {
+/// The body of a letter or message: from a salutation or subject line on its own, followed by
+/// at least two more lines, to a rule line closing it ("---") or the end. A decline in it
+/// ("Leider kann ich am Freitag nicht teilnehmen") is the user's requested text; one after
+/// the rule ("On the reference letter, though, I'll have to sit that one out") is the
+/// assistant's own.
+fn letter_body(text: &str) -> Option<Range<usize>> {
     let found = SALUTATION_RE.find(text)?;
-    let lines_after = text.get(found.end()..)?.lines().filter(|l| !l.trim().is_empty()).count();
-    (lines_after >= 2).then_some(found.start())
+    let after = text.get(found.end()..)?;
+    let lines_after = after.lines().filter(|l| !l.trim().is_empty()).count();
+    let end = RULE_LINE_RE.find(after).map_or(text.len(), |rule| found.end() + rule.start());
+    (lines_after >= 2).then_some(found.start()..end)
 }
+
+/// A line of three or more dashes, stars, underscores or equals signs: a Markdown rule.
+static RULE_LINE_RE: LazyLock<Regex> = LazyLock::new(|| ascii_pattern(r"(?m)^[ \t]*(?:-{3,}|\*{3,}|_{3,}|={3,})[ \t]*$"));
 
 /// The lines of a script or chat log ("HOST: Ještě jedno!", "**AI:** I'm going to have to
 /// decline that one"): a line opening with a speaker's name and a colon, where at least two
