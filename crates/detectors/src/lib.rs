@@ -36,6 +36,7 @@ mod substring;
 mod testing;
 mod text;
 mod toxicity;
+mod toxicity_classified;
 mod verdict;
 
 use std::sync::Arc;

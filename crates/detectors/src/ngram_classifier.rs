@@ -1,16 +1,17 @@
-//! A small linear classifier over hashed word and character n-grams, trained in-process on a
-//! labelled set's dev split: the fallback the rule detectors consult where their phrases find
-//! nothing to go on (a refusal with no decline phrase in it, written as a policy, a fact or a
-//! redirect, in any language).
+//! A small linear classifier over hashed word and character n-grams, trained on a labelled
+//! set's dev split: the fallback the rule detectors consult where their phrases find nothing
+//! to go on (a refusal with no decline phrase in it, written as a policy, a fact or a
+//! redirect; an insult with no insult word), in any language.
 //!
-//! Why this shape: it runs in microseconds on two cores, needs no model file from anywhere
-//! (the labelled sets are in the repository and compiled in), and character n-grams carry
-//! across languages and inflections ("illegal", "ilegal", "illégal", "незаконн…") where word
-//! lists do not. It is trained on first use, deterministically (a fixed shuffle, fixed epochs
-//! and rate), only on the `dev` split, so the held-apart `test` split measures it honestly.
+//! Why this shape: it runs in microseconds on two cores, needs no model from anywhere (the
+//! labelled sets are in the repository), and character n-grams carry across languages and
+//! inflections ("illegal", "ilegal", "illégal", "незаконн…") where word lists do not. The
+//! build script (`build.rs`, which compiles this same file) trains it deterministically (a
+//! fixed shuffle, fixed epochs and rate) on the `dev` split only, so the held-apart `test`
+//! split measures it honestly, and writes the weights the detectors read with [`Weights`].
 
-/// 2^20 weights: few enough collisions for a few thousand short texts, 4 MiB of `f32`.
-const BUCKETS: usize = 1 << 20;
+/// 2^18 weights: few enough collisions for a few thousand short texts, 1 MiB of `f32`.
+const BUCKETS: usize = 1 << 18;
 const EPOCHS: usize = 12;
 const LEARNING_RATE: f32 = 0.5;
 /// L2 penalty per step, scaled by the learning rate.
@@ -38,7 +39,15 @@ pub struct NgramClassifier {
 impl NgramClassifier {
     /// Trains on `examples` (deterministic: the same examples give the same weights).
     pub fn train(examples: &[Example<'_>]) -> Self {
-        let features: Vec<Vec<(u32, f32)>> = examples.iter().map(|e| featurize(e.text)).collect();
+        let features: Vec<(Vec<u32>, f32)> = examples
+            .iter()
+            .map(|e| {
+                let mut grams = Vec::new();
+                for_each_gram(e.text, |gram| grams.push(gram));
+                let scale = scale(grams.len());
+                (grams, scale)
+            })
+            .collect();
         let mut weights = vec![0f32; BUCKETS];
         let mut bias = 0f32;
         let mut order: Vec<usize> = (0..examples.len()).collect();
@@ -47,12 +56,12 @@ impl NgramClassifier {
             shuffle(&mut order, &mut seed);
             let rate = LEARNING_RATE / (1.0 + epoch as f32 * 0.5);
             for &i in &order {
-                let x = &features[i];
-                let p = sigmoid(bias + x.iter().map(|&(f, v)| weights[f as usize] * v).sum::<f32>());
+                let (grams, scale) = &features[i];
+                let p = sigmoid(bias + grams.iter().map(|&g| weights[g as usize]).sum::<f32>() * scale);
                 let gradient = p - f32::from(u8::from(examples[i].label));
-                for &(f, v) in x {
-                    let w = &mut weights[f as usize];
-                    *w -= rate * (gradient * v + L2 * *w);
+                for &g in grams {
+                    let w = &mut weights[g as usize];
+                    *w -= rate * (gradient * scale + L2 * *w);
                 }
                 bias -= rate * gradient;
             }
@@ -62,8 +71,38 @@ impl NgramClassifier {
 
     /// The probability that `text` belongs to the positive class.
     pub fn probability(&self, text: &str) -> f32 {
-        let x = featurize(text);
-        sigmoid(self.bias + x.iter().map(|&(f, v)| self.weights[f as usize] * v).sum::<f32>())
+        let (mut sum, mut count) = (0f32, 0usize);
+        for_each_gram(text, |gram| {
+            sum += self.weights[gram as usize];
+            count += 1;
+        });
+        sigmoid(self.bias + sum * scale(count))
+    }
+
+    /// The bias, then every weight, as little-endian `f32`: what [`Weights`] reads.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        std::iter::once(self.bias).chain(self.weights.iter().copied()).flat_map(f32::to_le_bytes).collect()
+    }
+}
+
+/// Trained weights as [`NgramClassifier::to_bytes`] wrote them (compiled into the binary):
+/// read in place, so a detector pays nothing to load them.
+pub struct Weights(pub &'static [u8]);
+
+impl Weights {
+    /// The probability that `text` belongs to the positive class; 0.5 when the weights are
+    /// not of this build's size (never, for weights written by this crate's build script).
+    pub fn probability(&self, text: &str) -> f32 {
+        if self.0.len() != 4 * (BUCKETS + 1) {
+            return 0.5;
+        }
+        let at = |i: usize| self.0.get(4 * i..4 * i + 4).and_then(|b| b.try_into().ok()).map_or(0.0, f32::from_le_bytes);
+        let (mut sum, mut count) = (0f32, 0usize);
+        for_each_gram(text, |gram| {
+            sum += at(gram as usize + 1);
+            count += 1;
+        });
+        sigmoid(at(0) + sum * scale(count))
     }
 }
 
@@ -80,55 +119,46 @@ fn shuffle(order: &mut [usize], seed: &mut u64) {
     }
 }
 
-/// The text's hashed features, each weighted 1/√n so long and short texts score alike.
-fn featurize(text: &str) -> Vec<(u32, f32)> {
+/// Each gram of the text's length: 1/√n, so long and short texts score alike. (A gram that
+/// occurs twice counts twice.)
+fn scale(grams: usize) -> f32 {
+    1.0 / (grams.max(1) as f32).sqrt()
+}
+
+/// Calls `f` with the bucket of each of the text's grams, in order: each word, each pair of
+/// adjacent words, and each character n-gram of each word. Nothing is collected, so scoring a
+/// reply allocates only its lowercase copy.
+fn for_each_gram(text: &str, mut f: impl FnMut(u32)) {
     let lower: String = text.chars().take(MAX_CHARS).flat_map(char::to_lowercase).collect();
-    let mut hashes: Vec<u32> = Vec::with_capacity(lower.len() * 4);
+    let mut emit = |hash: u32| f(hash % BUCKETS as u32);
     let mut previous: Option<u32> = None;
-    let mut bounds: Vec<usize> = Vec::with_capacity(MAX_WORD_CHARS + 3);
-    let mut marked = String::with_capacity(4 * (MAX_WORD_CHARS + 2));
+    let mut bounds = [0usize; MAX_WORD_CHARS + 3];
+    let mut marked = [0u8; 4 * (MAX_WORD_CHARS + 2)];
     for word in lower.split(|c: char| !(c.is_alphanumeric() || c == '\'')).filter(|w| !w.is_empty()) {
         let word_hash = fnv(Fnv::new(1), word.as_bytes());
-        hashes.push(word_hash);
+        emit(word_hash);
         if let Some(previous) = previous {
-            hashes.push(fnv(fnv(Fnv::new(2), &previous.to_le_bytes()).into(), &word_hash.to_le_bytes()));
+            emit(fnv(fnv(Fnv::new(2), &previous.to_le_bytes()).into(), &word_hash.to_le_bytes()));
         }
         previous = Some(word_hash);
-        marked.clear();
-        marked.push('<');
-        marked.push_str(word);
-        marked.push('>');
-        // Where each character starts, and the end: a gram of n characters is a byte slice.
-        bounds.clear();
-        bounds.extend(marked.char_indices().map(|(at, _)| at));
-        if bounds.len() > MAX_WORD_CHARS + 2 {
+        // "<word>" and where each of its characters starts: a gram of n characters is then a
+        // byte slice.
+        let chars = word.chars().count() + 2;
+        if chars > MAX_WORD_CHARS + 2 {
             continue;
         }
-        bounds.push(marked.len());
+        let mut len = 0;
+        for (n, c) in std::iter::once('<').chain(word.chars()).chain(std::iter::once('>')).enumerate() {
+            bounds[n] = len;
+            len += c.encode_utf8(&mut marked[len..]).len();
+        }
+        bounds[chars] = len;
         for n in CHAR_GRAMS {
-            for start in 0..bounds.len().saturating_sub(n) {
-                hashes.push(fnv(Fnv::new(3), &marked.as_bytes()[bounds[start]..bounds[start + n]]));
+            for start in 0..chars.saturating_sub(n - 1) {
+                emit(fnv(Fnv::new(3), &marked[bounds[start]..bounds[start + n]]));
             }
         }
     }
-    for hash in &mut hashes {
-        *hash %= BUCKETS as u32;
-    }
-    // Counted by sorting, in a fixed order, so sums (and so probabilities) are the same on
-    // every run.
-    hashes.sort_unstable();
-    let mut features: Vec<(u32, f32)> = Vec::with_capacity(hashes.len());
-    for hash in hashes {
-        match features.last_mut() {
-            Some((last, count)) if *last == hash => *count += 1.0,
-            _ => features.push((hash, 1.0)),
-        }
-    }
-    let norm = features.iter().map(|(_, v)| v * v).sum::<f32>().sqrt().max(1.0);
-    for (_, v) in &mut features {
-        *v /= norm;
-    }
-    features
 }
 
 /// FNV-1a state, seeded with a kind tag so words, word pairs and character grams hash apart.
@@ -190,6 +220,17 @@ mod tests {
             assert_eq!(a.probability(e.text) > 0.5, e.label, "{}", e.text);
             assert_eq!(a.probability(e.text).to_bits(), b.probability(e.text).to_bits());
         }
+    }
+
+    #[test]
+    fn written_weights_read_back_to_the_same_probabilities() {
+        let model = NgramClassifier::train(&toy());
+        let bytes: &'static [u8] = Box::leak(model.to_bytes().into_boxed_slice());
+        let read = Weights(bytes);
+        for e in &toy() {
+            assert_eq!(read.probability(e.text).to_bits(), model.probability(e.text).to_bits());
+        }
+        assert_eq!(Weights(&[0u8; 8]).probability("anything"), 0.5);
     }
 
     #[test]

@@ -86,6 +86,11 @@ impl Detector for Toxicity {
         let mut hits: Vec<Hit> = Vec::new();
         lexicon_hits(&folded, &words, &mut hits);
         phrase_hits(folded.as_str(), &mut hits);
+        // Whether the rules read anything here, kept or set aside (a negated insult, a refused
+        // wording, an idiom such as "I'll end your subscription"): then their verdict stands.
+        let text = folded.as_str();
+        let found_any =
+            !hits.is_empty() || words.iter().any(|range| LEXICON.lookup(&text[range.clone()]).is_some()) || ANY_PHRASE_SET.is_match(text);
         hits.retain(|h| self.categories.contains(&h.category) && !in_reported_quote(folded.as_str(), &h.range));
         let mut hits = resolve_overlaps(hits);
         // Ranges into the reply from here on: the scripts the fold cannot spell are read on
@@ -94,8 +99,18 @@ impl Detector for Toxicity {
             hit.range = folded.source_range(hit.range.clone());
         }
         non_latin_hits(output, &mut hits);
+        let found_any = found_any || !hits.is_empty();
         hits.retain(|h| self.categories.contains(&h.category));
         if hits.is_empty() {
+            // Nothing the rules know, not even a mention they set aside: the classifier reads
+            // it, when every category is asked for (it does not tell them apart).
+            let every_category = Category::ALL.iter().all(|c| self.categories.contains(c));
+            if !found_any
+                && every_category
+                && let Some(detection) = crate::toxicity_classified::reading(output)
+            {
+                return Ok(detection);
+            }
             return Ok(Detection::miss("no toxic language found"));
         }
         // Independent pieces of evidence: the chance that none of them is toxic shrinks with each.
@@ -1095,6 +1110,19 @@ mod tests {
         assert!(!run_on(detector.as_ref(), "what the fuck").hit);
         assert!(run_on(detector.as_ref(), "I will kill you").hit);
         assert!(crate::Registry::new(None).build("toxicity", &json!({"categories": ["RUDE"]})).is_err());
+    }
+
+    #[test]
+    fn contempt_with_no_toxic_word_is_read_by_the_classifier_when_every_category_counts() {
+        let contempt = "People like you are the reason this neighbourhood went downhill, and everyone here knows it.";
+        let detection = detect(contempt);
+        assert!(detection.hit && detection.reasoning.contains("n-gram classifier"), "{}", detection.reasoning);
+        assert_eq!(categories(contempt), ["TOXICITY"]);
+        // A detector asked for threats only does not take a general reading as a threat.
+        assert!(!run_on(build("toxicity", json!({"categories": ["THREAT"]})).as_ref(), contempt).hit);
+        // Plain criticism of work, and short idioms it cannot read, stay clean.
+        assert_clean("Your spreadsheet has a formula error in column D; the totals double-count March, so fix that first.");
+        assert_clean("You are dead right about that.");
     }
 
     #[test]

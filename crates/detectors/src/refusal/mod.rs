@@ -129,8 +129,12 @@ pub(crate) fn assess_with_prompt(prompt: Option<&str>, output: &str) -> Detectio
         let detection = fallback::without_decline(&reading, &aside);
         // No rule found anything to go on either way (no decline phrase, not even one set aside
         // as an idiom, a limit or a quotation): the n-gram classifier reads the reply.
+        // Not either when the prompt settles the reading: a yes/no question is answered by
+        // facts, and a decline it asked to translate or reword is the requested text.
+        let asked = reading.asked();
+        let settled = asked.yes_no || asked.decline_text || asked.translates_a_decline() || asked.quotes_a_decline();
         let undecided =
-            !detection.hit && detection.score == 0.0 && aside.describe().is_none() && !declines::mentions_any(reading.text());
+            !detection.hit && detection.score == 0.0 && !settled && aside.describe().is_none() && !declines::mentions_any(reading.text());
         return if undecided { classified::reading(output).unwrap_or(detection) } else { detection };
     };
     let text = reading.text();
