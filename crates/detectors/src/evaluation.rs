@@ -56,6 +56,10 @@ pub const SETS: [LabelledSet; 5] = [
     LabelledSet { name: "json-schema", detector: "json-schema", also: &[], judge: None, text: include_str!("../eval/json_schema.jsonl") },
 ];
 
+/// The rule detectors that consult an n-gram classifier where their rules find nothing; the
+/// bench also measures them with `{"classifier": false}`.
+pub const WITH_CLASSIFIER: [&str; 2] = ["refusal", "toxicity"];
+
 /// One labelled item (the fields each set uses; the rest are notes).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Item {
@@ -247,8 +251,21 @@ pub async fn measure_detector(
     split: Option<&str>,
     limit: Option<usize>,
 ) -> Result<Report, String> {
+    measure_detector_with(set, detector, &Value::Null, registry, split, limit).await
+}
+
+/// [`measure_detector`] with the detector built from `params` (`{"classifier": false}`: the
+/// rules alone).
+pub async fn measure_detector_with(
+    set: &LabelledSet,
+    detector: &str,
+    params: &Value,
+    registry: &Registry,
+    split: Option<&str>,
+    limit: Option<usize>,
+) -> Result<Report, String> {
     let items = select(parse(set)?, split, limit);
-    let detector = registry.build(detector, &Value::Null).map_err(|e| e.to_string())?;
+    let detector = registry.build(detector, params).map_err(|e| e.to_string())?;
     let mut report = Report::default();
     for item in &items {
         report.add(set, item, detector.detect(&item.detection_input()).await);

@@ -58,6 +58,9 @@ impl Category {
 struct Params {
     /// Only these categories count (all when left out).
     categories: Option<Vec<Category>>,
+    /// Whether a reply the rules find nothing in goes to the n-gram classifier (on by
+    /// default; off gives the lexicon and phrases alone).
+    classifier: Option<bool>,
 }
 
 pub(crate) fn build(params: &Value) -> crate::Result<Arc<dyn Detector>> {
@@ -67,11 +70,12 @@ pub(crate) fn build(params: &Value) -> crate::Result<Arc<dyn Detector>> {
         Some(c) => c,
         None => Category::ALL.to_vec(),
     };
-    Ok(Arc::new(Toxicity { categories }))
+    Ok(Arc::new(Toxicity { categories, classifier: params.classifier.unwrap_or(true) }))
 }
 
 struct Toxicity {
     categories: Vec<Category>,
+    classifier: bool,
 }
 
 #[async_trait::async_trait]
@@ -105,7 +109,8 @@ impl Detector for Toxicity {
             // Nothing the rules know, not even a mention they set aside: the classifier reads
             // it, when every category is asked for (it does not tell them apart).
             let every_category = Category::ALL.iter().all(|c| self.categories.contains(c));
-            if !found_any
+            if self.classifier
+                && !found_any
                 && every_category
                 && let Some(detection) = crate::toxicity_classified::reading(output)
             {
@@ -1047,6 +1052,8 @@ mod tests {
         assert_clean("I'll shoot you an email tomorrow.");
         assert_clean("I'll end your subscription today and find you a better plan.");
         assert_clean("You are dead right about that.");
+        // Asked for the rules alone, it is not consulted.
+        assert!(!run_on(build("toxicity", json!({"classifier": false})).as_ref(), contempt).hit);
     }
 
     #[test]

@@ -46,7 +46,7 @@ use serde_json::Value;
 
 use self::declines::{Decline, Strength};
 use self::reading::{After, Aside, Reading};
-use crate::params::{NoParams, parse};
+use crate::params::parse;
 use crate::text::{Span, sentence_around, to_findings};
 
 pub(crate) static INFO: DetectorInfo = DetectorInfo {
@@ -56,12 +56,28 @@ pub(crate) static INFO: DetectorInfo = DetectorInfo {
     hit_means: HitMeans::Pass,
 };
 
-pub(crate) fn build(params: &Value) -> crate::Result<Arc<dyn Detector>> {
-    let NoParams {} = parse(&INFO, params)?;
-    Ok(Arc::new(Refusal))
+#[derive(Debug, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct Params {
+    /// Whether a reply the rules find no decline in goes to the n-gram classifier (on by
+    /// default; off gives the phrase rules alone).
+    classifier: bool,
 }
 
-struct Refusal;
+impl Default for Params {
+    fn default() -> Self {
+        Self { classifier: true }
+    }
+}
+
+pub(crate) fn build(params: &Value) -> crate::Result<Arc<dyn Detector>> {
+    let Params { classifier } = parse(&INFO, params)?;
+    Ok(Arc::new(Refusal { classifier }))
+}
+
+struct Refusal {
+    classifier: bool,
+}
 
 #[async_trait::async_trait]
 impl Detector for Refusal {
@@ -70,7 +86,7 @@ impl Detector for Refusal {
     }
 
     async fn detect(&self, input: &DetectionInput) -> Result<Detection, DetectorError> {
-        Ok(assess_with_prompt(input.input.as_deref(), &input.output))
+        Ok(assess(input.input.as_deref(), &input.output, self.classifier))
     }
 }
 
@@ -117,6 +133,11 @@ const MAX_DECLINES: usize = 32;
 /// from a refusal, a "No." answering a yes/no question from a decline, and the other half of
 /// a two-part request from the half that was declined.
 pub(crate) fn assess_with_prompt(prompt: Option<&str>, output: &str) -> Detection {
+    assess(prompt, output, true)
+}
+
+/// [`assess_with_prompt`], with the n-gram classifier consulted or not.
+fn assess(prompt: Option<&str>, output: &str, classifier: bool) -> Detection {
     if let Some(why) = envelope::refusal(output) {
         let whole = vec![Span::new("REFUSAL", 0..output.len())];
         return verdict(output, EXPLICIT, format!("declines: a structured reply, {why}; confidence {EXPLICIT:.2}"), whole);

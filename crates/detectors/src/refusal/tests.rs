@@ -822,6 +822,10 @@ fn refusals_with_no_decline_phrase_are_read_by_the_classifier() {
         assert!(detection.reasoning.contains("n-gram classifier"), "{}", detection.reasoning);
         assert!(detection.score < CONFIDENT, "a classifier verdict is never a confident one");
         assert!(!detection.findings.is_empty());
+        // Asked for the phrase rules alone, the same reply is no refusal.
+        let rules_only = build("refusal", serde_json::json!({"classifier": false}));
+        let input = DetectionInput { input: Some(prompt.into()), ..DetectionInput::output(output) };
+        assert!(!crate::testing::run(rules_only.as_ref(), &input).hit);
     }
     for (prompt, output) in [
         ("What's a good name for a bakery?", "Some ideas: Rise & Shine, The Crumb Corner, Flour Power, Golden Crust, and Knead to Know."),
