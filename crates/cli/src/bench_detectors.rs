@@ -13,8 +13,8 @@ use anyhow::Context;
 use assay_core::Target;
 use assay_detectors::Registry;
 use assay_detectors::evaluation::{
-    BASELINE, Confusion, LabelledSet, Report, SETS, WITH_CLASSIFIER, measure_detector, measure_detector_with, parse, previous_ratio, select,
-    throughput,
+    BASELINE, Confusion, LabelledSet, Report, SETS, WITH_CLASSIFIER, measure_detector, measure_detector_with, parse, previous_ratio,
+    select, throughput,
 };
 use assay_targets::{Policy, Reliable, TargetSpec};
 use futures_util::StreamExt;
@@ -30,8 +30,9 @@ pub async fn detectors(args: BenchDetectorsArgs) -> anyhow::Result<()> {
             print_report(set, detector, &report, args.misses);
             if WITH_CLASSIFIER.contains(&detector) {
                 let rules_only = serde_json::json!({"classifier": false});
-                let report =
-                    measure_detector_with(set, detector, &rules_only, &Registry::new(None), None, None).await.map_err(anyhow::Error::msg)?;
+                let report = measure_detector_with(set, detector, &rules_only, &Registry::new(None), None, None)
+                    .await
+                    .map_err(anyhow::Error::msg)?;
                 print_report(set, &format!("{detector} (rules alone)"), &report, args.misses);
             }
         }

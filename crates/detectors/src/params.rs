@@ -17,11 +17,6 @@ pub(crate) fn invalid(info: &DetectorInfo, message: impl Into<String>) -> Error 
     Error::InvalidParams { detector: info.id.to_owned(), message: message.into() }
 }
 
-/// For detectors that take no params: accepts only null or `{}`.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct NoParams {}
-
 /// Rejects a threshold outside 0..=1 (NaN included).
 pub(crate) fn check_unit(info: &DetectorInfo, name: &str, value: f64) -> crate::Result<()> {
     if (0.0..=1.0).contains(&value) { Ok(()) } else { Err(invalid(info, format!("{name} must be between 0 and 1, got {value}"))) }

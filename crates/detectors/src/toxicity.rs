@@ -1052,8 +1052,6 @@ mod tests {
         assert_clean("I'll shoot you an email tomorrow.");
         assert_clean("I'll end your subscription today and find you a better plan.");
         assert_clean("You are dead right about that.");
-        // Asked for the rules alone, it is not consulted.
-        assert!(!run_on(build("toxicity", json!({"classifier": false})).as_ref(), contempt).hit);
     }
 
     #[test]
@@ -1130,6 +1128,8 @@ mod tests {
         // Plain criticism of work, and short idioms it cannot read, stay clean.
         assert_clean("Your spreadsheet has a formula error in column D; the totals double-count March, so fix that first.");
         assert_clean("You are dead right about that.");
+        // Asked for the rules alone, it is not consulted.
+        assert!(!run_on(build("toxicity", json!({"classifier": false})).as_ref(), contempt).hit);
     }
 
     #[test]

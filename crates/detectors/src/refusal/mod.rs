@@ -154,8 +154,12 @@ fn assess(prompt: Option<&str>, output: &str, classifier: bool) -> Detection {
         // facts, and a decline it asked to translate or reword is the requested text.
         let asked = reading.asked();
         let settled = asked.yes_no || asked.decline_text || asked.translates_a_decline() || asked.quotes_a_decline();
-        let undecided =
-            !detection.hit && detection.score == 0.0 && !settled && aside.describe().is_none() && !declines::mentions_any(reading.text());
+        let undecided = classifier
+            && !detection.hit
+            && detection.score == 0.0
+            && !settled
+            && aside.describe().is_none()
+            && !declines::mentions_any(reading.text());
         return if undecided { classified::reading(output).unwrap_or(detection) } else { detection };
     };
     let text = reading.text();
