@@ -144,8 +144,8 @@ fn assess(prompt: Option<&str>, output: &str, classifier: bool) -> Detection {
     }
     let reading = Reading::new(prompt, output);
     let mut aside = Aside::default();
-    let kept: Vec<Decline> =
-        declines::find(reading.text()).into_iter().filter(|d| reading.stands(d, &mut aside)).take(MAX_DECLINES).collect();
+    let (found, mentioned) = declines::find_and_mentions(reading.text());
+    let kept: Vec<Decline> = found.into_iter().filter(|d| reading.stands(d, &mut aside)).take(MAX_DECLINES).collect();
     let Some(first) = kept.first() else {
         let detection = fallback::without_decline(&reading, &aside);
         // No rule found anything to go on either way (no decline phrase, not even one set aside
@@ -154,12 +154,7 @@ fn assess(prompt: Option<&str>, output: &str, classifier: bool) -> Detection {
         // facts, and a decline it asked to translate or reword is the requested text.
         let asked = reading.asked();
         let settled = asked.yes_no || asked.decline_text || asked.translates_a_decline() || asked.quotes_a_decline();
-        let undecided = classifier
-            && !detection.hit
-            && detection.score == 0.0
-            && !settled
-            && aside.describe().is_none()
-            && !declines::mentions_any(reading.text());
+        let undecided = classifier && !detection.hit && detection.score == 0.0 && !settled && aside.describe().is_none() && !mentioned;
         return if undecided { classified::reading(output).unwrap_or(detection) } else { detection };
     };
     let text = reading.text();
