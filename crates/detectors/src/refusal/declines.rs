@@ -185,6 +185,8 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:sorry|i'?m sorry|apologies),? but (?:creating|writing|making|producing|generating|doing|providing|sharing|helping with) (?:that|this|it|something like (?:that|this))(?: [a-z]+){0,2} (?:would|could|might|is) (?:be )?(?:harmful|wrong|unethical|dangerous|irresponsible|inappropriate|hurtful|illegal)\b".into(),
         // A jailbreak rebuffed: "I'm still me, with the same guidelines as before."
         r"\bi'?m still (?:me|the same(?: assistant)?)\b[^.!?\n]{0,30}\b(?:guidelines|rules|values|principles)\b|\bmy (?:guidelines|rules|values|principles) (?:still apply|haven'?t changed|have not changed|stay the same|remain the same)\b".into(),
+        // "Instructions for untraceable guns are where I stop."
+        r"\b(?:is|are|that'?s|this is|here'?s) (?:exactly |precisely )?where (?:i|we) (?:stop|get off|step back|bow out|tap out)\b".into(),
         // "Je m'arrête là", "Da mache ich nicht mit", "Hasta aquí llego", "Mi fermo qui".
         r"\bje m'arrete la\b|\bda (?:mache ich nicht mit|bin ich raus)\b|\bhasta aqui llego\b|\bmi fermo qui\b|\bnisso eu nao entro\b".into(),
         // Swahili: "Samahani, siwezi kukusaidia na hilo", "sitatoa maelekezo".
