@@ -2,6 +2,7 @@
 //! error codes. No IO lives here: the store, the engine and the server all speak these types.
 
 pub mod agents;
+pub mod civil_time;
 pub mod custom_harness;
 pub mod detection;
 pub mod error_code;

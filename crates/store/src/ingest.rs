@@ -2,6 +2,7 @@
 //! transaction (with the team's monthly quota, the run's totals and a notification), a
 //! re-sent batch recognised by its digest, and the read side (runs, one run's evaluations).
 
+use assay_core::civil_time::CivilTime;
 use assay_core::ingest::{
     AssertionResult, HardeningSummary, IngestOutcome, IngestPayload, IngestedEvaluation, IngestedRun, Project, RunInfo,
 };
@@ -91,16 +92,8 @@ fn run_of(slug: &str, row: RunRow) -> Result<IngestedRun> {
 
 /// `YYYY-MM` (UTC) of a Unix time: the quota's month.
 pub fn month_of(unix_seconds: i64) -> String {
-    // Civil date from days since 1970-01-01 (proleptic Gregorian).
-    let days = unix_seconds.div_euclid(86_400) + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}")
+    let t = CivilTime::from_unix(unix_seconds);
+    format!("{:04}-{:02}", t.year, t.month)
 }
 
 fn to_i64(n: u64) -> i64 {

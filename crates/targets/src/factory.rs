@@ -98,11 +98,7 @@ fn build_kind(settings: &TargetSettings, credential: Option<&str>, local: &Local
             Arc::new(BedrockTarget::new(BedrockConfig {
                 base_url: settings.base_url.clone(),
                 region: config.required("region")?,
-                credentials: AwsCredentials {
-                    access_key: config.required("access_key")?,
-                    secret_key: config.required("secret_access_key")?,
-                    session_token: config.optional("session_token"),
-                },
+                credentials: config.aws_credentials()?,
                 model: required(&settings.model, "model", kind)?.to_owned(),
             })?)
         }
@@ -111,11 +107,7 @@ fn build_kind(settings: &TargetSettings, credential: Option<&str>, local: &Local
             Arc::new(BedrockAgentTarget::new(BedrockAgentConfig {
                 base_url: settings.base_url.clone(),
                 region: config.required("region")?,
-                credentials: AwsCredentials {
-                    access_key: config.required("access_key")?,
-                    secret_key: config.required("secret_access_key")?,
-                    session_token: config.optional("session_token"),
-                },
+                credentials: config.aws_credentials()?,
                 agent_id: config.required("agent_id")?,
                 agent_alias_id: config.required("agent_alias_id")?,
             })?)
@@ -157,6 +149,15 @@ impl CredentialFields {
 
     fn required(&self, name: &str) -> Result<String, Error> {
         self.optional(name).ok_or_else(|| Error::Settings(format!("a {} target needs `{name}` in its hub_config", self.kind.as_str())))
+    }
+
+    /// The AWS keys of a Bedrock or Bedrock Agents hub_config.
+    fn aws_credentials(&self) -> Result<AwsCredentials, Error> {
+        Ok(AwsCredentials {
+            access_key: self.required("access_key")?,
+            secret_key: self.required("secret_access_key")?,
+            session_token: self.optional("session_token"),
+        })
     }
 }
 

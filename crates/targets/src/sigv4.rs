@@ -3,6 +3,7 @@
 //! encoded again, sorted query, signed headers, the payload's SHA-256) is hashed into a string
 //! to sign, which a key derived from the secret, the date, the region and the service signs.
 
+use assay_core::civil_time::CivilTime;
 use sha2::{Digest, Sha256};
 
 /// An AWS access key.
@@ -94,19 +95,8 @@ pub fn authorization(credentials: &AwsCredentials, region: &str, service: &str, 
 
 /// `YYYYMMDDTHHMMSSZ` of a Unix time.
 pub fn amz_date(unix_secs: u64) -> String {
-    let days = i64::try_from(unix_secs / 86_400).unwrap_or(0);
-    let secs = unix_secs % 86_400;
-    // Days since 1970-01-01 to a civil date (proleptic Gregorian).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+    let t = CivilTime::from_unix(i64::try_from(unix_secs).unwrap_or(i64::MAX));
+    format!("{:04}{:02}{:02}T{:02}{:02}{:02}Z", t.year, t.month, t.day, t.hour, t.minute, t.second)
 }
 
 #[cfg(test)]
