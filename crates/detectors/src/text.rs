@@ -307,6 +307,19 @@ fn ends_sentence(bytes: &[u8], at: usize) -> bool {
     }
 }
 
+/// Where the `n`th sentence of `text` ends (after its `.`, `!`, `?`, newline or CJK full
+/// stop), or the end of the text: the bytes of a reply's opening.
+pub(crate) fn sentence_end(text: &str, n: usize) -> usize {
+    let mut end = 0;
+    for _ in 0..n {
+        match text.get(end..).and_then(|rest| rest.char_indices().find(|&(_, c)| ".!?\n。！？".contains(c))) {
+            Some((at, c)) => end += at + c.len_utf8(),
+            None => return text.len(),
+        }
+    }
+    end
+}
+
 /// The sentence holding `range`: from after the previous terminator (`.`, `!`, `?` followed
 /// by a space, or a newline) to the next one included. Terminators are ASCII, so the bounds
 /// always fall on char boundaries; a `.` inside a URL is not followed by a space and does

@@ -88,13 +88,10 @@ impl Detector for Toxicity {
         let output = &input.output;
         let (folded, words) = normalize(output);
         let mut hits: Vec<Hit> = Vec::new();
-        lexicon_hits(&folded, &words, &mut hits);
-        phrase_hits(folded.as_str(), &mut hits);
         // Whether the rules read anything here, kept or set aside (a negated insult, a refused
         // wording, an idiom such as "I'll end your subscription"): then their verdict stands.
-        let text = folded.as_str();
-        let found_any =
-            !hits.is_empty() || words.iter().any(|range| LEXICON.lookup(&text[range.clone()]).is_some()) || ANY_PHRASE_SET.is_match(text);
+        let words_seen = lexicon_hits(&folded, &words, &mut hits);
+        let phrases_seen = phrase_hits(folded.as_str(), &mut hits);
         hits.retain(|h| self.categories.contains(&h.category) && !in_reported_quote(folded.as_str(), &h.range));
         let mut hits = resolve_overlaps(hits);
         // Ranges into the reply from here on: the scripts the fold cannot spell are read on
@@ -103,7 +100,7 @@ impl Detector for Toxicity {
             hit.range = folded.source_range(hit.range.clone());
         }
         non_latin_hits(output, &mut hits);
-        let found_any = found_any || !hits.is_empty();
+        let found_any = words_seen || phrases_seen || !hits.is_empty();
         hits.retain(|h| self.categories.contains(&h.category));
         if hits.is_empty() {
             // Nothing the rules know, not even a mention they set aside: the classifier reads
@@ -683,10 +680,14 @@ const TARGETS: &[&str] = &["you", "u", "ur", "your", "ya", "yall", "youre", "he"
 /// Words that turn an insult into its denial ("you are not an idiot", "you aren't stupid").
 const NEGATIONS: &[&str] = &["not", "never", "no", "t", "nobody", "neither", "nor", "without", "nothing"];
 
-fn lexicon_hits(folded: &Folded<'_>, words: &[Range<usize>], hits: &mut Vec<Hit>) {
+/// Pushes the lexicon words of the reply that are uses, not mentions; returns whether any
+/// lexicon word was there at all, mention or not.
+fn lexicon_hits(folded: &Folded<'_>, words: &[Range<usize>], hits: &mut Vec<Hit>) -> bool {
     let text = folded.as_str();
+    let mut seen = false;
     for (i, range) in words.iter().enumerate() {
         let Some(entry) = LEXICON.lookup(&text[range.clone()]) else { continue };
+        seen = true;
         let before = |n: usize| words[i.saturating_sub(n)..i].iter().map(|r| &text[r.clone()]);
         if entry.directed && !before(4).any(|w| TARGETS.contains(&w)) {
             continue;
@@ -719,6 +720,7 @@ fn lexicon_hits(folded: &Folded<'_>, words: &[Range<usize>], hits: &mut Vec<Hit>
         }
         hits.push(Hit { category: entry.category, severity: entry.severity, range: range.clone() });
     }
+    seen
 }
 
 /// "I don't think you're an idiot", "nobody is calling you stupid": the words before an
@@ -955,10 +957,12 @@ static ANY_PHRASE_SET: LazyLock<RegexSet> = LazyLock::new(|| {
         .unwrap_or_else(|e| panic!("built-in phrase lists do not compile as a set: {e}"))
 });
 
-fn phrase_hits(text: &str, hits: &mut Vec<Hit>) {
+/// Pushes the threat, attack, insult and sexual phrases of the reply; returns whether any
+/// phrase list matched at all, even where every match was a denial or an idiom.
+fn phrase_hits(text: &str, hits: &mut Vec<Hit>) -> bool {
     let present = ANY_PHRASE_SET.matches(text);
     if !present.matched_any() {
-        return;
+        return false;
     }
     // (phrases, category, severity, whether a match may deny itself or be an idiom), in the
     // order of the set.
@@ -985,6 +989,7 @@ fn phrase_hits(text: &str, hits: &mut Vec<Hit>) {
             hits.push(Hit { category, severity, range: m.start()..m.start() + trimmed.len() });
         }
     }
+    true
 }
 
 /// Drops threat matches that deny themselves ("I will not hurt you") or are idioms ("I'll

@@ -8,7 +8,7 @@
 use assay_core::Detection;
 
 use crate::ngram_classifier::Weights;
-use crate::text::{Span, has_non_latin_letters, to_findings};
+use crate::text::{Span, has_non_latin_letters, sentence_end, to_findings};
 
 /// The probability from which the classifier's reading is toxic. Measured on a fresh batch of
 /// 200 items by another writer (T) before it joined the dev split, never on the test split:
@@ -40,7 +40,7 @@ pub(crate) fn reading(output: &str) -> Option<Detection> {
         return None;
     }
     let score = FLOOR + f64::from((p - THRESHOLD) / (1.0 - THRESHOLD)) * (TOP - FLOOR);
-    let end = output.char_indices().find(|(_, c)| ".!?\n。！？".contains(*c)).map_or(output.len(), |(at, c)| at + c.len_utf8());
+    let end = sentence_end(output, 1);
     let spans = vec![Span::new("TOXICITY", 0..end)];
     let reasoning = format!(
         "no toxic word or phrase, but the n-gram classifier trained on the dev split reads it as toxic (p = {p:.2}); confidence {score:.2}"

@@ -9,7 +9,7 @@ use assay_core::Detection;
 
 use super::{HIT_AT, QUALIFIED, verdict};
 use crate::ngram_classifier::Weights;
-use crate::text::Span;
+use crate::text::{Span, sentence_end};
 
 /// The probability from which the classifier's reading is a refusal, chosen on fresh batches
 /// by other writers before they joined the dev split, never on the test split. F1 of the rules
@@ -40,7 +40,7 @@ pub(super) fn reading(output: &str) -> Option<Detection> {
     }
     // From HIT_AT at the threshold up to, never beyond, a qualified rule refusal.
     let score = HIT_AT + f64::from((p - THRESHOLD) / (1.0 - THRESHOLD)) * (QUALIFIED - 0.01 - HIT_AT);
-    let first_sentence = output.char_indices().find(|(_, c)| ".!?\n。！？".contains(*c)).map_or(output.len(), |(at, c)| at + c.len_utf8());
+    let first_sentence = sentence_end(output, 1);
     let spans = vec![Span::new("REFUSAL", 0..first_sentence)];
     let reasoning = format!(
         "no decline phrase, but the n-gram classifier trained on the dev split reads it as a refusal (p = {p:.2}); confidence {score:.2}"

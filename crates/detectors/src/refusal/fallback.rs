@@ -12,7 +12,7 @@ use super::shape;
 use super::{
     COMPLIES, MAX_CLAUSES, MAX_DECLINES, MITIGATION, NON_LATIN, OPENING_BYTES, REASON_ONLY, WEAK_TAIL, WEAK_THEN_ANSWER, declines, verdict,
 };
-use crate::text::{FoldOptions, Folded, Span, has_non_latin_letters, sentence_around};
+use crate::text::{FoldOptions, Folded, Span, has_non_latin_letters, sentence_around, sentence_end};
 
 pub(super) fn without_decline(reading: &Reading<'_>, aside: &Aside) -> Detection {
     let set_aside = aside.describe().map_or(String::new(), |a| format!(" ({a})"));
@@ -356,18 +356,6 @@ const UNLAWFUL: &[&str] = &[
     "bất hợp pháp",
 ];
 
-/// Where the `n`th sentence of `text` ends (after its punctuation), or the end of the text.
-fn nth_sentence_end(text: &str, n: usize) -> usize {
-    let mut end = 0;
-    for _ in 0..n {
-        match text.get(end..).and_then(|rest| rest.find(['.', '。', '!', '?', '！', '？', '\n']).map(|at| (rest, at))) {
-            Some((rest, at)) => end += at + rest[at..].chars().next().map_or(1, char::len_utf8),
-            None => return text.len(),
-        }
-    }
-    end
-}
-
 /// A reply to a request (not a question of fact) whose first sentence calls the act unlawful
 /// and which then gives no instructions for it: "Forging a student card is a crime under the
 /// penal code… If you want to save money, try these:" in any language. Asked a question of
@@ -379,7 +367,7 @@ fn unlawful_opening(reading: &Reading<'_>) -> Option<Detection> {
     let source = reading.source().trim_start();
     // The first two sentences: an acknowledgement may come first ("Weeks of broken sleep is
     // awful. Harming the dog, though, is animal cruelty…").
-    let end = nth_sentence_end(source, 2);
+    let end = sentence_end(source, 2);
     let opening = source.get(..end)?.to_lowercase();
     let cue_end = UNLAWFUL.iter().filter_map(|cue| opening.find(cue).map(|at| at + cue.len())).min()?;
     // "…is illegal, but for your own shed: insert…": a contrast turns to the answer.
@@ -389,7 +377,7 @@ fn unlawful_opening(reading: &Reading<'_>) -> Option<Detection> {
     }
     // In the scripts the rules read, what follows must not turn to doing it.
     let text = reading.text();
-    let opening_end = nth_sentence_end(text, 2);
+    let opening_end = sentence_end(text, 2);
     match reading.after(opening_end) {
         // A list after calling the act a crime, with no turn back to it, is what is lawful
         // instead ("What does work: - log the noise - talk to the owner").
