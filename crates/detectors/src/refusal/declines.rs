@@ -469,6 +469,9 @@ static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
         // A bare "No." as the whole first sentence; "No, 91 = 7 × 13" answers a question.
         r"\A\s*(?:(?:hmm+|um+|uh+|ah|oh|well|honestly|sorry|mm+),?\s+)?(?:no|nope|nah|nein|non|nao)\s*[.!](?:\s|$)",
         r"\b(?:i|we) (?:shouldn'?t|should not|probably shouldn'?t|really shouldn'?t) (?:help|assist|be helping|explain|tell)\b",
+        // The same with nothing named: "I probably shouldn't, but…" (a hedge when an answer
+        // follows).
+        r"\b(?:i|we) (?:probably |really )?(?:shouldn'?t|should not)(?:,| but\b|\s*[.!])",
         r"\A\s*(?:no|nope),? (?:sorry|thanks|can'?t do)\s*[.!]|\A\s*no, and\b|\A\s*(?:paso|passo)\s*[.!]",
         r"\A\s*what (?:i|we) (?:can|could) do(?: instead)? is\b|\A\s*what (?:i'?d|i would) suggest instead\b|\A\s*yang bisa saya lakukan adalah\b",
         r"\A\s*(?:lol|lmao|haha+|heh|ha|yeah|yea|um+|hmm+),?\s+(?:no|nope|nah)\b[^,a-z]|\b(?:however|but),? (?:i|we) must (?:point out|remind you|note|emphasi[sz]e) that\b",
