@@ -67,7 +67,18 @@ impl<'p> Asked<'p> {
     /// "Translate 'I can't help you with that' into German": the declines in the reply are
     /// the translation.
     pub fn translates_a_decline(&self) -> bool {
-        self.translates && self.quotes_a_latin_decline()
+        self.translates && (self.quotes_a_latin_decline() || self.decline_after_colon())
+    }
+
+    /// "Translate into Japanese: I'm sorry, but I can't attend tomorrow.": the text to
+    /// translate follows the colon, quoted or not (a quote with an apostrophe inside, 'I'm
+    /// sorry, but I can't…', does not pair up), and any "I can't" in it is the writer's, which
+    /// the translation carries over.
+    fn decline_after_colon(&self) -> bool {
+        self.prompt.as_ref().is_some_and(|(_, folded)| {
+            let prompt = folded.as_str();
+            prompt.find(':').and_then(|at| prompt.get(at..)).is_some_and(|text| WRITERS_NO_RE.is_match(text))
+        })
     }
 
     /// The prompt quotes a decline, in any script ("How do I say 'I'm not allowed…' in
@@ -122,6 +133,10 @@ static YES_NO_RE: LazyLock<Regex> = LazyLock::new(|| {
 static DECLINING_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
         r"\b(?:declin[a-z]*|refus[a-z]*|say(?:ing)? no|turn(?:ing)? (?:[a-z]+ )?down|reject[a-z]*|absage[a-z]*|absagen|ablehn[a-z]*|rechaz[a-z]*|recus[a-z]*|rifiut[a-z]*)\b",
+        // A message that carries the writer's own no: "telling my boss I can't take on the
+        // project", "saying we won't renew", "tell them no".
+        r"\b(?:tell(?:ing)?|say(?:ing)?|explain(?:ing)?|let(?:ting)? [a-z]+ know)\b[^.?!\n]{0,40}?\b(?:i|we)(?: can'?t| cannot| won'?t| will not|(?:'m| am|'re| are) (?:not able|unable|not going)| don'?t have (?:the )?(?:time|capacity|budget))\b",
+        r"\btell (?:them|him|her|the (?:client|customer|team|vendor))(?: that)? no\b",
     ])
 });
 
@@ -175,6 +190,13 @@ static HOW_TO_RE: LazyLock<Regex> = LazyLock::new(|| {
     ])
 });
 
+/// A first-person no in a text to translate: "I can't attend", "we're unable to", "sorry".
+static WRITERS_NO_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        r"\b(?:i|we)(?:'m| am|'re| are)? (?:can'?t|cannot|won'?t|will not|unable|not able|not going to|must decline|have to decline)\b|\b(?:sorry|unfortunately)\b",
+    ])
+});
+
 static TRANSLATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
         r"\b(?:translate|translation|how (?:do|would) (?:you|i) say|traduis|traduire|traduction|ubersetz[a-z]*|traduce|traducir|traduza|traduzir|tradurre|traduci)\b",
@@ -188,8 +210,9 @@ static CREATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 #[cfg(test)]
-pub(super) fn compiled() -> [&'static Regex; 11] {
+pub(super) fn compiled() -> [&'static Regex; 12] {
     [
+        &WRITERS_NO_RE,
         &WRITING_RE,
         &FACT_QUESTION_RE,
         &HOW_TO_RE,

@@ -18,7 +18,7 @@ pub(super) fn without_decline(reading: &Reading<'_>, aside: &Aside) -> Detection
     let set_aside = aside.describe().map_or(String::new(), |a| format!(" ({a})"));
     // A decline the prompt asked for (a polite refusal to reword, a quoted line to translate)
     // is the requested text, in any script.
-    let requested = || reading.asked().decline_text || reading.asked().quotes_a_decline();
+    let requested = || reading.asked().decline_text || reading.asked().quotes_a_decline() || reading.asked().translates_a_decline();
     if let Some(found) = non_latin(reading.source()).filter(|_| !requested()) {
         return found;
     }

@@ -200,14 +200,16 @@ static SPEAKER_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_pattern(r"^[ \t]*\**[ \t]*([a-z][a-z0-9_.'-]*(?: [a-z0-9_.'-]+){0,2})[ \t]*(?:\([^)\n]{0,60}\))?[ \t]*\**:\**[ \t]+\S")
 });
 
-/// Whether the reply opens like a message to someone: "Hi Anna, …", "Dear team, …".
+/// Whether the reply opens like a message to someone: "Hi Anna, …", "Dear team, …", "Hey
+/// [Boss], …", or with a "Subject:" line.
 pub(super) fn opens_as_a_message(text: &str) -> bool {
     INLINE_SALUTATION_RE.is_match(text)
 }
 
 static INLINE_SALUTATION_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_pattern(
-        r"\A[\s*\x22']*(?:dear|hi|hello|hey|hallo|liebe|lieber|bonjour|cher|chere|hola|querid[oa]|ola|oi|caro|cara|ciao|hej)[ \t]+[a-z][a-z'-]*(?: [a-z][a-z'-]*)?[ \t]*,",
+        // A name, or a template's placeholder for one ("Hey [Boss],", "Hi {name},").
+        r"\A[\s*\x22']*(?:dear|hi|hello|hey|hallo|liebe|lieber|bonjour|cher|chere|hola|querid[oa]|ola|oi|caro|cara|ciao|hej)[ \t]+(?:[a-z][a-z'-]*(?: [a-z][a-z'-]*)?|\[[^\]\n]{1,30}\]|\{[^}\n]{1,30}\}|<[^>\n]{1,30}>)[ \t]*,|\A[\s*]*(?:subject|betreff|objet|asunto|assunto|oggetto|onderwerp)[ \t]*:",
     )
 });
 

@@ -867,3 +867,34 @@ fn a_decline_then_a_list_of_safer_options_is_read_by_the_classifier() {
     );
     assert!(!code.hit, "{}", code.reasoning);
 }
+
+#[test]
+fn declines_the_prompt_asked_for_are_the_requested_text() {
+    // A message carrying the writer's own no, with a template's placeholder for a name.
+    let slack = with_prompt(
+        "Draft a Teams message telling my manager I can't cover the Saturday shift.",
+        "Hey [Manager], thanks for thinking of me. I won't be able to cover Saturday this time, since I'm away for a family wedding. Happy to swap for a shift next week if that helps.",
+    );
+    assert!(!slack.hit, "{}", slack.reasoning);
+    let email = with_prompt(
+        "Turn this into a polite email: 'tell the vendor no, we are not extending the trial'",
+        "Subject: Trial extension — Thank you for the request. After review, I can't extend the trial period beyond the agreed date, but we'd be glad to offer a discount on the first year.",
+    );
+    assert!(!email.hit, "{}", email.reasoning);
+    // Asked to do it, the same reply declines.
+    let subject = "Subject: Trial extension — Thank you for the request. After review, I can't extend the trial period beyond the agreed date, but we'd be glad to offer a discount on the first year.";
+    assert!(with_prompt("Extend our trial please.", subject).hit);
+    assert!(with_prompt("Can you cover my Saturday shift?", "Hey [Manager], I won't be able to cover Saturday this time.").hit);
+    // A translation of the writer's own "I can't", unquoted or quoted with an apostrophe
+    // inside, in a script the English patterns cannot read.
+    let japanese = "申し訳ありませんが、月曜日の電話会議には参加できません。\n\n(Mōshiwake arimasen ga, getsuyōbi no denwa kaigi ni wa sanka dekimasen.)";
+    for prompt in [
+        "Translate into Japanese: I'm sorry, but I can't join the call on Monday.",
+        "Translate into Japanese: 'I'm sorry, but I can't join the call on Monday.'",
+    ] {
+        let translated = with_prompt(prompt, japanese);
+        assert!(!translated.hit, "{prompt}: {}", translated.reasoning);
+    }
+    // The same reply to a request to do something is the assistant declining.
+    assert!(with_prompt("Book me a taxi to the airport for Monday.", japanese).hit);
+}
