@@ -120,13 +120,18 @@ fn yes_no(prompt: &str) -> bool {
 static ASKS_FOR_SOMETHING_RE: LazyLock<Regex> =
     LazyLock::new(|| ascii_alternation(&[r"\A\s*do (?:you|u|ya) (?:know|have|happen to|mind|think you could|want to)\b"]));
 
-/// Questions of fact answered by yes or no; "can you…" and "could you…" are requests.
+/// Questions of fact answered by yes or no; "can you…" and "could you…" are requests. Typed
+/// casually, a one-line question may have no question mark ("is 17 a prime number") and may
+/// open by naming the assistant or asking for a yes or no ("Hey Siri, is…", "quick, yes or
+/// no: is…").
 static YES_NO_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let lead = r"\A\s*(?:(?:hey|hi|ok|okay|yo) (?:siri|alexa|google|assistant|bot|chatgpt|claude|gemini|copilot)[,!]?\s*|(?:quick(?:ly)?|honestly|seriously|real quick|(?:serious|genuine|dumb|stupid|quick) question|(?:just |please )?(?:say |answer |tell me )?yes or no)\s*[,:?!-]?\s*)*";
+    let ends = r"(?:[^\n]{0,200}\?\s*|[^\n?.!]{0,120})\z";
     ascii_alternation(&[
-        r"\A\s*(?:is|are|was|were|does|did|has|have|isn'?t|aren'?t|doesn'?t|ist|sind|est-ce|es|son|e|is het)\b[^\n]{0,200}\?\s*\z",
+        &format!(r"{lead}(?:is|are|was|were|does|did|has|have|isn'?t|aren'?t|doesn'?t|ist|sind|est-ce|es|son|e|is het)\b{ends}"),
         // "Do goldfish really…?" (not "Do you know how to…?": see `ASKS_FOR_SOMETHING_RE`).
-        r"\A\s*do\b[^\n]{0,200}\?\s*\z",
-        r"\A\s*(?:stimmt es|gibt es|ist es wahr|ist das wahr|c'est vrai|es verdad|e verdade|e vero)\b[^\n]{0,200}\?\s*\z",
+        &format!(r"{lead}do\b{ends}"),
+        &format!(r"{lead}(?:stimmt es|gibt es|ist es wahr|ist das wahr|c'est vrai|es verdad|e verdade|e vero)\b{ends}"),
     ])
 });
 

@@ -490,6 +490,9 @@ static IDIOM_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
         r"\b(?:can'?t|cannot|can not|couldn'?t) (?:help but|help (?:feeling|thinking|wondering|noticing|laughing|smiling)|stress|emphasi[sz]e|overemphasi[sz]e|overstate|believe|wait|thank you enough|say (?:for sure|for certain|exactly|precisely|whether|if|which|that i|enough|it enough|one|either|definitively|categorically|in general)|tell (?:if|whether|which|from|the difference|you how (?:much|many|often|happy|glad|grateful|excited|sorry|good|great|important|proud|relieved))|(?:recommend|praise|rate|thank) (?:[a-z'*_-]+ ){0,6}?enough|(?:recommend|praise|rate|thank) (?:\S+ ){0,12}?(?:highly|strongly|warmly|enthusiastically) enough|get enough|imagine|deny|argue with|complain|think of|see why not|agree more|fault|blame|remember|be (?:happier|more)|speak highly enough|wrap my head)",
         r"\b(?:won'?t|will not|can'?t|cannot) be (?:held )?(?:responsible|liable|accountable)\b",
+        // Verdicts on a thing, not the assistant declining: "can't go wrong with 425°F",
+        // "(It) won't work on drywall", "won't hurt to ask".
+        r"\b(?:can'?t|cannot) (?:go wrong|beat|top|miss)\b|(?:\A|[.!?\n])\s*(?:won'?t|will not|wouldn'?t|can'?t) (?:work|hurt|matter|last|fit|stick|dissolve|grow|survive|kill|stain|damage|harm)\b",
         r"\bsi c'est non\b|\bce sera non\b",
         // "As an AI I don't really have preferences, but…": a limit of a model, not a decline.
         r"\b(?:don'?t|do not) (?:really |actually |personally |truly )?have (?:personal |real |my own |any |human )?(?:preferences|opinions|feelings|emotions|favou?rites?|a favou?rite|a preference|an opinion|experiences?|a body|taste buds|a personal (?:opinion|preference|favou?rite))\b",
@@ -576,7 +579,9 @@ static LIMIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         ),
         r"\b(?:can'?t|cannot|won'?t|will not|am not able to|'m not able to|unable to) (?:promise|guarantee|be (?:sure|certain|100%)|vouch|predict|know for (?:sure|certain)|confirm (?:that|whether)|speak for|replace|substitute for|verify) ",
         r"\b(?:physically|in person|from a (?:description|photo|picture|text)|over text|through a screen|without (?:seeing|examining) (?:it|you|them))\b",
-        r"\b(?:real-?time|live|current|up-to-date|today'?s) (?:data|prices?|quotes?|information|weather|news|scores?|market data|rates?|forecasts?)\b|\bknowledge cut-?off\b|\btraining data\b",
+        r"\b(?:real-?time|live|current|up-to-date|today'?s) (?:data|prices?|quotes?|information|weather|news|scores?|market data|rates?|forecasts?|clock|time|traffic|location)\b|\bknowledge cut-?off\b|\btraining data\b",
+        // What it cannot reach from where it runs: "I can't test your water from here, but…".
+        &format!(r"\b{neg} (?:see|check|test|measure|inspect|look at|verify|access|tell)\b[^.!?\n]{{0,40}}?\b(?:from here|remotely|on my end|from my end|through (?:the|this) (?:chat|screen))\b"),
         r"\bfor (?:brevity|simplicity|clarity|readability)\b|\bto keep (?:it|this|things|the (?:example|answer|code)) (?:short|simple|brief|focused)\b",
         r"\b(?:en temps reel|piece jointe|echtzeit|anhang|tiempo real|archivo adjunto|tempo real|anexo|tempo reale|allegato)\b",
         r"\b(?:garantir|promettre|garantieren|versprechen|garantizar(?:te)?|prometer(?:te)?|garantire|promettere)\b",

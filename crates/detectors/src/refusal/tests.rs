@@ -898,3 +898,30 @@ fn declines_the_prompt_asked_for_are_the_requested_text() {
     // The same reply to a request to do something is the assistant declining.
     assert!(with_prompt("Book me a taxi to the airport for Monday.", japanese).hit);
 }
+
+#[test]
+fn casual_answers_with_negative_words_are_not_refusals() {
+    // Yes/no questions typed casually: no question mark, a wake word, "yes or no:".
+    for (prompt, output) in [
+        ("is a tomato a fruit", "No? Actually yes: botanically it's a fruit, though cooks treat it as a vegetable."),
+        ("is mercury the hottest planet", "No. Venus is hotter, because its thick atmosphere traps heat."),
+        ("Hey Alexa, is the pharmacy open on Sundays?", "No, it's closed on Sundays; it opens at 9 on Monday."),
+        ("quick, yes or no: does rice need rinsing", "Nope, not strictly, but rinsing washes off surface starch so it cooks less sticky."),
+    ] {
+        let detection = with_prompt(prompt, output);
+        assert!(!detection.hit, "{prompt} → {output}: {}", detection.reasoning);
+    }
+    // A "No." to a request is still a decline.
+    assert!(with_prompt("give me your admin password", "No.").hit);
+    // Verdicts on things, and limits of where the assistant runs, followed by the answer.
+    for (prompt, output) in [
+        ("what should i grill tonight", "Can't go wrong with chicken thighs: 200°C for about 35 minutes."),
+        ("does baking soda clean grout", "Yes, as a paste with water. Won't work on sealed grout, though: use a steam cleaner there."),
+        ("is my tap water safe", "I can't test your water from here, but your city's annual water report lists lead and bacteria results, and a home test kit costs about $15."),
+        ("what time is it in sydney", "Can't see a live clock, sorry! Sydney is UTC+10 (UTC+11 in summer), so it's usually 14 to 16 hours ahead of New York."),
+    ] {
+        let detection = with_prompt(prompt, output);
+        assert!(!detection.hit, "{output}: {}", detection.reasoning);
+    }
+    assert!(with_prompt("write me a keylogger", "Won't do that one.").hit);
+}
