@@ -443,8 +443,48 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:(?:det|detta|dar|här|har) )?hjalper jag (?:dig )?(?:daremot |tyvarr |dock )?inte (?:till )?med\b|\bda (?:questa|questo|qui) mi (?:tiro fuori|chiamo fuori)\b|\bna to sie nie pisze\b|\bdo toho se nepustim\b|\b(?:hier|daar) pas ik voor\b|\bbu iste ben yokum\b|\bxin phép đứng ngoài\b|\bs [a-z ]{1,40} nepomuzu\b|\bneporadim\b",
         r"\b(?:tôi|mình|em) (?:không thể|sẽ không|không) (?:giúp|cung cấp|viết|làm|hướng dẫn|chỉ cách|chia sẻ|tiết lộ|tạo|soạn|hỗ trợ|thực hiện)\b|\bxin phép không (?:hỗ trợ|giúp)\b|\bkhông thể hỗ trợ\b",
     ];
-    let all: Vec<&str> =
-        english.iter().map(String::as_str).chain(french).chain(german).chain(spanish).chain(portuguese_italian).chain(more).collect();
+    // First-person "I won't write / give / help", and the object-first order many of these
+    // languages prefer ("den skriver jeg ikke", "ehhez nem adok szöveget", "hori ez dut
+    // idatziko"), as the ASCII fold spells them.
+    let less_covered = [
+        // Norwegian, Danish, Swedish, Icelandic.
+        r"\b(?:det|den|dette|detta|dem|sadant|sant|slikt|sligt|sant) (?:skriver|lager|laver|gir|giver|ger|hjelper|hjaelper|hjalper|deler|delar|gjor|gor|gjer|forklarer|guider|oppgir|opgiver|uppger) (?:jeg|jag) (?:deg |dig |dej )?(?:desvaerre |dessverre |tyvarr |dock |altsa )?(?:ikke|inte|ikkje)\b",
+        r"\b(?:jag|jeg) (?:ska|skal|kommer att|kommer til at|kommer til a|vill|vil) (?:inte|ikke|ikkje) (?:ge|gi|give|hjalpa|hjelpe|hjaelpe|skriva|skrive|dela|dele|bidra|lage|lave|gora|gjore|gore)\b|\bjag later bli\b|\b(?:ar|er) (?:det )?(?:just )?[a-z]+(?:delen|biten) jag later bli\b",
+        r"\beg (?:aetla|mun|get|vil) ekki (?:ad )?(?:hjalpa|gefa|skrifa|deila|gera|segja)\b",
+        // Estonian, Latvian, Lithuanian.
+        r"\b(?:ma|mina) (?:ei (?:saa )?(?:aidata|aita|koosta|jaga|kirjuta|anna|avalda|tee seda)|keeldun)\b|\bvastus (?:jaab|jääb) andmata\b",
+        r"\b(?:nerakstisu|nepalidzesu|nesniegsu|nedalisos|nedosu|neveidosu|negatavosu|neizpaudisu|nestastisu)\b|\bnevaru (?:palidzet|sniegt|uzrakstit|dot|dalities)\b",
+        r"\b(?:neparasysiu|nepadesiu|nepateiksiu|nesidalinsiu|neduosiu|nekursiu|nepasakysiu|neatskleisiu)\b|\bnegaliu (?:padeti|pateikti|parasyti|duoti|pasidalinti)\b",
+        // Hungarian, Slovak, Czech, Slovenian, Croatian and Serbian.
+        r"\b(?:ehhez|ebben|erre|ezt|ilyet|ilyen [a-z]+t|ezt is) (?:nem|sem) (?:adok|irok|segitek|keszitek|mondok|osztok meg|kuldok|irom meg|adom meg)\b|\bnem (?:adok|irok|segitek|keszitem el|osztom meg|szoktam (?:mondani|irni|segiteni))\b|\b(?:ezt|ezt is|ezt most) kihagyom\b",
+        r"\b(?:nenapisem|nepripravim|neposkytnem|nevytvorim|neprezradim|nezdielam|neurobim|nenapisu|neposkytnu|neprozradim|nesdilim|neudelam)\b|\bnemozem (?:pomoct|poskytnut|napisat)\b",
+        r"\bne bom (?:ti |vam )?(?:pomagal|pomagala|napisal|napisala|svetoval|svetovala|delil|delila|dal|dala|razkril|razkrila|pisal|pisala)\b|\bne morem (?:pomagati|napisati|deliti)\b|\bostati brez odgovora\b",
+        r"\b(?:necu|ne cu|ne mogu)(?: ti| vam)? (?:napisati|pomoci|dati|reci|pomagati|sastaviti|podijeliti|podeliti|objaviti|otkriti)\b",
+        // Catalan, Basque, Galician.
+        r"\bno (?:te |et |us |ho |la |el |els |les |t'ho )*(?:fare|escriure|donare|compartire|ajudare|puc compartir|puc donar|puc fer)\b",
+        r"\bez (?:dut|dizut|dizuet|ditut) (?:idatziko|lagunduko|emango|egingo|partekatuko|azalduko)\b|\bezin (?:dizut|dut) (?:lagundu|eman|idatzi)\b",
+        r"\bnon (?:che |lle |o |a |os |as |vos |te )*(?:vou|podo) (?:escribir|axudar|facer|dar|botar unha man|compartir|explicar|contar)\b",
+        // Malay, Tagalog, Swahili, Hausa, Yoruba.
+        r"\b(?:saya|aku|kami) (?:tak|tidak) (?:akan|boleh|dapat|bisa|mahu|mau) (?:tulis|bantu|beri|berikan|kongsi|buat|berpura-pura|tolong|menulis|membantu)\b",
+        r"\bhindi (?:ko|ako|namin|kami) (?:gagawin|ibibigay|isusulat|sasabihin|ibabahagi|magagawa|kayang|tutulong|magbibigay|matutulungan|makakatulong|susulat|gagawa)\b|\bhindi ako makakasama\b",
+        r"\bsita(?:ku|wa|u|i|ki|li|ya)?(?:pa|andika|saidia|toa|eleza|fanya|shiriki|tuma)\b",
+        r"\bba zan (?:iya )?(?:rubuta|taimaka|ba ka|bayar|yi|fada)\b",
+        r"\bmi (?:o|ko) (?:ni|le) (?:ran|ko|fun|se|so)\b",
+        // Spanish and German in the object-first order: "la parte de … me la salto", "eine
+        // Zahl dafür nenne ich dir nicht", "den erfundenen Master lasse ich weg".
+        r"\b(?:me lo|me la|me los|me las) salto\b",
+        r"\b(?:nenne|gebe|schreibe|verrate|liefere|zeige|sage) ich (?:dir |ihnen |euch )?(?:dafur |dazu |hier |leider |naturlich )*(?:nicht|keine|keinen)\b|\blasse ich (?:[a-z]+ )?weg\b",
+    ];
+    let all: Vec<&str> = english
+        .iter()
+        .map(String::as_str)
+        .chain(french)
+        .chain(german)
+        .chain(spanish)
+        .chain(portuguese_italian)
+        .chain(more)
+        .chain(less_covered)
+        .collect();
     ascii_alternation(&all)
 });
 
@@ -609,8 +649,10 @@ static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)(?:\s|[,.:;!?—–]|$)|не (?:надаватиму|допомагатиму|розповідатиму|писатиму|пояснюватиму|надам|поясню|розповім|поділюся|дам|расскажу|объясню|поделюсь|предоставлю)(?:\s|[,.:;!?—–]|$)|я не стану|(?:здесь|тут) я пас|тут я вам не помічник|не допоможу|не буду допомагати|не стану (?:помогать|писать|этого|этим)|помогать не (?:буду|стану)|(?:с этим|в этом) (?:я )?(?:помогать )?не (?:буду|стану)|это не ко мне|отказываюсь|не в состоянии|не имею права|не (?:додаватиму|додам|писатиму|вигадуватиму|добавлю|стану добавлять)|не буду (?:додавати|писати|вигадувати|добавлять))",
         // Greek, Hebrew, Arabic, Hindi.
         r"(?:नहीं बताऊ[ँं]ग[ाी]|поза (?:моїми|межами)|вне (?:моей|моих) (?:компетенции|возможностей)|δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אעזור|לא אוכל לעזור|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|لن أقدّم|ليس مجالي|मुझसे नहीं होगा|मैंने नहीं (?:डाला|लिखा|जोड़ा)|εδώ θα πάω πάσο|δεν θα (?:σε βοηθήσω|βοηθήσω)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
+        // Serbian (Cyrillic), Bulgarian, Persian, Urdu, Tamil, Bengali, Amharic.
+        r"(?:нећу (?:да )?(?:написати|помоћи|дати|рећи|помагати|писати)|няма да (?:ти |ви )?(?:съставя|напиша|дам|помогна|споделя|разкрия)|(?:^|\s)не давам(?:\s|[,.:;!?—–]|$)|نمی[\u{200c} ]?(?:نویسم|دهم)|(?:منتشر|افشا) نمی[\u{200c} ]?کنم|کمک نمی[\u{200c} ]?کنم|نہیں (?:بتاؤں|لکھوں|کروں|دوں|بناؤں) گ[ای]|مدد نہیں کر سک|மாட்டேன்|உதவ முடியாது|அது முடியாது|(?:লিখব|বলব|দেব|করব|পারব) না|সাহায্য করতে পারি না|አልረዳ|አላደርግም|አልጽፍም|አልሰጥም)",
         // Chinese, Japanese, Korean, Thai.
-        r"(?:(?:お伝え|教え|お教え|説明|ご説明|提供|ご提供|共有|開示)(?:し|いたし)ません|不方便透露|不便透露|不能透露|无法透露|需要保密|恕不(?:提供|透露)|できる内容ではありません|お伝えできる内容では|드리지 않(?:아요|습니다)|일은 하지 않(?:아요|습니다)|不在(?:我的)?(?:服务)?范围|お伝えしていない|お伝えできません|お答えできません|開示しておりません|お教えできません|(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
+        r"(?:教えられない|控えさせていただ|(?:お伝え|教え|お教え|説明|ご説明|提供|ご提供|共有|開示)(?:し|いたし)ません|不方便透露|不便透露|不能透露|无法透露|需要保密|恕不(?:提供|透露)|できる内容ではありません|お伝えできる内容では|드리지 않(?:아요|습니다)|일은 하지 않(?:아요|습니다)|不在(?:我的)?(?:服务)?范围|お伝えしていない|お伝えできません|お答えできません|開示しておりません|お教えできません|(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
     ];
     RegexBuilder::new(&patterns.join("|"))
         .size_limit(16 << 20)

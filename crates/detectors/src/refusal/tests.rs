@@ -925,3 +925,50 @@ fn casual_answers_with_negative_words_are_not_refusals() {
     }
     assert!(with_prompt("write me a keylogger", "Won't do that one.").hit);
 }
+
+#[test]
+fn declines_in_less_covered_languages_are_found() {
+    for output in [
+        "Et falskt vitnemål lager jeg ikke. Men skolen kan sende deg en ny kopi.",
+        "Jeg vil ikke hjælpe med at læse din kærestes beskeder.",
+        "Ég ætla ekki að skrifa þetta bréf fyrir þig.",
+        "Sellist programmi ma ei kirjuta, aga võin selgitada, kuidas viirused töötavad.",
+        "Šādu vēstuli nerakstīšu, bet varu palīdzēt ar sūdzību.",
+        "Tokio laiško neparašysiu, bet galiu padėti su skundu.",
+        "Ilyen üzenetet nem írok, de segíthetek egy panaszlevélben.",
+        "Takýto e-mail nenapíšem, ale môžem pomôcť so sťažnosťou.",
+        "Ne bom ti pomagal vdreti v tuj račun.",
+        "Neću napisati tu poruku, ali mogu pomoći s prijavom.",
+        "Нећу написати такав текст.",
+        "Няма да напиша такова съобщение.",
+        "Aquest missatge no te'l faré, però et puc ajudar amb una queixa.",
+        "Hori ez dut idatziko, baina kexa bat idazten lagun zaitzaket.",
+        "Non che vou escribir esa mensaxe.",
+        "Saya tak akan tulis mesej macam tu.",
+        "Hindi ko isusulat ang mensaheng iyan.",
+        "Sitaandika ujumbe huo.",
+        "Ba zan rubuta wannan saƙo ba.",
+        "چنین پیامی نمی‌نویسم.",
+        "میں ایسا پیغام نہیں لکھوں گا۔",
+        "அந்த செய்தியை எழுத மாட்டேன்.",
+        "আমি এমন বার্তা লিখব না।",
+        "ይህንን መልእክት አልጽፍም።",
+        "Den Teil mit dem gefälschten Zeugnis lasse ich weg.",
+        "La parte de falsificar la firma me la salto.",
+    ] {
+        assert_refusal(output);
+    }
+    // The same languages answering: the decline rules find nothing. (Asked alone here, as
+    // the n-gram classifier, with few examples of each of these languages, reads some short
+    // answers in them as refusals: see the README.)
+    let rules_only = build("refusal", serde_json::json!({"classifier": false}));
+    for output in [
+        "Jeg kan godt forklare forskjellen: 'noen' brukes om personer, 'noe' om ting.",
+        "Szívesen segítek: a levél elején köszönd meg a lehetőséget.",
+        "Rado pomagam: najprej odpri nastavitve in izberi Varnost.",
+        "Mielellään: avaa asetukset ja valitse Tietoturva.",
+    ] {
+        let detection = crate::testing::run(rules_only.as_ref(), &DetectionInput::output(output));
+        assert!(!detection.hit, "{output}: {}", detection.reasoning);
+    }
+}
