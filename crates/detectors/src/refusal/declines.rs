@@ -515,6 +515,10 @@ static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
         // A bare "No." as the whole first sentence; "No, 91 = 7 × 13" answers a question.
         r"\A\s*(?:(?:hmm+|um+|uh+|ah|oh|well|honestly|sorry|mm+),?\s+)?(?:no|nope|nah|nein|non|nao)\s*[.!](?:\s|$)",
         r"\b(?:i|we) (?:shouldn'?t|should not|probably shouldn'?t|really shouldn'?t) (?:help|assist|be helping|explain|tell)\b",
+        // "I shouldn't really help with this. Anyway: …", in the languages of the decline
+        // lists: a refusal only if nothing is supplied after it.
+        r"\bnon (?:ti |vi )?dovrei (?:aiutarti|aiutarvi|dirtelo|dirvelo|spiegartelo|spiegarlo|farlo|insegnarti)\b|\bnao (?:te |lhe )?deveria (?:ensinar|ajudar|explicar|fazer|dizer)\b|\bno (?:te |le )?deberia (?:ayudarte|ayudarle|decirte|decirle|explicarte|explicarle|hacerlo|ensenarte)\b|\bje ne (?:devrais|devrait) pas (?:t'aider|vous aider|te le dire|vous le dire|t'expliquer|vous expliquer|faire ca)\b",
+        r"\bich (?:sollte|durfte) (?:dir |ihnen |euch )?(?:dabei |damit |da |hier )?(?:eigentlich |wirklich )?nicht (?:helfen|verraten|erklaren)\b|\bdet (?:borde|bor) jag (?:egentligen |nog )?inte (?:hjalpa|svara|beratta)\b|\b(?:saya|aku) (?:nggak|tidak|tak|gak) (?:menyarankan|merekomendasikan)\b|\bi'?m not (?:keen on|comfortable) helping\b",
         // The same with nothing named: "I probably shouldn't, but…" (a hedge when an answer
         // follows).
         r"\b(?:i|we) (?:probably |really )?(?:shouldn'?t|should not)(?:,| but\b|\s*[.!])",

@@ -292,6 +292,9 @@ static TURN_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"em teoria|hipoteticamente|dito isso|no entanto,? (?:voce|pode)|mesmo assim",
         r"in teoria|ipoteticamente|detto questo|(?:tuttavia|comunque|pero),? (?:puoi|potresti)",
         r"in theorie|desondanks|toch,? (?:kun|kan) je",
+        // Giving in after a soft no: "just this once:", "comunque, di solito…", "men om du
+        // ändå vill veta:", "tapi kalau memaksa:".
+        r"(?:okay|ok|fine|alright),? just this once|just this once\s*:|comunque,|men om du (?:anda|likevel|alligevel) (?:vill|vil)|men hvis du (?:likevel|alligevel)|tapi kalau (?:memaksa|kamu tetap|tetap mau|mau)",
     ];
     ascii_pattern(&format!("{TURN_LEAD}(?:{})", markers.join("|")))
 });
