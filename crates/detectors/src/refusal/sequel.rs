@@ -158,20 +158,10 @@ pub(super) fn mitigations(text: &str) -> impl Iterator<Item = Range<usize>> + '_
     MITIGATION_RE.find_iter(text).map(|m| m.range())
 }
 
-/// Where the first code fence of `text` starts (`'''` too: see [`delivered_content`]).
-fn code_fence(text: &str) -> Option<usize> {
-    [text.find("```"), text.find("'''")].into_iter().flatten().min()
-}
-
-/// Whether `text` holds a code fence.
-pub(super) fn has_code_fence(text: &str) -> bool {
-    code_fence(text).is_some()
-}
-
 /// Where a code block or a list of at least two items starts in `text`, if anywhere. A fence
 /// folded from a reply with any non-ASCII character reads `'''` (backticks fold to quotes).
 pub(super) fn delivered_content(text: &str) -> Option<usize> {
-    let fence = code_fence(text);
+    let fence = [text.find("```"), text.find("'''")].into_iter().flatten().min();
     let mut items = LIST_ITEM_RE.find_iter(text);
     let list = match (items.next(), items.next()) {
         (Some(first), Some(_)) => Some(first.start()),
