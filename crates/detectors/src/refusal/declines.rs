@@ -631,7 +631,9 @@ static LIMIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:physically|in person|from a (?:description|photo|picture|text)|over text|through a screen|without (?:seeing|examining) (?:it|you|them))\b",
         r"\b(?:real-?time|live|current|up-to-date|today'?s) (?:data|prices?|quotes?|information|weather|news|scores?|market data|rates?|forecasts?|clock|time|traffic|location)\b|\bknowledge cut-?off\b|\btraining data\b",
         // What it cannot reach from where it runs: "I can't test your water from here, but…".
-        &format!(r"\b{neg} (?:see|check|test|measure|inspect|look at|verify|access|tell)\b[^.!?\n]{{0,40}}?\b(?:from here|remotely|on my end|from my end|through (?:the|this) (?:chat|screen))\b"),
+        &format!(
+            r"\b{neg} (?:see|check|test|measure|inspect|look at|verify|access|tell)\b[^.!?\n]{{0,40}}?\b(?:from here|remotely|on my end|from my end|through (?:the|this) (?:chat|screen))\b"
+        ),
         r"\bfor (?:brevity|simplicity|clarity|readability)\b|\bto keep (?:it|this|things|the (?:example|answer|code)) (?:short|simple|brief|focused)\b",
         r"\b(?:en temps reel|piece jointe|echtzeit|anhang|tiempo real|archivo adjunto|tempo real|anexo|tempo reale|allegato)\b",
         r"\b(?:garantir|promettre|garantieren|versprechen|garantizar(?:te)?|prometer(?:te)?|garantire|promettere)\b",

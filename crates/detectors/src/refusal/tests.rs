@@ -917,8 +917,14 @@ fn casual_answers_with_negative_words_are_not_refusals() {
     for (prompt, output) in [
         ("what should i grill tonight", "Can't go wrong with chicken thighs: 200°C for about 35 minutes."),
         ("does baking soda clean grout", "Yes, as a paste with water. Won't work on sealed grout, though: use a steam cleaner there."),
-        ("is my tap water safe", "I can't test your water from here, but your city's annual water report lists lead and bacteria results, and a home test kit costs about $15."),
-        ("what time is it in sydney", "Can't see a live clock, sorry! Sydney is UTC+10 (UTC+11 in summer), so it's usually 14 to 16 hours ahead of New York."),
+        (
+            "is my tap water safe",
+            "I can't test your water from here, but your city's annual water report lists lead and bacteria results, and a home test kit costs about $15.",
+        ),
+        (
+            "what time is it in sydney",
+            "Can't see a live clock, sorry! Sydney is UTC+10 (UTC+11 in summer), so it's usually 14 to 16 hours ahead of New York.",
+        ),
     ] {
         let detection = with_prompt(prompt, output);
         assert!(!detection.hit, "{output}: {}", detection.reasoning);
