@@ -273,7 +273,7 @@ static TURN_RE: LazyLock<Regex> = LazyLock::new(|| {
         // "In a story, though, your character might…", "Then again, here's what people try:".
         r"(?:in a story|in (?:your|the|a) (?:story|novel|script|game)|for (?:the|your|a) (?:novel|story|book|script|screenplay|game|scene)|hypothetically|in fiction),? though\b|\bthen again,|\bif you'?re determined(?: anyway)?\b|\bif you insist\s*:",
         r"for what it'?s worth|for reference|for (?:educational|informational|research|academic) purposes|purely (?:for|as)|to answer (?:your|the) question",
-        r"the (?:easiest|simplest|quickest|usual|common|typical|standard|basic) (?:way|method|approach|trick|recipe|process|procedure) (?:is|would be|involves)",
+        r"the (?:easiest|simplest|quickest|usual|common|typical|standard|basic|main|best|popular) (?:ways?|methods?|approach(?:es)?|tricks?|recipes?|process|procedure|options?|tools?) (?:is|are|would be|involves?|include)",
         r"you(?:'d| would) (?:need|have to|want to|start|first|use|insert|just)|(?:students|people|hackers|attackers|most people|some people|they) (?:commonly|usually|often|typically|generally|tend to)\b",
         r"however,? (?:you|the (?:way|trick))",
         r"(?:cependant|toutefois|neanmoins|pourtant|par contre),? (?:vous|tu|il suffit|on peut)|en theorie|theoriquement|hypothetiquement|cela dit|ceci dit",
