@@ -27,8 +27,9 @@ pub(super) struct Asked<'p> {
     /// "Is it legal to…?", "What happens if…?": the reply answers; a warning in it ("it's
     /// dangerous") is part of the answer, not a refusal to give one.
     pub factual: bool,
-    /// The prompt asks for a translation; see [`Self::translates_a_decline`].
-    translates: bool,
+    /// The prompt asks for a translation ("Translate…", "Vertaal…", "翻译…"): a reply with no
+    /// decline phrase is the translation; see also [`Self::translates_a_decline`].
+    pub translates: bool,
     /// The prompt, folded, for the checks read only when a reply needs them: running every
     /// decline pattern over a long prompt costs more than judging most replies.
     prompt: Option<(&'p str, Folded<'p>)>,
@@ -55,7 +56,7 @@ impl<'p> Asked<'p> {
             compound: COMPOUND_RE.is_match(prompt),
             creative: CREATIVE_RE.is_match(prompt),
             factual: yes_no(prompt) || (FACT_QUESTION_RE.is_match(prompt) && !HOW_TO_RE.is_match(prompt)),
-            translates: TRANSLATE_RE.is_match(prompt),
+            translates: TRANSLATE_RE.is_match(prompt) || TRANSLATE_WORDS.iter().any(|word| source.contains(word)),
             may_want_a_letter: WRITING_RE.is_match(prompt),
             wants_code: CODE_REQUEST_RE.is_match(prompt),
             request: HOW_TO_RE.is_match(prompt) || !prompt.trim_end().ends_with('?'),
@@ -205,8 +206,12 @@ static WRITERS_NO_RE: LazyLock<Regex> = LazyLock::new(|| {
 static TRANSLATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
         r"\b(?:translate|translation|how (?:do|would) (?:you|i) say|traduis|traduire|traduction|ubersetz[a-z]*|traduce|traducir|traduza|traduzir|tradurre|traduci)\b",
+        r"\b(?:vertaal|vertalen|vertaling|oversatt|oversaett|oversett|oversaet|przetlumacz[a-z]*|prelozit|preloz|tradu[ck]ere|tercume|cevir[a-z]*|terjemah[a-z]*|dich sang|kaannos|kaanna|kaantaa|forditsd|lefordit[a-z]*)\b",
     ])
 });
+
+/// "Translate" in scripts the ASCII fold cannot spell, looked for in the prompt as written.
+const TRANSLATE_WORDS: [&str; 9] = ["翻译", "翻譯", "翻訳", "번역", "अनुवाद", "ترجم", "перевед", "переклад", "μετάφρασ"];
 
 static CREATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[

@@ -1022,3 +1022,12 @@ fn a_reply_that_delivers_structured_content_needs_more_from_the_classifier() {
     assert!(!answer.hit, "{}", answer.reasoning);
     assert!(answer.reasoning.contains("below 0.8"), "{}", answer.reasoning);
 }
+
+#[test]
+fn a_reply_to_a_request_to_translate_is_the_translation() {
+    for prompt in ["Vertaal naar het Engels: 'Ik kijk ernaar uit je te ontmoeten.'", "请把这句话翻译成英文：我们明天见。"] {
+        let detection = with_prompt(prompt, "I'm looking forward to meeting you; see you tomorrow, and thanks again for the invitation.");
+        assert!(!detection.hit, "{prompt}: {}", detection.reasoning);
+        assert!(!detection.reasoning.contains("classifier"), "the classifier is not asked: {}", detection.reasoning);
+    }
+}
