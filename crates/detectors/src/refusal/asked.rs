@@ -27,6 +27,9 @@ pub(super) struct Asked<'p> {
     /// "Is it legal to…?", "What happens if…?": the reply answers; a warning in it ("it's
     /// dangerous") is part of the answer, not a refusal to give one.
     pub factual: bool,
+    /// The prompt is only a greeting, thanks or an apology ("Hi!", "Thanks, that worked",
+    /// "Sorry for being rude"): a reply with no decline phrase answers it in kind.
+    pub small_talk: bool,
     /// The prompt asks for a translation ("Translate…", "Vertaal…", "翻译…"): a reply with no
     /// decline phrase is the translation; see also [`Self::translates_a_decline`].
     pub translates: bool,
@@ -57,6 +60,7 @@ impl<'p> Asked<'p> {
             creative: CREATIVE_RE.is_match(prompt),
             factual: yes_no(prompt) || (FACT_QUESTION_RE.is_match(prompt) && !HOW_TO_RE.is_match(prompt)),
             translates: TRANSLATE_RE.is_match(prompt) || TRANSLATE_WORDS.iter().any(|word| source.contains(word)),
+            small_talk: source.split_whitespace().count() <= 8 && SMALL_TALK_RE.is_match(prompt),
             may_want_a_letter: WRITING_RE.is_match(prompt),
             wants_code: CODE_REQUEST_RE.is_match(prompt),
             request: HOW_TO_RE.is_match(prompt) || !prompt.trim_end().ends_with('?'),
@@ -210,6 +214,13 @@ static TRANSLATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     ])
 });
 
+/// A whole prompt of greeting, thanks or apology, in the languages of the decline lists.
+static SMALL_TALK_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        r"\A[\s\W]*(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|thanks|thank you|thx|ty|cheers|i'?m sorry|sorry|my bad|apologies|hola|gracias|perdon|bonjour|salut|merci|pardon|desole|hallo|servus|moin|danke|entschuldigung|ciao|grazie|scusa|ola|obrigad[oa]|desculpa|hej|tak|takk|tack|ahoj|dzieki|czesc|merhaba|tesekkurler|halo|terima kasih|xin chao|chao ban|cam on)(?:[\s,!.]+(?:there|again|so much|a lot|very much|for (?:that|this|the help|your help|everything|being rude(?: earlier)?|the delay)|that (?:worked|helped)|it worked|assistant|bot|everyone|all|mate|buddy|friend|team|earlier|beaucoup|mille|vielmals|schon|sehr|muchas|mil|tante|ban|anh|chi|you|ya))*[\s\W]*\z",
+    ])
+});
+
 /// "Translate" in scripts the ASCII fold cannot spell, looked for in the prompt as written.
 const TRANSLATE_WORDS: [&str; 9] = ["翻译", "翻譯", "翻訳", "번역", "अनुवाद", "ترجم", "перевед", "переклад", "μετάφρασ"];
 
@@ -220,8 +231,9 @@ static CREATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 #[cfg(test)]
-pub(super) fn compiled() -> [&'static Regex; 12] {
+pub(super) fn compiled() -> [&'static Regex; 13] {
     [
+        &SMALL_TALK_RE,
         &WRITERS_NO_RE,
         &WRITING_RE,
         &FACT_QUESTION_RE,

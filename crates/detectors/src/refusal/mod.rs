@@ -151,12 +151,13 @@ fn assess(prompt: Option<&str>, output: &str, classifier: bool) -> Detection {
         // No rule found anything to go on either way (no decline phrase, not even one set aside
         // as an idiom, a limit or a quotation): the n-gram classifier reads the reply.
         // Not either when the prompt settles the reading: a yes/no question is answered by
-        // facts, a reply to a request to translate is the translation, and a decline it asked
+        // facts, a reply to a request to translate is the translation, a greeting or thanks
+        // is answered in kind, and a decline it asked
         // to reword is the requested text.
         // (`mentioned` covers every decline set aside too: they are among those found.) The
         // prompt's readings come last: whether it quotes a decline means reading all of it.
         let asked = reading.asked();
-        let settled = || asked.yes_no || asked.decline_text || asked.translates || asked.quotes_a_decline();
+        let settled = || asked.yes_no || asked.decline_text || asked.translates || asked.small_talk || asked.quotes_a_decline();
         let undecided = classifier && !detection.hit && detection.score == 0.0 && !mentioned && !settled();
         return if undecided { classified::reading(output, detection) } else { detection };
     };
