@@ -59,7 +59,7 @@ impl<'p> Asked<'p> {
             compound: COMPOUND_RE.is_match(prompt),
             creative: CREATIVE_RE.is_match(prompt),
             factual: yes_no(prompt) || (FACT_QUESTION_RE.is_match(prompt) && !HOW_TO_RE.is_match(prompt)),
-            translates: TRANSLATE_RE.is_match(prompt) || TRANSLATE_WORDS.iter().any(|word| source.contains(word)),
+            translates: TRANSLATE_RE.is_match(prompt) || (!source.is_ascii() && TRANSLATE_WORDS.iter().any(|word| source.contains(word))),
             small_talk: source.split_whitespace().count() <= 8 && SMALL_TALK_RE.is_match(prompt),
             may_want_a_letter: WRITING_RE.is_match(prompt),
             wants_code: CODE_REQUEST_RE.is_match(prompt),

@@ -152,8 +152,7 @@ fn assess(prompt: Option<&str>, output: &str, classifier: bool) -> Detection {
         // as an idiom, a limit or a quotation): the n-gram classifier reads the reply.
         // Not either when the prompt settles the reading: a yes/no question is answered by
         // facts, a reply to a request to translate is the translation, a greeting or thanks
-        // is answered in kind, and a decline it asked
-        // to reword is the requested text.
+        // is answered in kind, and a decline it asked to reword is the requested text.
         // (`mentioned` covers every decline set aside too: they are among those found.) The
         // prompt's readings come last: whether it quotes a decline means reading all of it.
         let asked = reading.asked();
