@@ -23,6 +23,7 @@ mod judges;
 mod llm_judge;
 pub mod ngram_classifier;
 mod params;
+mod phrase_list;
 mod pii;
 mod prompt_injection;
 #[cfg(test)]

@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use regex::{Regex, RegexBuilder};
 
 use crate::cues::ascii_alternation;
+use crate::phrase_list::PhraseList;
 
 /// How much a decline phrase says on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,7 +151,15 @@ const EN_NEG_SOME: &str =
 const EN_ASIDE: &str = r"(?:,? (?:really|directly|actually|in good conscience|personally|fully|legally|ethically|safely|responsibly|knowingly|currently|simply|just|possibly|help you|be|and (?:won'?t|will not|can'?t|cannot|shouldn'?t))|,)*";
 const EN_SOME_VERB: &str = r"(?:help|assist|provide|give|give out|hand out|share|disclose|reveal|divulge|generate|create|produce|write|draft|make|do|engage|condone|endorse|facilitate|promote|encourage|support|offer|run|participate|take part|go along|play along|touch|discuss|repeat|reproduce|publish|release|output|print|expose|leak|comply|walk|go into|feel comfortable|think (?:i|we) (?:can|should)|want to (?:help|write|make|create|provide|give|share))";
 
-static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
+/// Searched in chunks (see `crate::phrase_list`): as one alternation, its lazy DFA spent most
+/// of a scan's refusal time building states for each new reply.
+static EXPLICIT_RE: LazyLock<PhraseList> = LazyLock::new(|| {
+    let all = explicit_patterns();
+    PhraseList::ascii(&all.iter().map(String::as_str).collect::<Vec<_>>())
+});
+
+/// The branches of [`EXPLICIT_RE`], one per phrase shape and language.
+fn explicit_patterns() -> Vec<String> {
     let english = [
         // "I can't help with that", "I'm sorry, but we won't write…", "I'm not going to explain".
         format!(r"{APOLOGY}\bi{EN_NEG_ANY}{EN_ASIDE} [a-z][a-z'-]*"),
@@ -475,18 +484,11 @@ static EXPLICIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:me lo|me la|me los|me las) salto\b",
         r"\b(?:nenne|gebe|schreibe|verrate|liefere|zeige|sage) ich (?:dir |ihnen |euch )?(?:dafur |dazu |hier |leider |naturlich )*(?:nicht|keine|keinen)\b|\blasse ich (?:[a-z]+ )?weg\b",
     ];
-    let all: Vec<&str> = english
-        .iter()
-        .map(String::as_str)
-        .chain(french)
-        .chain(german)
-        .chain(spanish)
-        .chain(portuguese_italian)
-        .chain(more)
-        .chain(less_covered)
-        .collect();
-    ascii_alternation(&all)
-});
+    english
+        .into_iter()
+        .chain(french.into_iter().chain(german).chain(spanish).chain(portuguese_italian).chain(more).chain(less_covered).map(String::from))
+        .collect()
+}
 
 static TASK_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
@@ -667,7 +669,7 @@ static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 #[cfg(test)]
-pub(super) fn compiled() -> [&'static Regex; 12] {
+pub(super) fn compiled() -> [&'static Regex; 11] {
     [
         &AGENT_REPORT_RE,
         &DONT_RE,
@@ -675,11 +677,15 @@ pub(super) fn compiled() -> [&'static Regex; 12] {
         &ADVICE_RE,
         &ANY_VERB_RE,
         &TASK_RE,
-        &EXPLICIT_RE,
         &WEAK_RE,
         &IDIOM_RE,
         &LIMIT_RE,
         &NO_ACCESS_RE,
         &NON_LATIN_RE,
     ]
+}
+
+#[cfg(test)]
+pub(super) fn phrase_lists() -> [&'static PhraseList; 1] {
+    [&EXPLICIT_RE]
 }

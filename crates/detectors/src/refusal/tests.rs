@@ -27,6 +27,9 @@ fn the_pattern_lists_compile() {
     for re in lists {
         assert!(!re.as_str().is_empty());
     }
+    for list in declines::phrase_lists() {
+        assert!(list.is_match("i can't help with that"));
+    }
 }
 
 #[test]
