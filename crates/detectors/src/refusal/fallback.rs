@@ -3,7 +3,9 @@
 //! one made only of a reason and a redirect.
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use assay_core::Detection;
 
 use super::reading::{After, Aside, LIST_FOLLOWS, Reading};
@@ -191,13 +193,36 @@ fn quoted_whole(source: &str) -> bool {
 
 /// The reply's clauses outside quotes and requested text, each with what it does; none when
 /// the reply is long or delivers code or a list, which a refusal with no decline never does.
+///
+/// Both readers of these parts ([`deflection`], [`reason_and_redirect`]) give up on a clause
+/// that frames nothing, so the clauses are classified in order and the first such clause ends
+/// the work: most replies are answers, and their first clause already says so. The leading
+/// clause (the first that is not support) is the one exception `deflection` allows: asking
+/// why lets plain advice follow, and a leading referral frames.
 fn framing_parts(reading: &Reading<'_>) -> Option<Vec<(Range<usize>, Part)>> {
     let text = reading.text();
     let clauses: Vec<Range<usize>> = shape::clauses(text, 0).into_iter().filter(|c| !reading.is_framed(c)).collect();
     if clauses.is_empty() || clauses.len() > MAX_CLAUSES || sequel::delivered_content(text).is_some() {
         return None;
     }
-    Some(clauses.into_iter().map(|c| (c.clone(), sequel::classify(text.get(c).unwrap_or("")))).collect())
+    let mut parts = Vec::with_capacity(clauses.len());
+    let mut lead_asks_why = None;
+    for clause in clauses {
+        let words = text.get(clause.clone()).unwrap_or("");
+        let part = sequel::classify(words);
+        let leads = lead_asks_why.is_none() && part != Part::Support;
+        if leads {
+            lead_asks_why = Some(sequel::asks_motive(words));
+        }
+        let frames = part.frames_a_refusal()
+            || (lead_asks_why == Some(true) && part == Part::Other)
+            || (leads && sequel::defers_the_decision(words));
+        if !frames {
+            return None;
+        }
+        parts.push((clause, part));
+    }
+    Some(parts)
 }
 
 /// A reply that answers with a question about the asker's motive or a referral, and never
@@ -252,6 +277,9 @@ fn reason_and_redirect(reading: &Reading<'_>) -> Option<Detection> {
     let reasoning = format!("no decline, but only a reason and a redirect ({} clause(s)); confidence {REASON_ONLY:.2}", parts.len());
     Some(verdict(reading.source(), REASON_ONLY, reasoning, vec![span]))
 }
+
+/// [`UNLAWFUL`] as one automaton: one pass over the opening rather than one per cue.
+static UNLAWFUL_CUES: LazyLock<AhoCorasick> = LazyLock::new(|| AhoCorasick::new(UNLAWFUL).expect("the unlawful cues build an automaton"));
 
 /// What a reply's opening sentence says of a request when it will not carry it out: the act
 /// is a crime, illegal, a breach of the law. Lowercase, as written (accents and scripts kept).
@@ -369,7 +397,9 @@ fn unlawful_opening(reading: &Reading<'_>) -> Option<Detection> {
     // awful. Harming the dog, though, is animal cruelty…").
     let end = sentence_end(source, 2);
     let opening = source.get(..end)?.to_lowercase();
-    let cue_end = UNLAWFUL.iter().filter_map(|cue| opening.find(cue).map(|at| at + cue.len())).min()?;
+    // The earliest end of any cue (Aho-Corasick's standard semantics report the match that
+    // ends first).
+    let cue_end = UNLAWFUL_CUES.find(&opening)?.end();
     // "…is illegal, but for your own shed: insert…": a contrast turns to the answer.
     let rest = opening.get(cue_end..).unwrap_or("");
     if [" but ", ", but", "however", " pero ", " mais ", " aber ", " ma ", " mas "].iter().any(|turn| rest.contains(turn)) {
