@@ -35,6 +35,7 @@ impl PhraseList {
     }
 
     /// Whether any phrase occurs in `text`.
+    #[cfg(test)]
     pub(crate) fn is_match(&self, text: &str) -> bool {
         self.chunks.iter().any(|chunk| chunk.is_match(text))
     }

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::cues::pattern;
+use crate::fast_hash::FastSet;
 use crate::text::ascii_folded;
 
 static NEGATION_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -160,6 +161,9 @@ const STOP: &[&str] = &[
     "via",
 ];
 
+/// [`STOP`] as a set: every token of every window of a reply is looked up.
+static STOP_SET: LazyLock<FastSet<&'static str>> = LazyLock::new(|| STOP.iter().copied().collect());
+
 /// The keywords of `text`, in order of first appearance, without repeats.
 pub(super) fn keywords(text: &str) -> Vec<String> {
     let folded = ascii_folded(&text.to_lowercase());
@@ -179,7 +183,7 @@ pub(super) fn keywords(text: &str) -> Vec<String> {
 
 /// One token as compared, or `None` for a token that carries no claim.
 fn normalise(token: &str, next: &str) -> Option<String> {
-    if token.is_empty() || token.len() > 24 || STOP.contains(&token) {
+    if token.is_empty() || token.len() > 24 || STOP_SET.contains(token) {
         return None;
     }
     if let Some(hour) = clock(token, next) {
