@@ -6,6 +6,7 @@
 //! The user's goal is `input` with the planted text cut out, so an artifact the attacker
 //! planted is never mistaken for one the user asked about.
 
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -198,10 +199,12 @@ pub(super) fn wanted(texts: &[String], triggers: &[String], goal: &str) -> Wante
             wanted.echo.push(trigger.to_owned());
         }
     }
+    // The goal's keywords, read once however many payloads make claims.
+    let goal_words = OnceCell::new();
     for text in texts {
         let payload = LEAD_IN_RE.replace_all(text, " ");
         let payload = payload.trim();
-        read_one(payload, goal, &mut wanted);
+        read_one(payload, goal, &goal_words, &mut wanted);
     }
     wanted.reproduces = GOAL_REPRODUCES_RE.is_match(goal);
     let goal_asks_links = GOAL_LINKS_RE.is_match(goal);
@@ -224,7 +227,7 @@ pub(super) fn wanted(texts: &[String], triggers: &[String], goal: &str) -> Wante
     wanted
 }
 
-fn read_one(payload: &str, goal: &str, wanted: &mut Wanted) {
+fn read_one(payload: &str, goal: &str, goal_words: &OnceCell<Vec<String>>, wanted: &mut Wanted) {
     let push_echo = |wanted: &mut Wanted, s: &str| {
         let s = s.trim().trim_end_matches(['.', ',', ';', ':']);
         if !s.is_empty() && !wanted.echo.iter().any(|e| e.eq_ignore_ascii_case(s)) {
@@ -285,17 +288,16 @@ fn read_one(payload: &str, goal: &str, wanted: &mut Wanted) {
         let claim = CLAIM_END_RE.find(claim).map_or(claim, |end| &claim[..end.start()]);
         wanted.explicit_claim = true;
         wanted.claim_negated |= words::negated(&claim.to_lowercase());
-        add_keywords(wanted, claim, goal);
+        add_keywords(wanted, claim, goal_words.get_or_init(|| words::keywords(goal)));
     } else if nothing_else && wanted.echo.is_empty() && wanted.artifacts.is_empty() {
-        add_keywords(wanted, payload, goal);
+        add_keywords(wanted, payload, goal_words.get_or_init(|| words::keywords(goal)));
     }
 }
 
 /// Adds the keywords of `text` to the claim, leaving out the codes and artifacts other checks
 /// look for.
-fn add_keywords(wanted: &mut Wanted, text: &str, goal: &str) {
+fn add_keywords(wanted: &mut Wanted, text: &str, goal_words: &[String]) {
     let text = CODE_RE.replace_all(text, " ");
-    let goal_words = words::keywords(goal);
     for word in words::keywords(&text) {
         if word.len() > 20 || wanted.claim.contains(&word) {
             continue;
