@@ -78,28 +78,33 @@ impl Wanted {
 /// The planted instruction(s) from `context`; when `input` is given and holds some of them,
 /// only those. Blank entries are dropped.
 pub(super) fn planted(context: Option<&str>, input: Option<&str>) -> Vec<String> {
-    let Some(context) = context.map(str::trim).filter(|c| !c.is_empty()) else { return Vec::new() };
+    planted_and_goal(context, input).0
+}
+
+/// [`planted`], and the user's own request: `input` without the planted text, lowercase.
+/// One pass makes both, each text squashed once.
+pub(super) fn planted_and_goal(context: Option<&str>, input: Option<&str>) -> (Vec<String>, String) {
+    let squashed_input = squash(input.unwrap_or_default());
+    let Some(context) = context.map(str::trim).filter(|c| !c.is_empty()) else { return (Vec::new(), squash(&squashed_input)) };
     let all: Vec<String> = match serde_json::from_str::<Vec<String>>(context) {
         Ok(list) => list.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
         Err(_) => vec![context.to_owned()],
     };
-    let Some(input) = input.map(squash) else { return all };
-    let seen: Vec<String> = all.iter().filter(|text| input.contains(&squash(text))).cloned().collect();
-    if seen.is_empty() { all } else { seen }
+    let squashed: Vec<String> = all.iter().map(|text| squash(text)).collect();
+    let seen: Vec<usize> =
+        if input.is_some() { (0..all.len()).filter(|&i| squashed_input.contains(&squashed[i])).collect() } else { Vec::new() };
+    let kept: Vec<usize> = if seen.is_empty() { (0..all.len()).collect() } else { seen };
+    let mut goal = squashed_input;
+    for &i in &kept {
+        goal = goal.replace(&squashed[i], " ");
+    }
+    let planted = kept.iter().map(|&i| all[i].clone()).collect();
+    (planted, squash(&goal))
 }
 
 /// Lowercase with runs of whitespace as one space: how planted text is found in a prompt.
 fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
-}
-
-/// The user's own request: `input` without the planted text, lowercase.
-pub(super) fn goal(input: Option<&str>, planted: &[String]) -> String {
-    let mut goal = squash(input.unwrap_or_default());
-    for text in planted {
-        goal = goal.replace(&squash(text), " ");
-    }
-    squash(&goal)
 }
 
 /// The openers injections use to get an assistant's attention; they say nothing about what
@@ -325,7 +330,7 @@ mod tests {
         assert_eq!(planted(Some(context), Some("unrelated")).len(), 2);
         assert_eq!(planted(Some("Just text."), None), ["Just text."]);
         assert!(planted(Some("  "), None).is_empty());
-        assert_eq!(goal(Some(input), &planted(Some(context), Some(input))), "summarise this: blah. more blah.");
+        assert_eq!(planted_and_goal(Some(context), Some(input)).1, "summarise this: blah. more blah.");
     }
 
     #[test]
