@@ -93,18 +93,9 @@ fn next_char_boundary(text: &str, at: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// What the single alternation of `patterns` finds in [`TEXT`].
     fn single(patterns: &[&str]) -> Vec<(usize, usize)> {
-        ascii_alternation(patterns).find_iter_ranges()
-    }
-
-    trait Ranges {
-        fn find_iter_ranges(&self) -> Vec<(usize, usize)>;
-    }
-
-    impl Ranges for Regex {
-        fn find_iter_ranges(&self) -> Vec<(usize, usize)> {
-            self.find_iter(TEXT).map(|m| (m.start(), m.end())).collect()
-        }
+        ascii_alternation(patterns).find_iter(TEXT).map(|m| (m.start(), m.end())).collect()
     }
 
     const TEXT: &str = "i can't help with that. i won't write it, but i can help you ask a friend; \
