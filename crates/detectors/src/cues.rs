@@ -27,12 +27,17 @@ pub(crate) fn alternation(patterns: &[&str]) -> Regex {
 /// pays once per pattern). The DFA gets room too: with the default cache a list of hundreds
 /// of branches with bounded gaps keeps clearing its cache and falls back to a slower engine.
 pub(crate) fn ascii_alternation(patterns: &[&str]) -> Regex {
-    let joined = patterns.iter().map(|p| format!("(?:{})", ascii_classes(&ascii_folded(p)))).collect::<Vec<_>>().join("|");
+    let joined = ascii_alternation_source(patterns);
     RegexBuilder::new(&joined)
         .size_limit(64 << 20)
         .dfa_size_limit(64 << 20)
         .build()
         .unwrap_or_else(|e| panic!("built-in pattern list does not compile: {e}"))
+}
+
+/// The pattern [`ascii_alternation`] compiles.
+pub(crate) fn ascii_alternation_source(patterns: &[&str]) -> String {
+    patterns.iter().map(|p| format!("(?:{})", ascii_classes(&ascii_folded(p)))).collect::<Vec<_>>().join("|")
 }
 
 /// One pattern for ASCII text, see [`ascii_alternation`].

@@ -30,6 +30,7 @@ mod prompt_injection;
 mod properties;
 mod refusal;
 mod regex_match;
+mod required_literals;
 mod sentiment;
 mod similarity;
 mod substring;

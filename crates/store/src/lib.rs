@@ -124,6 +124,10 @@ impl Store {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
+                    // 16 MiB of page cache a connection (SQLite's default is 2 MiB): a scan's
+                    // writer re-reads the result and job B-trees' pages it wrote a moment ago,
+                    // and with the small cache about a tenth of its CPU went to those reads.
+                    .pragma("cache_size", "-16384")
                     .busy_timeout(SQLITE_BUSY_TIMEOUT);
                 let pool = SqlitePoolOptions::new()
                     .max_connections(sqlite_connections.max(1))
