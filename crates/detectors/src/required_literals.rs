@@ -174,11 +174,14 @@ mod tests {
 
     #[test]
     fn inner_literals_are_found_and_spelled_out() {
-        assert_eq!(required_literals(r"\b(?:i|we)(?: can't| cannot)\b", 3).unwrap(), ["i can't", "i cannot", "we can't", "we cannot"]);
+        assert_eq!(
+            required_literals(r"\b(?:i|we)(?: can't| cannot)\b", 3).expect("fixed text"),
+            ["i can't", "i cannot", "we can't", "we cannot"]
+        );
         // The optional apology is no requirement; the fixed words after it are.
-        let found = required_literals(r"(?:sorry, )?\bi'?m not able to [a-z]+", 3).unwrap();
+        let found = required_literals(r"(?:sorry, )?\bi'?m not able to [a-z]+", 3).expect("fixed text");
         assert!(found.iter().all(|s| s.contains("m not able to")), "{found:?}");
-        assert_eq!(required_literals(r"\b(?:outside|beyond) my (?:lane|remit)\b", 3).unwrap().len(), 4);
+        assert_eq!(required_literals(r"\b(?:outside|beyond) my (?:lane|remit)\b", 3).expect("fixed text").len(), 4);
     }
 
     #[test]
@@ -200,7 +203,7 @@ mod tests {
             ];
             for pattern in patterns {
                 let required = required_literals(pattern, 1).expect("each has fixed text");
-                if Regex::new(pattern).unwrap().is_match(&text) {
+                if Regex::new(pattern).expect("compiles").is_match(&text) {
                     prop_assert!(required.iter().any(|r| text.contains(r.as_str())), "{pattern} matched {text:?} without any of {required:?}");
                 }
             }
