@@ -374,10 +374,12 @@ async fn a_replayed_result_is_not_written_twice_and_the_last_one_completes_the_e
 
     let events = store.events_after(&evaluation.id, 0, 100).await.expect("events");
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(
-        kinds,
-        vec!["evaluation.created", "evaluation.running", "result.created", "result.created", "result.created", "evaluation.completed"]
-    );
+    assert_eq!(kinds, vec!["evaluation.created", "evaluation.running", "results.created", "results.created", "evaluation.completed"]);
+    let announced = |event: &assay_core::Event| -> Vec<i64> {
+        event.data["results"].as_array().expect("a list").iter().filter_map(|r| r["seq"].as_i64()).collect()
+    };
+    assert_eq!(announced(&events[2]), vec![0, 1], "one event lists a batch's new results; the replay announced nothing");
+    assert_eq!(announced(&events[3]), vec![2]);
     assert!(events.windows(2).all(|w| w[0].id < w[1].id));
 }
 
@@ -413,7 +415,9 @@ async fn an_unscorable_result_is_counted_apart_from_pass_fail_and_error(store: S
     let counts = store.probe_counts(&evaluation.id).await.expect("probe counts");
     assert_eq!(counts.iter().map(|c| c.counts.unscorable).sum::<i64>(), 1);
     let events = store.events_after(&evaluation.id, 0, 100).await.expect("events");
-    assert!(events.iter().any(|e| e.kind == "result.created" && e.data["verdict"] == "unscorable"), "{events:?}");
+    let announced: Vec<&serde_json::Value> =
+        events.iter().filter(|e| e.kind == "results.created").flat_map(|e| e.data["results"].as_array().into_iter().flatten()).collect();
+    assert!(announced.iter().any(|r| r["verdict"] == "unscorable"), "{events:?}");
 }
 
 async fn a_judge_answer_is_kept_once_per_request(store: Store) {

@@ -1,6 +1,7 @@
 //! `GET /ui/evaluations/{id}/events`: an evaluation's progress as Server-Sent Events for its
-//! page. Each stored event goes out under its own id (`result` for a new result, `state` for a
-//! change of state), followed by a `progress` event with the counters; a reconnecting browser
+//! page. Each stored event goes out under its own id (one `result` for each new result a
+//! `results.created` event lists, `state` for a change of state), followed by a `progress`
+//! event with the counters; a reconnecting browser
 //! sends `Last-Event-ID` and resumes after it (the first connection names `?after=`). The
 //! stream sends `end` and closes once the evaluation has finished and every event is out.
 
@@ -41,22 +42,50 @@ pub async fn events(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let evaluation = owned(&state, &viewer, &raw_id).await?;
-    let resume = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
-    let after = resume.or(query.after).unwrap_or(0).max(0);
+    let resume = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(Position::parse);
+    let from = resume.or(query.after.map(Position::after_event)).unwrap_or(Position::after_event(0));
     let keep_alive = KeepAlive::new().interval(state.sse_keep_alive).text("keep-alive");
-    Ok(Sse::new(stream_of(state, evaluation.id, after)).keep_alive(keep_alive).into_response())
+    Ok(Sse::new(stream_of(state, evaluation.id, from)).keep_alive(keep_alive).into_response())
+}
+
+/// Where a stream resumes: after stored event `after`, and within the next event, after its
+/// first `skip` results. A `result` goes out with the id `{event}.{index}` (a stored event
+/// lists a batch of results), anything else with its event's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Position {
+    after: i64,
+    skip: usize,
+}
+
+impl Position {
+    fn after_event(id: i64) -> Self {
+        Self { after: id.max(0), skip: 0 }
+    }
+
+    /// `42` (everything of event 42 was seen) or `42.3` (its results up to index 3 were).
+    fn parse(id: &str) -> Option<Self> {
+        match id.trim().split_once('.') {
+            None => id.trim().parse().ok().map(Self::after_event),
+            Some((event, index)) => {
+                let (event, index) = (event.parse::<i64>().ok()?, index.parse::<usize>().ok()?);
+                (event > 0).then(|| Self { after: event - 1, skip: index.saturating_add(1) })
+            }
+        }
+    }
 }
 
 struct Live {
     state: AppState,
     id: Id,
     after: i64,
+    /// Results of event `after + 1` already sent before a reconnection.
+    skip: usize,
     ready: VecDeque<Event>,
     ended: bool,
 }
 
-fn stream_of(state: AppState, id: Id, after: i64) -> impl Stream<Item = Result<Event, Infallible>> {
-    let live = Live { state, id, after, ready: VecDeque::from([Event::default().retry(RETRY)]), ended: false };
+fn stream_of(state: AppState, id: Id, from: Position) -> impl Stream<Item = Result<Event, Infallible>> {
+    let live = Live { state, id, after: from.after, skip: from.skip, ready: VecDeque::from([Event::default().retry(RETRY)]), ended: false };
     stream::unfold(live, |mut live| async move {
         loop {
             if let Some(event) = live.ready.pop_front() {
@@ -96,9 +125,18 @@ impl Live {
             return Ok(false);
         }
         for event in &events {
-            let name = if event.kind == "result.created" { "result" } else { "state" };
-            self.ready.push_back(Event::default().id(event.id.to_string()).event(name).data(event.data.to_string()));
+            if event.kind == "results.created" {
+                // A stored event lists a batch of results; the page gets one `result` each.
+                let results = event.data.get("results").and_then(|r| r.as_array()).map(Vec::as_slice).unwrap_or_default();
+                let skip = if event.id == self.after + 1 { self.skip } else { 0 };
+                for (index, result) in results.iter().enumerate().skip(skip) {
+                    self.ready.push_back(Event::default().id(format!("{}.{index}", event.id)).event("result").data(result.to_string()));
+                }
+            } else {
+                self.ready.push_back(Event::default().id(event.id.to_string()).event("state").data(event.data.to_string()));
+            }
             self.after = event.id;
+            self.skip = 0;
         }
         let c = &evaluation.counts;
         let progress = json!({
@@ -109,5 +147,20 @@ impl Live {
         });
         self.ready.push_back(Event::default().id(self.after.to_string()).event("progress").data(progress.to_string()));
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Position;
+
+    #[test]
+    fn a_resume_id_names_an_event_or_a_result_within_one() {
+        assert_eq!(Position::parse("42"), Some(Position { after: 42, skip: 0 }));
+        assert_eq!(Position::parse(" 42.3 "), Some(Position { after: 41, skip: 4 }));
+        assert_eq!(Position::parse("-5"), Some(Position { after: 0, skip: 0 }));
+        for bad in ["", "x", "4.x", "0.1", "1.-1"] {
+            assert_eq!(Position::parse(bad), None, "{bad}");
+        }
     }
 }

@@ -234,15 +234,19 @@ async fn the_event_stream_reports_results_and_resumes_after_the_last_id(app: Tes
     assert!(whole.contains("\"state\":\"completed\""));
 
     // Resume after the fifth result's id: only what came after it is sent again.
-    let ids: Vec<i64> = whole
+    // A result's id is `{stored event}.{index in its batch}`, unique per result.
+    let ids: Vec<&str> = whole
         .split("\n\n")
         .filter(|block| block.contains("event: result"))
-        .filter_map(|block| block.lines().find_map(|l| l.strip_prefix("id: ")).and_then(|id| id.parse().ok()))
+        .filter_map(|block| block.lines().find_map(|l| l.strip_prefix("id: ")))
         .collect();
+    let mut distinct = ids.clone();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 12, "{ids:?}");
     let resumed = browser()
         .get(app.url(&format!("{path}/events?after=0")))
         .header("cookie", &cookie)
-        .header("last-event-id", ids[4].to_string())
+        .header("last-event-id", ids[4])
         .send()
         .await
         .expect("events")
