@@ -13,7 +13,7 @@ use crate::batch::{fixed_chunks, values};
 use crate::error::{from_json_column, to_json_column};
 use crate::notifications::{NOTIFY, refs_json};
 use crate::tenancy::stored_id;
-use crate::{Error, Result, Store, on_pool};
+use crate::{Error, Result, Store, on_pool, on_write_pool};
 
 /// Evaluation rows per multi-row INSERT (5 parameters a row).
 const EVALUATION_CHUNK: usize = 250;
@@ -192,7 +192,7 @@ impl Store {
         let refs = refs_json(&[format!("Project:{}", project.id), format!("IngestedRun:{}", payload.run_id)])?;
         let style = self.style();
         let _turn = self.write_turn().await;
-        on_pool!(self, pool => {
+        on_write_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             // The upsert locks the run's row (PostgreSQL), so batches of one run take turns.
             let (run_key, existing): (i64, i64) = sqlx::query_as(

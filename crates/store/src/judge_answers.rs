@@ -4,7 +4,7 @@
 
 use assay_core::unix_now;
 
-use crate::{Result, Store, on_pool};
+use crate::{Result, Store, on_pool, on_write_pool};
 
 impl Store {
     /// The answer kept for request `key`, if any.
@@ -18,7 +18,7 @@ impl Store {
     /// Keeps `answer` for request `key` of `judge`; the first answer kept for a key stays.
     pub async fn keep_judge_answer(&self, key: &str, judge: &str, answer: &str) -> Result<()> {
         let _turn = self.write_turn().await;
-        on_pool!(self, pool => sqlx::query(
+        on_write_pool!(self, pool => sqlx::query(
             "INSERT INTO judge_answers (key, judge, answer, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING",
         )
         .bind(key)

@@ -91,6 +91,21 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// Like [`on_pool`], for the hot writes that take a [`Store::write_turn`]: on SQLite they all
+/// run on the store's one write connection. A connection's page cache is dropped whenever
+/// another connection has written, so writes spread over the pool each began by re-reading
+/// the B-trees' pages; on one connection its cache stays warm.
+macro_rules! on_write_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match (&$store.pool, &$store.sqlite_writes) {
+            ($crate::Pool::Sqlite(_), Some($pool)) => $body,
+            ($crate::Pool::Sqlite($pool), None) => $body,
+            ($crate::Pool::Postgres($pool), _) => $body,
+        }
+    };
+}
+pub(crate) use on_write_pool;
+
 /// The handle to assay's database; cheap to clone (it wraps a connection pool).
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -102,6 +117,8 @@ pub struct Store {
     /// connection that tries to write waits in its busy handler's sleeps (up to 100 ms each)
     /// instead of starting the moment the first commits.
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// SQLite's write connection (see [`on_write_pool`]); opened on first use.
+    sqlite_writes: Option<SqlitePool>,
 }
 
 impl Store {
@@ -113,7 +130,7 @@ impl Store {
     /// Opens with at most `sqlite_connections` SQLite connections (PostgreSQL keeps its
     /// pool). A one-process scan needs two: its writer and everything else.
     pub async fn open_with(url: &DatabaseUrl, sqlite_connections: u32) -> Result<Self> {
-        let pool = match url {
+        let (pool, sqlite_writes) = match url {
             DatabaseUrl::Sqlite(path) => {
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                     std::fs::create_dir_all(parent).map_err(|e| Error::DataDir(parent.display().to_string(), e))?;
@@ -132,16 +149,17 @@ impl Store {
                 let pool = SqlitePoolOptions::new()
                     .max_connections(sqlite_connections.max(1))
                     .acquire_timeout(ACQUIRE_TIMEOUT)
-                    .connect_with(options)
+                    .connect_with(options.clone())
                     .await?;
-                Pool::Sqlite(pool)
+                let writes = SqlitePoolOptions::new().max_connections(1).acquire_timeout(ACQUIRE_TIMEOUT).connect_lazy_with(options);
+                (Pool::Sqlite(pool), Some(writes))
             }
             DatabaseUrl::Postgres(url) => {
                 let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(ACQUIRE_TIMEOUT).connect(url).await?;
-                Pool::Postgres(pool)
+                (Pool::Postgres(pool), None)
             }
         };
-        Ok(Self { pool, secret_key: None, writer: std::sync::Arc::default() })
+        Ok(Self { pool, secret_key: None, writer: std::sync::Arc::default(), sqlite_writes })
     }
 
     /// The store, sealing credentials with `key`.
@@ -207,6 +225,9 @@ impl Store {
 
     /// Closes every connection; later calls fail as if the database were down.
     pub async fn close(&self) {
+        if let Some(writes) = &self.sqlite_writes {
+            writes.close().await;
+        }
         on_pool!(self, pool => pool.close().await);
     }
 }

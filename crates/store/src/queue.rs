@@ -9,7 +9,7 @@ use assay_core::{ClaimedJob, Id, unix_now};
 use sqlx::AssertSqlSafe;
 
 use crate::batch::{fixed_chunks, list, param};
-use crate::{Pool, Result, Store, on_pool};
+use crate::{Pool, Result, Store, on_pool, on_write_pool};
 
 /// Milliseconds since the Unix epoch: lease deadlines need finer grain than seconds.
 pub fn unix_millis() -> i64 {
@@ -51,11 +51,11 @@ impl Store {
         known_running: bool,
     ) -> Result<Vec<ClaimedJob>> {
         let turn = self.write_turn().await;
-        let mut rows: Vec<ClaimRow> = match &self.pool {
-            Pool::Sqlite(pool) => {
+        let mut rows: Vec<ClaimRow> = match (&self.pool, &self.sqlite_writes) {
+            (Pool::Sqlite(_), Some(pool)) | (Pool::Sqlite(pool), None) => {
                 sqlx::query_as(SQLITE_CLAIM).bind(owner).bind(lease_until).bind(evaluation_id.as_str()).bind(limit).fetch_all(pool).await?
             }
-            Pool::Postgres(pool) => {
+            (Pool::Postgres(pool), _) => {
                 sqlx::query_as(POSTGRES_CLAIM)
                     .bind(owner)
                     .bind(lease_until)
@@ -82,7 +82,8 @@ impl Store {
                 param(style, 1),
                 list(style, chunk.len(), 2)
             );
-            let fetched: Vec<(i64, String)> = on_pool!(self, pool => {
+            // On the write connection too: its cache holds the pages the claim just read.
+            let fetched: Vec<(i64, String)> = on_write_pool!(self, pool => {
                 let mut query = sqlx::query_as(AssertSqlSafe(sql)).bind(evaluation_id.as_str());
                 for seq in chunk {
                     query = query.bind(*seq);
@@ -142,7 +143,7 @@ impl Store {
                 list(style, chunk.len(), 4)
             );
             let _turn = self.write_turn().await;
-            extended += on_pool!(self, pool => {
+            extended += on_write_pool!(self, pool => {
                 let mut query = sqlx::query(AssertSqlSafe(sql)).bind(lease_until).bind(owner).bind(evaluation_id.as_str());
                 for seq in chunk {
                     query = query.bind(*seq);
@@ -157,7 +158,7 @@ impl Store {
     /// or stalled); returns how many.
     pub async fn requeue_expired(&self, now_ms: i64) -> Result<u64> {
         let _turn = self.write_turn().await;
-        Ok(on_pool!(self, pool => sqlx::query(
+        Ok(on_write_pool!(self, pool => sqlx::query(
             "UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE state = 'running' AND lease_expires_at < $1",
         )
         .bind(now_ms)

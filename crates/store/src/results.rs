@@ -13,7 +13,7 @@ use crate::batch::{fixed_chunks, list, param, values};
 use crate::error::{from_json_column, to_json_column};
 use crate::notifications::refs_json;
 use crate::tenancy::stored_id;
-use crate::{Result, Store, on_pool};
+use crate::{Result, Store, on_pool, on_write_pool};
 
 /// Rows per multi-row INSERT (17 parameters a result row).
 const RESULT_CHUNK: usize = 64;
@@ -165,7 +165,7 @@ impl Store {
         }
         let style = self.style();
         let _turn = self.write_turn().await;
-        on_pool!(self, pool => {
+        on_write_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             // An evaluation deleted while its calls were in flight: its results have nowhere to
             // go, and must not fail the batch they share with other evaluations' results.
