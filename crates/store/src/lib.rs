@@ -141,10 +141,6 @@ impl Store {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
-                    // 16 MiB of page cache a connection (SQLite's default is 2 MiB): a scan's
-                    // writer re-reads the result and job B-trees' pages it wrote a moment ago,
-                    // and with the small cache about a tenth of its CPU went to those reads.
-                    .pragma("cache_size", "-16384")
                     // 16 KiB pages for a new database (an existing one keeps its own): a
                     // result row is about 2 KiB, and with 4 KiB pages a scan's commits and
                     // checkpoints made twice the writes and four times the reads, a system
@@ -156,7 +152,13 @@ impl Store {
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect_with(options.clone())
                     .await?;
-                let writes = SqlitePoolOptions::new().max_connections(1).acquire_timeout(ACQUIRE_TIMEOUT).connect_lazy_with(options);
+                // The write connection gets 8 MiB of page cache (SQLite's default is 2 MiB): it
+                // re-reads the result and job B-trees' pages it wrote a moment ago. The other
+                // connections keep the default, which holds a process's memory down.
+                let writes = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .connect_lazy_with(options.pragma("cache_size", "-8192"));
                 (Pool::Sqlite(pool), Some(writes))
             }
             DatabaseUrl::Postgres(url) => {
