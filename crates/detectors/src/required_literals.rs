@@ -74,6 +74,9 @@ fn analyse(hir: &Hir) -> Part {
 fn concat(parts: &[Part]) -> Part {
     let mut candidates: Vec<Vec<String>> = parts.iter().filter_map(|p| p.required.clone()).collect();
     let mut run: Option<Vec<String>> = None;
+    // Whether a run was cut for having too many spellings: the last run then spells only
+    // the concatenation's tail, not the whole of it.
+    let mut cut = false;
     for part in parts {
         match &part.exact {
             Some(spellings) => {
@@ -84,6 +87,7 @@ fn concat(parts: &[Part]) -> Part {
                         // Too many spellings: the run so far is a candidate; start again here.
                         None => {
                             candidates.push(before);
+                            cut = true;
                             spellings.clone()
                         }
                     },
@@ -96,7 +100,7 @@ fn concat(parts: &[Part]) -> Part {
             }
         }
     }
-    let whole_is_exact = parts.iter().all(|p| p.exact.is_some());
+    let whole_is_exact = !cut && parts.iter().all(|p| p.exact.is_some());
     let exact = if whole_is_exact { run.clone() } else { None };
     if let Some(last) = run {
         candidates.push(last);
@@ -182,6 +186,17 @@ mod tests {
         let found = required_literals(r"(?:sorry, )?\bi'?m not able to [a-z]+", 3).expect("fixed text");
         assert!(found.iter().all(|s| s.contains("m not able to")), "{found:?}");
         assert_eq!(required_literals(r"\b(?:outside|beyond) my (?:lane|remit)\b", 3).expect("fixed text").len(), 4);
+    }
+
+    #[test]
+    fn a_concatenation_with_too_many_spellings_is_not_spelled_whole() {
+        // The captured group has 25 spellings, over the limit: it is then no
+        // exact set, and the outer product must not glue "x" straight to its tail.
+        let found = required_literals(r"x((?:aa|bb|cc|dd|ee)(?:ff|gg|hh|ii|jj))y", 1).expect("fixed text");
+        let re = Regex::new(r"x((?:aa|bb|cc|dd|ee)(?:ff|gg|hh|ii|jj))y").expect("compiles");
+        assert!(re.is_match("xaaffy"));
+        assert!(found.iter().any(|s| "xaaffy".contains(s.as_str())), "{found:?}");
+        assert!(!found.iter().any(|s| s.starts_with('x') && s.len() > 1), "{found:?}");
     }
 
     #[test]
