@@ -17,7 +17,7 @@ pub(crate) enum Style {
 impl Store {
     pub(crate) fn style(&self) -> Style {
         match self.pool {
-            Pool::Sqlite(_) => Style::Question,
+            Pool::Sqlite { .. } => Style::Question,
             Pool::Postgres(_) => Style::Numbered,
         }
     }

@@ -75,7 +75,12 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone)]
 enum Pool {
-    Sqlite(SqlitePool),
+    /// `pool` for everything but the hot writes, which run on `writes`, its one write
+    /// connection (see [`on_write_pool`]), opened on first use.
+    Sqlite {
+        pool: SqlitePool,
+        writes: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -84,7 +89,7 @@ enum Pool {
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.pool {
-            $crate::Pool::Sqlite($pool) => $body,
+            $crate::Pool::Sqlite { pool: $pool, .. } => $body,
             $crate::Pool::Postgres($pool) => $body,
         }
     };
@@ -97,10 +102,9 @@ pub(crate) use on_pool;
 /// the B-trees' pages; on one connection its cache stays warm.
 macro_rules! on_write_pool {
     ($store:expr, $pool:ident => $body:expr) => {
-        match (&$store.pool, &$store.sqlite_writes) {
-            ($crate::Pool::Sqlite(_), Some($pool)) => $body,
-            ($crate::Pool::Sqlite($pool), None) => $body,
-            ($crate::Pool::Postgres($pool), _) => $body,
+        match &$store.pool {
+            $crate::Pool::Sqlite { writes: $pool, .. } => $body,
+            $crate::Pool::Postgres($pool) => $body,
         }
     };
 }
@@ -117,8 +121,6 @@ pub struct Store {
     /// connection that tries to write waits in its busy handler's sleeps (up to 100 ms each)
     /// instead of starting the moment the first commits.
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
-    /// SQLite's write connection (see [`on_write_pool`]); opened on first use.
-    sqlite_writes: Option<SqlitePool>,
 }
 
 impl Store {
@@ -130,7 +132,7 @@ impl Store {
     /// Opens with at most `sqlite_connections` SQLite connections (PostgreSQL keeps its
     /// pool). A one-process scan needs two: its writer and everything else.
     pub async fn open_with(url: &DatabaseUrl, sqlite_connections: u32) -> Result<Self> {
-        let (pool, sqlite_writes) = match url {
+        let pool = match url {
             DatabaseUrl::Sqlite(path) => {
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                     std::fs::create_dir_all(parent).map_err(|e| Error::DataDir(parent.display().to_string(), e))?;
@@ -159,14 +161,14 @@ impl Store {
                     .max_connections(1)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect_lazy_with(options.pragma("cache_size", "-8192"));
-                (Pool::Sqlite(pool), Some(writes))
+                Pool::Sqlite { pool, writes }
             }
             DatabaseUrl::Postgres(url) => {
                 let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(ACQUIRE_TIMEOUT).connect(url).await?;
-                (Pool::Postgres(pool), None)
+                Pool::Postgres(pool)
             }
         };
-        Ok(Self { pool, secret_key: None, writer: std::sync::Arc::default(), sqlite_writes })
+        Ok(Self { pool, secret_key: None, writer: std::sync::Arc::default() })
     }
 
     /// The store, sealing credentials with `key`.
@@ -178,7 +180,7 @@ impl Store {
     /// The turn of a hot SQLite write (PostgreSQL needs none: its row locks do).
     pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
         match self.pool {
-            Pool::Sqlite(_) => Some(self.writer.lock().await),
+            Pool::Sqlite { .. } => Some(self.writer.lock().await),
             Pool::Postgres(_) => None,
         }
     }
@@ -203,7 +205,7 @@ impl Store {
     pub async fn migrate(&self) -> Result<usize> {
         let before = self.applied_migrations().await.unwrap_or(0);
         match &self.pool {
-            Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Pool::Sqlite { pool, .. } => SQLITE_MIGRATIONS.run(pool).await?,
             Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(self.applied_migrations().await?.saturating_sub(before))
@@ -219,7 +221,7 @@ impl Store {
     /// `"sqlite"` or `"postgres"`.
     pub fn backend(&self) -> &'static str {
         match &self.pool {
-            Pool::Sqlite(_) => "sqlite",
+            Pool::Sqlite { .. } => "sqlite",
             Pool::Postgres(_) => "postgres",
         }
     }
@@ -232,7 +234,7 @@ impl Store {
 
     /// Closes every connection; later calls fail as if the database were down.
     pub async fn close(&self) {
-        if let Some(writes) = &self.sqlite_writes {
+        if let Pool::Sqlite { writes, .. } = &self.pool {
             writes.close().await;
         }
         on_pool!(self, pool => pool.close().await);

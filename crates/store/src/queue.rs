@@ -51,20 +51,13 @@ impl Store {
         known_running: bool,
     ) -> Result<Vec<ClaimedJob>> {
         let turn = self.write_turn().await;
-        let mut rows: Vec<ClaimRow> = match (&self.pool, &self.sqlite_writes) {
-            (Pool::Sqlite(_), Some(pool)) | (Pool::Sqlite(pool), None) => {
-                sqlx::query_as(SQLITE_CLAIM).bind(owner).bind(lease_until).bind(evaluation_id.as_str()).bind(limit).fetch_all(pool).await?
-            }
-            (Pool::Postgres(pool), _) => {
-                sqlx::query_as(POSTGRES_CLAIM)
-                    .bind(owner)
-                    .bind(lease_until)
-                    .bind(evaluation_id.as_str())
-                    .bind(limit)
-                    .fetch_all(pool)
-                    .await?
-            }
+        let claim = match self.pool {
+            Pool::Sqlite { .. } => SQLITE_CLAIM,
+            Pool::Postgres(_) => POSTGRES_CLAIM,
         };
+        let mut rows: Vec<ClaimRow> = on_write_pool!(self, pool => {
+            sqlx::query_as(claim).bind(owner).bind(lease_until).bind(evaluation_id.as_str()).bind(limit).fetch_all(pool).await?
+        });
         drop(turn);
         if rows.is_empty() {
             return Ok(Vec::new());

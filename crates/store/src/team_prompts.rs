@@ -137,7 +137,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let rows: Vec<FoundRow> = match &self.pool {
-            Pool::Sqlite(pool) => {
+            Pool::Sqlite { pool, .. } => {
                 // Each word quoted (a phrase of one token), any of them matching; BM25 is
                 // lower for better matches, so its negation is the relevance.
                 let matcher = terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" OR ");

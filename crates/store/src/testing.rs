@@ -91,5 +91,5 @@ pub async fn postgres_store() -> Result<Option<Store>> {
 
 /// The same database without the secret key (to test the refusal to store credentials).
 pub fn without_secret_key(store: &Store) -> Store {
-    Store { pool: store.pool.clone(), secret_key: None, writer: store.writer.clone(), sqlite_writes: store.sqlite_writes.clone() }
+    Store { pool: store.pool.clone(), secret_key: None, writer: store.writer.clone() }
 }

@@ -77,15 +77,14 @@ impl Position {
 struct Live {
     state: AppState,
     id: Id,
-    after: i64,
-    /// Results of event `after + 1` already sent before a reconnection.
-    skip: usize,
+    /// What was sent: after a reconnection, possibly part of the next event's results.
+    sent: Position,
     ready: VecDeque<Event>,
     ended: bool,
 }
 
 fn stream_of(state: AppState, id: Id, from: Position) -> impl Stream<Item = Result<Event, Infallible>> {
-    let live = Live { state, id, after: from.after, skip: from.skip, ready: VecDeque::from([Event::default().retry(RETRY)]), ended: false };
+    let live = Live { state, id, sent: from, ready: VecDeque::from([Event::default().retry(RETRY)]), ended: false };
     stream::unfold(live, |mut live| async move {
         loop {
             if let Some(event) = live.ready.pop_front() {
@@ -109,7 +108,7 @@ fn stream_of(state: AppState, id: Id, from: Position) -> impl Stream<Item = Resu
 impl Live {
     /// Queues what happened since the last look; false when nothing did.
     async fn look(&mut self) -> Result<bool, ApiError> {
-        let events = self.state.store.events_after(&self.id, self.after, BATCH).await?;
+        let events = self.state.store.events_after(&self.id, self.sent.after, BATCH).await?;
         let evaluation = self.state.store.evaluation(&self.id).await?;
         let Some(evaluation) = evaluation else {
             self.ready.push_back(Event::default().event("end").data("{}"));
@@ -128,15 +127,14 @@ impl Live {
             if event.kind == "results.created" {
                 // A stored event lists a batch of results; the page gets one `result` each.
                 let results = event.data.get("results").and_then(|r| r.as_array()).map(Vec::as_slice).unwrap_or_default();
-                let skip = if event.id == self.after + 1 { self.skip } else { 0 };
+                let skip = if event.id == self.sent.after + 1 { self.sent.skip } else { 0 };
                 for (index, result) in results.iter().enumerate().skip(skip) {
                     self.ready.push_back(Event::default().id(format!("{}.{index}", event.id)).event("result").data(result.to_string()));
                 }
             } else {
                 self.ready.push_back(Event::default().id(event.id.to_string()).event("state").data(event.data.to_string()));
             }
-            self.after = event.id;
-            self.skip = 0;
+            self.sent = Position::after_event(event.id);
         }
         let c = &evaluation.counts;
         let progress = json!({
@@ -145,7 +143,7 @@ impl Live {
             "errored": c.errored, "unscorable": c.unscorable,
             "started_at": evaluation.started_at, "now": assay_core::unix_now(),
         });
-        self.ready.push_back(Event::default().id(self.after.to_string()).event("progress").data(progress.to_string()));
+        self.ready.push_back(Event::default().id(self.sent.after.to_string()).event("progress").data(progress.to_string()));
         Ok(true)
     }
 }
