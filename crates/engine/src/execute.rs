@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use std::time::Instant;
 
 use assay_core::{
@@ -32,7 +32,9 @@ pub struct EvaluationRuntime {
     registry: Registry,
     /// Built detectors by (probe, position in the probe's list): a probe's detectors and their
     /// parameters are fixed by the library, so the key is cheap and needs no hashing of params.
-    detectors: RwLock<HashMap<(String, usize), Arc<dyn Detector>>>,
+    /// Each is built once: the jobs of a probe arrive together, and without the cell every
+    /// job in flight would compile the probe's patterns itself.
+    detectors: RwLock<HashMap<(String, usize), Arc<BuiltDetector>>>,
     /// Where failed target calls are counted by kind.
     metrics: Arc<RunnerMetrics>,
 }
@@ -60,14 +62,17 @@ impl EvaluationRuntime {
 
     fn detector(&self, probe_id: &str, position: usize, detector: &DetectorUse) -> Result<Arc<dyn Detector>, String> {
         let key = (probe_id.to_owned(), position);
-        if let Some(built) = self.detectors.read().unwrap_or_else(PoisonError::into_inner).get(&key) {
-            return Ok(built.clone());
-        }
-        let built = self.registry.build(&detector.id, &detector.params).map_err(|e| e.to_string())?;
-        self.detectors.write().unwrap_or_else(PoisonError::into_inner).insert(key, built.clone());
-        Ok(built)
+        let cell = self.detectors.read().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
+        let cell = match cell {
+            Some(cell) => cell,
+            None => self.detectors.write().unwrap_or_else(PoisonError::into_inner).entry(key).or_default().clone(),
+        };
+        cell.get_or_init(|| self.registry.build(&detector.id, &detector.params).map_err(|e| e.to_string())).clone()
     }
 }
+
+/// One probe's detector, built by the first job that needs it (or its build error).
+type BuiltDetector = OnceLock<Result<Arc<dyn Detector>, String>>;
 
 /// The conversation a job had with its target.
 struct Exchange {
