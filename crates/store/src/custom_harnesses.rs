@@ -5,7 +5,7 @@ use assay_core::{CustomHarness, CustomHarnessDefinition, HarnessStage, Id, Stage
 
 use crate::error::{conflict_as, from_json_column, to_json_column};
 use crate::tenancy::stored_id;
-use crate::{Error, Result, Store, on_pool};
+use crate::{BeginWrite, Error, Result, Store, on_pool};
 
 #[derive(sqlx::FromRow)]
 struct StageRow {
@@ -199,7 +199,7 @@ impl Store {
     pub async fn delete_stage(&self, team_id: &Id, id: &Id) -> Result<bool> {
         let _turn = self.write_turn().await;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("DELETE FROM uploads WHERE team_id = $1 AND owner_kind = $2 AND owner_id = $3")
                 .bind(team_id.as_str())
                 .bind(UploadOwner::HarnessStage.as_str())
@@ -235,7 +235,7 @@ impl Store {
         let document = to_json_column("custom harness", definition)?;
         let _turn = self.write_turn().await;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO custom_harnesses (team_id, id, version, name, active, definition, stage_id, created_by, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \

@@ -10,7 +10,7 @@ use crate::batch::values;
 use crate::error::{conflict_as, from_json_column, to_json_column};
 use crate::notifications::{NOTIFY, refs_json};
 use crate::tenancy::stored_id;
-use crate::{Error, Result, Store, on_pool};
+use crate::{BeginWrite, Error, Result, Store, on_pool};
 
 /// Jobs per multi-row INSERT: 4 parameters a row stays far below SQLite's and PostgreSQL's
 /// parameter limits, and a few hundred rows a statement is where batching stops paying.
@@ -159,7 +159,7 @@ impl Store {
         // Per-probe totals, counted while the jobs stream past.
         let mut probes: BTreeMap<String, (String, String, i64)> = BTreeMap::new();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO evaluations (id, team_id, name, suite, targets, state, created_at, runner) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7)",
             )
@@ -333,7 +333,7 @@ impl Store {
         let kind = format!("evaluation.{}", state.as_str());
         let data = serde_json::json!({ "state": state.as_str(), "error": error }).to_string();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let changed = sqlx::query(
                 "UPDATE evaluations SET state = $1, error = $2, finished_at = $3 WHERE id = $4 AND state IN ('pending', 'running')",
             )

@@ -13,7 +13,7 @@ use crate::batch::{fixed_chunks, values};
 use crate::error::{from_json_column, to_json_column};
 use crate::notifications::{NOTIFY, refs_json};
 use crate::tenancy::stored_id;
-use crate::{Error, Result, Store, on_pool, on_write_pool};
+use crate::{BeginWrite, Error, Result, Store, on_pool, on_write_pool};
 
 /// Evaluation rows per multi-row INSERT (5 parameters a row).
 const EVALUATION_CHUNK: usize = 250;
@@ -193,7 +193,7 @@ impl Store {
         let style = self.style();
         let _turn = self.write_turn().await;
         on_write_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // The upsert locks the run's row (PostgreSQL), so batches of one run take turns.
             let (run_key, existing): (i64, i64) = sqlx::query_as(
                 "INSERT INTO ingest_runs (project_id, run_id, run, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \

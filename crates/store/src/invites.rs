@@ -4,7 +4,7 @@
 use assay_core::{ApiKey, Id, Invite, InviteStatus, KeySecret, TeamRole, User, unix_now};
 
 use crate::tenancy::{USER_COLUMNS, stored_id, stored_role};
-use crate::{Error, Result, Store, on_pool};
+use crate::{BeginWrite, Error, Result, Store, on_pool};
 
 #[derive(sqlx::FromRow)]
 struct InviteRow {
@@ -66,7 +66,7 @@ impl Store {
         };
         let _turn = self.write_turn().await;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let member: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE team_id = $1 AND lower(email) = lower($2)")
                 .bind(team_id.as_str())
                 .bind(email)
@@ -192,7 +192,7 @@ impl Store {
             "UPDATE invites SET status = $1, user_id = $2, updated_at = $3, updated_by = $4 WHERE id = $5 AND status = $6 RETURNING {INVITE_COLUMNS}"
         );
         let row: Option<InviteRow> = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let row: Option<InviteRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(InviteStatus::Accepted.as_str())
                 .bind(user.id.as_str())
@@ -246,7 +246,7 @@ impl Store {
         let sql = format!("UPDATE users SET role = $1, updated_at = $2 WHERE team_id = $3 AND id = $4 RETURNING {USER_COLUMNS}");
         let owner = TeamRole::Owner.as_str();
         let row: Option<crate::tenancy::UserRow> = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let row: Option<crate::tenancy::UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(role.as_str())
                 .bind(unix_now())

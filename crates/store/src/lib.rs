@@ -35,11 +35,13 @@ mod trust_objects;
 mod ui;
 mod uploads;
 mod workbench_runs;
+mod write_lock;
 
 use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+pub(crate) use write_lock::BeginWrite;
 
 pub use custom_harnesses::StageFilter;
 pub use database::DatabaseUrl;

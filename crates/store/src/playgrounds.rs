@@ -4,7 +4,7 @@ use assay_core::{Id, MessageVerdict, NewPlaygroundMessage, Playground, Playgroun
 
 use crate::error::{from_json_column, to_json_column};
 use crate::tenancy::stored_id;
-use crate::{Error, Result, Store, on_pool};
+use crate::{BeginWrite, Error, Result, Store, on_pool};
 
 #[derive(sqlx::FromRow)]
 struct PlaygroundRow {
@@ -242,7 +242,7 @@ impl Store {
         let now = unix_now();
         let _turn = self.write_turn().await;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let last: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM playground_messages WHERE session_id = $1")
                 .bind(session.id.as_str())
                 .fetch_one(&mut *tx)

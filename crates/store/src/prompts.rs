@@ -14,7 +14,7 @@ use sqlx::AssertSqlSafe;
 
 use crate::notifications::{NOTIFY, refs_json};
 use crate::tenancy::stored_id;
-use crate::{Error, Result, Store, on_pool};
+use crate::{BeginWrite, Error, Result, Store, on_pool};
 
 /// What deleting a revision did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,7 +146,7 @@ impl Store {
         let revision = new_revision(&prompt.id, 1, first, now);
         let refs = refs_json(&[prompt_ref(&prompt.id), revision_ref(&revision.id)])?;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("INSERT INTO prompts (id, team_id, name, description, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)")
                 .bind(prompt.id.as_str())
                 .bind(team_id.as_str())
@@ -188,7 +188,7 @@ impl Store {
         );
         let latest = format!("SELECT {REVISION_COLUMNS} FROM prompt_revisions WHERE prompt_id = $1 ORDER BY number DESC LIMIT 1");
         let (prompt, revision): (PromptRow, Option<RevisionRow>) = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let prompt: Option<PromptRow> = sqlx::query_as(AssertSqlSafe(update))
                 .bind(name)
                 .bind(description)
@@ -257,7 +257,7 @@ impl Store {
     pub async fn delete_prompt(&self, team_id: &Id, id: &Id) -> Result<bool> {
         let now = unix_now();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // The foreign keys would remove the templates too; deleting them here names them in
             // the notification.
             let templates: Vec<String> = sqlx::query_scalar("DELETE FROM evaluation_templates WHERE team_id = $1 AND prompt_id = $2 RETURNING id")
@@ -288,7 +288,7 @@ impl Store {
         let mut revision = new_revision(prompt_id, 0, text, now);
         let refs = refs_json(&[prompt_ref(prompt_id), revision_ref(&revision.id)])?;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let touched = sqlx::query(TOUCH_PROMPT).bind(now).bind(team_id.as_str()).bind(prompt_id.as_str()).execute(&mut *tx).await?;
             if touched.rows_affected() == 0 {
                 return Ok(None);
@@ -378,7 +378,7 @@ impl Store {
         );
         let prompt_sql = format!("SELECT {PROMPT_COLUMNS} FROM prompts WHERE id = $1");
         let (revision, prompt): (RevisionRow, PromptRow) = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let revision: Option<RevisionRow> = sqlx::query_as(AssertSqlSafe(update))
                 .bind(content)
                 .bind(notes)
@@ -401,7 +401,7 @@ impl Store {
     pub async fn delete_revision(&self, team_id: &Id, id: &Id) -> Result<RevisionDeletion> {
         let now = unix_now();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let prompt_id: Option<String> = sqlx::query_scalar(
                 "UPDATE prompts SET updated_at = $1 WHERE team_id = $2 AND id = (SELECT prompt_id FROM prompt_revisions WHERE id = $3) RETURNING id",
             )

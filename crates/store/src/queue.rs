@@ -9,7 +9,7 @@ use assay_core::{ClaimedJob, Id, unix_now};
 use sqlx::AssertSqlSafe;
 
 use crate::batch::{fixed_chunks, list, param};
-use crate::{Pool, Result, Store, on_pool, on_write_pool};
+use crate::{BeginWrite, Pool, Result, Store, on_pool, on_write_pool};
 
 /// Milliseconds since the Unix epoch: lease deadlines need finer grain than seconds.
 pub fn unix_millis() -> i64 {
@@ -101,7 +101,7 @@ impl Store {
     async fn mark_running(&self, evaluation_id: &Id) -> Result<()> {
         let now = unix_now();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let started = sqlx::query("UPDATE evaluations SET state = 'running', started_at = $1 WHERE id = $2 AND state = 'pending'")
                 .bind(now)
                 .bind(evaluation_id.as_str())

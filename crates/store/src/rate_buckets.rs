@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::{Result, Store, on_write_pool};
+use crate::{BeginWrite, Result, Store, on_write_pool};
 
 /// A bucket's shape: it holds at most `capacity` tokens and gains `per_second` each second.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,7 +38,7 @@ impl Store {
     pub async fn take_rate_token(&self, key: &str, shape: BucketShape, now_ms: i64) -> Result<Duration> {
         let _turn = self.write_turn().await;
         let wait = on_write_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("INSERT INTO rate_buckets (key, tokens, refilled_ms) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING")
                 .bind(key)
                 .bind(shape.capacity)

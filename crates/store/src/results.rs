@@ -13,7 +13,7 @@ use crate::batch::{fixed_chunks, list, param, values};
 use crate::error::{from_json_column, to_json_column};
 use crate::notifications::refs_json;
 use crate::tenancy::stored_id;
-use crate::{Result, Store, on_pool, on_write_pool};
+use crate::{BeginWrite, Result, Store, on_pool, on_write_pool};
 
 /// Rows per multi-row INSERT (17 parameters a result row).
 const RESULT_CHUNK: usize = 64;
@@ -166,7 +166,7 @@ impl Store {
         let style = self.style();
         let _turn = self.write_turn().await;
         on_write_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // An evaluation deleted while its calls were in flight: its results have nowhere to
             // go, and must not fail the batch they share with other evaluations' results.
             let sql = format!("SELECT id FROM evaluations WHERE id IN ({})", list(style, evaluations.len(), 1));

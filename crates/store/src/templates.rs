@@ -10,7 +10,7 @@ use crate::error::{from_json_column, to_json_column};
 use crate::notifications::{NOTIFY, refs_json};
 use crate::prompts::contains_pattern;
 use crate::tenancy::stored_id;
-use crate::{Error, Result, Store, on_pool};
+use crate::{BeginWrite, Error, Result, Store, on_pool};
 
 /// What updating a template did.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,7 +80,7 @@ impl Store {
         let definition = &new.definition;
         let refs = template_refs(&id)?;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let inserted = sqlx::query(
                 "INSERT INTO evaluation_templates (id, team_id, prompt_id, name, cases, tools, contexts, models, access_mode, created_at, updated_at) \
                  SELECT $1, team_id, id, $3, $4, $5, $6, $7, $8, $9, $9 FROM prompts WHERE team_id = $2 AND id = $10",
@@ -126,7 +126,7 @@ impl Store {
              RETURNING {COLUMNS}"
         );
         let row: TemplateRow = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let row: Option<TemplateRow> = sqlx::query_as(AssertSqlSafe(update))
                 .bind(change.name.as_deref())
                 .bind(change.prompt_id.as_ref().map(Id::as_str))
@@ -205,7 +205,7 @@ impl Store {
         let now = unix_now();
         let refs = template_refs(id)?;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let deleted = sqlx::query("DELETE FROM evaluation_templates WHERE team_id = $1 AND id = $2")
                 .bind(team_id.as_str())
                 .bind(id.as_str())

@@ -3,7 +3,7 @@
 use assay_core::{ApiKey, Id, KeySecret, Plan, Principal, Team, TeamName, TeamRole, User, unix_now};
 
 use crate::error::conflict_as;
-use crate::{Error, Result, Store, on_pool};
+use crate::{BeginWrite, Error, Result, Store, on_pool};
 
 #[derive(sqlx::FromRow)]
 struct TeamRow {
@@ -146,7 +146,7 @@ impl Store {
             updated_at: team.created_at,
         };
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("INSERT INTO teams (id, name, plan, description, created_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(team.id.as_str())
                 .bind(&team.name)

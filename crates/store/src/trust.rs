@@ -7,7 +7,7 @@ use sqlx::AssertSqlSafe;
 use crate::error::{from_json_column, to_json_column};
 use crate::evaluations::EvaluationRow;
 use crate::tenancy::stored_id;
-use crate::{Error, Result, Store, on_pool};
+use crate::{BeginWrite, Error, Result, Store, on_pool};
 
 #[derive(sqlx::FromRow)]
 struct TrustRow {
@@ -117,7 +117,7 @@ impl Store {
         }
         let now = unix_now();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             if let Some(name) = name {
                 sqlx::query("UPDATE evaluations SET name = $1 WHERE id = $2").bind(name).bind(id.as_str()).execute(&mut *tx).await?;
             }

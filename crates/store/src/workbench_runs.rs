@@ -11,7 +11,7 @@ use sqlx::AssertSqlSafe;
 use crate::error::{from_json_column, to_json_column};
 use crate::notifications::{NOTIFY, refs_json};
 use crate::tenancy::stored_id;
-use crate::{Error, Result, Store, on_pool};
+use crate::{BeginWrite, Error, Result, Store, on_pool};
 
 /// One case job to create: its engine item, which model (target index) runs it, and the
 /// case run it becomes.
@@ -179,7 +179,7 @@ impl Store {
         let state = if total == 0 { "completed" } else { "pending" };
         let refs = refs_json(&[format!("Evaluation:{}", new.id)])?;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO evaluations (id, team_id, name, suite, targets, state, total, created_at, finished_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -326,7 +326,7 @@ impl Store {
         let now = unix_now();
         let refs = refs_json(&[format!("Evaluation:{id}")])?;
         let rerun = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let completed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM results WHERE evaluation_id = $1").bind(id.as_str()).fetch_one(&mut *tx).await?;
             let working: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE evaluation_id = $1 AND state = 'running'")
                 .bind(id.as_str())
@@ -368,7 +368,7 @@ impl Store {
         let now = unix_now();
         let refs = refs_json(&[format!("Evaluation:{id}")])?;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let deleted = sqlx::query("DELETE FROM evaluations WHERE id = $1 AND state IN ('completed', 'aborted', 'failed')")
                 .bind(id.as_str())
                 .execute(&mut *tx)
@@ -419,7 +419,7 @@ impl Store {
         let now = unix_now();
         let refs = refs_json(&[format!("Evaluation:{}", run.evaluation_id), format!("CaseRun:{id}")])?;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM case_runs WHERE id = $1").bind(id.as_str()).fetch_optional(&mut *tx).await?;
             let Some(seq) = seq else { return Ok(false) };
             let result: Option<(Option<bool>, bool)> =
