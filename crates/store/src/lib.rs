@@ -41,7 +41,6 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-pub(crate) use write_lock::BeginWrite;
 
 pub use custom_harnesses::StageFilter;
 pub use database::DatabaseUrl;
@@ -61,6 +60,7 @@ pub use tenancy::OWNER_USER_NAME;
 pub use trust_objects::FeedbackFilter;
 pub use ui::{GridCell, ListedEvaluation, ListedKind, OverviewQuery, TrendPoint, UiSession};
 pub use workbench_runs::{Deletion, NewCaseJob, NewWorkbenchEvaluation, Rerun, states_for_status};
+pub(crate) use write_lock::BeginWrite;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
