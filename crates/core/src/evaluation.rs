@@ -136,8 +136,11 @@ pub struct ClaimedJob {
     pub seq: i64,
     pub target_index: u32,
     pub item: String,
-    /// How many times the job has been claimed, this claim included.
+    /// How many times the job's block has been claimed, this claim included.
     pub attempts: u32,
+    /// The first job of the block it was claimed with: a runner holds, extends and lets go
+    /// of leases by block.
+    pub block: i64,
 }
 
 /// One detector's verdict on one result.

@@ -9,13 +9,15 @@
 //! 3. reports whether it dispatched anything, so the loop either ticks again or sleeps until
 //!    a job finishes, an evaluation is enqueued ([`Engine::wake`]) or the poll interval passes.
 //!
-//! Beside the loop, a heartbeat extends the leases of the jobs held (claimed, and not yet
-//! written or given up by the writer), and the writer commits results in batches (one
-//! transaction per batch). A job task that panics becomes that job's error result. A job is "running" only while its lease is
-//! live, so a crash leaves nothing half-marked: its jobs come back when the leases expire,
-//! and the results' unique key drops any replayed result.
+//! Jobs are claimed in blocks of consecutive jobs (one lease row each; see the store's
+//! queue). Beside the loop, a heartbeat extends the leases of the blocks with a job still
+//! held (claimed, and not yet written or given up by the writer), and the writer commits
+//! results in batches (one transaction per batch). A job task that panics becomes that
+//! job's error result. A job is "running" only while its block's lease is live, so a crash
+//! leaves nothing half-marked: its blocks come back when the leases expire, only their jobs
+//! without a result run again, and the results' unique key drops any replayed result.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -224,33 +226,34 @@ struct Unopened {
 }
 
 /// The jobs this runner holds, per evaluation: claimed, and neither written nor given up by
-/// the writer. Only their leases are extended.
+/// the writer, each with the block it was claimed in. Only those blocks' leases are extended.
 #[derive(Clone, Default)]
-struct HeldJobs(Arc<Mutex<HashMap<Id, BTreeSet<i64>>>>);
+struct HeldJobs(Arc<Mutex<HashMap<Id, BTreeMap<i64, i64>>>>);
 
 impl HeldJobs {
-    fn hold(&self, evaluation_id: &Id, seqs: impl Iterator<Item = i64>) {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).entry(evaluation_id.clone()).or_default().extend(seqs);
+    fn hold(&self, evaluation_id: &Id, jobs: impl Iterator<Item = (i64, i64)>) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).entry(evaluation_id.clone()).or_default().extend(jobs);
     }
 
     fn let_go(&self, results: &[JobResult]) {
         let mut held = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         for result in results {
-            if let Some(seqs) = held.get_mut(&result.evaluation_id) {
-                seqs.remove(&result.seq);
-                if seqs.is_empty() {
+            if let Some(jobs) = held.get_mut(&result.evaluation_id) {
+                jobs.remove(&result.seq);
+                if jobs.is_empty() {
                     held.remove(&result.evaluation_id);
                 }
             }
         }
     }
 
+    /// The blocks with a job still held, per evaluation.
     fn snapshot(&self) -> Vec<(Id, Vec<i64>)> {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .iter()
-            .map(|(id, seqs)| (id.clone(), seqs.iter().copied().collect()))
+            .map(|(id, jobs)| (id.clone(), jobs.values().copied().collect::<BTreeSet<i64>>().into_iter().collect()))
             .collect()
     }
 }
@@ -342,7 +345,7 @@ impl Runner {
                 slot.started.store(false, Ordering::Release);
             }
             dispatched += jobs.len();
-            self.held.hold(&id, jobs.iter().map(|job| job.seq));
+            self.held.hold(&id, jobs.iter().map(|job| (job.seq, job.block)));
             for job in jobs {
                 slot.in_flight.fetch_add(1, Ordering::AcqRel);
                 self.in_flight.fetch_add(1, Ordering::AcqRel);
@@ -414,15 +417,15 @@ fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
-/// Extends the leases of the jobs this runner holds every third of a lease, so one missed
+/// Extends the leases of the blocks this runner holds a job of every third of a lease, so one missed
 /// beat is harmless.
 async fn heartbeat(store: Store, owner: String, lease: Duration, held: HeldJobs) {
     let mut interval = tokio::time::interval(lease / 3);
     loop {
         interval.tick().await;
         let until = unix_millis() + millis(lease);
-        for (evaluation_id, seqs) in held.snapshot() {
-            if let Err(error) = store.extend_leases(&owner, until, &evaluation_id, &seqs).await {
+        for (evaluation_id, blocks) in held.snapshot() {
+            if let Err(error) = store.extend_leases(&owner, until, &evaluation_id, &blocks).await {
                 tracing::warn!(error = %error, "heartbeat failed");
             }
         }

@@ -9,6 +9,7 @@ use sqlx::AssertSqlSafe;
 use crate::batch::values;
 use crate::error::{conflict_as, from_json_column, to_json_column};
 use crate::notifications::{NOTIFY, refs_json};
+use crate::queue::{BLOCK_CHUNK, blocks_of, insert_blocks_sql};
 use crate::tenancy::stored_id;
 use crate::{BeginWrite, Error, Result, Store, on_pool};
 
@@ -174,24 +175,28 @@ impl Store {
             .await
             .map_err(conflict_as("evaluation id"))?;
             let mut total: i64 = 0;
+            let mut seqs: Vec<i64> = Vec::new();
             while jobs.peek().is_some() {
                 let chunk: Vec<NewJob> = jobs.by_ref().take(JOB_CHUNK).collect();
                 for slice in chunk.iter().filter_map(|job| job.slice.as_ref()) {
                     probes.entry(slice.probe_id.clone()).or_insert_with(|| (slice.harness.clone(), slice.scenario.clone(), 0)).2 += 1;
                 }
-                let sql = format!("INSERT INTO jobs (evaluation_id, seq, target_index) VALUES {}", values(style, chunk.len(), 3, 1));
+                let sql = format!("INSERT INTO job_items (evaluation_id, seq, target_index, item) VALUES {}", values(style, chunk.len(), 4, 1));
                 let mut query = sqlx::query(AssertSqlSafe(sql));
                 for job in &chunk {
-                    query = query.bind(id.as_str()).bind(job.seq).bind(i32::try_from(job.target_index).unwrap_or(i32::MAX));
+                    query = query.bind(id.as_str()).bind(job.seq).bind(i32::try_from(job.target_index).unwrap_or(i32::MAX)).bind(&job.item);
                 }
                 query.execute(&mut *tx).await?;
-                let sql = format!("INSERT INTO job_items (evaluation_id, seq, item) VALUES {}", values(style, chunk.len(), 3, 1));
-                let mut query = sqlx::query(AssertSqlSafe(sql));
-                for job in &chunk {
-                    query = query.bind(id.as_str()).bind(job.seq).bind(&job.item);
-                }
-                query.execute(&mut *tx).await?;
+                seqs.extend(chunk.iter().map(|job| job.seq));
                 total += i64::try_from(chunk.len()).unwrap_or(i64::MAX);
+            }
+            seqs.sort_unstable();
+            for chunk in blocks_of(&seqs).chunks(BLOCK_CHUNK) {
+                let mut query = sqlx::query(AssertSqlSafe(insert_blocks_sql(style, chunk.len())));
+                for (first, last) in chunk {
+                    query = query.bind(id.as_str()).bind(*first).bind(*last);
+                }
+                query.execute(&mut *tx).await?;
             }
             let probe_rows: Vec<_> = probes.iter().collect();
             for chunk in probe_rows.chunks(JOB_CHUNK) {

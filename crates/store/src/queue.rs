@@ -1,14 +1,15 @@
-//! The durable job queue: runners claim jobs under a lease, extend it while they work them, and
-//! an expired lease puts the job back. Claiming is the one statement that differs between the
-//! databases: PostgreSQL skips rows another runner has locked (`FOR UPDATE SKIP LOCKED`);
+//! The durable job queue: runners claim blocks of consecutive jobs under a lease, extend it
+//! while they work them, and an expired lease puts the block back. A job has no state row of
+//! its own: it is done when its result exists, running while its block is leased, pending
+//! otherwise, so a stored result is the one write a test costs (the writer closes a block
+//! once all its jobs have results). Claiming is the one statement that differs between the
+//! databases: PostgreSQL skips blocks another runner has locked (`FOR UPDATE SKIP LOCKED`);
 //! SQLite has a single writer, so a plain `UPDATE … RETURNING` is already exclusive.
-
-use std::collections::HashMap;
 
 use assay_core::{ClaimedJob, Id, unix_now};
 use sqlx::AssertSqlSafe;
 
-use crate::batch::{fixed_chunks, list, param};
+use crate::batch::{Style, fixed_chunks, list, param, values};
 use crate::{BeginWrite, Pool, Result, Store, on_pool, on_write_pool};
 
 /// Milliseconds since the Unix epoch: lease deadlines need finer grain than seconds.
@@ -16,32 +17,69 @@ pub fn unix_millis() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// Jobs in one block at most. A block is claimed whole, so small evaluations (whose jobs are
+/// few and often slow, as a `/v1` run against a real model) get one-job blocks and spread
+/// over every runner, and a large scan gets blocks of this many: one lease row per 32 tests.
+pub(crate) const BLOCK_JOBS: usize = 32;
+
+/// The block size of an evaluation of `total` jobs: one job per block up to 400 jobs, then
+/// growing to [`BLOCK_JOBS`] from 6,400 on.
+pub(crate) fn block_size(total: usize) -> usize {
+    (total / 200).clamp(1, BLOCK_JOBS)
+}
+
+/// The blocks `(first_seq, last_seq)` over an evaluation's job numbers (ascending), each of
+/// up to [`block_size`] jobs.
+pub(crate) fn blocks_of(seqs: &[i64]) -> Vec<(i64, i64)> {
+    seqs.chunks(block_size(seqs.len())).filter_map(|chunk| Some((*chunk.first()?, *chunk.last()?))).collect()
+}
+
+/// Rows per multi-row INSERT of blocks (three parameters a row).
+pub(crate) const BLOCK_CHUNK: usize = 250;
+
+/// `INSERT` of `rows` new (pending) blocks: bind each block's evaluation id, first and last job.
+pub(crate) fn insert_blocks_sql(style: Style, rows: usize) -> String {
+    format!("INSERT INTO job_blocks (evaluation_id, first_seq, last_seq) VALUES {}", values(style, rows, 3, 1))
+}
+
 #[derive(sqlx::FromRow)]
-struct ClaimRow {
-    seq: i64,
-    target_index: i32,
+struct BlockRow {
+    first_seq: i64,
+    last_seq: i64,
     attempts: i64,
 }
 
-/// SQLite's planner prefers the primary key here (it yields `seq` order), which walks every
-/// job already done before reaching a pending one; the partial index holds only pending jobs.
-const SQLITE_CLAIM: &str = "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1 \
-     WHERE evaluation_id = $3 AND seq IN (SELECT seq FROM jobs INDEXED BY jobs_pending WHERE evaluation_id = $3 AND state = 'pending' ORDER BY seq LIMIT $4) \
-     RETURNING seq, target_index, attempts";
+/// SQLite's planner prefers the primary key here (it yields `first_seq` order), which walks
+/// every block already done before reaching a pending one; the partial index holds only
+/// pending blocks.
+const SQLITE_CLAIM: &str = "UPDATE job_blocks SET state = 'running', lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1 \
+     WHERE evaluation_id = $3 AND first_seq IN (SELECT first_seq FROM job_blocks INDEXED BY job_blocks_pending \
+     WHERE evaluation_id = $3 AND state = 'pending' ORDER BY first_seq LIMIT $4) \
+     RETURNING first_seq, last_seq, attempts";
 
-const POSTGRES_CLAIM: &str = "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1 \
-     WHERE evaluation_id = $3 AND seq IN (SELECT seq FROM jobs WHERE evaluation_id = $3 AND state = 'pending' ORDER BY seq LIMIT $4 \
-     FOR UPDATE SKIP LOCKED) \
-     RETURNING seq, target_index, attempts";
+const POSTGRES_CLAIM: &str = "UPDATE job_blocks SET state = 'running', lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1 \
+     WHERE evaluation_id = $3 AND first_seq IN (SELECT first_seq FROM job_blocks WHERE evaluation_id = $3 AND state = 'pending' \
+     ORDER BY first_seq LIMIT $4 FOR UPDATE SKIP LOCKED) \
+     RETURNING first_seq, last_seq, attempts";
 
-/// Items read per statement after a claim.
-const ITEM_CHUNK: usize = 128;
+/// The jobs of `first..=last` that still lack a result; `$4` set skips the check (a block
+/// claimed for the first time has none).
+const UNFINISHED_ITEMS: &str = "SELECT seq, target_index, item FROM job_items i WHERE evaluation_id = $1 AND seq BETWEEN $2 AND $3 \
+     AND ($4 OR NOT EXISTS (SELECT 1 FROM results r WHERE r.evaluation_id = i.evaluation_id AND r.seq = i.seq)) ORDER BY seq";
+
+/// Jobs of the blocks in state `{state}`, across every evaluation, without a result yet
+/// (the state is written into the statement so SQLite can read its partial index).
+const JOBS_IN_STATE: &str = "SELECT CAST(COALESCE(SUM((SELECT COUNT(*) FROM job_items i WHERE i.evaluation_id = b.evaluation_id AND i.seq BETWEEN b.first_seq AND b.last_seq) \
+     - (SELECT COUNT(*) FROM results r WHERE r.evaluation_id = b.evaluation_id AND r.seq BETWEEN b.first_seq AND b.last_seq)), 0) AS BIGINT) \
+     FROM job_blocks b WHERE b.state = '{state}'";
 
 impl Store {
-    /// Claims up to `limit` pending jobs of one evaluation for `owner` until `lease_until`
-    /// (Unix ms), in job order, with their items. The first claim moves a pending evaluation
-    /// to running; a caller that knows it is running already passes `known_running` and
-    /// saves a write.
+    /// Claims pending blocks of one evaluation for `owner` until `lease_until` (Unix ms), in
+    /// job order, as many as hold about `limit` jobs (one at least), and returns their jobs
+    /// that have no result yet, with their items. A block left with none (its jobs were all
+    /// written before its lease ran out) is closed on the spot. The first claim moves a
+    /// pending evaluation to running; a caller that knows it is running already passes
+    /// `known_running` and saves a write.
     pub async fn claim_jobs(
         &self,
         evaluation_id: &Id,
@@ -55,47 +93,87 @@ impl Store {
             Pool::Sqlite { .. } => SQLITE_CLAIM,
             Pool::Postgres(_) => POSTGRES_CLAIM,
         };
-        let mut rows: Vec<ClaimRow> = on_write_pool!(self, pool => {
-            sqlx::query_as(claim).bind(owner).bind(lease_until).bind(evaluation_id.as_str()).bind(limit).fetch_all(pool).await?
+        let mut blocks: Vec<BlockRow> = on_write_pool!(self, pool => {
+            // The first pending block's span is the evaluation's block size.
+            let span: Option<i64> = sqlx::query_scalar(
+                "SELECT last_seq - first_seq + 1 FROM job_blocks WHERE evaluation_id = $1 AND state = 'pending' ORDER BY first_seq LIMIT 1",
+            )
+            .bind(evaluation_id.as_str())
+            .fetch_optional(pool)
+            .await?;
+            match span {
+                None => Vec::new(),
+                Some(span) => {
+                    let count = (limit / span.max(1)).max(1);
+                    sqlx::query_as(claim).bind(owner).bind(lease_until).bind(evaluation_id.as_str()).bind(count).fetch_all(pool).await?
+                }
+            }
         });
         drop(turn);
-        if rows.is_empty() {
+        if blocks.is_empty() {
             return Ok(Vec::new());
         }
         if !known_running {
             self.mark_running(evaluation_id).await?;
         }
-        rows.sort_by_key(|row| row.seq);
-        let seqs: Vec<i64> = rows.iter().map(|row| row.seq).collect();
-        let mut items: HashMap<i64, String> = HashMap::with_capacity(rows.len());
+        blocks.sort_by_key(|block| block.first_seq);
+        let mut jobs = Vec::new();
+        // One read per run of adjacent blocks (another runner's blocks may sit between runs).
+        let mut start = 0;
+        while start < blocks.len() {
+            let mut end = start + 1;
+            while end < blocks.len() && blocks[end].first_seq == blocks[end - 1].last_seq + 1 {
+                end += 1;
+            }
+            let run = &blocks[start..end];
+            let fresh = run.iter().all(|block| block.attempts <= 1);
+            let (first, last) = (run[0].first_seq, run[run.len() - 1].last_seq);
+            // On the write connection too: its cache holds the pages the claim just read.
+            let rows: Vec<(i64, i32, String)> = on_write_pool!(self, pool => {
+                sqlx::query_as(UNFINISHED_ITEMS).bind(evaluation_id.as_str()).bind(first).bind(last).bind(fresh).fetch_all(pool).await?
+            });
+            let mut blocks_left = run.iter().peekable();
+            for (seq, target_index, item) in rows {
+                while blocks_left.next_if(|block| block.last_seq < seq).is_some() {}
+                let Some(block) = blocks_left.peek() else { break };
+                jobs.push(ClaimedJob {
+                    evaluation_id: evaluation_id.clone(),
+                    seq,
+                    target_index: u32::try_from(target_index).unwrap_or(0),
+                    item,
+                    attempts: u32::try_from(block.attempts).unwrap_or(u32::MAX),
+                    block: block.first_seq,
+                });
+            }
+            start = end;
+        }
+        let empty: Vec<i64> =
+            blocks.iter().map(|block| block.first_seq).filter(|first| !jobs.iter().any(|job| job.block == *first)).collect();
+        if !empty.is_empty() {
+            self.close_blocks(evaluation_id, &empty).await?;
+        }
+        Ok(jobs)
+    }
+
+    /// Marks blocks done whose jobs all have results.
+    async fn close_blocks(&self, evaluation_id: &Id, firsts: &[i64]) -> Result<()> {
         let style = self.style();
-        for chunk in fixed_chunks(&seqs, ITEM_CHUNK) {
+        for chunk in fixed_chunks(firsts, ITEM_CHUNK) {
             let sql = format!(
-                "SELECT seq, item FROM job_items WHERE evaluation_id = {} AND seq IN ({})",
+                "UPDATE job_blocks SET state = 'done', lease_owner = NULL, lease_expires_at = NULL WHERE evaluation_id = {} AND first_seq IN ({})",
                 param(style, 1),
                 list(style, chunk.len(), 2)
             );
-            // On the write connection too: its cache holds the pages the claim just read.
-            let fetched: Vec<(i64, String)> = on_write_pool!(self, pool => {
-                let mut query = sqlx::query_as(AssertSqlSafe(sql)).bind(evaluation_id.as_str());
-                for seq in chunk {
-                    query = query.bind(*seq);
+            let _turn = self.write_turn().await;
+            on_write_pool!(self, pool => {
+                let mut query = sqlx::query(AssertSqlSafe(sql)).bind(evaluation_id.as_str());
+                for first in chunk {
+                    query = query.bind(*first);
                 }
-                query.fetch_all(pool).await?
+                query.execute(pool).await?;
             });
-            items.extend(fetched);
         }
-        Ok(rows
-            .into_iter()
-            .map(|row| ClaimedJob {
-                evaluation_id: evaluation_id.clone(),
-                seq: row.seq,
-                target_index: u32::try_from(row.target_index).unwrap_or(0),
-                // A job without its item (never, short of a hand-edited database) fails as unreadable.
-                item: items.remove(&row.seq).unwrap_or_default(),
-                attempts: u32::try_from(row.attempts).unwrap_or(u32::MAX),
-            })
-            .collect())
+        Ok(())
     }
 
     async fn mark_running(&self, evaluation_id: &Id) -> Result<()> {
@@ -121,15 +199,16 @@ impl Store {
         Ok(())
     }
 
-    /// Extends the leases of the jobs `seqs` of `evaluation_id` that `owner` still holds;
-    /// returns how many it extended. A runner names only the jobs it is still working on (or
-    /// whose results wait on its writer), so a job it gave up on expires and comes back.
-    pub async fn extend_leases(&self, owner: &str, lease_until: i64, evaluation_id: &Id, seqs: &[i64]) -> Result<u64> {
+    /// Extends the leases of the blocks (named by their first job) of `evaluation_id` that
+    /// `owner` still holds; returns how many it extended. A runner names only the blocks with
+    /// a job it is still working on (or whose result waits on its writer), so a block whose
+    /// result the writer gave up on expires and comes back.
+    pub async fn extend_leases(&self, owner: &str, lease_until: i64, evaluation_id: &Id, blocks: &[i64]) -> Result<u64> {
         let style = self.style();
         let mut extended = 0;
-        for chunk in fixed_chunks(seqs, ITEM_CHUNK) {
+        for chunk in fixed_chunks(blocks, ITEM_CHUNK) {
             let sql = format!(
-                "UPDATE jobs SET lease_expires_at = {} WHERE lease_owner = {} AND evaluation_id = {} AND state = 'running' AND seq IN ({})",
+                "UPDATE job_blocks SET lease_expires_at = {} WHERE lease_owner = {} AND evaluation_id = {} AND state = 'running' AND first_seq IN ({})",
                 param(style, 1),
                 param(style, 2),
                 param(style, 3),
@@ -138,8 +217,8 @@ impl Store {
             let _turn = self.write_turn().await;
             extended += on_write_pool!(self, pool => {
                 let mut query = sqlx::query(AssertSqlSafe(sql)).bind(lease_until).bind(owner).bind(evaluation_id.as_str());
-                for seq in chunk {
-                    query = query.bind(*seq);
+                for first in chunk {
+                    query = query.bind(*first);
                 }
                 query.execute(pool).await?.rows_affected()
             });
@@ -147,12 +226,12 @@ impl Store {
         Ok(extended)
     }
 
-    /// Puts every job whose lease ran out before `now_ms` back in the queue (its runner died
+    /// Puts every block whose lease ran out before `now_ms` back in the queue (its runner died
     /// or stalled); returns how many.
     pub async fn requeue_expired(&self, now_ms: i64) -> Result<u64> {
         let _turn = self.write_turn().await;
         Ok(on_write_pool!(self, pool => sqlx::query(
-            "UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE state = 'running' AND lease_expires_at < $1",
+            "UPDATE job_blocks SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE state = 'running' AND lease_expires_at < $1",
         )
         .bind(now_ms)
         .execute(pool)
@@ -160,11 +239,11 @@ impl Store {
         .rows_affected()))
     }
 
-    /// Gives back the jobs `owner` holds without a result (a clean shutdown), so the next
-    /// runner need not wait for their leases to expire.
+    /// Gives back the blocks `owner` holds (a clean shutdown), so the next runner need not
+    /// wait for their leases to expire; returns how many.
     pub async fn release_jobs(&self, owner: &str) -> Result<u64> {
         Ok(on_pool!(self, pool => sqlx::query(
-            "UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1 AND state = 'running'",
+            "UPDATE job_blocks SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1 AND state = 'running'",
         )
         .bind(owner)
         .execute(pool)
@@ -172,12 +251,12 @@ impl Store {
         .rows_affected()))
     }
 
-    /// Puts every leased job of one evaluation back in the queue at once: for resuming after
-    /// the process that held them is known to be gone. Were it still running, the results'
-    /// unique key would drop its duplicates.
+    /// Puts every leased block of one evaluation back in the queue at once: for resuming
+    /// after the process that held them is known to be gone. Were it still running, the
+    /// results' unique key would drop its duplicates.
     pub async fn requeue_evaluation(&self, evaluation_id: &Id) -> Result<u64> {
         Ok(on_pool!(self, pool => sqlx::query(
-            "UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE evaluation_id = $1 AND state = 'running'",
+            "UPDATE job_blocks SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE evaluation_id = $1 AND state = 'running'",
         )
         .bind(evaluation_id.as_str())
         .execute(pool)
@@ -185,26 +264,32 @@ impl Store {
         .rows_affected()))
     }
 
-    /// Jobs waiting and jobs leased, across every evaluation: the queue's depth by state.
-    /// Each count reads only its partial index (`jobs_pending`, `jobs_leased`), never the done
-    /// jobs of every evaluation ever run.
+    /// Jobs waiting and jobs leased (without a result yet), across every evaluation: the
+    /// queue's depth by state. Each count reads only the blocks in its partial index
+    /// (`job_blocks_pending`, `job_blocks_leased`), never the done blocks of every evaluation.
     pub async fn job_counts_by_state(&self) -> Result<Vec<(String, i64)>> {
-        let (pending, running) = on_pool!(self, pool => sqlx::query_as::<_, (i64, i64)>(
-            "SELECT (SELECT COUNT(*) FROM jobs WHERE state = 'pending'), (SELECT COUNT(*) FROM jobs WHERE state = 'running')",
-        )
-        .fetch_one(pool)
-        .await?);
-        Ok(vec![("pending".to_owned(), pending), ("running".to_owned(), running)])
+        let mut counts = Vec::with_capacity(2);
+        for state in ["pending", "running"] {
+            let sql = JOBS_IN_STATE.replace("{state}", state);
+            let count: i64 = on_pool!(self, pool => sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(pool).await?);
+            counts.push((state.to_owned(), count));
+        }
+        Ok(counts)
     }
 
-    /// Jobs of the evaluation not yet done (pending or leased).
+    /// Jobs of the evaluation without a result (pending or leased).
     pub async fn unfinished_jobs(&self, evaluation_id: &Id) -> Result<i64> {
-        Ok(on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE evaluation_id = $1 AND state <> 'done'")
-            .bind(evaluation_id.as_str())
-            .fetch_one(pool)
-            .await?))
+        Ok(on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM job_items WHERE evaluation_id = $1) - (SELECT COUNT(*) FROM results WHERE evaluation_id = $1)",
+        )
+        .bind(evaluation_id.as_str())
+        .fetch_one(pool)
+        .await?))
     }
 }
+
+/// Blocks named per statement.
+const ITEM_CHUNK: usize = 128;
 
 /// One job as the `/v1` tests routes show it: its position, state, claims and item.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -217,7 +302,9 @@ pub struct JobView {
 
 impl Store {
     /// The page `offset..offset + limit` of an evaluation's jobs in order, optionally only
-    /// those in one of `states` and testing one of `probe_ids`.
+    /// those in one of `states` and testing one of `probe_ids`. A job's state is derived: done
+    /// with a result, running while its block is leased, pending otherwise; its claims are its
+    /// block's.
     pub async fn jobs_page(
         &self,
         evaluation_id: &Id,
@@ -226,27 +313,32 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<Vec<JobView>> {
-        let mut sql = String::from(
-            "SELECT j.seq, j.state, CAST(j.attempts AS INTEGER) AS attempts, i.item FROM jobs j JOIN job_items i ON i.evaluation_id = j.evaluation_id AND i.seq = j.seq \
-             WHERE j.evaluation_id = $1",
+        let mut inner = String::from(
+            "SELECT i.seq, CASE WHEN r.seq IS NOT NULL THEN 'done' WHEN b.state = 'running' THEN 'running' ELSE 'pending' END AS state, \
+             CAST(COALESCE(b.attempts, 0) AS INTEGER) AS attempts, i.item FROM job_items i \
+             LEFT JOIN results r ON r.evaluation_id = i.evaluation_id AND r.seq = i.seq \
+             LEFT JOIN job_blocks b ON b.evaluation_id = i.evaluation_id \
+             AND b.first_seq = (SELECT MAX(first_seq) FROM job_blocks WHERE evaluation_id = i.evaluation_id AND first_seq <= i.seq) \
+             WHERE i.evaluation_id = $1",
         );
         let mut binds: Vec<String> = Vec::new();
-        if !states.is_empty() {
-            let placeholders: Vec<String> = states.iter().enumerate().map(|(i, _)| format!("${}", i + 4)).collect();
-            sql.push_str(&format!(" AND j.state IN ({})", placeholders.join(", ")));
-            binds.extend(states.iter().map(|s| (*s).to_owned()));
-        }
         if !probe_ids.is_empty() {
             // Items are compact JSON written by serde: the probe's field appears verbatim.
-            let clauses: Vec<String> = probe_ids.iter().enumerate().map(|(i, _)| format!("i.item LIKE ${}", binds.len() + i + 4)).collect();
-            sql.push_str(&format!(" AND ({})", clauses.join(" OR ")));
+            let clauses: Vec<String> = probe_ids.iter().enumerate().map(|(i, _)| format!("i.item LIKE ${}", i + 4)).collect();
+            inner.push_str(&format!(" AND ({})", clauses.join(" OR ")));
             for probe_id in probe_ids {
                 let quoted = serde_json::to_string(probe_id).map_err(|e| crate::Error::Corrupt(e.to_string()))?;
                 // `_` in a probe id matches itself too (LIKE's one-character wildcard); `%` cannot occur.
                 binds.push(format!("%\"probe_id\":{}%", quoted.replace('%', "")));
             }
         }
-        sql.push_str(" ORDER BY j.seq LIMIT $2 OFFSET $3");
+        let mut sql = format!("SELECT seq, state, attempts, item FROM ({inner}) AS jobs");
+        if !states.is_empty() {
+            let placeholders: Vec<String> = states.iter().enumerate().map(|(i, _)| format!("${}", binds.len() + i + 4)).collect();
+            sql.push_str(&format!(" WHERE state IN ({})", placeholders.join(", ")));
+            binds.extend(states.iter().map(|s| (*s).to_owned()));
+        }
+        sql.push_str(" ORDER BY seq LIMIT $2 OFFSET $3");
         Ok(on_pool!(self, pool => {
             let mut query = sqlx::query_as::<_, JobView>(sqlx::AssertSqlSafe(sql)).bind(evaluation_id.as_str()).bind(limit).bind(offset);
             for bind in binds {
@@ -254,5 +346,30 @@ impl Store {
             }
             query.fetch_all(pool).await?
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_cover_every_job_once_in_order() {
+        let seqs: Vec<i64> = (0..20_000).collect();
+        let blocks = blocks_of(&seqs);
+        assert_eq!(blocks.len(), 625);
+        assert!(blocks.iter().all(|(first, last)| last - first + 1 == 32));
+        assert!(blocks.windows(2).all(|pair| pair[1].0 == pair[0].1 + 1));
+        assert_eq!((blocks[0].0, blocks[624].1), (0, 19_999));
+    }
+
+    #[test]
+    fn small_evaluations_get_one_job_blocks() {
+        assert_eq!(blocks_of(&[0, 1, 2]), vec![(0, 0), (1, 1), (2, 2)]);
+        assert_eq!(block_size(399), 1);
+        assert_eq!(block_size(2_000), 10);
+        assert!(blocks_of(&[]).is_empty());
+        // Gaps (a deleted case) stay inside the block that spans them.
+        assert_eq!(blocks_of(&(0..600).filter(|seq| *seq != 5).collect::<Vec<_>>())[2], (4, 6));
     }
 }

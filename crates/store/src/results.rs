@@ -9,16 +9,39 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use assay_core::{Counts, DetectionRecord, Id, JobResult, SliceSummary, unix_now};
 use sqlx::AssertSqlSafe;
 
-use crate::batch::{fixed_chunks, list, param, values};
+use crate::batch::{fixed_chunks, list, values};
 use crate::error::{from_json_column, to_json_column};
 use crate::notifications::refs_json;
+use crate::queue::BLOCK_JOBS;
 use crate::tenancy::stored_id;
 use crate::{BeginWrite, Result, Store, on_pool, on_write_pool};
 
 /// Rows per multi-row INSERT (17 parameters a result row).
 const RESULT_CHUNK: usize = 64;
 const DETECTION_CHUNK: usize = 128;
-const SEQ_CHUNK: usize = 256;
+
+/// Closes the unfinished blocks starting in `$2..=$3` whose every job has a result: a block's
+/// lease row is written when it is claimed and when it is done, never per job.
+const CLOSE_FINISHED_BLOCKS: &str = "UPDATE job_blocks SET state = 'done', lease_owner = NULL, lease_expires_at = NULL \
+     WHERE evaluation_id = $1 AND first_seq BETWEEN $2 AND $3 AND state <> 'done' \
+     AND (SELECT COUNT(*) FROM results r WHERE r.evaluation_id = job_blocks.evaluation_id AND r.seq BETWEEN job_blocks.first_seq AND job_blocks.last_seq) \
+     >= (SELECT COUNT(*) FROM job_items i WHERE i.evaluation_id = job_blocks.evaluation_id AND i.seq BETWEEN job_blocks.first_seq AND job_blocks.last_seq)";
+
+/// The ranges of block starts that may hold one of `seqs`: `seq - (BLOCK_JOBS - 1)..=seq` for
+/// each, overlapping ones merged.
+fn block_windows(seqs: &[i64]) -> Vec<(i64, i64)> {
+    let reach = i64::try_from(BLOCK_JOBS).unwrap_or(1) - 1;
+    let mut sorted = seqs.to_vec();
+    sorted.sort_unstable();
+    let mut windows: Vec<(i64, i64)> = Vec::new();
+    for seq in sorted {
+        match windows.last_mut() {
+            Some((_, to)) if seq - reach <= *to + 1 => *to = seq,
+            _ => windows.push((seq - reach, seq)),
+        }
+    }
+    windows
+}
 
 /// What a batch write changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -146,7 +169,8 @@ fn to_i32(value: u32) -> i32 {
 
 impl Store {
     /// Writes a batch of results in one transaction: the rows not already there, their
-    /// detections, one `results.created` event per evaluation listing them, the jobs marked done, the counters, and
+    /// detections, one `results.created` event per evaluation listing them, the blocks they
+    /// finish closed, the counters, and
     /// `completed` for every evaluation whose last job this was.
     pub async fn write_results(&self, results: &[JobResult]) -> Result<WriteOutcome> {
         if results.is_empty() {
@@ -261,17 +285,10 @@ impl Store {
             let fresh_keys: HashSet<(&str, i64)> = fresh.iter().map(|r| (r.evaluation_id.as_str(), r.seq)).collect();
             let mut completed = Vec::new();
             for (evaluation_id, seqs) in &evaluations {
-                for chunk in fixed_chunks(seqs, SEQ_CHUNK) {
-                    let sql = format!(
-                        "UPDATE jobs SET state = 'done', lease_owner = NULL, lease_expires_at = NULL WHERE evaluation_id = {} AND seq IN ({})",
-                        param(style, 1),
-                        list(style, chunk.len(), 2)
-                    );
-                    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(*evaluation_id);
-                    for seq in chunk {
-                        query = query.bind(*seq);
-                    }
-                    query.execute(&mut *tx).await?;
+                // The blocks these results may finish: each starts at most a block's length
+                // before one of them. One statement per run of overlapping windows.
+                for (from, to) in block_windows(seqs) {
+                    sqlx::query(CLOSE_FINISHED_BLOCKS).bind(*evaluation_id).bind(from).bind(to).execute(&mut *tx).await?;
                 }
                 let mut counts = Counts::default();
                 let mut by_probe: BTreeMap<&str, Counts> = BTreeMap::new();
@@ -521,5 +538,19 @@ impl Store {
                 }
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::block_windows;
+
+    #[test]
+    fn block_windows_reach_back_one_block_and_merge_when_they_touch() {
+        assert_eq!(block_windows(&[100]), vec![(69, 100)]);
+        assert_eq!(block_windows(&[120, 100, 101]), vec![(69, 120)]);
+        assert_eq!(block_windows(&[101, 100, 140]), vec![(69, 101), (109, 140)]);
+        assert_eq!(block_windows(&[0, 500]), vec![(-31, 0), (469, 500)]);
+        assert!(block_windows(&[]).is_empty());
     }
 }

@@ -10,6 +10,7 @@ use sqlx::AssertSqlSafe;
 
 use crate::error::{from_json_column, to_json_column};
 use crate::notifications::{NOTIFY, refs_json};
+use crate::queue::{BLOCK_CHUNK, blocks_of, insert_blocks_sql};
 use crate::tenancy::stored_id;
 use crate::{BeginWrite, Error, Result, Store, on_pool};
 
@@ -135,7 +136,7 @@ const CASE_RUNS: &str = "SELECT * FROM (SELECT c.id, c.evaluation_id, c.model, c
      r.outcome, r.error, CASE WHEN r.seq IS NULL AND e.state IN ('aborted', 'failed') THEN e.error END AS abort_reason, \
      r.created_at AS finished_at \
      FROM case_runs c JOIN evaluations e ON e.id = c.evaluation_id JOIN workbench_evaluations w ON w.evaluation_id = c.evaluation_id \
-     LEFT JOIN jobs j ON j.evaluation_id = c.evaluation_id AND j.seq = c.seq \
+     LEFT JOIN job_blocks j ON j.evaluation_id = c.evaluation_id AND j.first_seq <= c.seq AND j.last_seq >= c.seq \
      LEFT JOIN results r ON r.evaluation_id = c.evaluation_id AND r.seq = c.seq) AS runs";
 
 impl TryFrom<CaseRunRow> for CaseRun {
@@ -171,6 +172,7 @@ impl Store {
     /// Writes the engine evaluation, its jobs, its case runs and the workbench row in one
     /// transaction, and notifies the team (unless it is a privacy-mode run).
     pub async fn create_workbench_evaluation(&self, new: &NewWorkbenchEvaluation) -> Result<WorkbenchEvaluation> {
+        let style = self.style();
         let now = unix_now();
         let suite = to_json_column("evaluation suite", &new.suite)?;
         let targets = to_json_column("evaluation targets", &new.targets)?;
@@ -214,15 +216,10 @@ impl Store {
             .await?;
             for (seq, job) in new.jobs.iter().enumerate() {
                 let seq = i64::try_from(seq).unwrap_or(i64::MAX);
-                sqlx::query("INSERT INTO jobs (evaluation_id, seq, target_index) VALUES ($1, $2, $3)")
+                sqlx::query("INSERT INTO job_items (evaluation_id, seq, target_index, item) VALUES ($1, $2, $3, $4)")
                     .bind(new.id.as_str())
                     .bind(seq)
                     .bind(i32::try_from(job.target_index).unwrap_or(i32::MAX))
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("INSERT INTO job_items (evaluation_id, seq, item) VALUES ($1, $2, $3)")
-                    .bind(new.id.as_str())
-                    .bind(seq)
                     .bind(&job.item)
                     .execute(&mut *tx)
                     .await?;
@@ -235,6 +232,14 @@ impl Store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
+            }
+            let seqs: Vec<i64> = (0..i64::try_from(new.jobs.len()).unwrap_or(i64::MAX)).collect();
+            for chunk in blocks_of(&seqs).chunks(BLOCK_CHUNK) {
+                let mut query = sqlx::query(AssertSqlSafe(insert_blocks_sql(style, chunk.len())));
+                for (first, last) in chunk {
+                    query = query.bind(new.id.as_str()).bind(*first).bind(*last);
+                }
+                query.execute(&mut *tx).await?;
             }
             sqlx::query("INSERT INTO events (evaluation_id, kind, data, created_at) VALUES ($1, 'evaluation.created', $2, $3)")
                 .bind(new.id.as_str())
@@ -322,21 +327,35 @@ impl Store {
     /// Throws away every result and puts every job back in the queue, the evaluation back to
     /// pending. `None` when there is no such evaluation.
     pub async fn rerun_workbench_evaluation(&self, team_id: &Id, id: &Id) -> Result<Option<Rerun>> {
+        let style = self.style();
         let Some(evaluation) = self.workbench_evaluation(team_id, id).await? else { return Ok(None) };
         let now = unix_now();
         let refs = refs_json(&[format!("Evaluation:{id}")])?;
         let rerun = on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let completed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM results WHERE evaluation_id = $1").bind(id.as_str()).fetch_one(&mut *tx).await?;
-            let working: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE evaluation_id = $1 AND state = 'running'")
-                .bind(id.as_str())
-                .fetch_one(&mut *tx)
-                .await?;
+            let working: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM job_items i JOIN job_blocks b ON b.evaluation_id = i.evaluation_id AND i.seq BETWEEN b.first_seq AND b.last_seq \
+                 WHERE i.evaluation_id = $1 AND b.state = 'running' \
+                 AND NOT EXISTS (SELECT 1 FROM results r WHERE r.evaluation_id = i.evaluation_id AND r.seq = i.seq)",
+            )
+            .bind(id.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
             sqlx::query("DELETE FROM results WHERE evaluation_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
-            sqlx::query("UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempts = 0 WHERE evaluation_id = $1")
+            // Fresh blocks over the jobs there are now (cases may have been deleted).
+            sqlx::query("DELETE FROM job_blocks WHERE evaluation_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
+            let seqs: Vec<i64> = sqlx::query_scalar("SELECT seq FROM job_items WHERE evaluation_id = $1 ORDER BY seq")
                 .bind(id.as_str())
-                .execute(&mut *tx)
+                .fetch_all(&mut *tx)
                 .await?;
+            for chunk in blocks_of(&seqs).chunks(BLOCK_CHUNK) {
+                let mut query = sqlx::query(AssertSqlSafe(insert_blocks_sql(style, chunk.len())));
+                for (first, last) in chunk {
+                    query = query.bind(id.as_str()).bind(*first).bind(*last);
+                }
+                query.execute(&mut *tx).await?;
+            }
             sqlx::query(
                 "UPDATE evaluations SET state = CASE WHEN total = 0 THEN 'completed' ELSE 'pending' END, done = 0, passed = 0, failed = 0, \
                  errored = 0, unscorable = 0, error = NULL, started_at = NULL, finished_at = CASE WHEN total = 0 THEN $1 END WHERE id = $2",
@@ -434,7 +453,6 @@ impl Store {
             }
             for sql in [
                 "DELETE FROM results WHERE evaluation_id = $1 AND seq = $2",
-                "DELETE FROM jobs WHERE evaluation_id = $1 AND seq = $2",
                 "DELETE FROM job_items WHERE evaluation_id = $1 AND seq = $2",
                 "DELETE FROM case_runs WHERE evaluation_id = $1 AND seq = $2",
             ] {

@@ -338,6 +338,46 @@ async fn claimed_jobs_are_leased_to_one_runner_and_come_back_when_the_lease_expi
     assert_eq!(store.claim_jobs(&evaluation.id, "runner-d", now + 60_000, 2, false).await.expect("after release").len(), 2);
 }
 
+async fn a_large_evaluation_is_claimed_in_blocks_and_a_job_is_done_when_its_result_exists(store: Store) {
+    let (team, _) = store.create_team(&name("blocks"), Plan::Free).await.expect("team");
+    let evaluation = store.create_evaluation(&team.id, "b", &serde_json::json!({}), &[], jobs(6_400), None).await.expect("create");
+    let now = unix_millis();
+    // 6,400 jobs make blocks of 32: a claim of about 64 jobs leases two blocks.
+    let claimed = store.claim_jobs(&evaluation.id, "runner-a", now + 60_000, 64, false).await.expect("claim");
+    assert_eq!(claimed.iter().map(|j| j.seq).collect::<Vec<_>>(), (0..64).collect::<Vec<_>>());
+    assert_eq!(claimed.iter().map(|j| j.block).collect::<std::collections::BTreeSet<_>>(), [0, 32].into());
+    assert_eq!(store.job_counts_by_state().await.expect("counts"), vec![("pending".to_owned(), 6_336), ("running".to_owned(), 64)]);
+    // The first block's results all written: it is closed; of the second, half.
+    let written: Vec<JobResult> = claimed[..48].iter().map(|job| result_for(job, Some(true))).collect();
+    assert_eq!(store.write_results(&written).await.expect("write").inserted, 48);
+    let page = store.jobs_page(&evaluation.id, &[], &[], 30, 36).await.expect("page");
+    let states: Vec<(i64, &str)> = page.iter().map(|job| (job.seq, job.state.as_str())).collect();
+    assert_eq!(states[..4], [(30, "done"), (31, "done"), (32, "done"), (33, "done")]);
+    assert_eq!([states[17], states[18], states[33], states[34]], [(47, "done"), (48, "running"), (63, "running"), (64, "pending")]);
+    assert_eq!(store.jobs_page(&evaluation.id, &["running"], &[], 0, 100).await.expect("running").len(), 16);
+    assert_eq!(store.job_counts_by_state().await.expect("counts"), vec![("pending".to_owned(), 6_336), ("running".to_owned(), 16)]);
+    assert_eq!(store.unfinished_jobs(&evaluation.id).await.expect("unfinished"), 6_352);
+    // runner-a dies holding the second block: it comes back, with only its unwritten jobs.
+    assert_eq!(store.extend_leases("runner-a", now + 120_000, &evaluation.id, &[0, 32]).await.expect("extend"), 1, "block 0 is done");
+    assert_eq!(store.requeue_expired(now + 180_000).await.expect("requeue"), 1);
+    let again = store.claim_jobs(&evaluation.id, "runner-b", now + 60_000, 32, false).await.expect("reclaim");
+    assert_eq!(
+        again.iter().map(|j| (j.seq, j.attempts, j.block)).collect::<Vec<_>>(),
+        (48..64).map(|seq| (seq, 2, 32)).collect::<Vec<_>>()
+    );
+    let rest: Vec<JobResult> = again.iter().map(|job| result_for(job, Some(false))).collect();
+    store.write_results(&rest).await.expect("write rest");
+    assert_eq!(store.jobs_page(&evaluation.id, &["done"], &[], 0, 100).await.expect("done").len(), 64);
+    // Results that land after their block went back to the queue close it all the same.
+    let late = store.claim_jobs(&evaluation.id, "runner-c", now + 1_000, 32, true).await.expect("claim");
+    assert_eq!(store.requeue_expired(now + 2_000).await.expect("requeue"), 1);
+    let late: Vec<JobResult> = late.iter().map(|job| result_for(job, Some(true))).collect();
+    store.write_results(&late).await.expect("write late");
+    assert_eq!(store.job_counts_by_state().await.expect("counts"), vec![("pending".to_owned(), 6_304), ("running".to_owned(), 0)]);
+    let next = store.claim_jobs(&evaluation.id, "runner-d", now + 60_000, 1, true).await.expect("next");
+    assert_eq!((next.len(), next[0].seq, next[0].attempts), (32, 96, 1));
+}
+
 async fn a_replayed_result_is_not_written_twice_and_the_last_one_completes_the_evaluation(store: Store) {
     let (team, _) = store.create_team(&name("results"), Plan::Free).await.expect("team");
     let evaluation = store.create_evaluation(&team.id, "r", &serde_json::json!({}), &[], jobs(3), None).await.expect("create");
@@ -873,6 +913,7 @@ on_both_databases!(
     a_pinned_evaluation_is_seen_only_by_its_runner_scope,
     a_shared_rate_bucket_never_spends_a_token_twice_under_concurrent_takers,
     claimed_jobs_are_leased_to_one_runner_and_come_back_when_the_lease_expires,
+    a_large_evaluation_is_claimed_in_blocks_and_a_job_is_done_when_its_result_exists,
     a_replayed_result_is_not_written_twice_and_the_last_one_completes_the_evaluation,
     an_unscorable_result_is_counted_apart_from_pass_fail_and_error,
     a_judge_answer_is_kept_once_per_request,

@@ -1,0 +1,24 @@
+-- Claims in blocks. A job's state was a row of its own, rewritten twice per test (claimed,
+-- done). Now a runner leases a block of consecutive jobs with one row; a job is done when
+-- its result exists, running while its block is leased, pending otherwise. The writer
+-- closes a block once every job in it has a result. Existing jobs become one-job blocks
+-- with their state, lease and claim count; each job's target moves beside its item.
+CREATE TABLE job_blocks (
+    evaluation_id     TEXT NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
+    first_seq         INTEGER NOT NULL,
+    last_seq          INTEGER NOT NULL,
+    state             TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'running', 'done')),
+    lease_owner       TEXT,
+    lease_expires_at  INTEGER,
+    attempts          INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (evaluation_id, first_seq)
+) WITHOUT ROWID;
+INSERT INTO job_blocks (evaluation_id, first_seq, last_seq, state, lease_owner, lease_expires_at, attempts)
+    SELECT evaluation_id, seq, seq, state, lease_owner, lease_expires_at, attempts FROM jobs;
+CREATE INDEX job_blocks_pending ON job_blocks (evaluation_id, first_seq) WHERE state = 'pending';
+CREATE INDEX job_blocks_leased ON job_blocks (lease_expires_at) WHERE state = 'running';
+
+ALTER TABLE job_items ADD COLUMN target_index INTEGER NOT NULL DEFAULT 0;
+UPDATE job_items SET target_index = (SELECT j.target_index FROM jobs j WHERE j.evaluation_id = job_items.evaluation_id AND j.seq = job_items.seq)
+    WHERE EXISTS (SELECT 1 FROM jobs j WHERE j.evaluation_id = job_items.evaluation_id AND j.seq = job_items.seq);
+DROP TABLE jobs;
