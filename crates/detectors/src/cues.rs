@@ -27,8 +27,12 @@ pub(crate) fn alternation(patterns: &[&str]) -> Regex {
 /// pays once per pattern). The DFA gets room too: with the default cache a list of hundreds
 /// of branches with bounded gaps keeps clearing its cache and falls back to a slower engine.
 pub(crate) fn ascii_alternation(patterns: &[&str]) -> Regex {
-    let joined = ascii_alternation_source(patterns);
-    RegexBuilder::new(&joined)
+    compile_ascii_source(&ascii_alternation_source(patterns))
+}
+
+/// Compiles a pattern [`ascii_alternation_source`] made, as [`ascii_alternation`] does.
+pub(crate) fn compile_ascii_source(source: &str) -> Regex {
+    RegexBuilder::new(source)
         .size_limit(64 << 20)
         .dfa_size_limit(64 << 20)
         .build()

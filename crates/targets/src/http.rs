@@ -102,16 +102,20 @@ pub fn status_error(status: StatusCode, headers: &HeaderMap, body: &str) -> Targ
 pub async fn send_json(request: reqwest::RequestBuilder) -> Result<(StatusCode, serde_json::Value), TargetError> {
     let response = request.send().await.map_err(|e| transport_error(&e))?;
     let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.text().await.map_err(|e| transport_error(&e))?;
     if !status.is_success() {
+        // Only an error reads the headers (`Retry-After`): a success need not copy them.
+        let headers = response.headers().clone();
+        let body = response.text().await.map_err(|e| transport_error(&e))?;
         return Err(status_error(status, &headers, &body));
     }
-    if status == StatusCode::NO_CONTENT || body.trim().is_empty() {
+    // JSON is UTF-8: parsed from the bytes as they came, without a decoded copy.
+    let bytes = response.bytes().await.map_err(|e| transport_error(&e))?;
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if status == StatusCode::NO_CONTENT || body.iter().all(u8::is_ascii_whitespace) {
         return Ok((status, serde_json::Value::Null));
     }
-    let value =
-        serde_json::from_str(&body).map_err(|e| TargetError::MalformedReply(format!("not JSON ({e}): {}", error_message(&body))))?;
+    let value = serde_json::from_slice(body)
+        .map_err(|e| TargetError::MalformedReply(format!("not JSON ({e}): {}", error_message(&String::from_utf8_lossy(body)))))?;
     Ok((status, value))
 }
 

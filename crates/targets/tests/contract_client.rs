@@ -218,3 +218,38 @@ async fn the_anthropic_client_speaks_the_messages_api() {
         .expect("target");
     assert!(matches!(wrong.chat(&request).await, Err(TargetError::Auth(_))));
 }
+
+/// A server that answers every connection's first request with `body` as JSON, then closes.
+async fn raw_json_server(body: &'static [u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = vec![0u8; 64 * 1024];
+            let _ = socket.read(&mut request).await;
+            let head =
+                format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+            let _ = socket.write_all(head.as_bytes()).await;
+            let _ = socket.write_all(body).await;
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn a_json_reply_is_read_from_its_bytes_with_or_without_a_byte_order_mark() {
+    for body in [&b"\xEF\xBB\xBF{\"content\":\"caf\xC3\xA9\"}"[..], &b"{\"content\":\"caf\xC3\xA9\"}"[..]] {
+        let body: &'static [u8] = Box::leak(body.to_vec().into_boxed_slice());
+        let url = raw_json_server(body).await;
+        let target =
+            ContractTarget::new(ContractConfig { base_url: url, chat_path: "/chat".into(), sessions_path: None, auth: Auth::None })
+                .expect("target");
+        assert_eq!(target.chat(&ChatRequest::single("hi")).await.expect("reply").text, "café");
+    }
+    let url = raw_json_server(b"\xEF\xBB\xBF<html>oops</html>").await;
+    let target = ContractTarget::new(ContractConfig { base_url: url, chat_path: "/chat".into(), sessions_path: None, auth: Auth::None })
+        .expect("target");
+    let error = target.chat(&ChatRequest::single("hi")).await.expect_err("not JSON");
+    assert!(matches!(&error, TargetError::MalformedReply(message) if message.contains("oops")), "{error:?}");
+}
