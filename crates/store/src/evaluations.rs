@@ -1,12 +1,12 @@
 //! Evaluations: created with all their jobs in one transaction, read, cancelled, failed; and
 //! the event log every change appends to.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use assay_core::{Counts, Evaluation, EvaluationState, Event, Id, NewJob, ProbeCounts, TrustSettings, unix_now};
+use assay_core::{Counts, Evaluation, EvaluationState, Event, Id, NewJob, ProbeCounts, TrustSettings, Verdict, unix_now};
 use sqlx::AssertSqlSafe;
 
-use crate::batch::values;
+use crate::batch::{fixed_chunks, list, param, values};
 use crate::error::{conflict_as, from_json_column, to_json_column};
 use crate::notifications::{NOTIFY, refs_json};
 use crate::queue::{BLOCK_CHUNK, blocks_of, insert_blocks_sql};
@@ -376,7 +376,10 @@ impl Store {
         Ok(id.unwrap_or(0))
     }
 
-    /// Events of one evaluation after `after_id`, in order.
+    /// Events of one evaluation after `after_id`, in order. A `results.created` event is
+    /// stored as the numbers of the batch's results; it is returned with what a watcher needs
+    /// of each, read from the results (`{"results": [{seq, probe_id, passed, error, verdict}]}`;
+    /// a result deleted since, by a workbench re-run, is left out).
     pub async fn events_after(&self, evaluation_id: &Id, after_id: i64, limit: i64) -> Result<Vec<Event>> {
         let rows: Vec<EventRow> = on_pool!(self, pool => sqlx::query_as(
             "SELECT id, evaluation_id, kind, data, created_at FROM events WHERE evaluation_id = $1 AND id > $2 ORDER BY id LIMIT $3",
@@ -386,7 +389,8 @@ impl Store {
         .bind(limit)
         .fetch_all(pool)
         .await?);
-        rows.into_iter()
+        let mut events = rows
+            .into_iter()
             .map(|row| {
                 Ok(Event {
                     id: row.id,
@@ -396,6 +400,53 @@ impl Store {
                     created_at: row.created_at,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<Event>>>()?;
+        let announced_seqs = |event: &Event| -> Option<Vec<i64>> {
+            (event.kind == "results.created")
+                .then(|| event.data.get("seqs")?.as_array().map(|seqs| seqs.iter().filter_map(serde_json::Value::as_i64).collect()))?
+        };
+        let wanted: Vec<i64> = events.iter().filter_map(announced_seqs).flatten().collect();
+        if wanted.is_empty() {
+            return Ok(events);
+        }
+        let summaries = self.result_summaries(evaluation_id, &wanted).await?;
+        for event in &mut events {
+            if let Some(seqs) = announced_seqs(event) {
+                let results: Vec<serde_json::Value> = seqs.iter().filter_map(|seq| summaries.get(seq).cloned()).collect();
+                event.data = serde_json::json!({ "results": results });
+            }
+        }
+        Ok(events)
+    }
+
+    /// What a live view shows of each of the results `seqs`, by number.
+    async fn result_summaries(&self, evaluation_id: &Id, seqs: &[i64]) -> Result<HashMap<i64, serde_json::Value>> {
+        let style = self.style();
+        let mut summaries = HashMap::with_capacity(seqs.len());
+        for chunk in fixed_chunks(seqs, SUMMARY_CHUNK) {
+            let sql = format!(
+                "SELECT seq, probe_id, passed, error IS NOT NULL FROM results WHERE evaluation_id = {} AND seq IN ({})",
+                param(style, 1),
+                list(style, chunk.len(), 2)
+            );
+            let rows: Vec<(i64, String, Option<bool>, bool)> = on_pool!(self, pool => {
+                let mut query = sqlx::query_as(AssertSqlSafe(sql)).bind(evaluation_id.as_str());
+                for seq in chunk {
+                    query = query.bind(*seq);
+                }
+                query.fetch_all(pool).await?
+            });
+            for (seq, probe_id, passed, errored) in rows {
+                let verdict = Verdict::of(passed, errored);
+                summaries.insert(
+                    seq,
+                    serde_json::json!({ "seq": seq, "probe_id": probe_id, "passed": passed, "error": errored, "verdict": verdict.as_str() }),
+                );
+            }
+        }
+        Ok(summaries)
     }
 }
+
+/// Results read per statement for the events that name them.
+const SUMMARY_CHUNK: usize = 256;

@@ -264,19 +264,17 @@ impl Store {
                 query.execute(&mut *tx).await?;
             }
 
-            // One `results.created` event per evaluation and batch, listing its new results: an
-            // event row per result cost a scan a few per cent of its CPU for what a live view
-            // reads as one update anyway.
-            let mut announced: BTreeMap<&str, Vec<serde_json::Value>> = BTreeMap::new();
+            // One `results.created` event per evaluation and batch, naming its new results by
+            // number: what a live view shows of each (probe, verdict) is read from the results
+            // themselves ([`Store::events_after`]), so the event costs a few bytes per result.
+            let mut announced: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
             for r in &fresh {
-                announced.entry(r.evaluation_id.as_str()).or_default().push(serde_json::json!({
-                    "seq": r.seq, "probe_id": r.probe_id, "passed": r.passed, "error": r.error.is_some(), "verdict": r.verdict().as_str()
-                }));
+                announced.entry(r.evaluation_id.as_str()).or_default().push(r.seq);
             }
-            for (evaluation_id, results) in announced {
+            for (evaluation_id, seqs) in announced {
                 sqlx::query("INSERT INTO events (evaluation_id, kind, data, created_at) VALUES ($1, 'results.created', $2, $3)")
                     .bind(evaluation_id)
-                    .bind(serde_json::json!({ "results": results }).to_string())
+                    .bind(serde_json::json!({ "seqs": seqs }).to_string())
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
