@@ -25,6 +25,10 @@ pub fn client() -> Result<reqwest::Client, crate::Error> {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .pool_max_idle_per_host(64)
+        // Retries are the reliability layer's (`Reliable`), which knows each target's policy.
+        // The client's own, for protocol refusals, copied every request's headers and body
+        // up front in case it would replay it.
+        .retry(reqwest::retry::never().max_retries_per_request(0))
         .user_agent(concat!("assay/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| crate::Error::Client(e.to_string()))
