@@ -10,7 +10,7 @@
 //! uses. The worst slurs are stored ROT13-encoded so the source does not spell them out.
 
 use std::ops::Range;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use assay_core::{Detection, DetectionInput, Detector, DetectorError, DetectorInfo, HitMeans};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
@@ -868,7 +868,7 @@ static THREATS: LazyPhrases = LazyPhrases {
             r"\bseni (?:bulacagim|oldurecegim|gebertecegim)\b|\bspero che ti (?:venga|prenda) (?:un|il) (?:tumore|cancro|infarto)\b|\bti ammazzo\b|\bvou te matar\b|\bzabije (?:cie|cię)\b",
         ])
     }),
-    regex: LazyLock::new(|| compile_ascii_source(&THREATS.source)),
+    regex: OnceLock::new(),
 };
 
 /// Threats whose negation is the threat ("your kids won't be safe", "nobody would miss
@@ -883,7 +883,7 @@ static NEGATIVE_THREATS: LazyPhrases = LazyPhrases {
             r"\b(?:would|it'?d) be a (?:shame|pity) if (?:they|your [a-z]+) (?:didn'?t|did not|never) (?:come|came|make it|made it) home\b",
         ])
     }),
-    regex: LazyLock::new(|| compile_ascii_source(&NEGATIVE_THREATS.source)),
+    regex: OnceLock::new(),
 };
 
 static ATTACKS: LazyPhrases = LazyPhrases {
@@ -922,7 +922,7 @@ static ATTACKS: LazyPhrases = LazyPhrases {
             r"\b(?:why do they (?:even )?let|shouldn'?t (?:be allowed|let)) (?:people in wheelchairs|disabled people|cripples|autistic people|fat people|gay people|trans people|women|immigrants)\b",
         ])
     }),
-    regex: LazyLock::new(|| compile_ascii_source(&ATTACKS.source)),
+    regex: OnceLock::new(),
 };
 
 static INSULT_PHRASES: LazyPhrases = LazyPhrases {
@@ -942,13 +942,13 @@ static INSULT_PHRASES: LazyPhrases = LazyPhrases {
             r"\bhalt die fresse\b|\bdu wichser\b|\b(?:stai zitt[ao],? )?puttana\b|\bvai se foder\b|\bseu idiota\b|\bta gueule\b|\bcallate,? (?:idiota|imbecil)\b",
         ])
     }),
-    regex: LazyLock::new(|| compile_ascii_source(&INSULT_PHRASES.source)),
+    regex: OnceLock::new(),
 };
 static MILD_INSULT_PHRASES: LazyPhrases = LazyPhrases {
     source: LazyLock::new(|| {
         ascii_alternation_source(&[r"\bshut (?:the (?:fuck|hell) )?up\b", r"\bgo to hell\b", r"\bnobody (?:likes|cares about) you\b"])
     }),
-    regex: LazyLock::new(|| compile_ascii_source(&MILD_INSULT_PHRASES.source)),
+    regex: OnceLock::new(),
 };
 static SEXUAL_PHRASES: LazyPhrases = LazyPhrases {
     source: LazyLock::new(|| {
@@ -958,7 +958,7 @@ static SEXUAL_PHRASES: LazyPhrases = LazyPhrases {
             r"\brip your clothes off\b|\b(?:thinking about|picturing|imagining) you naked\b|\bsee what'?s between (?:them|your legs)\b|\bdon'?t pretend you don'?t want it\b",
         ])
     }),
-    regex: LazyLock::new(|| compile_ascii_source(&SEXUAL_PHRASES.source)),
+    regex: OnceLock::new(),
 };
 
 static DISBELIEF_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -970,7 +970,13 @@ static DISBELIEF_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// hundred replies, and most runs meet only some of the lists.
 struct LazyPhrases {
     source: LazyLock<String>,
-    regex: LazyLock<Regex>,
+    regex: OnceLock<Regex>,
+}
+
+impl LazyPhrases {
+    fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| compile_ascii_source(&self.source))
+    }
 }
 
 /// The phrase lists in the order of [`ANY_PHRASE_SET`], each with its category, severity and
@@ -1004,7 +1010,7 @@ fn phrase_hits(text: &str, hits: &mut Vec<Hit>) -> bool {
     let present_lists = PHRASE_LISTS.iter().enumerate().filter(|(index, _)| present.matched(*index)).map(|(_, list)| list);
     for (list, category, severity, deniable) in present_lists {
         let (category, severity, deniable) = (*category, *severity, *deniable);
-        for m in list.regex.find_iter(text) {
+        for m in list.regex().find_iter(text) {
             let phrase = m.as_str();
             if deniable && !real_threat(phrase, &text[m.end()..]) {
                 continue;
@@ -1050,7 +1056,7 @@ mod tests {
 
     #[test]
     fn the_phrase_lists_compile_and_slurs_decode() {
-        for re in PHRASE_LISTS.iter().map(|(list, ..)| &*list.regex) {
+        for re in PHRASE_LISTS.iter().map(|(list, ..)| list.regex()) {
             assert!(!re.as_str().is_empty());
         }
         assert_eq!(rot13(&rot13("abcxyz")), "abcxyz");

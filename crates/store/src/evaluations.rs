@@ -9,7 +9,7 @@ use sqlx::AssertSqlSafe;
 use crate::batch::{fixed_chunks, list, param, values};
 use crate::error::{conflict_as, from_json_column, to_json_column};
 use crate::notifications::{NOTIFY, refs_json};
-use crate::queue::{BLOCK_CHUNK, blocks_of, insert_blocks_sql};
+use crate::queue::insert_blocks;
 use crate::tenancy::stored_id;
 use crate::{BeginWrite, Error, Result, Store, on_pool};
 
@@ -191,13 +191,7 @@ impl Store {
                 total += i64::try_from(chunk.len()).unwrap_or(i64::MAX);
             }
             seqs.sort_unstable();
-            for chunk in blocks_of(&seqs).chunks(BLOCK_CHUNK) {
-                let mut query = sqlx::query(AssertSqlSafe(insert_blocks_sql(style, chunk.len())));
-                for (first, last) in chunk {
-                    query = query.bind(id.as_str()).bind(*first).bind(*last);
-                }
-                query.execute(&mut *tx).await?;
-            }
+            insert_blocks!(tx, style, id.as_str(), &seqs);
             let probe_rows: Vec<_> = probes.iter().collect();
             for chunk in probe_rows.chunks(JOB_CHUNK) {
                 let sql = format!("INSERT INTO probe_counts (evaluation_id, probe_id, harness, scenario, total) VALUES {}", values(style, chunk.len(), 5, 1));
@@ -405,13 +399,14 @@ impl Store {
             (event.kind == "results.created")
                 .then(|| event.data.get("seqs")?.as_array().map(|seqs| seqs.iter().filter_map(serde_json::Value::as_i64).collect()))?
         };
-        let wanted: Vec<i64> = events.iter().filter_map(announced_seqs).flatten().collect();
+        let announced: Vec<Option<Vec<i64>>> = events.iter().map(announced_seqs).collect();
+        let wanted: Vec<i64> = announced.iter().flatten().flatten().copied().collect();
         if wanted.is_empty() {
             return Ok(events);
         }
         let summaries = self.result_summaries(evaluation_id, &wanted).await?;
-        for event in &mut events {
-            if let Some(seqs) = announced_seqs(event) {
+        for (event, seqs) in events.iter_mut().zip(announced) {
+            if let Some(seqs) = seqs {
                 let results: Vec<serde_json::Value> = seqs.iter().filter_map(|seq| summaries.get(seq).cloned()).collect();
                 event.data = serde_json::json!({ "results": results });
             }

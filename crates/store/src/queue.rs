@@ -6,6 +6,8 @@
 //! databases: PostgreSQL skips blocks another runner has locked (`FOR UPDATE SKIP LOCKED`);
 //! SQLite has a single writer, so a plain `UPDATE … RETURNING` is already exclusive.
 
+use std::collections::HashSet;
+
 use assay_core::{ClaimedJob, Id, unix_now};
 use sqlx::AssertSqlSafe;
 
@@ -41,6 +43,22 @@ pub(crate) const BLOCK_CHUNK: usize = 250;
 pub(crate) fn insert_blocks_sql(style: Style, rows: usize) -> String {
     format!("INSERT INTO job_blocks (evaluation_id, first_seq, last_seq) VALUES {}", values(style, rows, 3, 1))
 }
+
+/// Writes the pending blocks over `seqs` (an evaluation's job numbers, ascending) inside the
+/// transaction `tx` of an [`on_pool!`] arm, wherever an evaluation's jobs are written or put
+/// back: a macro because each arm's transaction has its own database type.
+macro_rules! insert_blocks {
+    ($tx:ident, $style:expr, $evaluation_id:expr, $seqs:expr) => {
+        for chunk in $crate::queue::blocks_of($seqs).chunks($crate::queue::BLOCK_CHUNK) {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe($crate::queue::insert_blocks_sql($style, chunk.len())));
+            for (first, last) in chunk {
+                query = query.bind($evaluation_id).bind(*first).bind(*last);
+            }
+            query.execute(&mut *$tx).await?;
+        }
+    };
+}
+pub(crate) use insert_blocks;
 
 #[derive(sqlx::FromRow)]
 struct BlockRow {
@@ -147,8 +165,8 @@ impl Store {
             }
             start = end;
         }
-        let empty: Vec<i64> =
-            blocks.iter().map(|block| block.first_seq).filter(|first| !jobs.iter().any(|job| job.block == *first)).collect();
+        let given: HashSet<i64> = jobs.iter().map(|job| job.block).collect();
+        let empty: Vec<i64> = blocks.iter().map(|block| block.first_seq).filter(|first| !given.contains(first)).collect();
         if !empty.is_empty() {
             self.close_blocks(evaluation_id, &empty).await?;
         }

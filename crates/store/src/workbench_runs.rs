@@ -10,7 +10,7 @@ use sqlx::AssertSqlSafe;
 
 use crate::error::{from_json_column, to_json_column};
 use crate::notifications::{NOTIFY, refs_json};
-use crate::queue::{BLOCK_CHUNK, blocks_of, insert_blocks_sql};
+use crate::queue::insert_blocks;
 use crate::tenancy::stored_id;
 use crate::{BeginWrite, Error, Result, Store, on_pool};
 
@@ -234,13 +234,7 @@ impl Store {
                     .await?;
             }
             let seqs: Vec<i64> = (0..i64::try_from(new.jobs.len()).unwrap_or(i64::MAX)).collect();
-            for chunk in blocks_of(&seqs).chunks(BLOCK_CHUNK) {
-                let mut query = sqlx::query(AssertSqlSafe(insert_blocks_sql(style, chunk.len())));
-                for (first, last) in chunk {
-                    query = query.bind(new.id.as_str()).bind(*first).bind(*last);
-                }
-                query.execute(&mut *tx).await?;
-            }
+            insert_blocks!(tx, style, new.id.as_str(), &seqs);
             sqlx::query("INSERT INTO events (evaluation_id, kind, data, created_at) VALUES ($1, 'evaluation.created', $2, $3)")
                 .bind(new.id.as_str())
                 .bind(serde_json::json!({ "total": total, "state": state }).to_string())
@@ -349,13 +343,7 @@ impl Store {
                 .bind(id.as_str())
                 .fetch_all(&mut *tx)
                 .await?;
-            for chunk in blocks_of(&seqs).chunks(BLOCK_CHUNK) {
-                let mut query = sqlx::query(AssertSqlSafe(insert_blocks_sql(style, chunk.len())));
-                for (first, last) in chunk {
-                    query = query.bind(id.as_str()).bind(*first).bind(*last);
-                }
-                query.execute(&mut *tx).await?;
-            }
+            insert_blocks!(tx, style, id.as_str(), &seqs);
             sqlx::query(
                 "UPDATE evaluations SET state = CASE WHEN total = 0 THEN 'completed' ELSE 'pending' END, done = 0, passed = 0, failed = 0, \
                  errored = 0, unscorable = 0, error = NULL, started_at = NULL, finished_at = CASE WHEN total = 0 THEN $1 END WHERE id = $2",
