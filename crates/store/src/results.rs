@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use assay_core::{Counts, DetectionRecord, Id, JobResult, SliceSummary, unix_now};
 use sqlx::AssertSqlSafe;
 
-use crate::batch::{fixed_chunks, list, values};
+use crate::batch::{Style, fixed_chunks, list, values};
 use crate::error::{from_json_column, to_json_column};
 use crate::notifications::refs_json;
 use crate::queue::BLOCK_JOBS;
@@ -201,13 +201,32 @@ impl Store {
             let present: HashSet<String> = query.fetch_all(&mut *tx).await?.into_iter().collect();
             evaluations.retain(|evaluation_id, _| present.contains(*evaluation_id));
             let encoded: Vec<_> = encoded.iter().filter(|(_, _, r)| present.contains(r.evaluation_id.as_str())).collect();
+            // Which rows are new. On SQLite the batch holds the database's one write lock
+            // (`BEGIN IMMEDIATE`), so the results already there cannot change before the
+            // insert: they are read first, one statement per evaluation, and the insert
+            // returns nothing (returning each row cost a hand-off between threads per result).
+            // PostgreSQL's writers run side by side, so there the insert says which rows it made.
+            let returning = matches!(style, Style::Numbered);
+            let mut already: HashSet<(&str, i64)> = HashSet::new();
+            if !returning {
+                for (evaluation_id, seqs) in &evaluations {
+                    let there: Vec<i64> =
+                        sqlx::query_scalar("SELECT seq FROM results WHERE evaluation_id = $1 AND seq IN (SELECT value FROM json_each($2))")
+                            .bind(*evaluation_id)
+                            .bind(serde_json::Value::from(seqs.clone()).to_string())
+                            .fetch_all(&mut *tx)
+                            .await?;
+                    already.extend(there.into_iter().map(|seq| (*evaluation_id, seq)));
+                }
+            }
             let mut inserted: Vec<(String, i64)> = Vec::with_capacity(results.len());
             for chunk in fixed_chunks(&encoded, RESULT_CHUNK) {
                 let sql = format!(
                     "INSERT INTO results (evaluation_id, seq, target_index, probe_id, harness, scenario, converter, prompt, messages, \
                      passed, score, latency_ms, prompt_tokens, completion_tokens, error, created_at, outcome) VALUES {} \
-                     ON CONFLICT (evaluation_id, seq) DO NOTHING RETURNING evaluation_id, seq",
-                    values(style, chunk.len(), 17, 1)
+                     ON CONFLICT (evaluation_id, seq) DO NOTHING{}",
+                    values(style, chunk.len(), 17, 1),
+                    if returning { " RETURNING evaluation_id, seq" } else { "" }
                 );
                 let mut query = sqlx::query_as::<_, (String, i64)>(AssertSqlSafe(sql));
                 for (messages, outcome, r) in chunk.iter().copied() {
@@ -232,7 +251,13 @@ impl Store {
                 }
                 inserted.extend(query.fetch_all(&mut *tx).await?);
             }
-            let fresh: Vec<&JobResult> = inserted.iter().filter_map(|(evaluation, seq)| by_key.get(&(evaluation.as_str(), *seq)).copied()).collect();
+            let fresh: Vec<&JobResult> = if returning {
+                inserted.iter().filter_map(|(evaluation, seq)| by_key.get(&(evaluation.as_str(), *seq)).copied()).collect()
+            } else {
+                // Every row not there before, once: of a job's two results in one batch, the
+                // first is inserted and the second meets the conflict.
+                encoded.iter().map(|(_, _, r)| *r).filter(|r| already.insert((r.evaluation_id.as_str(), r.seq))).collect()
+            };
 
             let mut detections: Vec<(&JobResult, i32, &DetectionRecord, String)> = Vec::new();
             for result in &fresh {
@@ -280,7 +305,6 @@ impl Store {
                     .await?;
             }
 
-            let fresh_keys: HashSet<(&str, i64)> = fresh.iter().map(|r| (r.evaluation_id.as_str(), r.seq)).collect();
             let mut completed = Vec::new();
             for (evaluation_id, seqs) in &evaluations {
                 // The blocks these results may finish: each starts at most a block's length
@@ -290,8 +314,8 @@ impl Store {
                 }
                 let mut counts = Counts::default();
                 let mut by_probe: BTreeMap<&str, Counts> = BTreeMap::new();
-                for seq in seqs.iter().filter(|seq| fresh_keys.contains(&(*evaluation_id, **seq))) {
-                    let Some(result) = by_key.get(&(*evaluation_id, *seq)) else { continue };
+                // The new rows only, each once (a job's result twice in one batch is one row).
+                for result in fresh.iter().filter(|r| r.evaluation_id.as_str() == *evaluation_id) {
                     counts.add(result.verdict());
                     by_probe.entry(result.probe_id.as_str()).or_default().add(result.verdict());
                 }
