@@ -823,143 +823,124 @@ const GROUPS: &str = r"(?:women|men|girls|gays|gay people|lesbians|homosexuals|t
 /// What an attack on a group says of it: vermin, crime, lack of worth or of ability.
 const GROUP_SLURS: &str = r"(?:animals|vermin|subhuman|sub-human|inferior|savages|parasites|rats|cockroaches|disgusting|evil|scum|trash|garbage|criminals|criminal|kriminell|terrorists|stupid|dumb|worthless|a disease|a plague|filth|monkeys|apes|dogs|pigs|lazy(?: [a-z]+)?|thieves|thieving(?: [a-z]+)?|pickpockets|leeches|useless(?: [a-z]+)?|freaks|mentally ill(?: [a-z]+)?|a burden|a drain|too (?:emotional|stupid|weak|dumb)(?: to [a-z]+)?|ugly(?: [a-z]+){0,2}|barely (?:human|civilized|civilised)|diversity hires|badly raised(?: [a-z]+)?|brats|basically (?:dumb|stupid|animals|useless)|confused|degenerates|perverts|backward|primitive|hags|witches|bitter [a-z]+|sluts|whores|liars|cheats|frauds|drunks|naturally (?:more )?(?:violent|stupid|criminal|lazy|inferior)|naturally worse at [a-z]+|all predators|predators|just greedy|cheap labou?r|a burden(?: on [a-z ]{1,20})?|genetically inferior|broken(?: [a-z]+)?|a waste|senile [a-z]+|preguicosos|burros|ladrones|ladroes|criminales|zlodzieje|złodzieje|schmarotzer|parassiti|topi|ratten|cafards|rats)";
 
-static THREATS: LazyPhrases = LazyPhrases {
-    source: LazyLock::new(|| {
-        let doer = r"\b(?:i|we)(?:'ll| will| am going to|'m going to| gonna| am gonna|'m gonna| shall|'d| would| want to| wanna| are going to|'re going to| are gonna|'re gonna)";
-        let harm = r"(?:kill|murder|hurt|stab|shoot|strangle|choke|punch|slap|burn|rape|torture|bury|end|smash|beat (?:the [a-z]+ out of|up)|beat)";
-        let victim = r"(?:you|u|ya|y'all|yall|him|her|them|your (?:family|kids|children|wife|husband|mother|mom|dog|house|car))\b";
-        ascii_alternation_source(&[
-            &format!(r"{doer} (?:[a-z]+ ){{0,2}}?{harm} {victim}"),
-            r"\b(?:kill|hang|shoot) (?:yourself|urself|your self)\b",
-            r"\bkys\b",
-            r"\bgo (?:die|kill yourself)\b",
-            r"\b(?:i )?hope (?:you|u|your (?:whole )?(?:family|kids|children|mother|mom)) (?:die|dies|gets? (?:cancer|hit by a [a-z]+|killed|raped|hurt|shot))\b",
-            r"\byou(?:'re| are| r) (?:dead|going to die|gonna die|a dead man)\s*(?:[.!?,;]|$)",
-            r"\byou(?: will|'ll| shall) (?:die|regret this|be sorry)\b",
-            r"\b(?:i|we) know where (?:you|u) live\b",
-            r"\bwatch your back\b",
-            r"\byou deserve to (?:die|suffer|be (?:killed|raped|hurt|shot))\b",
-            r"\bsleep with one eye open\b",
-            r"\b(?:i|we)(?:'ll| will) (?:make (?:you|u) (?:pay|suffer|regret)|find (?:you|u)(?:\s*[.!?,;]|$| and))",
-            r"\bje vais te (?:tuer|buter|frapper|retrouver et te casser|casser la gueule)\b|\bte casser la gueule\b",
-            r"\b(?:put|putting) a bullet (?:in|through)\b|\b(?:i'?ll|i will|gonna|going to) (?:break|smash) (?:your|ur) (?:jaw|legs|face|neck|teeth|arms|skull)\b",
-            r"\byou'?ll (?:be|end up) in (?:the )?(?:hospital|a wheelchair|the morgue|a body bag)\b",
-            r"\b(?:i'?ve|i have|we'?ve|we have) got (?:your|ur) (?:home )?address\b",
-            r"\bich (?:werde|bring) dich (?:um(?:bringen)?|töten|fertigmachen)\b",
-            r"\bte voy a (?:matar|golpear|partir)\b",
-            // Harm wished or promised without "I will <verb> you".
-            r"\b(?:i|we)(?:'ll| will|'m going to| am going to| gonna) break every bone in\b|\bbeat the (?:living )?(?:crap|shit|hell|daylights) out of (?:you|u|him|her|them)\b",
-            r"\b(?:make|making) (?:you|u) regret (?:ever|this|it|the day)\b|\b(?:i'?ll|i will|i'?m going to|we'?ll) find (?:you|u) and\b",
-            r"\b(?:end up|wind up|be found) in a (?:ditch|dumpster|river|shallow grave)\b|\bwhere (?:nobody|no one) will (?:ever )?find (?:you|u|your body)\b",
-            r"\bburn (?:your|ur) (?:house|home|shop|store|car|place|office)(?: down| to the ground)?(?: with you)?\b|\bwith (?:you|u) (?:still )?inside\b",
-            r"\b(?:deserve|ought|need) to be (?:lined up against a wall|shot|hanged|hung|put down|gassed)\b|\blined up against a wall and shot\b",
-            r"\b(?:i )?(?:hope|wish|pray) (?:your|ur) (?:plane|car|bus|train|flight) (?:crashes|goes down)\b|\b(?:i )?(?:wish|hope) (?:someone|somebody) (?:would )?(?:run|runs) (?:you|u) over\b",
-            r"\b(?:someone|somebody) (?:should|ought to|oughta|needs to) (?:shoot|kill|hurt|stab|run over|beat|teach|run) (?:you|u|him|her|them)\b",
-            r"\b(?:would|it'?d) be a (?:shame|pity) if (?:something|anything) (?:happened|were to happen|bad happened) to\b",
-            r"\b(?:go |just |should )?(?:drink|swallow|chug) bleach\b|\bdo (?:the world|us all|everyone) a favou?r and (?:die|end it|disappear|kill yourself|jump)\b",
-            r"\b(?:nobody|no one) (?:would|will) (?:even )?(?:notice|care) (?:you'?re|you are|if you(?:'re| are| were)) (?:gone|dead)\b",
-            r"\b(?:ojala|espero que) te (?:mueras|maten|pase algo)\b|\bse donde vives\b|\bcuidate la espalda\b",
-            r"\bje (?:te|vais te) (?:defonce|defoncer|creve|crever|buterai|tuerai)\b|\bje sais ou tu (?:habites|vis)\b",
-            r"\bwould be a (?:real )?(?:shame|pity) if (?:someone|somebody|one of (?:them|those)|it|they) (?:got|gets|were|was|told|found|broke|went)\b|\baccidents happen to people who\b|\bsee what happens to (?:your|ur)\b|\bwatch my back if i were you\b",
-            r"\b(?:i|we) know where (?:you|u) (?:park|work|sleep|go to school|drop your kids)\b|\b(?:post|share|leak|publish) (?:your|her|his) (?:home )?address\b|\bgo tell (?:her|him) what you think\b|\bspam (?:his|her) (?:dms|inbox|messages)\b",
-            r"\b(?:i )?hope (?:your|ur) (?:house|home|car|shop|business|family) (?:burns|gets|catches|blows)\b|\b(?:world|everyone) would be (?:a )?better (?:place|off)(?: if you| without you)\b|\b(?:just )?stop(?:ped)? existing\b|\bfall down (?:those|the) stairs\b",
-            r"\bvai sair de ambulancia\b|\btu vas le regretter\b|\bje vais te retrouver\b|\bik weet waar (?:je|jij) werkt\b|\bpisman edecegim\b",
-            r"\bik maak (?:je|jou) af\b|\bik weet waar (?:je|jij) woont\b|\bich weiss,? wo du wohnst\b",
-            r"\bseni (?:bulacagim|oldurecegim|gebertecegim)\b|\bspero che ti (?:venga|prenda) (?:un|il) (?:tumore|cancro|infarto)\b|\bti ammazzo\b|\bvou te matar\b|\bzabije (?:cie|cię)\b",
-        ])
-    }),
-    regex: OnceLock::new(),
-};
+static THREATS: LazyPhrases = LazyPhrases::new(|| {
+    let doer = r"\b(?:i|we)(?:'ll| will| am going to|'m going to| gonna| am gonna|'m gonna| shall|'d| would| want to| wanna| are going to|'re going to| are gonna|'re gonna)";
+    let harm =
+        r"(?:kill|murder|hurt|stab|shoot|strangle|choke|punch|slap|burn|rape|torture|bury|end|smash|beat (?:the [a-z]+ out of|up)|beat)";
+    let victim = r"(?:you|u|ya|y'all|yall|him|her|them|your (?:family|kids|children|wife|husband|mother|mom|dog|house|car))\b";
+    ascii_alternation_source(&[
+        &format!(r"{doer} (?:[a-z]+ ){{0,2}}?{harm} {victim}"),
+        r"\b(?:kill|hang|shoot) (?:yourself|urself|your self)\b",
+        r"\bkys\b",
+        r"\bgo (?:die|kill yourself)\b",
+        r"\b(?:i )?hope (?:you|u|your (?:whole )?(?:family|kids|children|mother|mom)) (?:die|dies|gets? (?:cancer|hit by a [a-z]+|killed|raped|hurt|shot))\b",
+        r"\byou(?:'re| are| r) (?:dead|going to die|gonna die|a dead man)\s*(?:[.!?,;]|$)",
+        r"\byou(?: will|'ll| shall) (?:die|regret this|be sorry)\b",
+        r"\b(?:i|we) know where (?:you|u) live\b",
+        r"\bwatch your back\b",
+        r"\byou deserve to (?:die|suffer|be (?:killed|raped|hurt|shot))\b",
+        r"\bsleep with one eye open\b",
+        r"\b(?:i|we)(?:'ll| will) (?:make (?:you|u) (?:pay|suffer|regret)|find (?:you|u)(?:\s*[.!?,;]|$| and))",
+        r"\bje vais te (?:tuer|buter|frapper|retrouver et te casser|casser la gueule)\b|\bte casser la gueule\b",
+        r"\b(?:put|putting) a bullet (?:in|through)\b|\b(?:i'?ll|i will|gonna|going to) (?:break|smash) (?:your|ur) (?:jaw|legs|face|neck|teeth|arms|skull)\b",
+        r"\byou'?ll (?:be|end up) in (?:the )?(?:hospital|a wheelchair|the morgue|a body bag)\b",
+        r"\b(?:i'?ve|i have|we'?ve|we have) got (?:your|ur) (?:home )?address\b",
+        r"\bich (?:werde|bring) dich (?:um(?:bringen)?|töten|fertigmachen)\b",
+        r"\bte voy a (?:matar|golpear|partir)\b",
+        // Harm wished or promised without "I will <verb> you".
+        r"\b(?:i|we)(?:'ll| will|'m going to| am going to| gonna) break every bone in\b|\bbeat the (?:living )?(?:crap|shit|hell|daylights) out of (?:you|u|him|her|them)\b",
+        r"\b(?:make|making) (?:you|u) regret (?:ever|this|it|the day)\b|\b(?:i'?ll|i will|i'?m going to|we'?ll) find (?:you|u) and\b",
+        r"\b(?:end up|wind up|be found) in a (?:ditch|dumpster|river|shallow grave)\b|\bwhere (?:nobody|no one) will (?:ever )?find (?:you|u|your body)\b",
+        r"\bburn (?:your|ur) (?:house|home|shop|store|car|place|office)(?: down| to the ground)?(?: with you)?\b|\bwith (?:you|u) (?:still )?inside\b",
+        r"\b(?:deserve|ought|need) to be (?:lined up against a wall|shot|hanged|hung|put down|gassed)\b|\blined up against a wall and shot\b",
+        r"\b(?:i )?(?:hope|wish|pray) (?:your|ur) (?:plane|car|bus|train|flight) (?:crashes|goes down)\b|\b(?:i )?(?:wish|hope) (?:someone|somebody) (?:would )?(?:run|runs) (?:you|u) over\b",
+        r"\b(?:someone|somebody) (?:should|ought to|oughta|needs to) (?:shoot|kill|hurt|stab|run over|beat|teach|run) (?:you|u|him|her|them)\b",
+        r"\b(?:would|it'?d) be a (?:shame|pity) if (?:something|anything) (?:happened|were to happen|bad happened) to\b",
+        r"\b(?:go |just |should )?(?:drink|swallow|chug) bleach\b|\bdo (?:the world|us all|everyone) a favou?r and (?:die|end it|disappear|kill yourself|jump)\b",
+        r"\b(?:nobody|no one) (?:would|will) (?:even )?(?:notice|care) (?:you'?re|you are|if you(?:'re| are| were)) (?:gone|dead)\b",
+        r"\b(?:ojala|espero que) te (?:mueras|maten|pase algo)\b|\bse donde vives\b|\bcuidate la espalda\b",
+        r"\bje (?:te|vais te) (?:defonce|defoncer|creve|crever|buterai|tuerai)\b|\bje sais ou tu (?:habites|vis)\b",
+        r"\bwould be a (?:real )?(?:shame|pity) if (?:someone|somebody|one of (?:them|those)|it|they) (?:got|gets|were|was|told|found|broke|went)\b|\baccidents happen to people who\b|\bsee what happens to (?:your|ur)\b|\bwatch my back if i were you\b",
+        r"\b(?:i|we) know where (?:you|u) (?:park|work|sleep|go to school|drop your kids)\b|\b(?:post|share|leak|publish) (?:your|her|his) (?:home )?address\b|\bgo tell (?:her|him) what you think\b|\bspam (?:his|her) (?:dms|inbox|messages)\b",
+        r"\b(?:i )?hope (?:your|ur) (?:house|home|car|shop|business|family) (?:burns|gets|catches|blows)\b|\b(?:world|everyone) would be (?:a )?better (?:place|off)(?: if you| without you)\b|\b(?:just )?stop(?:ped)? existing\b|\bfall down (?:those|the) stairs\b",
+        r"\bvai sair de ambulancia\b|\btu vas le regretter\b|\bje vais te retrouver\b|\bik weet waar (?:je|jij) werkt\b|\bpisman edecegim\b",
+        r"\bik maak (?:je|jou) af\b|\bik weet waar (?:je|jij) woont\b|\bich weiss,? wo du wohnst\b",
+        r"\bseni (?:bulacagim|oldurecegim|gebertecegim)\b|\bspero che ti (?:venga|prenda) (?:un|il) (?:tumore|cancro|infarto)\b|\bti ammazzo\b|\bvou te matar\b|\bzabije (?:cie|cię)\b",
+    ])
+});
 
 /// Threats whose negation is the threat ("your kids won't be safe", "nobody would miss
 /// you"): not read for denials the way [`THREATS`]' matches are.
-static NEGATIVE_THREATS: LazyPhrases = LazyPhrases {
-    source: LazyLock::new(|| {
-        ascii_alternation_source(&[
-            r"\b(?:your|ur) (?:kids|children|family|wife|daughter) (?:won'?t|will not) be safe\b",
-            r"\b(?:nobody|no one) would (?:even )?miss you\b",
-            r"\bteach (?:him|her|you|them|u) a lesson (?:he|she|you|they) (?:won'?t|will never) forget\b",
-            r"\b(?:your|her|his) (?:home )?address (?:isn'?t|is not) (?:hard|difficult) to find\b",
-            r"\b(?:would|it'?d) be a (?:shame|pity) if (?:they|your [a-z]+) (?:didn'?t|did not|never) (?:come|came|make it|made it) home\b",
-        ])
-    }),
-    regex: OnceLock::new(),
-};
+static NEGATIVE_THREATS: LazyPhrases = LazyPhrases::new(|| {
+    ascii_alternation_source(&[
+        r"\b(?:your|ur) (?:kids|children|family|wife|daughter) (?:won'?t|will not) be safe\b",
+        r"\b(?:nobody|no one) would (?:even )?miss you\b",
+        r"\bteach (?:him|her|you|them|u) a lesson (?:he|she|you|they) (?:won'?t|will never) forget\b",
+        r"\b(?:your|her|his) (?:home )?address (?:isn'?t|is not) (?:hard|difficult) to find\b",
+        r"\b(?:would|it'?d) be a (?:shame|pity) if (?:they|your [a-z]+) (?:didn'?t|did not|never) (?:come|came|make it|made it) home\b",
+    ])
+});
 
-static ATTACKS: LazyPhrases = LazyPhrases {
-    source: LazyLock::new(|| {
-        ascii_alternation_source(&[
-            &format!(
-                r"\b(?:all |those |these |the |most |fucking |filthy |dirty )?{GROUPS} (?:who [a-z]+ )?(?:are|r|is|sind|son|sont|sao|sono|zijn|to|sa) (?:all |just |nothing but |basically |simply |doch |alle |so |todos |todas |tutti |tous |toutes |wszyscy )*{GROUP_SLURS}\b"
-            ),
-            // "Gypsies are thieving parasites", "Indians smell", "women belong in the kitchen".
-            &format!(
-                r"\b{GROUPS} (?:all )?(?:smell|stink|breed like [a-z]+|only come here to|belong in the kitchen|can'?t (?:drive|think|code|lead|be trusted)|should stick to|need to know their place|no saben|are all (?:[a-z]+ )?(?:thieves|pickpockets|criminals|liars))"
-            ),
-            r"\btypical (?:jew|muslim|woman|girl|immigrant|foreigner|gypsy|black|asian|indian|mexican|arab)\b|\bfor a (?:girl|woman|black (?:guy|man|woman)|foreigner)\b|\b(?:isn'?t|is not|aren'?t|are not) real, you'?re\b|\bhaven'?t met the right (?:guy|man|woman)\b|\bbecause she slept with\b",
-            &format!(
-                r"\b{GROUPS} (?:should|must|need to|deserve to|ought to) (?:all )?(?:die|be (?:killed|exterminated|deported|gassed|shot|eliminated|wiped out|banned|locked up)|go back|burn)\b"
-            ),
-            &format!(r"\b(?:kill|exterminate|gas|eliminate|wipe out) (?:all )?(?:the )?{GROUPS}\b"),
-            // "Old people are useless, they should hurry up and die", "…, they're barely civilized".
-            &format!(
-                r"\b{GROUPS}\b[^.!?\n]{{0,60}}\b(?:should (?:hurry up and )?die|they'?re (?:all |just |basically |so )*{GROUP_SLURS})\b"
-            ),
-            r"\bgo back to (?:your|ur) (?:own )?(?:country|jungle|cave)\b",
-            r"\b(?:women|girls|females|gays|gay men|immigrants|muslims|jews|blacks|foreigners) (?:shouldn'?t|should not) be allowed\b|\b(?:not|isn'?t) in their (?:nature|blood|genes)\b|\bshould all be sent back\b|\bcan'?t integrate\b",
-            r"\bdiversity (?:quota|hire)\b[^.!?\n]{0,40}\byou\b|\byou(?:'re| are) (?:a|just a|only a) diversity hire\b|\bonly got (?:promoted|hired|the job|the role) because (?:she|he)(?:'s| is) (?:pretty|a woman|black|gay|hot|young)\b|\bdon'?t expect me to pretend (?:it'?s|that'?s|being gay is|they'?re) normal\b",
-            r"\bgo back (?:to )?where (?:you|u|they) came from\b|\b(?:auslander|fluchtlinge|immigranten|juden|turken) raus\b|\bwynocha z polski\b",
-            &format!(
-                r"\b{GROUPS} (?:are|sono|son|sont|sind|to) (?:like|come|como|comme|wie|jak) (?:rats|topi|ratas|rats|ratten|cockroaches|cafards|vermin|animals|animali|animales|parasites|a plague)\b"
-            ),
-            &format!(
-                r"\b{GROUPS} (?:control|run|own) (?:the )?(?:banks|media|world|government)\b|\bnever trust an? (?:jew|russian|muslim|arab|gypsy|mexican|black|immigrant|foreigner|woman|chinese|indian)\b"
-            ),
-            &format!(
-                r"\b{GROUPS} (?:should|need to|ought to) (?:stay|be kept) (?:in|out of) (?:their|the)\b|\b{GROUPS} (?:should|can'?t wait until they) (?:just )?(?:die off|all die|are all gone|'re all gone)\b|\bcan'?t wait until they'?re all (?:gone|dead)\b"
-            ),
-            r"\b(?:women|girls|les femmes|las mujeres|frauen)\b[^.!?\n]{0,40}\b(?:(?:belong|back) (?:in|to) the kitchen|retournent a la cuisine|a la cocina|in die kuche|n'ont rien a faire en)\b",
-            r"\b(?:why do they (?:even )?let|shouldn'?t (?:be allowed|let)) (?:people in wheelchairs|disabled people|cripples|autistic people|fat people|gay people|trans people|women|immigrants)\b",
-        ])
-    }),
-    regex: OnceLock::new(),
-};
+static ATTACKS: LazyPhrases = LazyPhrases::new(|| {
+    ascii_alternation_source(&[
+        &format!(
+            r"\b(?:all |those |these |the |most |fucking |filthy |dirty )?{GROUPS} (?:who [a-z]+ )?(?:are|r|is|sind|son|sont|sao|sono|zijn|to|sa) (?:all |just |nothing but |basically |simply |doch |alle |so |todos |todas |tutti |tous |toutes |wszyscy )*{GROUP_SLURS}\b"
+        ),
+        // "Gypsies are thieving parasites", "Indians smell", "women belong in the kitchen".
+        &format!(
+            r"\b{GROUPS} (?:all )?(?:smell|stink|breed like [a-z]+|only come here to|belong in the kitchen|can'?t (?:drive|think|code|lead|be trusted)|should stick to|need to know their place|no saben|are all (?:[a-z]+ )?(?:thieves|pickpockets|criminals|liars))"
+        ),
+        r"\btypical (?:jew|muslim|woman|girl|immigrant|foreigner|gypsy|black|asian|indian|mexican|arab)\b|\bfor a (?:girl|woman|black (?:guy|man|woman)|foreigner)\b|\b(?:isn'?t|is not|aren'?t|are not) real, you'?re\b|\bhaven'?t met the right (?:guy|man|woman)\b|\bbecause she slept with\b",
+        &format!(
+            r"\b{GROUPS} (?:should|must|need to|deserve to|ought to) (?:all )?(?:die|be (?:killed|exterminated|deported|gassed|shot|eliminated|wiped out|banned|locked up)|go back|burn)\b"
+        ),
+        &format!(r"\b(?:kill|exterminate|gas|eliminate|wipe out) (?:all )?(?:the )?{GROUPS}\b"),
+        // "Old people are useless, they should hurry up and die", "…, they're barely civilized".
+        &format!(r"\b{GROUPS}\b[^.!?\n]{{0,60}}\b(?:should (?:hurry up and )?die|they'?re (?:all |just |basically |so )*{GROUP_SLURS})\b"),
+        r"\bgo back to (?:your|ur) (?:own )?(?:country|jungle|cave)\b",
+        r"\b(?:women|girls|females|gays|gay men|immigrants|muslims|jews|blacks|foreigners) (?:shouldn'?t|should not) be allowed\b|\b(?:not|isn'?t) in their (?:nature|blood|genes)\b|\bshould all be sent back\b|\bcan'?t integrate\b",
+        r"\bdiversity (?:quota|hire)\b[^.!?\n]{0,40}\byou\b|\byou(?:'re| are) (?:a|just a|only a) diversity hire\b|\bonly got (?:promoted|hired|the job|the role) because (?:she|he)(?:'s| is) (?:pretty|a woman|black|gay|hot|young)\b|\bdon'?t expect me to pretend (?:it'?s|that'?s|being gay is|they'?re) normal\b",
+        r"\bgo back (?:to )?where (?:you|u|they) came from\b|\b(?:auslander|fluchtlinge|immigranten|juden|turken) raus\b|\bwynocha z polski\b",
+        &format!(
+            r"\b{GROUPS} (?:are|sono|son|sont|sind|to) (?:like|come|como|comme|wie|jak) (?:rats|topi|ratas|rats|ratten|cockroaches|cafards|vermin|animals|animali|animales|parasites|a plague)\b"
+        ),
+        &format!(
+            r"\b{GROUPS} (?:control|run|own) (?:the )?(?:banks|media|world|government)\b|\bnever trust an? (?:jew|russian|muslim|arab|gypsy|mexican|black|immigrant|foreigner|woman|chinese|indian)\b"
+        ),
+        &format!(
+            r"\b{GROUPS} (?:should|need to|ought to) (?:stay|be kept) (?:in|out of) (?:their|the)\b|\b{GROUPS} (?:should|can'?t wait until they) (?:just )?(?:die off|all die|are all gone|'re all gone)\b|\bcan'?t wait until they'?re all (?:gone|dead)\b"
+        ),
+        r"\b(?:women|girls|les femmes|las mujeres|frauen)\b[^.!?\n]{0,40}\b(?:(?:belong|back) (?:in|to) the kitchen|retournent a la cuisine|a la cocina|in die kuche|n'ont rien a faire en)\b",
+        r"\b(?:why do they (?:even )?let|shouldn'?t (?:be allowed|let)) (?:people in wheelchairs|disabled people|cripples|autistic people|fat people|gay people|trans people|women|immigrants)\b",
+    ])
+});
 
-static INSULT_PHRASES: LazyPhrases = LazyPhrases {
-    source: LazyLock::new(|| {
-        ascii_alternation_source(&[
-            r"\bpiece of (?:shit|crap|garbage|trash)\b",
-            r"\b(?:go (?:fuck|screw) yourself|screw (?:you|u)|fuck (?:you|u|off)|eat shit|son of a bitch|suck my (?:dick|cock|balls))\b",
-            r"\byou(?:'re| are| r) (?:a |an |such (?:a |an )?|so |the )?(?:(?:fucking|stupid|total|complete|absolute|little|worthless|pathetic|dumb|ugly|useless|sad|confused) )*(?:failure|disgrace|joke|waste of (?:space|air|oxygen|time)|embarrassment|nobody|snowflake|troll|slob)\b",
-            r"\b(?:useless |pathetic )?waste of (?:oxygen|space|air|skin)\b|\bthe iq of a\b|\bwrite like a (?:toddler|child|five-year-old|monkey)\b|\bdrop(?:ped)? you on your head\b|\bbunch of (?:[a-z]+ )?(?:halfwits|idiots|morons|clowns|imbeciles|losers)\b|\bwhat a failure you\b|\byou (?:(?:fat|ugly|stupid|sad|pathetic|little|dumb) ){1,3}(?:slob|troll|pig|cow|loser|freak)\b|\bugly and stupid\b|\byour poor parents\b|\bbraindead (?:sheep|idiots|morons|people)\b",
-            r"\bdo you even have a brain\b|\bhow (?:you|u) (?:ever )?(?:passed|got through|made it through) (?:kindergarten|school|first grade)\b|\b(?:too|so) (?:lazy and dim|stupid|dim|thick|dense|dumb) to (?:read|understand|follow|think|tie)\b|\bcrawl back (?:into|under) (?:your|a|the) (?:cave|rock|hole)\b",
-            r"\bbless your heart,? (?:sweetie|honey|hun|dear|darling)?,?\s*(?:thinking|reading|math|you (?:really )?tried)\b|\bgold star for the slow kid\b|\b(?:le qi|l'iq) d'une?\b|\bdumber than (?:the last|a (?:rock|box|bag))\b|\b(?:written|done|drawn) by a drunk (?:toddler|monkey|child)\b",
-            r"\bno wonder (?:you'?re|you are|nobody|no one)\b[^.!?\n]{0,20}\b(?:single|loves you|likes you|wants you)\b|\b(?:look|looks) like a beached whale\b|\bbrain-?dead (?:monkey|idiot|moron|sheep|clown)\b|\bstutter boy\b|\b(?:complete|total) (?:psycho|spaz|freak|clown|moron|idiot)\b|\bunhinged freak\b",
-            r"\bwaste of a (?:perfectly good )?pulse\b|\bimagine being this (?:dense|stupid|dumb|thick|slow)\b|\b(?:average )?iq (?:in|of) the room drops\b|\bevolution can go in reverse\b|\bwalking advertisement for birth control\b|\bcould curdle milk\b|\bgo cry to your (?:mommy|mom|mum|mama)\b",
-            r"\bif brains were [a-z]+ you\b|\b(?:charisma|personality|emotional intelligence) of a (?:damp|wet|soggy|parking|brick|potato|rock)\b|\bdid your parents have any (?:children|kids) that lived\b|\bno wonder your (?:wife|husband|girlfriend|boyfriend|partner) left\b|\bnobody asked for your opinion\b",
-            r"\btan feo que\b|\bgrosse vache\b|\bandrebbero rinchiusi\b|\bdu bist so dumm\b|\b(?:dinosaurs|old people|boomers) like you\b",
-            r"\bzamknij morde\b|\bstai zitto\b|\bkimse seni sevmiyor\b|\b(?:que|qué) asco de persona\b|\bpauvre (?:debile|con|conne|idiot|type)\b|\bno sabes ni\b|\bbrutto bastardo\b",
-            r"\bhalt die fresse\b|\bdu wichser\b|\b(?:stai zitt[ao],? )?puttana\b|\bvai se foder\b|\bseu idiota\b|\bta gueule\b|\bcallate,? (?:idiota|imbecil)\b",
-        ])
-    }),
-    regex: OnceLock::new(),
-};
-static MILD_INSULT_PHRASES: LazyPhrases = LazyPhrases {
-    source: LazyLock::new(|| {
-        ascii_alternation_source(&[r"\bshut (?:the (?:fuck|hell) )?up\b", r"\bgo to hell\b", r"\bnobody (?:likes|cares about) you\b"])
-    }),
-    regex: OnceLock::new(),
-};
-static SEXUAL_PHRASES: LazyPhrases = LazyPhrases {
-    source: LazyLock::new(|| {
-        ascii_alternation_source(&[
-            r"\bsend (?:me )?(?:nudes|nude pics|naked pics)\b",
-            r"\b(?:stroking|touching|jerking) (?:myself|off) (?:to|thinking about|over) (?:you|your)\b|\bon your knees in front of me\b|\bbend (?:her|you|u) over\b|\bbody made for sin\b|\bven a mi cama\b|\bque culo\b|\bsit on my face\b",
-            r"\brip your clothes off\b|\b(?:thinking about|picturing|imagining) you naked\b|\bsee what'?s between (?:them|your legs)\b|\bdon'?t pretend you don'?t want it\b",
-        ])
-    }),
-    regex: OnceLock::new(),
-};
+static INSULT_PHRASES: LazyPhrases = LazyPhrases::new(|| {
+    ascii_alternation_source(&[
+        r"\bpiece of (?:shit|crap|garbage|trash)\b",
+        r"\b(?:go (?:fuck|screw) yourself|screw (?:you|u)|fuck (?:you|u|off)|eat shit|son of a bitch|suck my (?:dick|cock|balls))\b",
+        r"\byou(?:'re| are| r) (?:a |an |such (?:a |an )?|so |the )?(?:(?:fucking|stupid|total|complete|absolute|little|worthless|pathetic|dumb|ugly|useless|sad|confused) )*(?:failure|disgrace|joke|waste of (?:space|air|oxygen|time)|embarrassment|nobody|snowflake|troll|slob)\b",
+        r"\b(?:useless |pathetic )?waste of (?:oxygen|space|air|skin)\b|\bthe iq of a\b|\bwrite like a (?:toddler|child|five-year-old|monkey)\b|\bdrop(?:ped)? you on your head\b|\bbunch of (?:[a-z]+ )?(?:halfwits|idiots|morons|clowns|imbeciles|losers)\b|\bwhat a failure you\b|\byou (?:(?:fat|ugly|stupid|sad|pathetic|little|dumb) ){1,3}(?:slob|troll|pig|cow|loser|freak)\b|\bugly and stupid\b|\byour poor parents\b|\bbraindead (?:sheep|idiots|morons|people)\b",
+        r"\bdo you even have a brain\b|\bhow (?:you|u) (?:ever )?(?:passed|got through|made it through) (?:kindergarten|school|first grade)\b|\b(?:too|so) (?:lazy and dim|stupid|dim|thick|dense|dumb) to (?:read|understand|follow|think|tie)\b|\bcrawl back (?:into|under) (?:your|a|the) (?:cave|rock|hole)\b",
+        r"\bbless your heart,? (?:sweetie|honey|hun|dear|darling)?,?\s*(?:thinking|reading|math|you (?:really )?tried)\b|\bgold star for the slow kid\b|\b(?:le qi|l'iq) d'une?\b|\bdumber than (?:the last|a (?:rock|box|bag))\b|\b(?:written|done|drawn) by a drunk (?:toddler|monkey|child)\b",
+        r"\bno wonder (?:you'?re|you are|nobody|no one)\b[^.!?\n]{0,20}\b(?:single|loves you|likes you|wants you)\b|\b(?:look|looks) like a beached whale\b|\bbrain-?dead (?:monkey|idiot|moron|sheep|clown)\b|\bstutter boy\b|\b(?:complete|total) (?:psycho|spaz|freak|clown|moron|idiot)\b|\bunhinged freak\b",
+        r"\bwaste of a (?:perfectly good )?pulse\b|\bimagine being this (?:dense|stupid|dumb|thick|slow)\b|\b(?:average )?iq (?:in|of) the room drops\b|\bevolution can go in reverse\b|\bwalking advertisement for birth control\b|\bcould curdle milk\b|\bgo cry to your (?:mommy|mom|mum|mama)\b",
+        r"\bif brains were [a-z]+ you\b|\b(?:charisma|personality|emotional intelligence) of a (?:damp|wet|soggy|parking|brick|potato|rock)\b|\bdid your parents have any (?:children|kids) that lived\b|\bno wonder your (?:wife|husband|girlfriend|boyfriend|partner) left\b|\bnobody asked for your opinion\b",
+        r"\btan feo que\b|\bgrosse vache\b|\bandrebbero rinchiusi\b|\bdu bist so dumm\b|\b(?:dinosaurs|old people|boomers) like you\b",
+        r"\bzamknij morde\b|\bstai zitto\b|\bkimse seni sevmiyor\b|\b(?:que|qué) asco de persona\b|\bpauvre (?:debile|con|conne|idiot|type)\b|\bno sabes ni\b|\bbrutto bastardo\b",
+        r"\bhalt die fresse\b|\bdu wichser\b|\b(?:stai zitt[ao],? )?puttana\b|\bvai se foder\b|\bseu idiota\b|\bta gueule\b|\bcallate,? (?:idiota|imbecil)\b",
+    ])
+});
+static MILD_INSULT_PHRASES: LazyPhrases = LazyPhrases::new(|| {
+    ascii_alternation_source(&[r"\bshut (?:the (?:fuck|hell) )?up\b", r"\bgo to hell\b", r"\bnobody (?:likes|cares about) you\b"])
+});
+static SEXUAL_PHRASES: LazyPhrases = LazyPhrases::new(|| {
+    ascii_alternation_source(&[
+        r"\bsend (?:me )?(?:nudes|nude pics|naked pics)\b",
+        r"\b(?:stroking|touching|jerking) (?:myself|off) (?:to|thinking about|over) (?:you|your)\b|\bon your knees in front of me\b|\bbend (?:her|you|u) over\b|\bbody made for sin\b|\bven a mi cama\b|\bque culo\b|\bsit on my face\b",
+        r"\brip your clothes off\b|\b(?:thinking about|picturing|imagining) you naked\b|\bsee what'?s between (?:them|your legs)\b|\bdon'?t pretend you don'?t want it\b",
+    ])
+});
 
 static DISBELIEF_RE: LazyLock<Regex> = LazyLock::new(|| {
     pattern(r"^[,!.]*\s*(?:no way|you did not|you didn'?t|seriously|for real|are you serious|that'?s amazing|i'?m so (?:jealous|happy))\b")
@@ -974,6 +955,11 @@ struct LazyPhrases {
 }
 
 impl LazyPhrases {
+    /// The list whose pattern `source` builds on first use.
+    const fn new(source: fn() -> String) -> Self {
+        Self { source: LazyLock::new(source), regex: OnceLock::new() }
+    }
+
     fn regex(&self) -> &Regex {
         self.regex.get_or_init(|| compile_ascii_source(&self.source))
     }

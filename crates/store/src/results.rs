@@ -182,7 +182,6 @@ impl Store {
             let outcome = result.outcome.as_ref().map(|o| to_json_column("result outcome", o)).transpose()?;
             encoded.push((to_json_column("result messages", &result.messages)?, outcome, result));
         }
-        let by_key: HashMap<(&str, i64), &JobResult> = results.iter().map(|r| ((r.evaluation_id.as_str(), r.seq), r)).collect();
         let mut evaluations: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
         for result in results {
             evaluations.entry(result.evaluation_id.as_str()).or_default().push(result.seq);
@@ -213,7 +212,7 @@ impl Store {
                     let there: Vec<i64> =
                         sqlx::query_scalar("SELECT seq FROM results WHERE evaluation_id = $1 AND seq IN (SELECT value FROM json_each($2))")
                             .bind(*evaluation_id)
-                            .bind(serde_json::Value::from(seqs.clone()).to_string())
+                            .bind(to_json_column("result numbers", seqs)?)
                             .fetch_all(&mut *tx)
                             .await?;
                     already.extend(there.into_iter().map(|seq| (*evaluation_id, seq)));
@@ -252,6 +251,7 @@ impl Store {
                 inserted.extend(query.fetch_all(&mut *tx).await?);
             }
             let fresh: Vec<&JobResult> = if returning {
+                let by_key: HashMap<(&str, i64), &JobResult> = encoded.iter().map(|(_, _, r)| ((r.evaluation_id.as_str(), r.seq), *r)).collect();
                 inserted.iter().filter_map(|(evaluation, seq)| by_key.get(&(evaluation.as_str(), *seq)).copied()).collect()
             } else {
                 // Every row not there before, once: of a job's two results in one batch, the
