@@ -85,6 +85,33 @@ const POSTGRES_CLAIM: &str = "UPDATE job_blocks SET state = 'running', lease_own
 const UNFINISHED_ITEMS: &str = "SELECT seq, target_index, item FROM job_items i WHERE evaluation_id = $1 AND seq BETWEEN $2 AND $3 \
      AND ($4 OR NOT EXISTS (SELECT 1 FROM results r WHERE r.evaluation_id = i.evaluation_id AND r.seq = i.seq)) ORDER BY seq";
 
+/// [`UNFINISHED_ITEMS`] on SQLite as one row: their number, and each as
+/// `seq,target_index,item` joined by the record separator (U+001E), in job order.
+const SQLITE_JOINED_ITEMS: &str = "SELECT COUNT(*), group_concat(seq || ',' || target_index || ',' || item, char(30)) FROM \
+     (SELECT seq, target_index, item FROM job_items i WHERE evaluation_id = $1 AND seq BETWEEN $2 AND $3 \
+     AND ($4 OR NOT EXISTS (SELECT 1 FROM results r WHERE r.evaluation_id = i.evaluation_id AND r.seq = i.seq)) ORDER BY seq)";
+
+/// The rows of [`SQLITE_JOINED_ITEMS`]'s text, or `None` unless it splits into exactly
+/// `count` well-formed rows.
+fn split_joined_items(joined: &str, count: i64) -> Option<Vec<(i64, i32, String)>> {
+    if count == 0 {
+        return joined.is_empty().then(Vec::new);
+    }
+    let rows = joined
+        .split('\u{1e}')
+        .map(|row| {
+            let mut fields = row.splitn(3, ',');
+            Some((fields.next()?.parse().ok()?, fields.next()?.parse().ok()?, fields.next()?.to_owned()))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    if i64::try_from(rows.len()).ok() != Some(count) {
+        return None;
+    }
+    let mut rows = rows;
+    rows.sort_by_key(|row| row.0);
+    Some(rows)
+}
+
 /// Jobs of the blocks in state `{state}`, across every evaluation, without a result yet
 /// (the state is written into the statement so SQLite can read its partial index).
 const JOBS_IN_STATE: &str = "SELECT CAST(COALESCE(SUM((SELECT COUNT(*) FROM job_items i WHERE i.evaluation_id = b.evaluation_id AND i.seq BETWEEN b.first_seq AND b.last_seq) \
@@ -146,10 +173,7 @@ impl Store {
             let run = &blocks[start..end];
             let fresh = run.iter().all(|block| block.attempts <= 1);
             let (first, last) = (run[0].first_seq, run[run.len() - 1].last_seq);
-            // On the write connection too: its cache holds the pages the claim just read.
-            let rows: Vec<(i64, i32, String)> = on_write_pool!(self, pool => {
-                sqlx::query_as(UNFINISHED_ITEMS).bind(evaluation_id.as_str()).bind(first).bind(last).bind(fresh).fetch_all(pool).await?
-            });
+            let rows = self.unfinished_items(evaluation_id, first, last, fresh).await?;
             let mut blocks_left = run.iter().peekable();
             for (seq, target_index, item) in rows {
                 while blocks_left.next_if(|block| block.last_seq < seq).is_some() {}
@@ -171,6 +195,40 @@ impl Store {
             self.close_blocks(evaluation_id, &empty).await?;
         }
         Ok(jobs)
+    }
+
+    /// The jobs `first..=last` of an evaluation that lack a result (all of them when `fresh`),
+    /// as (seq, target index, item), in job order. On the write connection: its cache holds
+    /// the pages the claim just read.
+    async fn unfinished_items(&self, evaluation_id: &Id, first: i64, last: i64, fresh: bool) -> Result<Vec<(i64, i32, String)>> {
+        match &self.pool {
+            Pool::Sqlite { writes, .. } => {
+                // SQLite's driver hands each row of a result from its thread to ours on its own:
+                // a block's rows come as one joined text instead (items are JSON, which holds
+                // no raw control character, so the record separator cannot occur in one).
+                let (count, joined): (i64, Option<String>) = sqlx::query_as(SQLITE_JOINED_ITEMS)
+                    .bind(evaluation_id.as_str())
+                    .bind(first)
+                    .bind(last)
+                    .bind(fresh)
+                    .fetch_one(writes)
+                    .await?;
+                if let Some(rows) = split_joined_items(joined.as_deref().unwrap_or_default(), count) {
+                    return Ok(rows);
+                }
+                // An item that is not what this version writes: read the rows one by one.
+                Ok(sqlx::query_as(UNFINISHED_ITEMS)
+                    .bind(evaluation_id.as_str())
+                    .bind(first)
+                    .bind(last)
+                    .bind(fresh)
+                    .fetch_all(writes)
+                    .await?)
+            }
+            Pool::Postgres(pool) => {
+                Ok(sqlx::query_as(UNFINISHED_ITEMS).bind(evaluation_id.as_str()).bind(first).bind(last).bind(fresh).fetch_all(pool).await?)
+            }
+        }
     }
 
     /// Marks blocks done whose jobs all have results.
@@ -379,6 +437,18 @@ mod tests {
         assert!(blocks.iter().all(|(first, last)| last - first + 1 == 32));
         assert!(blocks.windows(2).all(|pair| pair[1].0 == pair[0].1 + 1));
         assert_eq!((blocks[0].0, blocks[624].1), (0, 19_999));
+    }
+
+    #[test]
+    fn joined_items_split_into_exactly_their_rows() {
+        let rows = split_joined_items("3,1,{\"a\":\"x,y\"}\u{1e}1,0,", 2).expect("two rows");
+        assert_eq!(rows, vec![(1, 0, String::new()), (3, 1, "{\"a\":\"x,y\"}".to_owned())]);
+        assert_eq!(split_joined_items("", 0), Some(Vec::new()));
+        // A separator inside an item, a miscount, or a row that is not `seq,index,item`.
+        assert_eq!(split_joined_items("1,0,a\u{1e}b", 1), None);
+        assert_eq!(split_joined_items("1,0,a", 2), None);
+        assert_eq!(split_joined_items("x,0,a", 1), None);
+        assert_eq!(split_joined_items("1;0;a", 1), None);
     }
 
     #[test]

@@ -338,6 +338,29 @@ async fn claimed_jobs_are_leased_to_one_runner_and_come_back_when_the_lease_expi
     assert_eq!(store.claim_jobs(&evaluation.id, "runner-d", now + 60_000, 2, false).await.expect("after release").len(), 2);
 }
 
+async fn claimed_items_come_back_byte_for_byte_whatever_they_hold(store: Store) {
+    let (team, _) = store.create_team(&name("items"), Plan::Free).await.expect("team");
+    // Commas, newlines, non-ASCII text, and (in a text no version writes) a raw record separator.
+    let items = ["{\"a\":\"1,2,3\"}".to_owned(), "line one\nline two, ünïcode".to_owned(), "x\u{1e}7,0,y".to_owned(), String::new()];
+    let new_jobs = items.iter().enumerate().map(|(seq, item)| NewJob {
+        seq: seq as i64,
+        target_index: seq as u32 % 2,
+        item: item.clone(),
+        slice: None,
+    });
+    let evaluation = store.create_evaluation(&team.id, "items", &serde_json::json!({}), &[], new_jobs, None).await.expect("create");
+    let claimed = store.claim_jobs(&evaluation.id, "runner", unix_millis() + 60_000, 100, false).await.expect("claim");
+    let got: Vec<(i64, u32, &str)> = claimed.iter().map(|job| (job.seq, job.target_index, job.item.as_str())).collect();
+    let want: Vec<(i64, u32, &str)> = items.iter().enumerate().map(|(seq, item)| (seq as i64, seq as u32 % 2, item.as_str())).collect();
+    assert_eq!(got, want);
+    // Without the odd item, the rest come back the same way.
+    let clean = items.iter().filter(|item| !item.contains('\u{1e}')).cloned().collect::<Vec<_>>();
+    let new_jobs = clean.iter().enumerate().map(|(seq, item)| NewJob { seq: seq as i64, target_index: 0, item: item.clone(), slice: None });
+    let evaluation = store.create_evaluation(&team.id, "clean", &serde_json::json!({}), &[], new_jobs, None).await.expect("create");
+    let claimed = store.claim_jobs(&evaluation.id, "runner", unix_millis() + 60_000, 100, false).await.expect("claim");
+    assert_eq!(claimed.iter().map(|job| job.item.as_str()).collect::<Vec<_>>(), clean.iter().map(String::as_str).collect::<Vec<_>>());
+}
+
 async fn a_large_evaluation_is_claimed_in_blocks_and_a_job_is_done_when_its_result_exists(store: Store) {
     let (team, _) = store.create_team(&name("blocks"), Plan::Free).await.expect("team");
     let evaluation = store.create_evaluation(&team.id, "b", &serde_json::json!({}), &[], jobs(6_400), None).await.expect("create");
@@ -916,6 +939,7 @@ on_both_databases!(
     a_pinned_evaluation_is_seen_only_by_its_runner_scope,
     a_shared_rate_bucket_never_spends_a_token_twice_under_concurrent_takers,
     claimed_jobs_are_leased_to_one_runner_and_come_back_when_the_lease_expires,
+    claimed_items_come_back_byte_for_byte_whatever_they_hold,
     a_large_evaluation_is_claimed_in_blocks_and_a_job_is_done_when_its_result_exists,
     a_replayed_result_is_not_written_twice_and_the_last_one_completes_the_evaluation,
     an_unscorable_result_is_counted_apart_from_pass_fail_and_error,
