@@ -91,11 +91,8 @@ pub(super) fn planted(context: Option<&str>, input: Option<&str>) -> Vec<String>
 pub(super) fn planted_and_goal(context: Option<&str>, input: Option<&str>) -> (Vec<String>, String) {
     let squashed_input = squash(input.unwrap_or_default());
     let Some(context) = context.map(str::trim).filter(|c| !c.is_empty()) else { return (Vec::new(), squash(&squashed_input)) };
-    let all: Vec<String> = match serde_json::from_str::<Vec<String>>(context) {
-        Ok(list) => list.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
-        Err(_) => vec![context.to_owned()],
-    };
-    let squashed: Vec<String> = all.iter().map(|text| squash(text)).collect();
+    let texts = planted_texts(context);
+    let (all, squashed) = (&texts.all, &texts.squashed);
     let seen: Vec<usize> =
         if input.is_some() { (0..all.len()).filter(|&i| squashed_input.contains(&squashed[i])).collect() } else { Vec::new() };
     let kept: Vec<usize> = if seen.is_empty() { (0..all.len()).collect() } else { seen };
@@ -105,6 +102,34 @@ pub(super) fn planted_and_goal(context: Option<&str>, input: Option<&str>) -> (V
     }
     let planted = kept.iter().map(|&i| all[i].clone()).collect();
     (planted, squash(&goal))
+}
+
+/// The planted texts a `context` names, as given and squashed.
+struct PlantedTexts {
+    all: Vec<String>,
+    squashed: Vec<String>,
+}
+
+static CONTEXTS: LazyLock<Mutex<HashMap<String, Arc<PlantedTexts>>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// [`PlantedTexts`] of `context` (trimmed, not empty), parsed once per process: every test of
+/// a probe carries the same context.
+fn planted_texts(context: &str) -> Arc<PlantedTexts> {
+    if let Some(texts) = CONTEXTS.lock().unwrap_or_else(PoisonError::into_inner).get(context) {
+        return texts.clone();
+    }
+    let all: Vec<String> = match serde_json::from_str::<Vec<String>>(context) {
+        Ok(list) => list.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+        Err(_) => vec![context.to_owned()],
+    };
+    let squashed = all.iter().map(|text| squash(text)).collect();
+    let texts = Arc::new(PlantedTexts { all, squashed });
+    let mut contexts = CONTEXTS.lock().unwrap_or_else(PoisonError::into_inner);
+    if contexts.len() >= PAYLOADS_KEPT {
+        contexts.clear();
+    }
+    contexts.insert(context.to_owned(), texts.clone());
+    texts
 }
 
 /// Lowercase with runs of whitespace as one space: how planted text is found in a prompt.
