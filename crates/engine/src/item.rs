@@ -55,3 +55,96 @@ impl TestItem {
         }
     }
 }
+
+/// The stored JSON of a probe's test items, written without building a [`TestItem`] each: the
+/// fields after the prompt (the system prompt, detectors with their parameters, triggers, the
+/// planted context, the expected behaviour) are the same for every test of a probe, so they
+/// are encoded once per probe and only the prompt's own fields per test. The text is the
+/// one `serde_json` writes for the [`TestItem`] (a test compares them over the library).
+pub struct ProbeItemJson {
+    harness: String,
+    /// `,"detectors":…}` and the other shared fields, with the probe's own triggers.
+    tail: String,
+    /// The converted prompt joins the triggers (see [`TestItem::from_probe`]).
+    echoes_prompt: bool,
+}
+
+/// The fields of a [`TestItem`] up to its converter, in its order and spelling.
+#[derive(Serialize)]
+struct ItemHead<'a> {
+    probe_id: &'a str,
+    harness: &'a str,
+    scenario: &'a str,
+    prompt: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    converter: Option<&'a str>,
+}
+
+/// The fields of a [`TestItem`] after its converter, in its order and spelling.
+#[derive(Serialize)]
+struct ItemTail<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system: Option<&'a str>,
+    detectors: &'a [DetectorUse],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    triggers: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    crescendo_turns: Option<u32>,
+}
+
+impl ProbeItemJson {
+    /// The encoder of `probe`'s items, stored under `harness`.
+    pub fn new(probe: &Probe, harness: &str) -> serde_json::Result<Self> {
+        let echoes_prompt = probe.detectors.iter().any(|d| d.id == "encoding-echo");
+        let tail = Self::tail(probe, &probe.triggers)?;
+        Ok(Self { harness: harness.to_owned(), tail, echoes_prompt })
+    }
+
+    fn tail(probe: &Probe, triggers: &[String]) -> serde_json::Result<String> {
+        let crescendo_turns = match probe.strategy {
+            Strategy::SingleTurn => None,
+            Strategy::Crescendo { max_turns } => Some(max_turns),
+        };
+        let tail = ItemTail {
+            system: probe.system.as_deref(),
+            detectors: &probe.detectors,
+            triggers,
+            context: probe.context.as_deref(),
+            expected: Some(probe.safe_behaviour.as_str()).filter(|s| !s.is_empty()),
+            crescendo_turns,
+        };
+        // `{"detectors":…}` (never empty: the detectors are always written) as `,"detectors":…}`.
+        let mut json = serde_json::to_string(&tail)?;
+        json.replace_range(..1, ",");
+        Ok(json)
+    }
+
+    /// The item of one prompt of `probe` (the probe this encoder was made for), converted by
+    /// `converter` when given: its JSON, as `serde_json::to_string` writes the
+    /// [`TestItem::from_probe`] with the harness set.
+    pub fn item(&self, probe: &Probe, prompt: &str, converter: Option<&dyn assay_probes::Converter>) -> serde_json::Result<String> {
+        let converted = converter.map(|c| c.convert(prompt));
+        let head = ItemHead {
+            probe_id: &probe.id,
+            harness: &self.harness,
+            scenario: &probe.scenario,
+            prompt: converted.as_deref().unwrap_or(prompt),
+            converter: converter.map(|c| c.name()),
+        };
+        let mut json = serde_json::to_string(&head)?;
+        json.pop();
+        let triggers = &probe.triggers;
+        if converter.is_some() && self.echoes_prompt && !triggers.iter().any(|t| t == prompt) {
+            let mut with_prompt = triggers.clone();
+            with_prompt.push(prompt.to_owned());
+            json.push_str(&Self::tail(probe, &with_prompt)?);
+        } else {
+            json.push_str(&self.tail);
+        }
+        Ok(json)
+    }
+}

@@ -10,7 +10,7 @@ use assay_probes::{Converter, DETECTORS, DetectorUse, Harness, Library, Probe, S
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
-use crate::item::TestItem;
+use crate::item::{ProbeItemJson, TestItem};
 
 fn one() -> u32 {
     1
@@ -119,6 +119,33 @@ impl Suite {
 
     /// The tests of this suite for one target, in a stable order.
     pub fn items(&self) -> Result<impl Iterator<Item = TestItem> + use<>, Error> {
+        self.walk(
+            |probe, harness| (probe, harness),
+            |(probe, harness), prompt, converters| {
+                std::iter::once(None)
+                    .chain(converters.iter().map(|c| Some(c.as_ref())))
+                    .map(|converter| {
+                        let mut item = TestItem::from_probe(probe, prompt, converter);
+                        if item.harness != *harness {
+                            item.harness = (*harness).to_owned();
+                        }
+                        item
+                    })
+                    .collect()
+            },
+        )
+    }
+
+    /// Each probe's prompts in suite order, repeated, up to the limit: `for_probe` prepares
+    /// what a probe's tests share (once per probe and repeat), `tests` makes the tests of one
+    /// prompt (the prompt as written, then through each converter).
+    fn walk<S, T, P, F>(&self, for_probe: P, tests: F) -> Result<impl Iterator<Item = T> + use<S, T, P, F>, Error>
+    where
+        P: Fn(Cow<'static, Probe>, &'static str) -> S + Clone + 'static,
+        F: Fn(&S, &str, &[Arc<dyn Converter>]) -> Vec<T> + Clone + 'static,
+        S: 'static,
+        T: 'static,
+    {
         self.validate()?;
         let converters = self.converters()?;
         let harnesses = self.harnesses.clone();
@@ -144,38 +171,56 @@ impl Suite {
         let per_probe = self.per_probe;
         let items = (0..repeat).flat_map(move |_| {
             let converters = converters.clone();
+            let (for_probe, tests) = (for_probe.clone(), tests.clone());
             probes.clone().into_iter().flat_map(move |(probe, harness)| {
                 let converters = converters.clone();
+                let tests = tests.clone();
                 let prompts: Vec<String> = sample(&probe.prompts, per_probe).cloned().collect();
-                prompts.into_iter().flat_map(move |prompt| {
-                    let plain = std::iter::once(TestItem::from_probe(&probe, &prompt, None));
-                    let converted: Vec<TestItem> =
-                        converters.iter().map(|c| TestItem::from_probe(&probe, &prompt, Some(c.as_ref()))).collect();
-                    plain.chain(converted).map(move |mut item| {
-                        if item.harness != harness {
-                            item.harness = harness.to_owned();
-                        }
-                        item
-                    })
-                })
+                let shared = for_probe(probe, harness);
+                prompts.into_iter().flat_map(move |prompt| tests(&shared, &prompt, &converters))
             })
         });
         Ok(items.take(usize::try_from(limit).unwrap_or(usize::MAX)))
     }
 
     /// The jobs of this suite on `targets` targets: every test on target 0, then on 1, …
+    /// Each item is written straight to JSON (see [`ProbeItemJson`]); a test whose item cannot
+    /// be written is left out, as when the item was built first.
     pub fn jobs(&self, targets: u32) -> Result<impl Iterator<Item = NewJob> + use<>, Error> {
         let suite = self.clone();
         self.validate()?;
         let mut seq: i64 = -1;
-        let per_target =
-            (0..targets).flat_map(move |target_index| suite.items().into_iter().flatten().map(move |item| (target_index, item)));
-        Ok(per_target.filter_map(move |(target_index, item)| {
-            let text = serde_json::to_string(&item).ok()?;
+        let per_target = (0..targets).flat_map(move |target_index| {
+            suite.encoded_items().into_iter().flatten().map(move |(item, slice)| (target_index, item, slice))
+        });
+        Ok(per_target.filter_map(move |(target_index, item, slice)| {
+            let text = item.ok()?;
             seq += 1;
-            let slice = JobSlice { probe_id: item.probe_id, harness: item.harness, scenario: item.scenario };
             Some(NewJob { seq, target_index, item: text, slice: Some(slice) })
         }))
+    }
+
+    /// Each test's item as JSON (or the error writing it), with the slice it counts under.
+    fn encoded_items(&self) -> Result<impl Iterator<Item = (serde_json::Result<String>, JobSlice)> + use<>, Error> {
+        self.walk(
+            |probe, harness| {
+                let encoder = ProbeItemJson::new(&probe, harness);
+                (probe, harness, encoder)
+            },
+            |(probe, harness, encoder), prompt, converters| {
+                let slice = JobSlice { probe_id: probe.id.clone(), harness: (*harness).to_owned(), scenario: probe.scenario.clone() };
+                std::iter::once(None)
+                    .chain(converters.iter().map(|c| Some(c.as_ref())))
+                    .map(|converter| {
+                        let json = match encoder {
+                            Ok(encoder) => encoder.item(probe, prompt, converter),
+                            Err(_) => serde_json::to_string(&TestItem::from_probe(probe, prompt, converter)),
+                        };
+                        (json, slice.clone())
+                    })
+                    .collect()
+            },
+        )
     }
 
     /// The generation parameters every call of this suite carries.
@@ -302,4 +347,74 @@ fn sample(prompts: &[String], per_probe: Option<u32>) -> impl Iterator<Item = &S
     let len = prompts.len();
     let keep = per_probe.map_or(len, |n| (n as usize).min(len));
     (0..keep).map(move |i| &prompts[i * len / keep.max(1)])
+}
+
+#[cfg(test)]
+mod tests {
+    use assay_core::{CustomDetector, CustomProbe};
+    use assay_probes::CONVERTERS;
+
+    use super::*;
+
+    /// Every built-in probe through every converter (crescendo ones too), a team's variant and
+    /// a custom harness whose texts need escaping.
+    fn everything() -> Suite {
+        let custom = CustomProbe {
+            id: "custom.h.1".to_owned(),
+            name: "quotes".to_owned(),
+            description: "d".to_owned(),
+            category: "adherence".to_owned(),
+            prompts: vec!["Say \"hi\"\n\tand \\ then ünïcode ✓".to_owned()],
+            detectors: vec![CustomDetector {
+                id: "substring".to_owned(),
+                params: serde_json::json!({ "substrings": ["hi"] }),
+                hit_means: None,
+            }],
+            safe_behaviour: String::new(),
+            triggers: vec!["hi".to_owned()],
+        };
+        Suite {
+            converters: CONVERTERS.iter().map(|c| (*c).to_owned()).collect(),
+            attacker: Some("mock".to_owned()),
+            variants: vec![ProbeVariant {
+                probe_id: "security.injection.direct-override".to_owned(),
+                enabled: true,
+                prompts: Some(vec!["A \"team\" prompt".to_owned()]),
+                detectors: Some(vec!["prompt-injection".to_owned(), "refusal".to_owned()]),
+                updated_at: 0,
+            }],
+            custom: vec![CustomRun {
+                config_id: "assay.harnesses.h".to_owned(),
+                scenario: "h".to_owned(),
+                version: "1".to_owned(),
+                name: "n".to_owned(),
+                description: "d".to_owned(),
+                probes: vec![custom],
+            }],
+            ..Suite::new(Harness::ALL.to_vec())
+        }
+    }
+
+    #[test]
+    fn jobs_hold_the_json_of_each_test_item_byte_for_byte() {
+        let suite = everything();
+        let expected: Vec<(String, JobSlice)> = suite
+            .items()
+            .expect("items")
+            .map(|item| {
+                let slice = JobSlice { probe_id: item.probe_id.clone(), harness: item.harness.clone(), scenario: item.scenario.clone() };
+                (serde_json::to_string(&item).expect("json"), slice)
+            })
+            .collect();
+        assert!(expected.len() > 10_000, "{}", expected.len());
+        let jobs: Vec<NewJob> = suite.jobs(2).expect("jobs").collect();
+        assert_eq!(jobs.len(), 2 * expected.len());
+        for (n, job) in jobs.iter().enumerate() {
+            let (json, slice) = &expected[n % expected.len()];
+            assert_eq!(job.seq, n as i64);
+            assert_eq!(job.target_index, u32::from(n >= expected.len()));
+            assert_eq!(&job.item, json, "job {n}");
+            assert_eq!(job.slice.as_ref(), Some(slice), "job {n}");
+        }
+    }
 }
