@@ -11,14 +11,14 @@
 //! each target) only weighs that reading against its own request.
 
 use std::cell::OnceCell;
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
 
 use super::artifacts::{self, Artifact};
 use super::format::{self, Format};
 use super::language::{self, Lang};
+use super::memo::TextMemo;
 use super::words;
 use crate::cues::{alternation, pattern};
 
@@ -110,26 +110,19 @@ struct PlantedTexts {
     squashed: Vec<String>,
 }
 
-static CONTEXTS: LazyLock<Mutex<HashMap<String, Arc<PlantedTexts>>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+static CONTEXTS: TextMemo<PlantedTexts> = TextMemo::new(TEXTS_KEPT);
 
 /// [`PlantedTexts`] of `context` (trimmed, not empty), parsed once per process: every test of
 /// a probe carries the same context.
 fn planted_texts(context: &str) -> Arc<PlantedTexts> {
-    if let Some(texts) = CONTEXTS.lock().unwrap_or_else(PoisonError::into_inner).get(context) {
-        return texts.clone();
-    }
-    let all: Vec<String> = match serde_json::from_str::<Vec<String>>(context) {
-        Ok(list) => list.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
-        Err(_) => vec![context.to_owned()],
-    };
-    let squashed = all.iter().map(|text| squash(text)).collect();
-    let texts = Arc::new(PlantedTexts { all, squashed });
-    let mut contexts = CONTEXTS.lock().unwrap_or_else(PoisonError::into_inner);
-    if contexts.len() >= PAYLOADS_KEPT {
-        contexts.clear();
-    }
-    contexts.insert(context.to_owned(), texts.clone());
-    texts
+    CONTEXTS.get_or_read(context, || {
+        let all: Vec<String> = match serde_json::from_str::<Vec<String>>(context) {
+            Ok(list) => list.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+            Err(_) => vec![context.to_owned()],
+        };
+        let squashed = all.iter().map(|text| squash(text)).collect();
+        PlantedTexts { all, squashed }
+    })
 }
 
 /// Lowercase with runs of whitespace as one space: how planted text is found in a prompt.
@@ -287,24 +280,14 @@ struct Claim {
     keywords: Vec<String>,
 }
 
-/// Readings kept at most; past it the store starts over.
-const PAYLOADS_KEPT: usize = 1024;
+/// Planted texts and contexts kept at most (see [`TextMemo`]).
+const TEXTS_KEPT: usize = 1024;
 
-static PAYLOADS: LazyLock<Mutex<HashMap<String, Arc<PayloadAsks>>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+static PAYLOADS: TextMemo<PayloadAsks> = TextMemo::new(TEXTS_KEPT);
 
 /// The reading of one planted `text`, kept for the process.
 fn payload_asks(text: &str) -> Arc<PayloadAsks> {
-    if let Some(asks) = PAYLOADS.lock().unwrap_or_else(PoisonError::into_inner).get(text) {
-        return asks.clone();
-    }
-    let payload = LEAD_IN_RE.replace_all(text, " ");
-    let asks = Arc::new(read_payload(payload.trim()));
-    let mut payloads = PAYLOADS.lock().unwrap_or_else(PoisonError::into_inner);
-    if payloads.len() >= PAYLOADS_KEPT {
-        payloads.clear();
-    }
-    payloads.insert(text.to_owned(), asks.clone());
-    asks
+    PAYLOADS.get_or_read(text, || read_payload(LEAD_IN_RE.replace_all(text, " ").trim()))
 }
 
 fn read_payload(payload: &str) -> PayloadAsks {

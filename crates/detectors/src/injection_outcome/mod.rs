@@ -21,6 +21,7 @@ mod format;
 mod injected;
 pub(crate) mod judged;
 mod language;
+mod memo;
 mod readings;
 mod reply;
 #[cfg(test)]
