@@ -81,15 +81,19 @@ const POSTGRES_CLAIM: &str = "UPDATE job_blocks SET state = 'running', lease_own
      RETURNING first_seq, last_seq, attempts";
 
 /// The jobs of `first..=last` that still lack a result; `$4` set skips the check (a block
-/// claimed for the first time has none).
-const UNFINISHED_ITEMS: &str = "SELECT seq, target_index, item FROM job_items i WHERE evaluation_id = $1 AND seq BETWEEN $2 AND $3 \
-     AND ($4 OR NOT EXISTS (SELECT 1 FROM results r WHERE r.evaluation_id = i.evaluation_id AND r.seq = i.seq)) ORDER BY seq";
+/// claimed for the first time has none). A macro so [`SQLITE_JOINED_ITEMS`] can wrap it.
+macro_rules! unfinished_items {
+    () => {
+        "SELECT seq, target_index, item FROM job_items i WHERE evaluation_id = $1 AND seq BETWEEN $2 AND $3 \
+         AND ($4 OR NOT EXISTS (SELECT 1 FROM results r WHERE r.evaluation_id = i.evaluation_id AND r.seq = i.seq)) ORDER BY seq"
+    };
+}
+const UNFINISHED_ITEMS: &str = unfinished_items!();
 
 /// [`UNFINISHED_ITEMS`] on SQLite as one row: their number, and each as
 /// `seq,target_index,item` joined by the record separator (U+001E), in job order.
-const SQLITE_JOINED_ITEMS: &str = "SELECT COUNT(*), group_concat(seq || ',' || target_index || ',' || item, char(30)) FROM \
-     (SELECT seq, target_index, item FROM job_items i WHERE evaluation_id = $1 AND seq BETWEEN $2 AND $3 \
-     AND ($4 OR NOT EXISTS (SELECT 1 FROM results r WHERE r.evaluation_id = i.evaluation_id AND r.seq = i.seq)) ORDER BY seq)";
+const SQLITE_JOINED_ITEMS: &str =
+    concat!("SELECT COUNT(*), group_concat(seq || ',' || target_index || ',' || item, char(30)) FROM (", unfinished_items!(), ")");
 
 /// The rows of [`SQLITE_JOINED_ITEMS`]'s text, or `None` unless it splits into exactly
 /// `count` well-formed rows.
@@ -97,7 +101,7 @@ fn split_joined_items(joined: &str, count: i64) -> Option<Vec<(i64, i32, String)
     if count == 0 {
         return joined.is_empty().then(Vec::new);
     }
-    let rows = joined
+    let mut rows = joined
         .split('\u{1e}')
         .map(|row| {
             let mut fields = row.splitn(3, ',');
@@ -107,7 +111,6 @@ fn split_joined_items(joined: &str, count: i64) -> Option<Vec<(i64, i32, String)
     if i64::try_from(rows.len()).ok() != Some(count) {
         return None;
     }
-    let mut rows = rows;
     rows.sort_by_key(|row| row.0);
     Some(rows)
 }
@@ -201,34 +204,25 @@ impl Store {
     /// as (seq, target index, item), in job order. On the write connection: its cache holds
     /// the pages the claim just read.
     async fn unfinished_items(&self, evaluation_id: &Id, first: i64, last: i64, fresh: bool) -> Result<Vec<(i64, i32, String)>> {
-        match &self.pool {
-            Pool::Sqlite { writes, .. } => {
-                // SQLite's driver hands each row of a result from its thread to ours on its own:
-                // a block's rows come as one joined text instead (items are JSON, which holds
-                // no raw control character, so the record separator cannot occur in one).
-                let (count, joined): (i64, Option<String>) = sqlx::query_as(SQLITE_JOINED_ITEMS)
-                    .bind(evaluation_id.as_str())
-                    .bind(first)
-                    .bind(last)
-                    .bind(fresh)
-                    .fetch_one(writes)
-                    .await?;
-                if let Some(rows) = split_joined_items(joined.as_deref().unwrap_or_default(), count) {
-                    return Ok(rows);
-                }
-                // An item that is not what this version writes: read the rows one by one.
-                Ok(sqlx::query_as(UNFINISHED_ITEMS)
-                    .bind(evaluation_id.as_str())
-                    .bind(first)
-                    .bind(last)
-                    .bind(fresh)
-                    .fetch_all(writes)
-                    .await?)
-            }
-            Pool::Postgres(pool) => {
-                Ok(sqlx::query_as(UNFINISHED_ITEMS).bind(evaluation_id.as_str()).bind(first).bind(last).bind(fresh).fetch_all(pool).await?)
+        if let Pool::Sqlite { writes, .. } = &self.pool {
+            // SQLite's driver hands each row of a result from its thread to ours on its own:
+            // a block's rows come as one joined text instead (items are JSON, which holds
+            // no raw control character, so the record separator cannot occur in one).
+            let (count, joined): (i64, Option<String>) = sqlx::query_as(SQLITE_JOINED_ITEMS)
+                .bind(evaluation_id.as_str())
+                .bind(first)
+                .bind(last)
+                .bind(fresh)
+                .fetch_one(writes)
+                .await?;
+            if let Some(rows) = split_joined_items(joined.as_deref().unwrap_or_default(), count) {
+                return Ok(rows);
             }
         }
+        // PostgreSQL, or on SQLite an item that is not what this version writes: row by row.
+        Ok(on_write_pool!(self, pool => {
+            sqlx::query_as(UNFINISHED_ITEMS).bind(evaluation_id.as_str()).bind(first).bind(last).bind(fresh).fetch_all(pool).await?
+        }))
     }
 
     /// Marks blocks done whose jobs all have results.
