@@ -194,30 +194,25 @@ impl Suite {
             suite.encoded_items().into_iter().flatten().map(move |(item, slice)| (target_index, item, slice))
         });
         Ok(per_target.filter_map(move |(target_index, item, slice)| {
-            let text = item.ok()?;
+            let text = item?;
             seq += 1;
             Some(NewJob { seq, target_index, item: text, slice: Some(slice) })
         }))
     }
 
-    /// Each test's item as JSON (or the error writing it), with the slice it counts under.
-    fn encoded_items(&self) -> Result<impl Iterator<Item = (serde_json::Result<String>, JobSlice)> + use<>, Error> {
+    /// Each test's item as JSON (`None` where it cannot be written: then neither could the
+    /// [`TestItem`], whose fields these are), with the slice it counts under.
+    fn encoded_items(&self) -> Result<impl Iterator<Item = (Option<String>, JobSlice)> + use<>, Error> {
         self.walk(
             |probe, harness| {
-                let encoder = ProbeItemJson::new(&probe, harness);
+                let encoder = ProbeItemJson::new(&probe, harness).ok();
                 (probe, harness, encoder)
             },
             |(probe, harness, encoder), prompt, converters| {
                 let slice = JobSlice { probe_id: probe.id.clone(), harness: (*harness).to_owned(), scenario: probe.scenario.clone() };
                 std::iter::once(None)
                     .chain(converters.iter().map(|c| Some(c.as_ref())))
-                    .map(|converter| {
-                        let json = match encoder {
-                            Ok(encoder) => encoder.item(probe, prompt, converter),
-                            Err(_) => serde_json::to_string(&TestItem::from_probe(probe, prompt, converter)),
-                        };
-                        (json, slice.clone())
-                    })
+                    .map(|converter| (encoder.as_ref().and_then(|encoder| encoder.item(probe, prompt, converter).ok()), slice.clone()))
                     .collect()
             },
         )
