@@ -125,11 +125,32 @@ fn scale(grams: usize) -> f32 {
     1.0 / (grams.max(1) as f32).sqrt()
 }
 
+thread_local! {
+    /// The lowercase copy of the text being read, kept from one call to the next: a fresh
+    /// copy of a reply is an allocation of over a kilobyte, which in glibc's allocator first
+    /// consolidates every small freed block, and that cost a scan more than the scoring did.
+    static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 /// Calls `f` with the bucket of each of the text's grams, in order: each word, each pair of
-/// adjacent words, and each character n-gram of each word. Nothing is collected, so scoring a
-/// reply allocates only its lowercase copy.
-fn for_each_gram(text: &str, mut f: impl FnMut(u32)) {
-    let lower: String = text.chars().take(MAX_CHARS).flat_map(char::to_lowercase).collect();
+/// adjacent words, and each character n-gram of each word. Nothing is collected, and the
+/// lowercase copy reuses this thread's buffer, so scoring a reply allocates nothing.
+fn for_each_gram(text: &str, f: impl FnMut(u32)) {
+    LOWER.with_borrow_mut(|lower| {
+        lower.clear();
+        let opening = text.char_indices().nth(MAX_CHARS).map_or(text, |(end, _)| &text[..end]);
+        if opening.is_ascii() {
+            lower.push_str(opening);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(opening.chars().flat_map(char::to_lowercase));
+        }
+        grams_of_lowercase(lower, f);
+    });
+}
+
+/// [`for_each_gram`] on text already lowercased.
+fn grams_of_lowercase(lower: &str, mut f: impl FnMut(u32)) {
     let mut emit = |hash: u32| f(hash % BUCKETS as u32);
     let mut previous: Option<u32> = None;
     let mut bounds = [0usize; MAX_WORD_CHARS + 3];
@@ -231,6 +252,25 @@ mod tests {
             assert_eq!(read.probability(e.text).to_bits(), model.probability(e.text).to_bits());
         }
         assert_eq!(Weights(&[0u8; 8]).probability("anything"), 0.5);
+    }
+
+    fn grams(text: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        for_each_gram(text, |g| out.push(g));
+        out
+    }
+
+    #[test]
+    fn the_reused_buffer_reads_each_text_as_a_fresh_lowercase_copy_would() {
+        let long = format!("{} ÉCOLE ", "Word ".repeat(400));
+        // Long then short, ASCII then not: nothing of one text is left in the next one's read.
+        for text in [long.as_str(), "I CAN'T do that", "Ünïcode İstanbul ΣΑΣ", "short", "x", "", long.as_str()] {
+            let fresh: String = text.chars().take(MAX_CHARS).flat_map(char::to_lowercase).collect();
+            let mut expected = Vec::new();
+            grams_of_lowercase(&fresh, |g| expected.push(g));
+            assert_eq!(grams(text), expected, "{text:?}");
+        }
+        assert!(!grams("I CAN'T").is_empty());
     }
 
     #[test]
