@@ -15,9 +15,11 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Instant;
 
 use assay_core::{ChatReply, ChatRequest, Role, Target, TargetDescription, TargetError, Usage};
+use hyper::header::{AUTHORIZATION, HeaderName, HeaderValue};
 use serde_json::{Value, json};
 
-use crate::http::send_json;
+use crate::http::{json_answer, send_json};
+use crate::plain_http::{PlainHttp, redirects};
 
 /// How to present credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +52,8 @@ pub struct ContractTarget {
     client: reqwest::Client,
     /// Parsed once: parsing the URL on every call cost about 1% of a scan's CPU.
     chat_url: reqwest::Url,
+    /// The chat endpoint over [`PlainHttp`] when it is plain `http://` (see there when not).
+    plain_chat: Option<PlainHttp>,
     sessions_url: String,
     auth: Auth,
     sessions: AtomicU8,
@@ -66,9 +70,12 @@ impl ContractTarget {
             Some((parent, _)) => format!("{parent}/sessions"),
             None => "/sessions".to_owned(),
         });
+        let chat_url = reqwest::Url::parse(&format!("{base}{chat_path}")).map_err(|_| crate::Error::InvalidUrl(config.base_url.clone()))?;
+        let plain_chat = credential_header(&config.auth).and_then(|extra| PlainHttp::for_url(&chat_url, &extra));
         Ok(Self {
             client: crate::http::client()?,
-            chat_url: reqwest::Url::parse(&format!("{base}{chat_path}")).map_err(|_| crate::Error::InvalidUrl(config.base_url.clone()))?,
+            chat_url,
+            plain_chat,
             sessions_url: format!("{base}/{}", sessions_path.trim_start_matches('/')),
             auth: config.auth,
             sessions: AtomicU8::new(SESSIONS_UNKNOWN),
@@ -81,6 +88,20 @@ impl ContractTarget {
             Auth::Bearer(token) => request.bearer_auth(token),
             Auth::Header { name, value } => request.header(name.as_str(), value.as_str()),
         }
+    }
+
+    /// `POST`s a chat body and returns the answer's JSON, over the plain client when there is
+    /// one; a redirect goes again through reqwest, which follows it.
+    async fn post_chat(&self, body: &Value) -> Result<Value, TargetError> {
+        if let Some(plain) = &self.plain_chat {
+            let bytes =
+                serde_json::to_vec(body).map_err(|e| TargetError::BadRequest(format!("the request body cannot be written: {e}")))?;
+            let answer = plain.post(bytes).await?;
+            if !redirects(answer.status) {
+                return json_answer(answer.status, &answer.headers, &answer.body);
+            }
+        }
+        send_json(self.authorized(self.client.post(self.chat_url.clone())).json(body)).await.map(|(_, value)| value)
     }
 
     fn session_url(&self, id: &str, suffix: &str) -> String {
@@ -123,6 +144,20 @@ pub fn chat_body(request: &ChatRequest) -> Result<Value, TargetError> {
     Ok(body)
 }
 
+/// The credential as a header for [`PlainHttp`]; `None` when it is not a valid header, so that
+/// reqwest sends it and reports the error as it does.
+fn credential_header(auth: &Auth) -> Option<Vec<(HeaderName, HeaderValue)>> {
+    Some(match auth {
+        Auth::None => Vec::new(),
+        Auth::Bearer(token) => {
+            let mut value = HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
+            value.set_sensitive(true);
+            vec![(AUTHORIZATION, value)]
+        }
+        Auth::Header { name, value } => vec![(HeaderName::try_from(name.as_str()).ok()?, HeaderValue::from_str(value).ok()?)],
+    })
+}
+
 fn parse_usage(value: &Value) -> Option<Usage> {
     let usage = value.get("usage")?;
     let count = |key: &str| usage.get(key).and_then(Value::as_f64).map(|n| n.max(0.0) as u32);
@@ -138,7 +173,7 @@ impl Target for ContractTarget {
     async fn chat(&self, request: &ChatRequest) -> Result<ChatReply, TargetError> {
         let body = chat_body(request)?;
         let started = Instant::now();
-        let (_, value) = send_json(self.authorized(self.client.post(self.chat_url.clone())).json(&body)).await?;
+        let value = self.post_chat(&body).await?;
         let latency = started.elapsed();
         let text = value
             .get("content")

@@ -112,15 +112,28 @@ pub async fn send_json(request: reqwest::RequestBuilder) -> Result<(StatusCode, 
         let body = response.text().await.map_err(|e| transport_error(&e))?;
         return Err(status_error(status, &headers, &body));
     }
-    // JSON is UTF-8: parsed from the bytes as they came, without a decoded copy.
     let bytes = response.bytes().await.map_err(|e| transport_error(&e))?;
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    if status == StatusCode::NO_CONTENT || body.iter().all(u8::is_ascii_whitespace) {
-        return Ok((status, serde_json::Value::Null));
+    Ok((status, success_json(status, &bytes)?))
+}
+
+/// The JSON body of an answer read in full (by [`crate::plain_http`]), or the typed error,
+/// as [`send_json`] gives them.
+pub fn json_answer(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<serde_json::Value, TargetError> {
+    if !status.is_success() {
+        return Err(status_error(status, headers, &String::from_utf8_lossy(body)));
     }
-    let value = serde_json::from_slice(body)
-        .map_err(|e| TargetError::MalformedReply(format!("not JSON ({e}): {}", error_message(&String::from_utf8_lossy(body)))))?;
-    Ok((status, value))
+    success_json(status, body)
+}
+
+/// The JSON of a success's body; `null` for none.
+fn success_json(status: StatusCode, body: &[u8]) -> Result<serde_json::Value, TargetError> {
+    // JSON is UTF-8: parsed from the bytes as they came, without a decoded copy.
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    if status == StatusCode::NO_CONTENT || body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::Value::Null);
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| TargetError::MalformedReply(format!("not JSON ({e}): {}", error_message(&String::from_utf8_lossy(body)))))
 }
 
 /// A model API's reply parts: text, usage, and the model that answered.

@@ -12,6 +12,7 @@ pub mod local;
 pub mod mock;
 pub mod mock_server;
 pub mod openai;
+pub mod plain_http;
 pub mod reliable;
 pub mod sigv4;
 pub mod spec;

@@ -253,3 +253,134 @@ async fn a_json_reply_is_read_from_its_bytes_with_or_without_a_byte_order_mark()
     let error = target.chat(&ChatRequest::single("hi")).await.expect_err("not JSON");
     assert!(matches!(&error, TargetError::MalformedReply(message) if message.contains("oops")), "{error:?}");
 }
+
+/// What [`keep_alive_server`] saw: each request's head, and how many connections it accepted.
+#[derive(Default)]
+struct Seen {
+    heads: std::sync::Mutex<Vec<String>>,
+    connections: std::sync::atomic::AtomicUsize,
+}
+
+/// An HTTP/1.1 server that keeps connections open (or closes each after `per_connection`
+/// answers) and answers `POST /chat` with an echo; `POST /old` is redirected there (307).
+async fn keep_alive_server(per_connection: usize) -> (String, Arc<Seen>) {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let seen = Arc::new(Seen::default());
+    let shared = Arc::clone(&seen);
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            shared.connections.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let seen = Arc::clone(&shared);
+            tokio::spawn(async move {
+                let mut socket = BufReader::new(socket);
+                for answered in 1..=per_connection {
+                    let mut head = String::new();
+                    loop {
+                        let mut line = String::new();
+                        if socket.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                        head.push_str(&line);
+                    }
+                    let length = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase().strip_prefix("content-length:").map(|n| n.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    let mut body = vec![0u8; length];
+                    if socket.read_exact(&mut body).await.is_err() {
+                        return;
+                    }
+                    let close = if answered == per_connection { "connection: close\r\n" } else { "" };
+                    let answer = if head.starts_with("POST /old ") {
+                        format!("HTTP/1.1 307 Temporary Redirect\r\nlocation: /chat\r\ncontent-length: 0\r\n{close}\r\n")
+                    } else {
+                        let message =
+                            serde_json::from_slice::<serde_json::Value>(&body).ok().and_then(|v| v["message"].as_str().map(str::to_owned));
+                        let reply = json!({ "content": format!("echo: {}", message.unwrap_or_default()) }).to_string();
+                        format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{close}\r\n{reply}",
+                            reply.len()
+                        )
+                    };
+                    seen.heads.lock().expect("heads").push(head);
+                    if socket.get_mut().write_all(answer.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, seen)
+}
+
+fn contract_at(url: &str, chat_path: &str, auth: Auth) -> ContractTarget {
+    ContractTarget::new(ContractConfig { base_url: url.to_owned(), chat_path: chat_path.into(), sessions_path: None, auth })
+        .expect("target")
+}
+
+#[tokio::test]
+async fn plain_http_calls_share_one_kept_alive_connection_and_send_reqwests_headers() {
+    let (url, seen) = keep_alive_server(usize::MAX).await;
+    let target = contract_at(&url, "/chat?v=1", Auth::Bearer("sekret".into()));
+    for n in 0..10 {
+        assert_eq!(target.chat(&ChatRequest::single(format!("hi {n}"))).await.expect("reply").text, format!("echo: hi {n}"));
+    }
+    assert_eq!(seen.connections.load(std::sync::atomic::Ordering::SeqCst), 1, "one connection for ten sequential calls");
+    let heads = seen.heads.lock().expect("heads").clone();
+    assert_eq!(heads.len(), 10);
+    let head = heads[0].to_ascii_lowercase();
+    assert!(head.starts_with("post /chat?v=1 http/1.1\r\n"), "{head}");
+    let port = url.rsplit(':').next().expect("port");
+    for header in [
+        format!("host: 127.0.0.1:{port}"),
+        "content-type: application/json".to_owned(),
+        "accept: */*".to_owned(),
+        format!("user-agent: assay/{}", env!("CARGO_PKG_VERSION")),
+        "authorization: bearer sekret".to_owned(),
+    ] {
+        assert!(head.contains(&format!("{header}\r\n")), "{header} missing from {head}");
+    }
+}
+
+#[tokio::test]
+async fn plain_http_opens_a_fresh_connection_when_the_server_closes_one() {
+    // The server closes every connection after its first answer, as some do.
+    let (url, seen) = keep_alive_server(1).await;
+    let target = reliable(contract_at(&url, "/chat", Auth::Header { name: "X-API-Key".into(), value: "k".into() }));
+    for n in 0..5 {
+        assert_eq!(target.chat(&ChatRequest::single(format!("m{n}"))).await.expect("reply").text, format!("echo: m{n}"));
+    }
+    assert_eq!(seen.connections.load(std::sync::atomic::Ordering::SeqCst), 5);
+    assert!(seen.heads.lock().expect("heads").iter().all(|h| h.to_ascii_lowercase().contains("x-api-key: k\r\n")));
+}
+
+#[tokio::test]
+async fn concurrent_plain_http_calls_each_get_their_answer() {
+    let (url, _) = keep_alive_server(usize::MAX).await;
+    let target = Arc::new(contract_at(&url, "/chat", Auth::None));
+    let calls = (0..64).map(|n| {
+        let target = Arc::clone(&target);
+        tokio::spawn(async move { target.chat(&ChatRequest::single(format!("c{n}"))).await.map(|r| r.text) })
+    });
+    for (n, call) in calls.enumerate() {
+        assert_eq!(call.await.expect("task").expect("reply"), format!("echo: c{n}"));
+    }
+}
+
+#[tokio::test]
+async fn a_redirected_plain_http_call_is_followed_as_reqwest_follows_it() {
+    let (url, seen) = keep_alive_server(usize::MAX).await;
+    let target = contract_at(&url, "/old", Auth::None);
+    assert_eq!(target.chat(&ChatRequest::single("moved")).await.expect("reply").text, "echo: moved");
+    let heads = seen.heads.lock().expect("heads").clone();
+    let requests: Vec<&str> = heads.iter().filter_map(|h| h.lines().next()).collect();
+    // The plain call meets the redirect; reqwest sends it again and follows it to /chat.
+    assert_eq!(requests, ["POST /old HTTP/1.1", "POST /old HTTP/1.1", "POST /chat HTTP/1.1"]);
+}
