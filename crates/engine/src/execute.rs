@@ -11,12 +11,11 @@ use assay_core::{
     ChatRequest, ClaimedJob, DetectionInput, DetectionRecord, Detector, GenerationParams, JobResult, Message, Role, Target, Usage, unix_now,
 };
 use assay_detectors::Registry;
-use assay_probes::DetectorUse;
 use futures_util::FutureExt;
 
 use crate::assist::Assistant;
 use crate::case::{CaseJob, run_case};
-use crate::item::TestItem;
+use crate::item::{StoredDetector, StoredItem};
 use crate::metrics::RunnerMetrics;
 
 /// What one evaluation's jobs share: its live targets and its detectors, built once.
@@ -60,14 +59,18 @@ impl EvaluationRuntime {
         }
     }
 
-    fn detector(&self, probe_id: &str, position: usize, detector: &DetectorUse) -> Result<Arc<dyn Detector>, String> {
+    fn detector(&self, probe_id: &str, position: usize, detector: &StoredDetector) -> Result<Arc<dyn Detector>, String> {
         let key = (probe_id.to_owned(), position);
         let cell = self.detectors.read().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
         let cell = match cell {
             Some(cell) => cell,
             None => self.detectors.write().unwrap_or_else(PoisonError::into_inner).entry(key).or_default().clone(),
         };
-        cell.get_or_init(|| self.registry.build(&detector.id, &detector.params).map_err(|e| e.to_string())).clone()
+        cell.get_or_init(|| {
+            let params = detector.params().map_err(|e| format!("unreadable parameters: {e}"))?;
+            self.registry.build(&detector.id, &params).map_err(|e| e.to_string())
+        })
+        .clone()
     }
 }
 
@@ -95,7 +98,7 @@ pub async fn run_job_caught(runtime: &EvaluationRuntime, job: &ClaimedJob, max_a
         Ok(result) => result,
         Err(panic) => {
             let reason = panic.downcast_ref::<&str>().map(|s| (*s).to_owned()).or_else(|| panic.downcast_ref::<String>().cloned());
-            let item = serde_json::from_str::<TestItem>(&job.item).ok();
+            let item = serde_json::from_str::<StoredItem>(&job.item).ok();
             let error = format!("the job panicked: {}", reason.as_deref().unwrap_or("no message"));
             tracing::error!(evaluation = %job.evaluation_id, seq = job.seq, error = %error, "job panicked");
             failed(job, item.as_ref(), Vec::new(), started, error)
@@ -109,7 +112,7 @@ pub async fn run_job(runtime: &EvaluationRuntime, job: &ClaimedJob, max_attempts
     if CaseJob::is_case(&job.item) {
         return run_case_job(runtime, job, max_attempts, started).await;
     }
-    let item: TestItem = match serde_json::from_str(&job.item) {
+    let item: StoredItem = match serde_json::from_str(&job.item) {
         Ok(item) => item,
         Err(error) => return failed(job, None, Vec::new(), started, format!("unreadable job item: {error}")),
     };
@@ -216,7 +219,7 @@ fn abandoned(job: &ClaimedJob, max_attempts: u32) -> Option<String> {
 }
 
 /// Talks to the target; on failure returns what was said so far and why it stopped.
-async fn converse(runtime: &EvaluationRuntime, job: &ClaimedJob, item: &TestItem) -> Result<Exchange, (Vec<Message>, String)> {
+async fn converse(runtime: &EvaluationRuntime, job: &ClaimedJob, item: &StoredItem) -> Result<Exchange, (Vec<Message>, String)> {
     let index = usize::try_from(job.target_index).unwrap_or(usize::MAX);
     let Some(target) = runtime.targets.get(index) else {
         return Err((Vec::new(), format!("the evaluation has no target number {}", job.target_index)));
@@ -260,8 +263,8 @@ async fn converse(runtime: &EvaluationRuntime, job: &ClaimedJob, item: &TestItem
     }
 }
 
-fn failed(job: &ClaimedJob, item: Option<&TestItem>, messages: Vec<Message>, started: Instant, error: String) -> JobResult {
-    let field = |f: fn(&TestItem) -> &str| item.map_or_else(String::new, |i| f(i).to_owned());
+fn failed(job: &ClaimedJob, item: Option<&StoredItem>, messages: Vec<Message>, started: Instant, error: String) -> JobResult {
+    let field = |f: fn(&StoredItem) -> &str| item.map_or_else(String::new, |i| f(i).to_owned());
     JobResult {
         evaluation_id: job.evaluation_id.clone(),
         seq: job.seq,

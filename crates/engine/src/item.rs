@@ -3,9 +3,12 @@
 
 use assay_probes::{DetectorUse, Probe, Strategy};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
+/// `D` is how each detector is held: [`DetectorUse`] where items are planned, [`StoredDetector`]
+/// where the runner reads them back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TestItem {
+pub struct TestItem<D = DetectorUse> {
     pub probe_id: String,
     pub harness: String,
     pub scenario: String,
@@ -15,7 +18,7 @@ pub struct TestItem {
     pub converter: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<String>,
-    pub detectors: Vec<DetectorUse>,
+    pub detectors: Vec<D>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,6 +29,30 @@ pub struct TestItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crescendo_turns: Option<u32>,
 }
+
+/// A stored item's detector as the runner reads it: a [`DetectorUse`] whose parameters stay
+/// the JSON text they were stored as. A probe's detector is built once per evaluation from
+/// its first job, so parsing every job's parameters (long regex lists, rubrics) into values
+/// was work thrown away on every other job.
+#[derive(Debug, Deserialize)]
+pub struct StoredDetector {
+    pub id: String,
+    /// `None` for absent or `null` parameters.
+    #[serde(default)]
+    pub params: Option<Box<RawValue>>,
+    #[serde(default)]
+    pub hit_means: Option<assay_core::HitMeans>,
+}
+
+impl StoredDetector {
+    /// The parameters as a value, as [`DetectorUse::params`] holds them (`null` when none).
+    pub fn params(&self) -> Result<serde_json::Value, serde_json::Error> {
+        self.params.as_deref().map_or(Ok(serde_json::Value::Null), |raw| serde_json::from_str(raw.get()))
+    }
+}
+
+/// A job's item as the runner reads it back (see [`StoredDetector`]).
+pub type StoredItem = TestItem<StoredDetector>;
 
 impl TestItem {
     /// The item for one prompt of a probe, converted by `converter` when given.
@@ -146,5 +173,45 @@ impl ProbeItemJson {
             json.push_str(&self.tail);
         }
         Ok(json)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_item_reads_back_each_detectors_parameters_as_they_were_planned() {
+        let detectors = vec![
+            DetectorUse {
+                id: "regex".into(),
+                params: serde_json::json!({"patterns": [r"(?i)\bno\b", "é\"x"]}),
+                hit_means: Some(assay_core::HitMeans::Pass),
+            },
+            DetectorUse { id: "refusal".into(), params: serde_json::Value::Null, hit_means: None },
+        ];
+        let planned = TestItem {
+            probe_id: "p".into(),
+            harness: "h".into(),
+            scenario: "s".into(),
+            prompt: "hi".into(),
+            converter: None,
+            system: None,
+            detectors: detectors.clone(),
+            triggers: Vec::new(),
+            context: None,
+            expected: None,
+            crescendo_turns: None,
+        };
+        let stored: StoredItem = serde_json::from_str(&serde_json::to_string(&planned).expect("json")).expect("read back");
+        assert_eq!(stored.detectors.len(), 2);
+        for (read, planned) in stored.detectors.iter().zip(&detectors) {
+            assert_eq!(read.id, planned.id);
+            assert_eq!(read.hit_means, planned.hit_means);
+            assert_eq!(read.params().expect("params"), planned.params);
+        }
+        // Parameters left out read as `null`, as `DetectorUse` reads them.
+        let bare: StoredDetector = serde_json::from_str(r#"{"id": "refusal"}"#).expect("bare");
+        assert_eq!(bare.params().expect("params"), serde_json::Value::Null);
     }
 }

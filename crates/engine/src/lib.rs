@@ -20,7 +20,7 @@ pub mod suite;
 pub mod trust;
 
 pub use error::{Error, Result};
-pub use item::TestItem;
+pub use item::{StoredDetector, StoredItem, TestItem};
 pub use resolve::{FixedResolver, SpecResolver, TargetResolver};
 pub use runner::{Engine, EngineConfig, Tick};
 pub use suite::Suite;
