@@ -11,6 +11,7 @@
 //!   A 404 or 405 on `POST /sessions` marks the target as session-less, and callers fall
 //!   back to sending the whole conversation each turn.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Instant;
 
@@ -49,7 +50,10 @@ const SESSIONS_YES: u8 = 1;
 const SESSIONS_NO: u8 = 2;
 
 pub struct ContractTarget {
-    client: reqwest::Client,
+    /// reqwest, for what [`PlainHttp`] does not serve: built at once for an `https://` target,
+    /// on first need beside a plain client (a scan of plain chats never builds it, and building
+    /// it was a measurable share of a short scan's start).
+    client: OnceLock<reqwest::Client>,
     /// Parsed once: parsing the URL on every call cost about 1% of a scan's CPU.
     chat_url: reqwest::Url,
     /// The chat endpoint over [`PlainHttp`] when it is plain `http://` (see there when not).
@@ -72,8 +76,12 @@ impl ContractTarget {
         });
         let chat_url = reqwest::Url::parse(&format!("{base}{chat_path}")).map_err(|_| crate::Error::InvalidUrl(config.base_url.clone()))?;
         let plain_chat = credential_header(&config.auth).and_then(|extra| PlainHttp::for_url(&chat_url, &extra));
+        let client = OnceLock::new();
+        if plain_chat.is_none() {
+            let _ = client.set(crate::http::client()?);
+        }
         Ok(Self {
-            client: crate::http::client()?,
+            client,
             chat_url,
             plain_chat,
             sessions_url: format!("{base}/{}", sessions_path.trim_start_matches('/')),
@@ -90,6 +98,15 @@ impl ContractTarget {
         }
     }
 
+    /// The reqwest client, built on first need (see [`ContractTarget::client`]).
+    fn client(&self) -> Result<&reqwest::Client, TargetError> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let built = crate::http::client().map_err(|e| TargetError::Connection(e.to_string()))?;
+        Ok(self.client.get_or_init(|| built))
+    }
+
     /// `POST`s a chat body and returns the answer's JSON, over the plain client when there is
     /// one; a redirect goes again through reqwest, which follows it.
     async fn post_chat(&self, body: &Value) -> Result<Value, TargetError> {
@@ -101,7 +118,7 @@ impl ContractTarget {
                 return json_answer(answer.status, &answer.headers, &answer.body);
             }
         }
-        send_json(self.authorized(self.client.post(self.chat_url.clone())).json(body)).await.map(|(_, value)| value)
+        send_json(self.authorized(self.client()?.post(self.chat_url.clone())).json(body)).await.map(|(_, value)| value)
     }
 
     fn session_url(&self, id: &str, suffix: &str) -> String {
@@ -188,7 +205,7 @@ impl Target for ContractTarget {
         if self.sessions.load(Ordering::Relaxed) == SESSIONS_NO {
             return Ok(None);
         }
-        let request = self.authorized(self.client.post(&self.sessions_url)).json(&session_body(system));
+        let request = self.authorized(self.client()?.post(&self.sessions_url)).json(&session_body(system));
         match send_json(request).await {
             Ok((_, value)) => {
                 let id = value
@@ -208,13 +225,13 @@ impl Target for ContractTarget {
     }
 
     async fn restart_session(&self, session_id: &str, system: Option<&str>) -> Result<String, TargetError> {
-        let request = self.authorized(self.client.post(self.session_url(session_id, "/restart"))).json(&session_body(system));
+        let request = self.authorized(self.client()?.post(self.session_url(session_id, "/restart"))).json(&session_body(system));
         let (_, value) = send_json(request).await?;
         Ok(value.get("session_id").and_then(Value::as_str).unwrap_or(session_id).to_owned())
     }
 
     async fn end_session(&self, session_id: &str) -> Result<(), TargetError> {
-        send_json(self.authorized(self.client.delete(self.session_url(session_id, "")))).await.map(|_| ())
+        send_json(self.authorized(self.client()?.delete(self.session_url(session_id, "")))).await.map(|_| ())
     }
 
     fn describe(&self) -> TargetDescription {
