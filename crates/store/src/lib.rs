@@ -156,13 +156,10 @@ impl Store {
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect_with(options.clone())
                     .await?;
-                // The write connection gets 8 MiB of page cache (SQLite's default is 2 MiB): it
-                // re-reads the result and job B-trees' pages it wrote a moment ago. The other
-                // connections keep the default, which holds a process's memory down.
-                let writes = SqlitePoolOptions::new()
-                    .max_connections(1)
-                    .acquire_timeout(ACQUIRE_TIMEOUT)
-                    .connect_lazy_with(options.pragma("cache_size", "-8192"));
+                // The write connection keeps SQLite's default 2 MiB page cache: 8 MiB made no
+                // difference to the pages it reads back (58,062 against 58,988 reads in a
+                // 100,000-test scan) and held 6 MB more of the process's memory.
+                let writes = SqlitePoolOptions::new().max_connections(1).acquire_timeout(ACQUIRE_TIMEOUT).connect_lazy_with(options);
                 Pool::Sqlite { pool, writes }
             }
             DatabaseUrl::Postgres(url) => {
