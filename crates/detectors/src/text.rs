@@ -55,7 +55,17 @@ pub(crate) struct Folded<'a> {
 impl<'a> Folded<'a> {
     pub fn new(source: &'a str, options: FoldOptions) -> Self {
         if source.is_ascii() && !(options.collapse_whitespace && needs_collapse(source)) {
-            let text = if options.lowercase { Cow::Owned(source.to_ascii_lowercase()) } else { Cow::Borrowed(source) };
+            // The backtick is the one ASCII character `plain_quote` changes (to `'`), byte for
+            // byte, so every offset still holds.
+            let backticks = (options.plain_quotes || options.ascii) && source.contains('`');
+            let text = match (options.lowercase, backticks) {
+                (false, false) => Cow::Borrowed(source),
+                (true, false) => Cow::Owned(source.to_ascii_lowercase()),
+                (lowercase, true) => {
+                    let text = source.replace('`', "'");
+                    Cow::Owned(if lowercase { text.to_ascii_lowercase() } else { text })
+                }
+            };
             return Self { source, text, origin: Vec::new() };
         }
         let mut text = String::with_capacity(source.len());
@@ -400,6 +410,19 @@ mod tests {
             assert_eq!(ascii_folded(text), each(text), "{text:?}");
         }
         assert_eq!(ascii_folded("it`s"), "it's");
+    }
+
+    #[test]
+    fn a_backtick_folds_to_a_quote_whether_or_not_the_rest_of_the_text_is_ascii() {
+        for options in [FoldOptions::LOWER_PLAIN, FoldOptions::LOWER_ASCII, FoldOptions::ASCII] {
+            let ascii = Folded::new("I can`t DO that", options);
+            let accented = Folded::new("I can`t DO that é", options);
+            assert!(accented.as_str().starts_with(ascii.as_str()), "{:?} vs {:?}", ascii.as_str(), accented.as_str());
+            assert!(ascii.as_str().contains("can't"), "{:?}", ascii.as_str());
+            assert_eq!(ascii.source_range(2..7), 2..7);
+        }
+        let kept = FoldOptions { lowercase: false, collapse_whitespace: false, plain_quotes: false, ascii: false };
+        assert_eq!(Folded::new("a`b", kept).as_str(), "a`b");
     }
 
     #[test]
