@@ -148,8 +148,17 @@ pub async fn model_api_reply(
 ) -> Result<ChatReply, TargetError> {
     let started = std::time::Instant::now();
     let (_, value) = send_json(request).await?;
-    let latency = started.elapsed();
-    let (text, usage, model) = parse(&value)?;
+    model_api_answer(&value, started.elapsed(), configured_model, parse)
+}
+
+/// The reply of a model API's answer `value` (see [`model_api_reply`]).
+pub fn model_api_answer(
+    value: &serde_json::Value,
+    latency: Duration,
+    configured_model: &str,
+    parse: fn(&serde_json::Value) -> Result<ParsedReply, TargetError>,
+) -> Result<ChatReply, TargetError> {
+    let (text, usage, model) = parse(value)?;
     Ok(ChatReply { text, usage, latency, session_id: None, model: model.or_else(|| Some(configured_model.to_owned())) })
 }
 

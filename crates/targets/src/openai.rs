@@ -5,7 +5,10 @@
 use assay_core::{ChatReply, ChatRequest, Target, TargetDescription, TargetError, Usage};
 use serde_json::{Value, json};
 
-use crate::http::{ParsedReply, model_api_description, model_api_reply};
+use hyper::header::{AUTHORIZATION, HeaderName, HeaderValue};
+
+use crate::http::{ParsedReply, json_answer, model_api_answer, model_api_description, model_api_reply};
+use crate::plain_http::{PlainHttp, redirects};
 
 #[derive(Debug, Clone)]
 pub struct OpenAiConfig {
@@ -22,6 +25,8 @@ pub struct OpenAiConfig {
 pub struct OpenAiTarget {
     client: reqwest::Client,
     url: String,
+    /// The endpoint over [`PlainHttp`] when it is plain `http://` (a local model server).
+    plain: Option<PlainHttp>,
     config: OpenAiConfig,
 }
 
@@ -41,8 +46,24 @@ impl OpenAiTarget {
             }
             None => format!("{base}/chat/completions"),
         };
-        Ok(Self { client: crate::http::client()?, url, config })
+        let plain =
+            reqwest::Url::parse(&url).ok().zip(credential_header(&config)).and_then(|(url, extra)| PlainHttp::for_url(&url, &extra));
+        Ok(Self { client: crate::http::client()?, url, plain, config })
     }
+}
+
+/// The key as the header [`OpenAiTarget::chat`] sends it; `None` when it is not a valid header
+/// value, so that reqwest sends it and reports the error as it does.
+fn credential_header(config: &OpenAiConfig) -> Option<Vec<(HeaderName, HeaderValue)>> {
+    let Some(key) = &config.api_key else { return Some(Vec::new()) };
+    Some(match config.azure_api_version {
+        Some(_) => vec![(HeaderName::from_static("api-key"), HeaderValue::from_str(key).ok()?)],
+        None => {
+            let mut value = HeaderValue::from_str(&format!("Bearer {key}")).ok()?;
+            value.set_sensitive(true);
+            vec![(AUTHORIZATION, value)]
+        }
+    })
 }
 
 /// The chat-completions request body.
@@ -91,7 +112,19 @@ pub fn parse_reply(value: &Value) -> Result<ParsedReply, TargetError> {
 #[async_trait::async_trait]
 impl Target for OpenAiTarget {
     async fn chat(&self, request: &ChatRequest) -> Result<ChatReply, TargetError> {
-        let mut http = self.client.post(&self.url).json(&request_body(&self.config.model, request));
+        let body = request_body(&self.config.model, request);
+        if let Some(plain) = &self.plain {
+            let bytes =
+                serde_json::to_vec(&body).map_err(|e| TargetError::BadRequest(format!("the request body cannot be written: {e}")))?;
+            let started = std::time::Instant::now();
+            let answer = plain.post(bytes).await?;
+            // A redirect goes again through reqwest, which follows it.
+            if !redirects(answer.status) {
+                let value = json_answer(answer.status, &answer.headers, &answer.body)?;
+                return model_api_answer(&value, started.elapsed(), &self.config.model, parse_reply);
+            }
+        }
+        let mut http = self.client.post(&self.url).json(&body);
         match (&self.config.azure_api_version, &self.config.api_key) {
             (Some(_), Some(key)) => http = http.header("api-key", key.as_str()),
             (None, Some(key)) => http = http.bearer_auth(key),
@@ -137,6 +170,22 @@ pub async fn list_models(base_url: &str, api_key: Option<&str>, timeout: std::ti
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_plain_http_endpoint_gets_the_plain_client_and_https_keeps_reqwest() {
+        let target = |base: &str, azure: Option<&str>| {
+            OpenAiTarget::new(OpenAiConfig {
+                base_url: base.into(),
+                api_key: Some("k".into()),
+                model: "m".into(),
+                azure_api_version: azure.map(Into::into),
+            })
+            .expect("target")
+        };
+        assert!(target("http://127.0.0.1:11434/v1", None).plain.is_some());
+        assert!(target("http://127.0.0.1:8080", Some("2024-06-01")).plain.is_some());
+        assert!(target("https://api.openai.com/v1", None).plain.is_none());
+    }
+
     use assay_core::{GenerationParams, Message};
 
     use super::*;

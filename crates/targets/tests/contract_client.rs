@@ -298,7 +298,17 @@ async fn keep_alive_server(per_connection: usize) -> (String, Arc<Seen>) {
                         return;
                     }
                     let close = if answered == per_connection { "connection: close\r\n" } else { "" };
-                    let answer = if head.starts_with("POST /old ") {
+                    let answer = if head.starts_with("POST /v1/chat/completions") || head.starts_with("POST /openai/deployments/") {
+                        // An OpenAI-compatible answer, echoing the last message.
+                        let last = serde_json::from_slice::<serde_json::Value>(&body).ok().and_then(|v| {
+                            v["messages"].as_array().and_then(|m| m.last()).and_then(|m| m["content"].as_str().map(str::to_owned))
+                        });
+                        let reply = json!({ "choices": [{ "message": { "role": "assistant", "content": format!("echo: {}", last.unwrap_or_default()) } }], "model": "m" }).to_string();
+                        format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{close}\r\n{reply}",
+                            reply.len()
+                        )
+                    } else if head.starts_with("POST /old ") {
                         format!("HTTP/1.1 307 Temporary Redirect\r\nlocation: /chat\r\ncontent-length: 0\r\n{close}\r\n")
                     } else {
                         let message =
@@ -383,4 +393,35 @@ async fn a_redirected_plain_http_call_is_followed_as_reqwest_follows_it() {
     let requests: Vec<&str> = heads.iter().filter_map(|h| h.lines().next()).collect();
     // The plain call meets the redirect; reqwest sends it again and follows it to /chat.
     assert_eq!(requests, ["POST /old HTTP/1.1", "POST /old HTTP/1.1", "POST /chat HTTP/1.1"]);
+}
+
+#[tokio::test]
+async fn an_openai_compatible_server_on_plain_http_is_called_over_kept_alive_connections() {
+    let (url, seen) = keep_alive_server(usize::MAX).await;
+    let plain = OpenAiTarget::new(OpenAiConfig {
+        base_url: format!("{url}/v1"),
+        api_key: Some("k1".into()),
+        model: "m".into(),
+        azure_api_version: None,
+    })
+    .expect("target");
+    let azure = OpenAiTarget::new(OpenAiConfig {
+        base_url: url.clone(),
+        api_key: Some("k2".into()),
+        model: "dep".into(),
+        azure_api_version: Some("2024-06-01".into()),
+    })
+    .expect("target");
+    for n in 0..5 {
+        assert_eq!(plain.chat(&ChatRequest::single(format!("q{n}"))).await.expect("reply").text, format!("echo: q{n}"));
+    }
+    assert_eq!(azure.chat(&ChatRequest::single("az")).await.expect("reply").text, "echo: az");
+    // One connection per target: the five calls shared theirs.
+    assert_eq!(seen.connections.load(std::sync::atomic::Ordering::SeqCst), 2);
+    let heads: Vec<String> = seen.heads.lock().expect("heads").iter().map(|h| h.to_ascii_lowercase()).collect();
+    assert!(
+        heads[..5].iter().all(|h| h.starts_with("post /v1/chat/completions http/1.1\r\n") && h.contains("authorization: bearer k1\r\n"))
+    );
+    assert!(heads[5].starts_with("post /openai/deployments/dep/chat/completions?api-version=2024-06-01 http/1.1\r\n"), "{}", heads[5]);
+    assert!(heads[5].contains("api-key: k2\r\n") && !heads[5].contains("authorization"), "{}", heads[5]);
 }
