@@ -16,11 +16,11 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Instant;
 
 use assay_core::{ChatReply, ChatRequest, Role, Target, TargetDescription, TargetError, Usage};
-use hyper::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use hyper::header::{HeaderName, HeaderValue};
 use serde_json::{Value, json};
 
-use crate::http::{json_answer, send_json};
-use crate::plain_http::{PlainHttp, redirects};
+use crate::http::send_json;
+use crate::plain_http::{PlainHttp, bearer};
 
 /// How to present credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,13 +110,10 @@ impl ContractTarget {
     /// `POST`s a chat body and returns the answer's JSON, over the plain client when there is
     /// one; a redirect goes again through reqwest, which follows it.
     async fn post_chat(&self, body: &Value) -> Result<Value, TargetError> {
-        if let Some(plain) = &self.plain_chat {
-            let bytes =
-                serde_json::to_vec(body).map_err(|e| TargetError::BadRequest(format!("the request body cannot be written: {e}")))?;
-            let answer = plain.post(bytes).await?;
-            if !redirects(answer.status) {
-                return json_answer(answer.status, &answer.headers, &answer.body);
-            }
+        if let Some(plain) = &self.plain_chat
+            && let Some(value) = plain.post_json(body).await?
+        {
+            return Ok(value);
         }
         send_json(self.authorized(self.client()?.post(self.chat_url.clone())).json(body)).await.map(|(_, value)| value)
     }
@@ -166,11 +163,7 @@ pub fn chat_body(request: &ChatRequest) -> Result<Value, TargetError> {
 fn credential_header(auth: &Auth) -> Option<Vec<(HeaderName, HeaderValue)>> {
     Some(match auth {
         Auth::None => Vec::new(),
-        Auth::Bearer(token) => {
-            let mut value = HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
-            value.set_sensitive(true);
-            vec![(AUTHORIZATION, value)]
-        }
+        Auth::Bearer(token) => vec![bearer(token)?],
         Auth::Header { name, value } => vec![(HeaderName::try_from(name.as_str()).ok()?, HeaderValue::from_str(value).ok()?)],
     })
 }

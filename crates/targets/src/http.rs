@@ -51,13 +51,18 @@ fn without_url(error: &reqwest::Error) -> String {
     if let Some(url) = error.url() {
         text = text.replace(url.as_str(), "<target>");
     }
-    let mut source = std::error::Error::source(error);
+    push_causes(&mut text, error);
+    text
+}
+
+/// Appends `": cause"` for each error in `error`'s chain of sources.
+pub(crate) fn push_causes(text: &mut String, error: &dyn std::error::Error) {
+    let mut source = error.source();
     while let Some(cause) = source {
         text.push_str(": ");
         text.push_str(&cause.to_string());
         source = cause.source();
     }
-    text
 }
 
 /// Seconds or an HTTP date; only the seconds form is common from model APIs, and a date we

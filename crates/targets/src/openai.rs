@@ -5,10 +5,10 @@
 use assay_core::{ChatReply, ChatRequest, Target, TargetDescription, TargetError, Usage};
 use serde_json::{Value, json};
 
-use hyper::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use hyper::header::{HeaderName, HeaderValue};
 
-use crate::http::{ParsedReply, json_answer, model_api_answer, model_api_description, model_api_reply};
-use crate::plain_http::{PlainHttp, redirects};
+use crate::http::{ParsedReply, model_api_answer, model_api_description, model_api_reply};
+use crate::plain_http::{PlainHttp, bearer};
 
 #[derive(Debug, Clone)]
 pub struct OpenAiConfig {
@@ -58,11 +58,7 @@ fn credential_header(config: &OpenAiConfig) -> Option<Vec<(HeaderName, HeaderVal
     let Some(key) = &config.api_key else { return Some(Vec::new()) };
     Some(match config.azure_api_version {
         Some(_) => vec![(HeaderName::from_static("api-key"), HeaderValue::from_str(key).ok()?)],
-        None => {
-            let mut value = HeaderValue::from_str(&format!("Bearer {key}")).ok()?;
-            value.set_sensitive(true);
-            vec![(AUTHORIZATION, value)]
-        }
+        None => vec![bearer(key)?],
     })
 }
 
@@ -114,13 +110,9 @@ impl Target for OpenAiTarget {
     async fn chat(&self, request: &ChatRequest) -> Result<ChatReply, TargetError> {
         let body = request_body(&self.config.model, request);
         if let Some(plain) = &self.plain {
-            let bytes =
-                serde_json::to_vec(&body).map_err(|e| TargetError::BadRequest(format!("the request body cannot be written: {e}")))?;
             let started = std::time::Instant::now();
-            let answer = plain.post(bytes).await?;
             // A redirect goes again through reqwest, which follows it.
-            if !redirects(answer.status) {
-                let value = json_answer(answer.status, &answer.headers, &answer.body)?;
+            if let Some(value) = plain.post_json(&body).await? {
                 return model_api_answer(&value, started.elapsed(), &self.config.model, parse_reply);
             }
         }
@@ -170,6 +162,10 @@ pub async fn list_models(base_url: &str, api_key: Option<&str>, timeout: std::ti
 
 #[cfg(test)]
 mod tests {
+    use assay_core::{GenerationParams, Message};
+
+    use super::*;
+
     #[test]
     fn a_plain_http_endpoint_gets_the_plain_client_and_https_keeps_reqwest() {
         let target = |base: &str, azure: Option<&str>| {
@@ -185,10 +181,6 @@ mod tests {
         assert!(target("http://127.0.0.1:8080", Some("2024-06-01")).plain.is_some());
         assert!(target("https://api.openai.com/v1", None).plain.is_none());
     }
-
-    use assay_core::{GenerationParams, Message};
-
-    use super::*;
 
     #[test]
     fn the_body_carries_system_messages_and_set_parameters_only() {

@@ -17,19 +17,21 @@ use assay_core::TargetError;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
-use hyper::header::{ACCEPT, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use hyper::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use hyper::{Method, Request, StatusCode, Uri};
 use hyper_util::rt::TokioIo;
+
+use crate::http::{json_answer, push_causes};
 
 /// Idle connections kept per target, as reqwest's pool keeps (see [`crate::http::client`]).
 const MAX_IDLE: usize = 64;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One answer: status, headers and the whole body.
-pub struct Answer {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Bytes,
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
 }
 
 /// `POST`s to one `http://` URL over kept-alive connections.
@@ -73,9 +75,20 @@ impl PlainHttp {
         Some(Self { address: format!("{host}:{port}"), path: path.parse().ok()?, headers, idle: Mutex::new(Vec::new()) })
     }
 
-    /// `POST`s `body` (JSON) and reads the whole answer.
-    pub async fn post(&self, body: Vec<u8>) -> Result<Answer, TargetError> {
-        let body = Bytes::from(body);
+    /// `POST`s `body` and returns the answer's JSON (or the typed error, as
+    /// [`crate::http::send_json`] gives them); `None` when the answer redirects, for the caller
+    /// to send the request again through reqwest, which follows it.
+    pub async fn post_json(&self, body: &serde_json::Value) -> Result<Option<serde_json::Value>, TargetError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| TargetError::BadRequest(format!("the request body cannot be written: {e}")))?;
+        let answer = self.post(Bytes::from(bytes)).await?;
+        if answer.status.is_redirection() {
+            return Ok(None);
+        }
+        json_answer(answer.status, &answer.headers, &answer.body).map(Some)
+    }
+
+    /// `POST`s `body` and reads the whole answer.
+    async fn post(&self, body: Bytes) -> Result<Answer, TargetError> {
         let (mut sender, reused) = match self.take_idle().await {
             Some(sender) => (sender, true),
             None => (self.connect().await?, false),
@@ -149,9 +162,12 @@ fn proxy_configured() -> bool {
     ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"].iter().any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
 }
 
-/// Whether an answer is a redirect, which reqwest follows and this client does not.
-pub fn redirects(status: StatusCode) -> bool {
-    status.is_redirection()
+/// The `Authorization: Bearer` header for `token`, marked sensitive as reqwest's `bearer_auth`
+/// marks it; `None` when the token cannot be a header value.
+pub fn bearer(token: &str) -> Option<(HeaderName, HeaderValue)> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
+    value.set_sensitive(true);
+    Some((AUTHORIZATION, value))
 }
 
 fn connection_error(error: &hyper::Error) -> TargetError {
@@ -160,12 +176,7 @@ fn connection_error(error: &hyper::Error) -> TargetError {
 
 fn with_causes(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
+    push_causes(&mut text, error);
     text
 }
 

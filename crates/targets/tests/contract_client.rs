@@ -32,6 +32,13 @@ fn quick_policy() -> Policy {
     }
 }
 
+/// An OpenAI-compatible target at `base_url` with key `key`, Azure's form when `azure` gives
+/// its `api-version`.
+fn openai_at(base_url: String, key: &str, model: &str, azure: Option<&str>) -> OpenAiTarget {
+    OpenAiTarget::new(OpenAiConfig { base_url, api_key: Some(key.into()), model: model.into(), azure_api_version: azure.map(Into::into) })
+        .expect("target")
+}
+
 fn reliable(target: ContractTarget) -> Reliable {
     Reliable::new(Arc::new(target), quick_policy())
 }
@@ -178,24 +185,12 @@ async fn connection_failures_are_typed_and_retried() {
 #[tokio::test]
 async fn the_openai_client_speaks_chat_completions_and_azure() {
     let server = server(MockServerOptions { required_key: Some("k".into()), ..MockServerOptions::default() }).await;
-    let plain = OpenAiTarget::new(OpenAiConfig {
-        base_url: format!("{}/v1", server.url()),
-        api_key: Some("k".into()),
-        model: "gpt-test".into(),
-        azure_api_version: None,
-    })
-    .expect("target");
+    let plain = openai_at(format!("{}/v1", server.url()), "k", "gpt-test", None);
     let reply = plain.chat(&ChatRequest::single("capital of France")).await.expect("reply");
     assert_eq!((reply.text.as_str(), reply.model.as_deref()), ("echo: capital of France", Some("gpt-test")));
     assert_eq!(reply.usage, Some(Usage { prompt_tokens: 3, completion_tokens: 4 }));
 
-    let azure = OpenAiTarget::new(OpenAiConfig {
-        base_url: server.url(),
-        api_key: Some("k".into()),
-        model: "my-deployment".into(),
-        azure_api_version: Some("2024-02-01".into()),
-    })
-    .expect("target");
+    let azure = openai_at(server.url(), "k", "my-deployment", Some("2024-02-01"));
     assert_eq!(azure.chat(&ChatRequest::single("hi")).await.expect("azure reply").text, "echo: hi");
 
     server.push_faults([Fault::Status(429)]);
@@ -398,20 +393,8 @@ async fn a_redirected_plain_http_call_is_followed_as_reqwest_follows_it() {
 #[tokio::test]
 async fn an_openai_compatible_server_on_plain_http_is_called_over_kept_alive_connections() {
     let (url, seen) = keep_alive_server(usize::MAX).await;
-    let plain = OpenAiTarget::new(OpenAiConfig {
-        base_url: format!("{url}/v1"),
-        api_key: Some("k1".into()),
-        model: "m".into(),
-        azure_api_version: None,
-    })
-    .expect("target");
-    let azure = OpenAiTarget::new(OpenAiConfig {
-        base_url: url.clone(),
-        api_key: Some("k2".into()),
-        model: "dep".into(),
-        azure_api_version: Some("2024-06-01".into()),
-    })
-    .expect("target");
+    let plain = openai_at(format!("{url}/v1"), "k1", "m", None);
+    let azure = openai_at(url.clone(), "k2", "dep", Some("2024-06-01"));
     for n in 0..5 {
         assert_eq!(plain.chat(&ChatRequest::single(format!("q{n}"))).await.expect("reply").text, format!("echo: q{n}"));
     }
