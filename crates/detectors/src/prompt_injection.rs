@@ -16,7 +16,7 @@ use regex::Regex;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::cues::{META_CUES, REFUSAL_CUES, alternation};
+use crate::cues::{META_CUES, REFUSAL_CUES, ascii_alternation};
 use crate::params::parse;
 use crate::text::{FoldOptions, Folded, Span, ascii_folded, occurrences, previous_sentence, sentence_around, to_findings};
 
@@ -47,8 +47,8 @@ struct PromptInjection {
     triggers: Vec<String>,
 }
 
-static REFUSAL_CUE_RE: LazyLock<Regex> = LazyLock::new(|| alternation(REFUSAL_CUES));
-static META_CUE_RE: LazyLock<Regex> = LazyLock::new(|| alternation(META_CUES));
+static REFUSAL_CUE_RE: LazyLock<Regex> = LazyLock::new(|| ascii_alternation(REFUSAL_CUES));
+static META_CUE_RE: LazyLock<Regex> = LazyLock::new(|| ascii_alternation(META_CUES));
 
 #[async_trait::async_trait]
 impl Detector for PromptInjection {

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::cues::alternation;
+use crate::cues::ascii_alternation;
 use crate::text::ascii_folded;
 
 /// Cues that a sentence reports what the content asks or contains (on lowercase ASCII text).
@@ -40,8 +40,8 @@ const DECLINES: &[&str] = &[
     r"\b(?:be careful|beware|warning|heads-up|heads up)\b",
 ];
 
-static REPORTS_RE: LazyLock<Regex> = LazyLock::new(|| alternation(REPORTS));
-static DECLINES_RE: LazyLock<Regex> = LazyLock::new(|| alternation(DECLINES));
+static REPORTS_RE: LazyLock<Regex> = LazyLock::new(|| ascii_alternation(REPORTS));
+static DECLINES_RE: LazyLock<Regex> = LazyLock::new(|| ascii_alternation(DECLINES));
 
 /// One sentence of the reply: its byte range in the lowercase reply and what it does.
 #[derive(Debug, Clone)]
