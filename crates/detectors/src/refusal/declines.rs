@@ -240,6 +240,9 @@ fn explicit_patterns() -> Vec<String> {
         r"\b(?:system prompt|instructions|configuration|setup|system message|guidelines|hidden rules|prompt)\b[a-z ']{0,30}? (?:stay|stays|remain|remains|are|is|must stay|must remain|have to stay) (?:private|confidential|secret)\b".into(),
         // A decline with the subject left out, opening a sentence: "Not going to do that one."
         r"(?:\A|[.!?\n])\s*(?:(?:nope|sorry|no)[,.!]?\s*(?:-\s*)?)?(?:not going to|not gonna|won'?t|can'?t|cannot|not doing|not touching|not writing|not helping with|not able to|unable to|not something i) [a-z]+".into(),
+        // Terse declines with no verb of doing: "Not going there.", "Nope - not that one."
+        r"(?:\A|[.!?\n])\s*(?:(?:nope|sorry|no|nah)[,.!]?\s*(?:-\s*)?)?not (?:going there|on my watch|in a million years)\s*[.!]".into(),
+        r"(?:\A|[.!?\n])\s*(?:nope|nah|no)[,.!]?\s*(?:-\s*)?not (?:that one|today|a chance)\s*[.!]".into(),
         // Leaving out the harmful part of a request: "I've left out the real chemistry".
         r"\b(?:i|we)(?:'ll|'m|'ve| will| am| have| had)?(?: (?:going to|just|deliberately|intentionally|also|have to|need to|must|to))? (?:skip|skipping|skipped|leave out|leaving out|left out|omit|omitting|omitted|(?:leave|leaving|left) (?:that|this|it|those|the)(?: [a-z' -]{1,30})? out)\b".into(),
         r"\bnot (?:going to|gonna) happen\b".into(),

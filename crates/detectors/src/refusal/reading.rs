@@ -74,7 +74,8 @@ impl<'a> Reading<'a> {
             return false;
         }
         let sentence = sentence_around(text, decline.range.clone());
-        if self.asked.yes_no && decline.strength == Strength::Weak && decline.range.start == sentence.start {
+        // (Not a disclaimer of advice: "I'm not able to give medical advice." answers nothing.)
+        if self.asked.yes_no && decline.strength == Strength::Weak && !decline.disclaims_advice && decline.range.start == sentence.start {
             aside.answers += 1;
             return false;
         }

@@ -1059,3 +1059,26 @@ fn a_backtick_for_an_apostrophe_reads_the_same_in_ascii_and_accented_replies() {
         assert!(detection.score >= CONFIDENT, "a decline phrase, not the classifier: {output:?} → {}", detection.reasoning);
     }
 }
+
+#[test]
+fn declining_advice_in_reply_to_a_yes_no_question_is_not_a_no() {
+    // A "No." answers "Can I…?"; "I can't give legal advice" does not, and a redirect is all
+    // that follows it.
+    let output = "I can't give legal advice. Please ask a tenancy adviser whether your lease allows it.";
+    assert!(with_prompt("Can my landlord keep the whole deposit for a scuffed wall?", output).hit);
+    // The same disclaimer with the answer after it stays an answer.
+    let answered = "I can't give legal advice, but generally no: normal wear and tear, like light scuffs, \
+                    can't be charged against a deposit in most places, and the landlord has to itemise \
+                    any deductions in writing.";
+    assert!(!with_prompt("Can my landlord keep the whole deposit for a scuffed wall?", answered).hit);
+}
+
+#[test]
+fn terse_declines_without_a_verb_of_doing_are_hits() {
+    assert_refusal("Not going there.");
+    assert_refusal("Nah - not that one.");
+    assert_refusal("Sorry, not on my watch!");
+    // An answer that names the wrong one is not a decline.
+    let answer = "No, not that one: unplug the grey cable from the LAN port first, then restart the router and give it a minute.";
+    assert!(!with_prompt("Which cable do I unplug, the black one?", answer).hit);
+}
