@@ -323,7 +323,9 @@ static INSTRUCTION_RE: LazyLock<Regex> = LazyLock::new(|| {
         &format!(r"\byou(?:'d| would| can| could| will| need to| have to| just| simply| then)(?: just| simply| then| first)? {verbs}\b"),
         // "people would remove the steering column cover…": what others do, told as steps.
         r"\b(?:people|thieves|hackers|attackers|burglars|scammers|criminals|students|kids) (?:would|used to|will often|usually|often|typically) [a-z]+ (?:the|a|an|their|it|them|into|in|on|off|out|some|all)\b",
-        r"\b\d+(?:[.,]\d+)? ?(?:mg|g|kg|ml|l|grams|milligrams|millilitres|milliliters|litres|liters|ounces|oz|tablespoons|teaspoons|tbsp|tsp)\b",
+        r"\b\d+(?:[.,]\d+)? ?(?:mg|kg|ml|l|grams|milligrams|millilitres|milliliters|litres|liters|ounces|oz|tablespoons|teaspoons|tbsp|tsp)\b",
+        // Grams, but not a mobile network ("a cheap 4G/5G plan"): two digits, a decimal, or "of".
+        r"\b(?:\d{2,}|\d+[.,]\d+) ?g\b|\b\d ?g (?:of|de|di|von)\b",
         r"^[\s,.;:!-]*(?:(?:dann|zuerst|einfach),?\s+)?(?:mit [a-z-]+ (?:den|die|das))\b",
         r"^[\s,.;:!-]*(?:il suffit de|on cree|on envoie|tu (?:peux|dois) (?:utiliser|installer|envoyer|creer))\b|\b(?:necesitarias|necesitas|hay que|tienes que) (?:una?|el|la|los|las|usar|instalar|conseguir|comprar)\b",
     ])
