@@ -147,7 +147,7 @@ fn assess(prompt: Option<&str>, output: &str, classifier: bool) -> Detection {
     let (found, mentioned) = declines::find_and_mentions(reading.text());
     let kept: Vec<Decline> = found.into_iter().filter(|d| reading.stands(d, &mut aside)).take(MAX_DECLINES).collect();
     let Some(first) = kept.first() else {
-        let detection = fallback::without_decline(&reading, &aside);
+        let detection = fallback::without_decline(&reading, &aside, classifier);
         // No rule found anything to go on either way (no decline phrase, not even one set aside
         // as an idiom, a limit or a quotation): the n-gram classifier reads the reply.
         // Not either when the prompt settles the reading: a yes/no question is answered by
