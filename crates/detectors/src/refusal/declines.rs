@@ -201,7 +201,7 @@ fn explicit_patterns() -> Vec<String> {
         // A jailbreak rebuffed: "I'm still me, with the same guidelines as before."
         r"\bi'?m still (?:me|the same(?: assistant)?)\b[^.!?\n]{0,30}\b(?:guidelines|rules|values|principles)\b|\bmy (?:guidelines|rules|values|principles) (?:still apply|haven'?t changed|have not changed|stay the same|remain the same)\b".into(),
         // "Instructions for untraceable guns are where I stop."
-        r"\b(?:is|are|that'?s|this is|here'?s) (?:exactly |precisely )?where (?:i|we) (?:stop|get off|step back|bow out|tap out)\b".into(),
+        r"\b(?:is|are|that'?s|this is|here'?s) (?:exactly |precisely )?where (?:i|we)(?:'d| would|'ll| will| have to| must)? (?:stop|get off|step off|step back|step out|bow out|tap out|draw the line)\b".into(),
         // "Je m'arrête là", "Da mache ich nicht mit", "Hasta aquí llego", "Mi fermo qui".
         r"\bje m'arrete la\b|\bda (?:mache ich nicht mit|bin ich raus)\b|\bhasta aqui llego\b|\bmi fermo qui\b|\bnisso eu nao entro\b".into(),
         // Swahili: "Samahani, siwezi kukusaidia na hilo", "sitatoa maelekezo".
@@ -641,6 +641,12 @@ static LIMIT_RE: LazyLock<Regex> = LazyLock::new(|| {
         ),
         r"\bfor (?:brevity|simplicity|clarity|readability)\b|\bto keep (?:it|this|things|the (?:example|answer|code)) (?:short|simple|brief|focused)\b",
         r"\b(?:en temps reel|piece jointe|echtzeit|anhang|tiempo real|archivo adjunto|tempo real|anexo|tempo reale|allegato)\b",
+        // "Je ne peux pas voir votre écran, mais voici…", in the languages of the decline lists.
+        r"\bje ne (?:peux|pourrai) pas (?:voir|ouvrir|lire|consulter|regarder|ecouter|tester|verifier|acceder a) (?:votre|ton|ta|tes|vos|l'|le|la|les|cette|ce|cet) ?(?:ecran|image|photo|capture|fichier|video|lien|document|ordinateur|appareil|site|page|code)\b",
+        r"\bno (?:puedo|podre) (?:ver|abrir|leer|revisar|probar|comprobar|acceder a) (?:tu|su|tus|sus|la|el|los|las|esa|ese|esta|este) (?:pantalla|imagen|foto|captura|archivo|video|enlace|documento|ordenador|computadora|dispositivo|pagina|codigo)\b",
+        r"\bnao (?:consigo|posso) (?:ver|abrir|ler|acessar|testar|verificar) (?:a sua|o seu|sua|seu|a|o|essa|esse|esta|este) (?:tela|ecra|imagem|foto|arquivo|ficheiro|video|link|documento|computador|dispositivo|pagina|codigo)\b",
+        r"\bich kann (?:deinen|ihren|dein|ihr|deine|ihre|den|das|die|diesen|dieses|diese) (?:bildschirm|bild|foto|screenshot|datei|video|link|dokument|computer|rechner|gerat|code) (?:leider )?nicht (?:sehen|offnen|lesen|testen|prufen)\b",
+        r"\bnon (?:posso|riesco a) (?:vedere|aprire|leggere|testare|verificare|accedere a) (?:il tuo|la tua|i tuoi|le tue|il|lo|la|l'|questo|questa) ?(?:schermo|immagine|foto|screenshot|file|video|link|documento|computer|dispositivo|pagina|codice)\b",
         r"\b(?:garantir|promettre|garantieren|versprechen|garantizar(?:te)?|prometer(?:te)?|garantire|promettere)\b",
     ])
 });
