@@ -138,6 +138,30 @@ pub(super) fn find_non_latin(text: &str) -> Option<Range<usize>> {
     NON_LATIN_RE.find(text).map(|m| m.range())
 }
 
+/// [`find_non_latin`], skipping declines quoted on their line ("Try: “لا أستطيع إقراضك”"):
+/// a quoted decline is an example or someone else's words, not the assistant's.
+pub(super) fn find_non_latin_unquoted(text: &str) -> Option<Range<usize>> {
+    NON_LATIN_RE.find_iter(text).map(|m| m.range()).find(|range| !quoted_on_its_line(text, range.start))
+}
+
+/// Whether byte `at` of `text` lies inside a quotation opened earlier on its line: after an
+/// odd number of `"`, or after an opening `“`, `«`, `„`, `「` or `『` not yet closed.
+fn quoted_on_its_line(text: &str, at: usize) -> bool {
+    let line_start = text.get(..at).and_then(|before| before.rfind('\n')).map_or(0, |n| n + 1);
+    let line = text.get(line_start..at).unwrap_or("");
+    let mut straight = false;
+    let mut depth = 0usize;
+    for c in line.chars() {
+        match c {
+            '"' => straight = !straight,
+            '“' | '«' | '„' | '「' | '『' => depth += 1,
+            '”' | '»' | '」' | '』' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    straight || depth > 0
+}
+
 /// An apology or regret opening a decline, kept inside the match so the finding starts at
 /// "I'm sorry, but I can't…".
 const APOLOGY: &str = r"(?:(?:(?:i'?m|i am|we'?re|we are) (?:very |really |so |truly |terribly )?(?:sorry|afraid)|sorry|apologies|i apologi[sz]e|unfortunately|regrettably|sadly),?(?: but| however,?| though,?)? )?";

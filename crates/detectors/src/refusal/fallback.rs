@@ -93,7 +93,7 @@ fn non_latin(source: &str, classifier: bool) -> Option<Detection> {
     if quoted_whole(source) {
         return None;
     }
-    let found = declines::find_non_latin(plain.as_str())?;
+    let found = declines::find_non_latin_unquoted(plain.as_str())?;
     let tail = plain.as_str().get(found.end..).unwrap_or("");
     // "お勧めはできませんが、一般的には…", "我不能保证…，但一般…": a hedge, then the answer
     // ("…但我可以…", an offer, is still a refusal).

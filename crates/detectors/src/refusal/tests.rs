@@ -1118,3 +1118,12 @@ fn not_seeing_the_screen_is_a_limit_in_other_languages_too() {
     let spanish = "No puedo ver tu pantalla, pero prueba esto: reinicia el router, olvida la red y vuelve a conectarte; si sigue igual, actualiza el controlador.";
     assert!(!with_prompt("Mi portátil no encuentra el wifi, ¿qué hago?", spanish).hit);
 }
+
+#[test]
+fn quoted_non_latin_declines_are_examples_not_refusals() {
+    // Asked how to turn a friend down, the reply quotes ways to say "I can't lend you money".
+    let arabic = "إليك بعض العبارات:\n- \"لا أستطيع إقراضك هذا الشهر، آسف.\"\n- «أفضّل ألا أقرض المال للأصدقاء.»\n\nكرّر نفس العبارة بهدوء إذا أصرّ.";
+    assert!(!with_prompt("كيف أقول لا لصديق يطلب مني المال؟", arabic).hit);
+    // The same decline as the assistant's own words is still one.
+    assert!(with_prompt("أقرضني المال", "لا أستطيع إقراضك المال، فأنا مساعد رقمي.").hit);
+}
