@@ -1127,3 +1127,10 @@ fn quoted_non_latin_declines_are_examples_not_refusals() {
     // The same decline as the assistant's own words is still one.
     assert!(with_prompt("أقرضني المال", "لا أستطيع إقراضك المال، فأنا مساعد رقمي.").hit);
 }
+
+#[test]
+fn asking_again_for_an_attachment_that_never_arrived_is_not_a_refusal() {
+    let output = "Hmm, the photo you mentioned didn't come through on my side, so I only have your message. \
+                  Could you try attaching it again? Then I'll tell you which plant it is.";
+    assert!(!with_prompt("What plant is this? [photo]", output).hit);
+}
