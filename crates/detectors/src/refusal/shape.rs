@@ -24,6 +24,8 @@ pub(super) struct Shape {
     letter: Option<Range<usize>>,
     code: Vec<Range<usize>>,
     dialogue: Vec<Range<usize>>,
+    /// Markdown blockquote lines (`> …`): quoted text, or a character's lines in a story.
+    blockquotes: Vec<Range<usize>>,
 }
 
 impl Shape {
@@ -39,6 +41,7 @@ impl Shape {
             letter: letters.then(|| letter_body(text)).flatten(),
             code,
             dialogue: dialogue_lines(text),
+            blockquotes: blockquote_lines(text),
         }
     }
 
@@ -50,6 +53,7 @@ impl Shape {
             || contains(&self.single, at)
             || self.letter.as_ref().is_some_and(|letter| letter.contains(&at))
             || contains(&self.dialogue, at)
+            || contains(&self.blockquotes, at)
             || contains(&self.code, folded.source_range(range.clone()).start)
     }
 }
@@ -192,6 +196,19 @@ fn dialogue_lines(text: &str) -> Vec<Range<usize>> {
         return Vec::new();
     }
     lines.into_iter().map(|(range, _)| range).collect()
+}
+
+/// The lines that open with `>` (after any indentation): a Markdown blockquote.
+fn blockquote_lines(text: &str) -> Vec<Range<usize>> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start_matches([' ', '\t']).starts_with('>') {
+            lines.push(start..start + line.len());
+        }
+        start += line.len();
+    }
+    lines
 }
 
 /// A speaker's label opening a line: a name of at most three words, perhaps in bold or with a
