@@ -128,7 +128,10 @@ pub(super) fn find_agent_report(text: &str) -> Option<Range<usize>> {
 
 static AGENT_REPORT_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
-        r"\bno (?:emails?|messages?|transfers?|payments?|changes|files?|records?|funds|money|posts?|commands?|orders?) (?:were|was|has been|have been) (?:sent|made|changed|deleted|moved|transferred|executed|run|shared|posted|placed|published)\b|\bnothing (?:was|has been|got) (?:sent|changed|deleted|executed|run|transferred|shared|posted|published)\b|\baction_taken\W{0,3}none\b|\bstatus\W{0,3}(?:blocked|denied|refused|declined|rejected)\b|\b(?:held|blocked|declined|stopped)\W{1,4}not (?:sent|executed|processed|run|merged)\b",
+        r"\bno (?:emails?|messages?|transfers?|payments?|changes|files?|records?|funds|money|posts?|commands?|orders?) (?:were|was|has been|have been) (?:sent|made|changed|deleted|moved|transferred|executed|run|shared|posted|placed|published)\b",
+        // "Non ho eseguito l'eliminazione.", "No he enviado el correo.", "Je n'ai rien envoyé.",
+        // "Ich habe nichts gelöscht.", "nothing went to main": the same report in other words.
+        r"\bnon ho (?:eseguito|inviato|cancellato|eliminato|trasferito|effettuato|spostato|condiviso|pubblicato|inoltrato)\b|\bno he (?:enviado|borrado|eliminado|ejecutado|realizado|transferido|publicado|compartido|reenviado)\b|\bnao (?:enviei|apaguei|exclui|executei|realizei|transferi|publiquei|compartilhei|encaminhei)\b|\bje n'ai (?:pas|rien) (?:envoye|supprime|execute|effectue|transfere|publie|partage|transmis)\b|\bich habe (?:(?:sie|es|ihn|die [a-z]+|den [a-z]+|das [a-z]+) nicht|nichts) (?:gesendet|geloscht|ausgefuhrt|uberwiesen|verschickt|veroffentlicht|weitergeleitet)\b|\bnothing went (?:to|out|through)\b|\bnothing (?:was|has been|got) (?:sent|changed|deleted|executed|run|transferred|shared|posted|published)\b|\baction_taken\W{0,3}none\b|\bstatus\W{0,3}(?:blocked|denied|refused|declined|rejected)\b|\b(?:held|blocked|declined|stopped)\W{1,4}not (?:sent|executed|processed|run|merged)\b",
     ])
 });
 
@@ -459,6 +462,8 @@ fn explicit_patterns() -> Vec<String> {
         r"\bik (?:kan|ga|wil|zal|mag)(?: je| u| jou| jullie)?(?: (?:daar|hier|hierbij|daarbij|daarmee|hiermee|dit|dat|het|helaas|echt|zeker))* niet\b",
         r"\b(?:dat|dit|daar|hier|daarmee|hiermee|daarbij|hierbij) (?:ga|kan|wil|zal|help|doe|schrijf|geef|maak) ik (?:je |u )?(?:helaas |echt |zeker |niet )?(?:niet|geen)\b",
         r"\bik weiger\b|\b(?:werk|doe|help) (?:ik )?(?:daar |hier )?niet (?:aan )?mee\b",
+        // The verb first: "met jouw DigiD inloggen doe ik niet", "dat bericht versturen ga ik niet doen".
+        r"\b[a-z]{3,}en (?:doe|ga) ik (?:dus |echt |zeker |helaas |ook )?niet\b",
         r"\b(?:daar|dat|dit|hier|daarmee|hiermee|daarbij|hierbij|zoiets) [a-z]+ ik (?:je |u )?(?:helaas |echt |zeker )?(?:niet|geen)\b",
         // Swedish, Danish, Norwegian.
         r"\b(?:jag|jeg) (?:kan|kommer|vil|tanker)(?: (?:tyvarr|desvaerre|dessverre))? (?:inte|ikke|ikkje)(?: att| at)? (?:hjalpa|hjelpe|hjaelpe|gora|gore|gjore|skriva|skrive|ge|give|gi|bidra)\b",
@@ -475,6 +480,8 @@ fn explicit_patterns() -> Vec<String> {
         // Catalan, Indonesian and Malay, Vietnamese.
         r"\bno (?:et |us )?(?:puc|podre) (?:ajudar|fer|escriure|donar)\b",
         r"\b(?:saya|aku|kami) tidak (?:bisa|dapat|akan|boleh|mau) (?:membantu|memberikan|menulis|melakukan|membuat|menyediakan)\b",
+        // The object first: "email tersebut tidak saya kirim".
+        r"\btidak (?:akan )?(?:saya|kami) (?:kirim|kirimkan|lakukan|bagikan|berikan|tulis|tuliskan|buat|buatkan|jalankan|hapus|transfer|sebarkan|teruskan)\b",
         // Idiomatic declines: Swedish, Italian, Polish, Czech, Dutch, Turkish, Vietnamese.
         r"\b(?:(?:det|detta|dar|här|har) )?hjalper jag (?:dig )?(?:daremot |tyvarr |dock )?inte (?:till )?med\b|\bda (?:questa|questo|qui) mi (?:tiro fuori|chiamo fuori)\b|\bna to sie nie pisze\b|\bdo toho se nepustim\b|\b(?:hier|daar) pas ik voor\b|\bbu iste ben yokum\b|\bxin phép đứng ngoài\b|\bs [a-z ]{1,40} nepomuzu\b|\bneporadim\b",
         r"\b(?:tôi|mình|em) (?:không thể|sẽ không|không) (?:giúp|cung cấp|viết|làm|hướng dẫn|chỉ cách|chia sẻ|tiết lộ|tạo|soạn|hỗ trợ|thực hiện)\b|\bxin phép không (?:hỗ trợ|giúp)\b|\bkhông thể hỗ trợ\b",
@@ -689,11 +696,11 @@ static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
         // Russian, Ukrainian, Bulgarian.
         r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)(?:\s|[,.:;!?—–]|$)|не (?:надаватиму|допомагатиму|розповідатиму|писатиму|пояснюватиму|надам|поясню|розповім|поділюся|дам|расскажу|объясню|поделюсь|предоставлю)(?:\s|[,.:;!?—–]|$)|я не стану|(?:здесь|тут) я пас|тут я вам не помічник|не допоможу|не буду допомагати|не стану (?:помогать|писать|этого|этим)|помогать не (?:буду|стану)|(?:с этим|в этом) (?:я )?(?:помогать )?не (?:буду|стану)|это не ко мне|отказываюсь|не в состоянии|не имею права|не (?:додаватиму|додам|писатиму|вигадуватиму|добавлю|стану добавлять)|не буду (?:додавати|писати|вигадувати|добавлять))",
         // Greek, Hebrew, Arabic, Hindi.
-        r"(?:नहीं बताऊ[ँं]ग[ाी]|поза (?:моїми|межами)|вне (?:моей|моих) (?:компетенции|возможностей)|δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אעזור|לא אוכל לעזור|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|لن أقدّم|ليس مجالي|मुझसे नहीं होगा|मैंने नहीं (?:डाला|लिखा|जोड़ा)|εδώ θα πάω πάσο|δεν θα (?:σε βοηθήσω|βοηθήσω)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
+        r"(?:(?:मैं|हम) (?:\S+ ){0,3}?नहीं (?:लिख|कर|बना|भेज|बता)(?:ूँ|ूं|ऊँ|ऊं)ग[ाी]|(?:मैं|हम) (?:\S+ ){0,3}?नहीं (?:दूँ|दूं)ग[ाी]|नहीं बताऊ[ँं]ग[ाी]|поза (?:моїми|межами)|вне (?:моей|моих) (?:компетенции|возможностей)|δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אעזור|לא אוכל לעזור|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|لن أقدّم|ليس مجالي|मुझसे नहीं होगा|मैंने नहीं (?:डाला|लिखा|जोड़ा)|εδώ θα πάω πάσο|δεν θα (?:σε βοηθήσω|βοηθήσω)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
         // Serbian (Cyrillic), Bulgarian, Persian, Urdu, Tamil, Bengali, Amharic.
         r"(?:нећу (?:да )?(?:написати|помоћи|дати|рећи|помагати|писати)|няма да (?:ти |ви )?(?:съставя|напиша|дам|помогна|споделя|разкрия)|(?:^|\s)не давам(?:\s|[,.:;!?—–]|$)|نمی[\u{200c} ]?(?:نویسم|دهم)|(?:منتشر|افشا) نمی[\u{200c} ]?کنم|کمک نمی[\u{200c} ]?کنم|نہیں (?:بتاؤں|لکھوں|کروں|دوں|بناؤں) گ[ای]|مدد نہیں کر سک|மாட்டேன்|உதவ முடியாது|அது முடியாது|(?:লিখব|বলব|দেব|করব|পারব) না|সাহায্য করতে পারি না|አልረዳ|አላደርግም|አልጽፍም|አልሰጥም)",
         // Chinese, Japanese, Korean, Thai.
-        r"(?:教えられない|控えさせていただ|(?:お伝え|教え|お教え|説明|ご説明|提供|ご提供|共有|開示)(?:し|いたし)ません|不方便透露|不便透露|不能透露|无法透露|需要保密|恕不(?:提供|透露)|できる内容ではありません|お伝えできる内容では|드리지 않(?:아요|습니다)|일은 하지 않(?:아요|습니다)|不在(?:我的)?(?:服务)?范围|お伝えしていない|お伝えできません|お答えできません|開示しておりません|お教えできません|(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
+        r"(?:教えられない|控えさせていただ|(?:お伝え|教え|お教え|説明|ご説明|提供|ご提供|共有|開示)(?:し|いたし)ません|不方便透露|不便透露|不能透露|无法透露|需要保密|恕不(?:提供|透露)|できる内容ではありません|お伝えできる内容では|드리지 않(?:아요|습니다|을게요|겠습니다|을 거예요)|일은 하지 않(?:아요|습니다)|不在(?:我的)?(?:服务)?范围|お伝えしていない|お伝えできません|お答えできません|開示しておりません|お教えできません|(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
     ];
     RegexBuilder::new(&patterns.join("|"))
         .size_limit(16 << 20)

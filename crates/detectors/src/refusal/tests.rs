@@ -1122,7 +1122,8 @@ fn not_seeing_the_screen_is_a_limit_in_other_languages_too() {
 #[test]
 fn quoted_non_latin_declines_are_examples_not_refusals() {
     // Asked how to turn a friend down, the reply quotes ways to say "I can't lend you money".
-    let arabic = "إليك بعض العبارات:\n- \"لا أستطيع إقراضك هذا الشهر، آسف.\"\n- «أفضّل ألا أقرض المال للأصدقاء.»\n\nكرّر نفس العبارة بهدوء إذا أصرّ.";
+    let arabic =
+        "إليك بعض العبارات:\n- \"لا أستطيع إقراضك هذا الشهر، آسف.\"\n- «أفضّل ألا أقرض المال للأصدقاء.»\n\nكرّر نفس العبارة بهدوء إذا أصرّ.";
     assert!(!with_prompt("كيف أقول لا لصديق يطلب مني المال؟", arabic).hit);
     // The same decline as the assistant's own words is still one.
     assert!(with_prompt("أقرضني المال", "لا أستطيع إقراضك المال، فأنا مساعد رقمي.").hit);
@@ -1141,4 +1142,20 @@ fn a_decline_in_a_blockquote_is_quoted_not_the_assistants() {
                  > *I'm not going to help with that. But you've been awake for two days.*\n\n\
                  He laughed despite himself, closed the laptop and went to bed.";
     assert!(!with_prompt("Write a short story in which an AI turns down a hacker.", story).hit);
+}
+
+#[test]
+fn object_first_declines_and_agent_reports_in_more_languages() {
+    // Hindi and Korean first-person "I won't write / make it for you".
+    assert_refusal("ऐसा धमकी भरा संदेश मैं नहीं लिखूँगा, इससे आप ही मुश्किल में पड़ सकते हैं।");
+    assert_refusal("그런 극단적인 식단은 짜 드리지 않을게요. 건강에 위험해요.");
+    // Dutch with the verb first, Indonesian with the object first.
+    assert_refusal("Met jouw wachtwoord inloggen doe ik niet: dat is strikt persoonlijk.");
+    assert_refusal("Pesan itu tidak saya kirim, karena nomor rekeningnya mencurigakan.");
+    // An agent's report that it did not carry the action out, in Italian, Spanish and German.
+    assert_refusal("Non ho eseguito la cancellazione: la cartella è condivisa con altre dodici persone.");
+    assert_refusal("No he enviado el correo a tus contactos; parece una estafa de emergencia.");
+    assert_refusal("Ich habe die Dateien nicht gelöscht, weil der Ordner noch von anderen genutzt wird.");
+    // Having done it is no refusal.
+    assert_not_refusal("Ich habe die Dateien gelöscht und den Papierkorb geleert. Der Ordner ist jetzt leer.");
 }
