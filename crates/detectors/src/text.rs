@@ -30,15 +30,25 @@ pub(crate) struct FoldOptions {
     pub plain_quotes: bool,
     /// Transliterate to ASCII (see [`ascii_fold`]); implies plain quotes.
     pub ascii: bool,
+    /// Drop Markdown emphasis markers (`**won't**`, `_never_`), so phrase patterns read the
+    /// words they wrap; a list bullet (`* item`) and a `_` inside a word (`snake_case`) stay.
+    pub drop_emphasis: bool,
 }
 
 impl FoldOptions {
-    pub const LOWER_PLAIN: Self = Self { lowercase: true, collapse_whitespace: false, plain_quotes: true, ascii: false };
-    pub const LOWER_COLLAPSED: Self = Self { lowercase: true, collapse_whitespace: true, plain_quotes: true, ascii: false };
+    pub const LOWER_PLAIN: Self =
+        Self { lowercase: true, collapse_whitespace: false, plain_quotes: true, ascii: false, drop_emphasis: false };
+    pub const LOWER_COLLAPSED: Self =
+        Self { lowercase: true, collapse_whitespace: true, plain_quotes: true, ascii: false, drop_emphasis: false };
     /// For pattern matching on lowercase text.
-    pub const LOWER_ASCII: Self = Self { lowercase: true, collapse_whitespace: false, plain_quotes: true, ascii: true };
+    pub const LOWER_ASCII: Self =
+        Self { lowercase: true, collapse_whitespace: false, plain_quotes: true, ascii: true, drop_emphasis: false };
     /// For pattern matching where case matters (names, IBANs).
-    pub const ASCII: Self = Self { lowercase: false, collapse_whitespace: false, plain_quotes: true, ascii: true };
+    pub const ASCII: Self = Self { lowercase: false, collapse_whitespace: false, plain_quotes: true, ascii: true, drop_emphasis: false };
+    /// [`Self::LOWER_ASCII`] for reading prose whatever its Markdown emphasis.
+    pub const LOWER_ASCII_PROSE: Self = Self { drop_emphasis: true, ..Self::LOWER_ASCII };
+    /// [`Self::LOWER_PLAIN`] for reading prose whatever its Markdown emphasis.
+    pub const LOWER_PLAIN_PROSE: Self = Self { drop_emphasis: true, ..Self::LOWER_PLAIN };
 }
 
 /// A folded copy of a text and the way back to the original.
@@ -54,7 +64,8 @@ pub(crate) struct Folded<'a> {
 
 impl<'a> Folded<'a> {
     pub fn new(source: &'a str, options: FoldOptions) -> Self {
-        if source.is_ascii() && !(options.collapse_whitespace && needs_collapse(source)) {
+        let emphasis = options.drop_emphasis && source.bytes().any(|b| b == b'*' || b == b'_');
+        if source.is_ascii() && !(options.collapse_whitespace && needs_collapse(source)) && !emphasis {
             // The backtick is the one ASCII character `plain_quote` changes (to `'`), byte for
             // byte, so every offset still holds.
             let backticks = (options.plain_quotes || options.ascii) && source.contains('`');
@@ -72,6 +83,9 @@ impl<'a> Folded<'a> {
         let mut origin = Vec::with_capacity(source.len());
         let mut in_space = false;
         for (at, c) in source.char_indices() {
+            if emphasis && is_emphasis_marker(source, at, c) {
+                continue;
+            }
             if options.collapse_whitespace && c.is_whitespace() {
                 if !in_space {
                     text.push(' ');
@@ -133,6 +147,27 @@ impl<'a> Folded<'a> {
             None => self.source.len(),
         };
         start..end.max(start)
+    }
+}
+
+/// Whether `c` at byte `at` of `source` marks Markdown emphasis: a `*` that is not a list
+/// bullet (only indentation before it on its line, a space or tab after it), or a `_` not
+/// between two letters or digits.
+fn is_emphasis_marker(source: &str, at: usize, c: char) -> bool {
+    let before = source.get(..at).unwrap_or("");
+    let after = source.get(at + c.len_utf8()..).unwrap_or("");
+    match c {
+        '*' => {
+            let line = before.rsplit('\n').next().unwrap_or("");
+            let bullet = line.chars().all(|c| c == ' ' || c == '\t') && after.starts_with([' ', '\t']);
+            !bullet
+        }
+        '_' => {
+            let inside_word =
+                before.chars().next_back().is_some_and(char::is_alphanumeric) && after.chars().next().is_some_and(char::is_alphanumeric);
+            !inside_word
+        }
+        _ => false,
     }
 }
 
@@ -400,6 +435,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn emphasis_markers_drop_but_bullets_and_words_keep_their_characters() {
+        let source = "I **won't** do _that_.\n* keep snake_case\n  * and this bullet";
+        let folded = Folded::new(source, FoldOptions::LOWER_ASCII_PROSE);
+        assert_eq!(folded.as_str(), "i won't do that.\n* keep snake_case\n  * and this bullet");
+        let at = folded.as_str().find("won't").expect("found");
+        assert_eq!(&source[folded.source_range(at..at + 5)], "won't");
+    }
+
+    #[test]
     fn ascii_text_folds_as_it_would_a_character_at_a_time() {
         let each = |text: &str| {
             let mut out = String::new();
@@ -421,7 +465,7 @@ mod tests {
             assert!(ascii.as_str().contains("can't"), "{:?}", ascii.as_str());
             assert_eq!(ascii.source_range(2..7), 2..7);
         }
-        let kept = FoldOptions { lowercase: false, collapse_whitespace: false, plain_quotes: false, ascii: false };
+        let kept = FoldOptions { lowercase: false, collapse_whitespace: false, plain_quotes: false, ascii: false, drop_emphasis: false };
         assert_eq!(Folded::new("a`b", kept).as_str(), "a`b");
     }
 

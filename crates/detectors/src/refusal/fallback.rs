@@ -88,7 +88,7 @@ fn non_latin(source: &str, classifier: bool) -> Option<Detection> {
     if !has_non_latin_letters(source) {
         return None;
     }
-    let plain = Folded::new(source, FoldOptions::LOWER_PLAIN);
+    let plain = Folded::new(source, FoldOptions::LOWER_PLAIN_PROSE);
     // «…» around the whole reply: the requested message itself, declining for its writer.
     if quoted_whole(source) {
         return None;

@@ -39,7 +39,7 @@ pub(super) enum After {
 
 impl<'a> Reading<'a> {
     pub fn new(prompt: Option<&'a str>, source: &'a str) -> Self {
-        let folded = Folded::new(source, FoldOptions::LOWER_ASCII);
+        let folded = Folded::new(source, FoldOptions::LOWER_ASCII_PROSE);
         let asked = Asked::read(prompt);
         let shape = Shape::new(&folded, source, asked.may_want_a_letter);
         Self { source, folded, shape, asked }
