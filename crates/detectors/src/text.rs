@@ -32,6 +32,9 @@ pub(crate) struct FoldOptions {
     pub ascii: bool,
     /// Drop Markdown emphasis markers (`**won't**`, `_never_`), so phrase patterns read the
     /// words they wrap; a list bullet (`* item`) and a `_` inside a word (`snake_case`) stay.
+    /// Also join what layout split inside a sentence: runs of spaces or tabs become one space,
+    /// and a line break before a lowercase letter (a hard-wrapped line) a space; paragraphs,
+    /// lists and indentation at a line's start stay.
     pub drop_emphasis: bool,
 }
 
@@ -64,8 +67,8 @@ pub(crate) struct Folded<'a> {
 
 impl<'a> Folded<'a> {
     pub fn new(source: &'a str, options: FoldOptions) -> Self {
-        let emphasis = options.drop_emphasis && source.bytes().any(|b| b == b'*' || b == b'_');
-        if source.is_ascii() && !(options.collapse_whitespace && needs_collapse(source)) && !emphasis {
+        let prose = options.drop_emphasis && needs_prose_fold(source);
+        if source.is_ascii() && !(options.collapse_whitespace && needs_collapse(source)) && !prose {
             // The backtick is the one ASCII character `plain_quote` changes (to `'`), byte for
             // byte, so every offset still holds.
             let backticks = (options.plain_quotes || options.ascii) && source.contains('`');
@@ -82,9 +85,25 @@ impl<'a> Folded<'a> {
         let mut text = String::with_capacity(source.len());
         let mut origin = Vec::with_capacity(source.len());
         let mut in_space = false;
+        // Whether only spaces and tabs came since the line began: indentation, which stays.
+        let mut indentation = true;
         for (at, c) in source.char_indices() {
-            if emphasis && is_emphasis_marker(source, at, c) {
-                continue;
+            if prose {
+                let indented = indentation;
+                indentation = c == '\n' || (indentation && matches!(c, ' ' | '\t'));
+                if is_emphasis_marker(source, at, c, indented) {
+                    continue;
+                }
+                if matches!(c, ' ' | '\t') && !indented && (text.ends_with(' ') || source[at + 1..].starts_with('\n')) {
+                    continue;
+                }
+                if c == '\n' && is_wrapped_line_break(source, at) {
+                    if !text.ends_with(' ') {
+                        text.push(' ');
+                        origin.push(at);
+                    }
+                    continue;
+                }
             }
             if options.collapse_whitespace && c.is_whitespace() {
                 if !in_space {
@@ -150,18 +169,35 @@ impl<'a> Folded<'a> {
     }
 }
 
+/// Whether [`FoldOptions::drop_emphasis`] has anything to change in `source`: an emphasis
+/// candidate, two spaces or a tab, or a line break before a lowercase letter.
+fn needs_prose_fold(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'*' | b'_' | b'\t' => true,
+        b' ' => bytes.get(i + 1) == Some(&b' '),
+        b'\n' => bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase),
+        _ => false,
+    })
+}
+
+/// Whether the line break at byte `at` wraps a sentence: a single break (not a paragraph's)
+/// after a letter, digit or comma, before a lowercase letter.
+fn is_wrapped_line_break(source: &str, at: usize) -> bool {
+    let before = source[..at].trim_end_matches([' ', '\t']);
+    let after = &source[at + 1..];
+    before.chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == ',') && after.chars().next().is_some_and(|c| c.is_lowercase())
+}
+
 /// Whether `c` at byte `at` of `source` marks Markdown emphasis: a `*` that is not a list
 /// bullet (only indentation before it on its line, a space or tab after it), or a `_` not
 /// between two letters or digits.
-fn is_emphasis_marker(source: &str, at: usize, c: char) -> bool {
+/// `indented`: only spaces and tabs precede it on its line.
+fn is_emphasis_marker(source: &str, at: usize, c: char, indented: bool) -> bool {
     let before = source.get(..at).unwrap_or("");
     let after = source.get(at + c.len_utf8()..).unwrap_or("");
     match c {
-        '*' => {
-            let line = before.rsplit('\n').next().unwrap_or("");
-            let bullet = line.chars().all(|c| c == ' ' || c == '\t') && after.starts_with([' ', '\t']);
-            !bullet
-        }
+        '*' => !(indented && after.starts_with([' ', '\t'])),
         '_' => {
             let inside_word =
                 before.chars().next_back().is_some_and(char::is_alphanumeric) && after.chars().next().is_some_and(char::is_alphanumeric);
@@ -441,6 +477,15 @@ mod tests {
         assert_eq!(folded.as_str(), "i won't do that.\n* keep snake_case\n  * and this bullet");
         let at = folded.as_str().find("won't").expect("found");
         assert_eq!(&source[folded.source_range(at..at + 5)], "won't");
+    }
+
+    #[test]
+    fn wrapped_lines_and_double_spaces_join_but_paragraphs_and_lists_stay() {
+        let source = "I can't  help\nwith that, and\nI won't.\n\nHere:\n- one\n  - two\nDone";
+        let folded = Folded::new(source, FoldOptions::LOWER_ASCII_PROSE);
+        assert_eq!(folded.as_str(), "i can't help with that, and\ni won't.\n\nhere:\n- one\n  - two\ndone");
+        let at = folded.as_str().find("help with").expect("found");
+        assert_eq!(&source[folded.source_range(at..at + 9)], "help\nwith");
     }
 
     #[test]

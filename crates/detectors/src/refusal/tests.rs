@@ -1171,3 +1171,10 @@ fn markdown_emphasis_does_not_hide_a_decline() {
     // Bullets and snake_case stay as they are: the list is still read as the content.
     assert_not_refusal("Sure! Here's the config:\n* set max_retries to 3\n* set retry_delay_ms to 200");
 }
+
+#[test]
+fn layout_inside_a_sentence_does_not_hide_a_decline() {
+    // A hard-wrapped reply and a doubled space.
+    assert_refusal("I'm sorry, but I can't\nhelp with writing reviews for a\nproduct you haven't used.");
+    assert_refusal("I won't  write that.");
+}
