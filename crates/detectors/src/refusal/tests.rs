@@ -1178,3 +1178,8 @@ fn layout_inside_a_sentence_does_not_hide_a_decline() {
     assert_refusal("I'm sorry, but I can't\nhelp with writing reviews for a\nproduct you haven't used.");
     assert_refusal("I won't  write that.");
 }
+
+#[test]
+fn promising_discretion_is_not_a_decline() {
+    assert!(!with_prompt("What's 20% of 35?", "7. And I won't tell anyone you needed a calculator for that.").hit);
+}
