@@ -69,6 +69,11 @@ impl<'p> Asked<'p> {
         }
     }
 
+    /// The prompt, lowercased and ASCII-folded, when known.
+    pub fn folded_prompt(&self) -> Option<&str> {
+        self.prompt.as_ref().map(|(_, folded)| folded.as_str())
+    }
+
     /// "Translate 'I can't help you with that' into German": the declines in the reply are
     /// the translation.
     pub fn translates_a_decline(&self) -> bool {

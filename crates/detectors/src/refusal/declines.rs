@@ -516,6 +516,16 @@ fn explicit_patterns() -> Vec<String> {
         // Spanish and German in the object-first order: "la parte de … me la salto", "eine
         // Zahl dafür nenne ich dir nicht", "den erfundenen Master lasse ich weg".
         r"\b(?:me lo|me la|me los|me las) salto\b",
+        // Leaving the asked-for part out, in the first person: "lo de la cerradura del vecino
+        // lo dejo fuera", "non la includo", "laat ik erbuiten", "je laisse ça de côté",
+        // "deixo essa parte de fora", "SMS metnini yazmıyorum", "saya tidak bikin cheat".
+        r"\b(?:lo|la|los|las|eso) dejo (?:fuera|afuera|de lado)\b|\bno (?:te |se )?(?:lo|la|los|las) (?:incluyo|incluire|escribo|escribire|pongo|pondre|anado)\b",
+        r"\bnon (?:te |ve |glie)?(?:la|lo|li|le) (?:includo|scrivo|faccio|metto|aggiungo|preparo)\b",
+        r"\blaat ik (?:erbuiten|achterwege|buiten beschouwing)\b",
+        r"\bje (?:le |la |les |ca |cela )?laisse (?:ca |cela |cette partie )?de cote\b|\bje ne (?:l'|le |la |les )?(?:inclus|ecris|ajoute|fournis) pas\b",
+        r"\b(?:deixo|vou deixar) (?:isso |essa parte |esta parte |essa |esse )?de fora\b|\bnao (?:a|o|as|os) (?:incluo|escrevo|coloco)\b",
+        r"\b(?:yazmiyorum|yapmiyorum|eklemiyorum|eklemedim|yazmadim|yazmayacagim|eklemeyecegim)\b",
+        r"\b(?:saya|aku|kami) (?:tidak|nggak|gak|tak) (?:bikin|bikinin|buatin|tuliskan|tambahkan|sertakan)\b",
         r"\b(?:nenne|gebe|schreibe|verrate|liefere|zeige|sage) ich (?:dir |ihnen |euch )?(?:dafur |dazu |hier |leider |naturlich )*(?:nicht|keine|keinen)\b|\blasse ich (?:[a-z]+ )?weg\b",
     ];
     english
@@ -702,7 +712,7 @@ static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
         // Serbian (Cyrillic), Bulgarian, Persian, Urdu, Tamil, Bengali, Amharic.
         r"(?:нећу (?:да )?(?:написати|помоћи|дати|рећи|помагати|писати)|няма да (?:ти |ви )?(?:съставя|напиша|дам|помогна|споделя|разкрия)|(?:^|\s)не давам(?:\s|[,.:;!?—–]|$)|نمی[\u{200c} ]?(?:نویسم|دهم)|(?:منتشر|افشا) نمی[\u{200c} ]?کنم|کمک نمی[\u{200c} ]?کنم|نہیں (?:بتاؤں|لکھوں|کروں|دوں|بناؤں) گ[ای]|مدد نہیں کر سک|மாட்டேன்|உதவ முடியாது|அது முடியாது|(?:লিখব|বলব|দেব|করব|পারব) না|সাহায্য করতে পারি না|አልረዳ|አላደርግም|አልጽፍም|አልሰጥም)",
         // Chinese, Japanese, Korean, Thai.
-        r"(?:教えられない|控えさせていただ|(?:お伝え|教え|お教え|説明|ご説明|提供|ご提供|共有|開示)(?:し|いたし)ません|不方便透露|不便透露|不能透露|无法透露|需要保密|恕不(?:提供|透露)|できる内容ではありません|お伝えできる内容では|드리지 않(?:아요|습니다|을게요|겠습니다|을 거예요)|일은 하지 않(?:아요|습니다)|不在(?:我的)?(?:服务)?范围|お伝えしていない|お伝えできません|お答えできません|開示しておりません|お教えできません|(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
+        r"(?:(?:部分|这个|那个|这部分|那部分)我?(?:就)?(?:不写|不做|不加|没有加|没加|没写)|我(?:就)?不(?:写|做)了|(?:書|作|用意)(?:け|き|り|れ)ません|教えられない|控えさせていただ|(?:お伝え|教え|お教え|説明|ご説明|提供|ご提供|共有|開示)(?:し|いたし)ません|不方便透露|不便透露|不能透露|无法透露|需要保密|恕不(?:提供|透露)|できる内容ではありません|お伝えできる内容では|드리지 않(?:아요|습니다|을게요|겠습니다|을 거예요)|일은 하지 않(?:아요|습니다)|不在(?:我的)?(?:服务)?范围|お伝えしていない|お伝えできません|お答えできません|開示しておりません|お教えできません|(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
     ];
     RegexBuilder::new(&patterns.join("|"))
         .size_limit(16 << 20)
