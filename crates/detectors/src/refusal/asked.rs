@@ -169,6 +169,9 @@ static COMPOUND_RE: LazyLock<Regex> = LazyLock::new(|| {
             r"(?:\band (?:also |then |after that |additionally )?|,\s*(?:then |also )?|\bthen |\balso |\bplus )(?:please )?(?:can you |could you )?{verbs}\b"
         ),
         r"(?:\bplus|\bas well as|\balong with|\band also|\band then) (?:a |an |some |the |my |me )?[a-z]+",
+        // Numbered or lettered requests: "1) how do I… 2) can you outline…", "(a) … and (b)
+        // write…" (not numbered problems: "1) solve… 2) derivative of…" is one request).
+        r"(?:\A|\s)(?:\(?1\)|1\.|\(a\)|a\))\s[^\n]{3,400}?\s(?:\(?2\)|2\.|\(b\)|b\))\s+(?:please |also |then |and )?(?:write|draft|give|make|create|help|explain|tell|show|list|outline|plan|suggest|recommend|find|build|summari[sz]e|translate|how (?:do|can|should|would)|can you|could you|would you|what (?:is|are|'s)|is there)\b",
         r"\band (?:also )?(?:a|an|another|one) (?:[a-z'-]+ ){0,2}(?:one|poem|story|joke|message|email|note|version|list|review|post|comment|letter|essay|paragraph|script|plan|recipe)s?\b",
         r"\b(?:et|puis) (?:aussi |ensuite )?(?:ajoute|ecris|redige|donne|dis|explique|fais|envoie|traduis|invente)\b",
         r"\b(?:und|dann) (?:dann |auch |danach )?(?:schreib|gib|erklar|fug|sag|mach|schick|erfind|bau)[a-z]*\b",
