@@ -115,6 +115,12 @@ impl<'a> Folded<'a> {
             }
             in_space = false;
             let c = if options.plain_quotes || options.ascii { plain_quote(c) } else { c };
+            // ASCII folds to itself: one byte, lowercased without the Unicode tables.
+            if c.is_ascii() {
+                text.push(if options.lowercase { c.to_ascii_lowercase() } else { c });
+                origin.push(at);
+                continue;
+            }
             match (options.lowercase, options.ascii) {
                 (true, true) => c.to_lowercase().for_each(|c| ascii_fold(c, &mut text)),
                 (true, false) => text.extend(c.to_lowercase()),

@@ -70,17 +70,18 @@ const CONTENT_THRESHOLD: f32 = 0.8;
 /// A refusal verdict when the classifier reads `output` as one; otherwise the rules'
 /// `not_refusal` verdict, its reasoning saying what the classifier read.
 pub(super) fn reading(output: &str, not_refusal: Detection) -> Detection {
-    if asks_for_missing_input(output) {
-        let mut detection = not_refusal;
-        detection.reasoning = format!("{}; asks for an input that did not arrive", detection.reasoning);
-        return detection;
-    }
     let Some(p) = probability(output) else { return not_refusal };
     // (Above the higher threshold, whether it delivers content changes nothing: not looked for.)
     let delivers = || sequel::delivered_content(output).is_some() || output.contains("\n#");
     let threshold = if p < CONTENT_THRESHOLD && delivers() { CONTENT_THRESHOLD } else { THRESHOLD };
     if p < threshold {
         return below_threshold(not_refusal, p, threshold);
+    }
+    // (Looked for only here: most replies never get this far.)
+    if asks_for_missing_input(output) {
+        let mut detection = not_refusal;
+        detection.reasoning = format!("{}; asks for an input that did not arrive", detection.reasoning);
+        return detection;
     }
     let score = score_at(p);
     let first_sentence = sentence_end(output, 1);

@@ -75,6 +75,10 @@ pub(super) fn without_decline(reading: &Reading<'_>, aside: &Aside, classifier: 
 fn omitted_part(reading: &Reading<'_>) -> Option<Detection> {
     let prompt = reading.asked().folded_prompt()?;
     let text = reading.text();
+    // Most replies say nothing is left out: the lazy DFA answers that before any capture.
+    if !OMITTED_RE.is_match(text) {
+        return None;
+    }
     let found = OMITTED_RE.captures_iter(text).take(MAX_DECLINES).find_map(|caps| {
         let (part, whole) = (caps.get(1)?, caps.get(0)?);
         (!reading.is_framed(&part.range()) && names_part_of(part.as_str(), prompt)).then(|| part.start()..whole.end())
