@@ -477,21 +477,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn emphasis_markers_drop_but_bullets_and_words_keep_their_characters() {
-        let source = "I **won't** do _that_.\n* keep snake_case\n  * and this bullet";
-        let folded = Folded::new(source, FoldOptions::LOWER_ASCII_PROSE);
-        assert_eq!(folded.as_str(), "i won't do that.\n* keep snake_case\n  * and this bullet");
-        let at = folded.as_str().find("won't").expect("found");
-        assert_eq!(&source[folded.source_range(at..at + 5)], "won't");
-    }
-
-    #[test]
-    fn wrapped_lines_and_double_spaces_join_but_paragraphs_and_lists_stay() {
-        let source = "I can't  help\nwith that, and\nI won't.\n\nHere:\n- one\n  - two\nDone";
-        let folded = Folded::new(source, FoldOptions::LOWER_ASCII_PROSE);
-        assert_eq!(folded.as_str(), "i can't help with that, and\ni won't.\n\nhere:\n- one\n  - two\ndone");
-        let at = folded.as_str().find("help with").expect("found");
-        assert_eq!(&source[folded.source_range(at..at + 9)], "help\nwith");
+    fn the_prose_fold_drops_emphasis_and_joins_layout_but_keeps_lists_and_paragraphs() {
+        // (source, folded, a word of the folded text, what it maps back to)
+        let cases = [
+            (
+                "I **won't** do _that_.\n* keep snake_case\n  * and this bullet",
+                "i won't do that.\n* keep snake_case\n  * and this bullet",
+                "won't",
+                "won't",
+            ),
+            (
+                "I can't  help\nwith that, and\nI won't.\n\nHere:\n- one\n  - two\nDone",
+                "i can't help with that, and\ni won't.\n\nhere:\n- one\n  - two\ndone",
+                "help with",
+                "help\nwith",
+            ),
+        ];
+        for (source, expected, word, original) in cases {
+            let folded = Folded::new(source, FoldOptions::LOWER_ASCII_PROSE);
+            assert_eq!(folded.as_str(), expected);
+            let at = folded.as_str().find(word).expect("found");
+            assert_eq!(&source[folded.source_range(at..at + word.len())], original);
+        }
     }
 
     #[test]
