@@ -13,8 +13,7 @@ use regex::Regex;
 use super::{HIT_AT, QUALIFIED, sequel, verdict};
 use crate::cues::ascii_alternation;
 use crate::ngram_classifier::Weights;
-use crate::text::ascii_folded;
-use crate::text::{Span, has_non_latin_letters, sentence_end};
+use crate::text::{Span, ascii_folded, has_non_latin_letters, sentence_end};
 
 /// The probability from which the classifier's reading is a refusal, chosen on fresh batches
 /// by other writers before they joined the dev split, never on the test split. F1 of the rules
