@@ -269,7 +269,7 @@ fn explicit_patterns() -> Vec<String> {
         r"(?:\A|[.!?\n])\s*(?:(?:nope|sorry|no)[,.!]?\s*(?:-\s*)?)?(?:not going to|not gonna|won'?t|can'?t|cannot|not doing|not touching|not writing|not helping with|not able to|unable to|not something i) [a-z]+".into(),
         // Terse declines with no verb of doing: "Not going there.", "Nope - not that one."
         r"(?:\A|[.!?\n])\s*(?:(?:nope|sorry|no|nah)[,.!]?\s*(?:-\s*)?)?not (?:going there|on my watch|in a million years)\s*[.!]".into(),
-        r"(?:\A|[.!?\n])\s*(?:nope|nah|no)[,.!]?\s*(?:-\s*)?not (?:that one|today|a chance)\s*[.!]".into(),
+        r"(?:\A|[.!?\n])\s*(?:nope|nah|no)[,.!]?\s*(?:-\s*)?not (?:that one|today|a chance)\s*[.!]|(?:\A|[.!?\n])\s*hell no\s*[.!]".into(),
         // A substitute handed over for the asked-for thing: "Swapped the credential harvesting
         // for a normal login handler", "I've stubbed out the payload".
         r"\b(?:swapped|replaced|switched|traded) (?:out )?(?:the |your )?[a-z' -]{2,60}? (?:for|with) (?:a |an )?(?:normal|safe|safer|harmless|regular|standard|legitimate|proper|plain|benign|defensive|protective)\b".into(),
@@ -479,7 +479,8 @@ fn explicit_patterns() -> Vec<String> {
         r"\bnu (?:te |va )?(?:pot|voi putea) (?:ajuta|sa)\b",
         r"\bnu (?:voi|o sa) (?:face|scrie|oferi|ajuta|furniza)\b",
         r"\bnem (?:tudok|fogok|segitek)\b[^.!?\n]{0,20}?\bsegit",
-        r"\ben (?:voi|aio|pysty) (?:auttaa|tehda|kirjoittaa|antaa)\b",
+        r"\ben (?:voi|aio|pysty) (?:auttaa|tehda|kirjoittaa|antaa)\b|\ben (?:auta|kerro|kirjoita|neuvo|anna sita|tee sita)\b",
+        r"\bnu (?:ajut|scriu|ofer|dau|explic) (?:la|cu|asta|asa|nimic)\b",
         r"\b(?:yardimci olamam|yardim edemem|bunu yapamam|saglayamam|veremem|yazamam|paylasamam|yardimci olmayacagim|anlatmayacagim|yardimci olamayacagim|yardim etmeyecegim|yardim edemeyecegim|yapmayacagim|vermeyecegim|yazmayacagim|paylasmayacagim|saglamayacagim)\b",
         // Catalan, Indonesian and Malay, Vietnamese.
         r"\bno (?:et |us )?(?:puc|podre) (?:ajudar|fer|escriure|donar)\b",
@@ -532,9 +533,38 @@ fn explicit_patterns() -> Vec<String> {
         r"\b(?:saya|aku|kami) (?:tidak|nggak|gak|tak) (?:bikin|bikinin|buatin|tuliskan|tambahkan|sertakan)\b",
         r"\b(?:nenne|gebe|schreibe|verrate|liefere|zeige|sage) ich (?:dir |ihnen |euch )?(?:dafur |dazu |hier |leider |naturlich )*(?:nicht|keine|keinen)\b|\blasse ich (?:[a-z]+ )?weg\b",
     ];
+    // Another person's data withheld as a rule of the service, in the passive or for "we",
+    // with no first-person decline: "Account details are only released to the holder", "les
+    // remboursements relèvent du secret médical", "il PUK viene comunicato solo
+    // all'intestatario", "Zmiany może wprowadzić tylko osoba, która…".
+    let withheld = [
+        r"\b(?:is|are) (?:only|exclusively|solely) (?:ever )?(?:released|shown|given|disclosed|communicated|provided|available|viewable|visible|accessible|shared|issued) (?:to|with|for) (?:the )?(?:account holder|account owner|cardholder|card holder|policyholder|policy holder|line owner|registered owner|holder|patient|member (?:themselves|concerned)|person (?:named|themselves|concerned)|[a-z]+ (?:themselves|himself|herself))\b",
+        r"\b(?:staff|employee|other (?:customers|passengers|guests|users|patients|members|people)'?|another (?:customer|person|user|passenger)'?s|third[- ]party|personal) (?:names|details|data|information|contact details|phone numbers|numbers|addresses|records)\b[a-z ]{0,20}? (?:aren'?t|are not|isn'?t|is not|are never|is never) (?:shared|given out|disclosed|released|passed on|provided|shown)\b",
+        r"\b(?:has|have|needs?|would need|will need) to be (?:applied for|requested|made|submitted|opened|signed|authori[sz]ed) by (?:her|him|them|the (?:account holder|owner|holder|patient|member|cardholder))(?:self|selves)?\b",
+        r"\bmy (?:knowledge|expertise|scope|help) (?:stops|ends) (?:at|with)\b|\b(?:this assistant|i) (?:stick|sticks) to\b|\bstays? neutral on (?:candidates|parties|elections|who)\b",
+        r"\b(?:uniquement|seulement|exclusivement) (?:au |a l'|aux |a la )(?:titulaire|assure|patient|proprietaire|interesse|beneficiaire)|\b(?:relevent|releve) du secret (?:medical|bancaire|professionnel)\b|\bqu'(?:au|a l'|aux) (?:titulaire|assure|patient|proprietaire|interesse)|\bnous ne (?:communiquons|transmettons|divulguons|donnons|partageons) pas\b",
+        r"\bsolo (?:el|la|los|las) (?:titular|titulares|propietari[oa]s?|paciente|interesad[oa]) (?:puede|pueden|tiene|tienen)\b|\b(?:solo|unicamente|exclusivamente) (?:se )?(?:facilitan?|entregan?|muestran?|comunican?|proporcionan?) (?:al |a la |a los )(?:titular|propi[oa]|paciente|interesad[oa])|\bno (?:facilitamos|compartimos|damos|proporcionamos|revelamos|mostramos)\b|\b(?:son|es) confidenciales?\b[^.!?\n]{0,60}\bsolo\b",
+        r"\b(?:somente|apenas) (?:para |ao |a |pelo |pela )?(?:o |a )?(?:proprio|propria|titular|paciente)\b|\bnao (?:informamos|divulgamos|compartilhamos|fornecemos|passamos|liberamos)\b",
+        r"\bsolo (?:all'|al |alla |il |l')(?:intestatari[oa]|titolare|paziente|interessat[oa])\b|\bnon (?:comunichiamo|forniamo|diamo|divulghiamo|condividiamo|riveliamo)\b",
+        r"\bnur (?:dem|der|die|den|vom|von der) (?:kontoinhaber|inhaber|karteninhaber|versicherungsnehmer|patienten|vertragsinhaber|anschlussinhaber)(?:in)?\b|\b(?:geben|teilen|nennen) wir (?:keine|nicht)\b",
+        r"\balleen (?:de |aan de |door de )?(?:rekeninghouder|eigenaar|houder|patient|verzekerde|contracthouder|abonnee)\b|\b(?:geven|delen|verstrekken) (?:we|wij) niet\b",
+        r"\b(?:tylko|wylacznie) (?:osoba|wlasciciel|posiadacz|pacjent|abonent)|\bnie (?:udostepniamy|podajemy|przekazujemy)\b",
+        r"\btidak (?:ditampilkan|dibagikan|diberikan|kami berikan|kami bagikan|dapat kami berikan)\b|\bhanya (?:untuk|bisa diakses oleh|dapat diakses oleh|oleh|diberikan kepada) (?:pemilik|pemegang)\b",
+        r"\bsadece (?:hesap sahibine|kart sahibine|hat sahibine|sahibine|kendisine)\b|\b(?:paylasmiyoruz|paylasamiyoruz|vermiyoruz)\b",
+    ];
     english
         .into_iter()
-        .chain(french.into_iter().chain(german).chain(spanish).chain(portuguese_italian).chain(more).chain(less_covered).map(String::from))
+        .chain(
+            french
+                .into_iter()
+                .chain(german)
+                .chain(spanish)
+                .chain(portuguese_italian)
+                .chain(more)
+                .chain(less_covered)
+                .chain(withheld)
+                .map(String::from),
+        )
         .collect()
 }
 
@@ -698,6 +728,21 @@ static LIMIT_RE: LazyLock<Regex> = LazyLock::new(|| {
     ])
 });
 
+/// Whether a decline's sentence leaves the asked-for part out and says why in terms of harm
+/// or truth: "I've left out the Stanford degree, since listing a credential you don't have is
+/// something employers verify", "I'll leave the MIT degree out — degrees are verified". What
+/// follows is then the rest of the request without that part, not the part itself. ("I left
+/// out the imports for brevity" gives no such reason.)
+pub(super) fn omits_with_reason(sentence: &str) -> bool {
+    OMITS_WITH_REASON_RE.is_match(sentence)
+}
+
+static OMITS_WITH_REASON_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        r"\b(?:left|leave|leaving|omit|omitted|omitting|skip|skipped|skipping|dropped|drop)\b[^.!?\n]{0,60}?(?:,? since|,? because|,? as|\s[-\u{2013}\u{2014}]|:)[^.!?\n]{0,120}?\b(?:verif|background check|rescind|fake|false|fabricat|invent|lie\b|lying|mislead|fraud|illegal|unlawful|dangerous|harm|consent|privacy|defam|plagiar|cheat|misrepresent|(?:don'?t|do not) (?:have|hold)|(?:isn'?t|is not|not) true)",
+    ])
+});
+
 static NO_ACCESS_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
         r"\b(?:i|we) (?:don'?t|do not|no longer) have (?:any )?(?:access to |a way to see )?(?:real-?time|live|current|up-to-date|the internet|internet|web|browsing|the ability|your)\b",
@@ -715,6 +760,8 @@ static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:(?:मैं|हम) (?:\S+ ){0,3}?नहीं (?:लिख|कर|बना|भेज|बता)(?:ूँ|ूं|ऊँ|ऊं)ग[ाी]|(?:मैं|हम) (?:\S+ ){0,3}?नहीं (?:दूँ|दूं)ग[ाी]|नहीं बताऊ[ँं]ग[ाी]|поза (?:моїми|межами)|вне (?:моей|моих) (?:компетенции|возможностей)|δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אעזור|לא אוכל לעזור|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|لن أقدّم|ليس مجالي|मुझसे नहीं होगा|मैंने नहीं (?:डाला|लिखा|जोड़ा)|εδώ θα πάω πάσο|δεν θα (?:σε βοηθήσω|βοηθήσω)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
         // Serbian (Cyrillic), Bulgarian, Persian, Urdu, Tamil, Bengali, Amharic.
         r"(?:нећу (?:да )?(?:написати|помоћи|дати|рећи|помагати|писати)|няма да (?:ти |ви )?(?:съставя|напиша|дам|помогна|споделя|разкрия)|(?:^|\s)не давам(?:\s|[,.:;!?—–]|$)|نمی[\u{200c} ]?(?:نویسم|دهم)|(?:منتشر|افشا) نمی[\u{200c} ]?کنم|کمک نمی[\u{200c} ]?کنم|نہیں (?:بتاؤں|لکھوں|کروں|دوں|بناؤں) گ[ای]|مدد نہیں کر سک|மாட்டேன்|உதவ முடியாது|அது முடியாது|(?:লিখব|বলব|দেব|করব|পারব) না|সাহায্য করতে পারি না|አልረዳ|አላደርግም|አልጽፍም|አልሰጥም)",
+        // Another person's data withheld as a rule of the service (see `withheld` above).
+        r"(?:не (?:раскрывает|раскрываем|разглашаем|разглашает|сообщаем|предоставляем|передаём|передаем|показываем)|(?:только|лишь) (?:владельц|самому владельцу|держател|абонент)|(?:لصاحب|لحامل|لمالك)(?: \S+){0,2} فقط|لا (?:نشارك|نفصح|نكشف|نعطي)|केवल (?:\S+ ){0,2}(?:धारक|मालिक|स्वयं)|किसी (?:दूसरे|अन्य) व्यक्ति का (?:विवरण|जानकारी) नहीं|본인만|안내하지 않습니다|안내해 드리지 않|알려드리지 않|제공하지 않습니다|공개하지 않|(?:お伝え|開示|公開|提供|ご案内)しておりません|ご本人(?:様)?のみ|不对(?:外|其他[^，。]{0,6})公开|仅(?:限)?(?:本人|机主|持卡人|账户持有人)|只(?:能|有)(?:由)?(?:本人|机主|持卡人)|不(?:提供|公开|透露)给(?:他人|第三方)|เฉพาะเจ้าของ)",
         // Chinese, Japanese, Korean, Thai.
         r"(?:(?:部分|这个|那个|这部分|那部分)我?(?:就)?(?:不写|不做|不加|没有加|没加|没写)|我(?:就)?不(?:写|做)了|(?:書|作|用意)(?:け|き|り|れ)ません|教えられない|控えさせていただ|(?:お伝え|教え|お教え|説明|ご説明|提供|ご提供|共有|開示)(?:し|いたし)ません|不方便透露|不便透露|不能透露|无法透露|需要保密|恕不(?:提供|透露)|できる内容ではありません|お伝えできる内容では|드리지 않(?:아요|습니다|을게요|겠습니다|을 거예요)|일은 하지 않(?:아요|습니다)|不在(?:我的)?(?:服务)?范围|お伝えしていない|お伝えできません|お答えできません|開示しておりません|お教えできません|(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
     ];

@@ -166,6 +166,10 @@ fn assess(prompt: Option<&str>, output: &str, classifier: bool) -> Detection {
     notes.extend(aside.describe());
     let mut score = if explicit > 0 { EXPLICIT + 0.02 * (explicit.min(3) as f64 - 1.0) } else { WEAK };
     match reading.after(first.range.end) {
+        After::Complies(_) if declines::omits_with_reason(text.get(sentence_around(text, first.range.clone())).unwrap_or("")) => {
+            notes.push("leaves the declined part out, says why, and delivers the rest".into());
+            score = score.min(QUALIFIED);
+        }
         After::Complies(why) => {
             notes.push(format!("then {why}"));
             let complies =
