@@ -55,7 +55,8 @@ impl<'p> Asked<'p> {
         let prompt = folded.as_str();
         Self {
             yes_no: yes_no(prompt),
-            decline_text: DECLINING_RE.is_match(prompt) && TEXT_REQUEST_RE.is_match(prompt),
+            decline_text: (DECLINING_RE.is_match(prompt) || DECLINING_WORDS.iter().any(|w| source.contains(w)))
+                && (TEXT_REQUEST_RE.is_match(prompt) || TEXT_REQUEST_WORDS.iter().any(|w| source.contains(w))),
             compound: COMPOUND_RE.is_match(prompt),
             creative: CREATIVE_RE.is_match(prompt),
             factual: yes_no(prompt) || (FACT_QUESTION_RE.is_match(prompt) && !HOW_TO_RE.is_match(prompt)),
@@ -138,7 +139,9 @@ static YES_NO_RE: LazyLock<Regex> = LazyLock::new(|| {
     let lead = r"\A\s*(?:(?:hey|hi|ok|okay|yo) (?:siri|alexa|google|assistant|bot|chatgpt|claude|gemini|copilot)[,!]?\s*|(?:quick(?:ly)?|honestly|seriously|real quick|(?:serious|genuine|dumb|stupid|quick) question|(?:just |please )?(?:say |answer |tell me )?yes or no)\s*[,:?!-]?\s*)*";
     let ends = r"(?:[^\n]{0,200}\?\s*|[^\n?.!]{0,120})\z";
     ascii_alternation(&[
-        &format!(r"{lead}(?:is|are|was|were|does|did|has|have|isn'?t|aren'?t|doesn'?t|ist|sind|est-ce|es|son|e|is het)\b{ends}"),
+        &format!(
+            r"{lead}(?:is|are|was|were|does|did|has|have|isn'?t|aren'?t|doesn'?t|ist|sind|est-ce|c'?tu|c'est-tu|es|son|e|is het)\b{ends}"
+        ),
         // "Do goldfish really…?" (not "Do you know how to…?": see `ASKS_FOR_SOMETHING_RE`).
         &format!(r"{lead}do\b{ends}"),
         &format!(r"{lead}(?:stimmt es|gibt es|ist es wahr|ist das wahr|c'est vrai|es verdad|e verdade|e vero)\b{ends}"),
@@ -228,6 +231,65 @@ static SMALL_TALK_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\A[\s\W]*(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|thanks|thank you|thx|ty|cheers|i'?m sorry|sorry|my bad|apologies|hola|gracias|perdon|bonjour|salut|merci|pardon|desole|hallo|servus|moin|danke|entschuldigung|ciao|grazie|scusa|ola|obrigad[oa]|desculpa|hej|tak|takk|tack|ahoj|dzieki|czesc|merhaba|tesekkurler|halo|terima kasih|xin chao|chao ban|cam on)(?:[\s,!.]+(?:there|again|so much|a lot|very much|for (?:that|this|the help|your help|everything|being rude(?: earlier)?|the delay)|that (?:worked|helped)|it worked|assistant|bot|everyone|all|mate|buddy|friend|team|earlier|beaucoup|mille|vielmals|schon|sehr|muchas|mil|tante|ban|anh|chi|you|ya))*[\s\W]*\z",
     ])
 });
+
+/// Declining, refusing, "I won't make it", "I can't come", in scripts the ASCII fold cannot
+/// spell, looked for in the prompt as written.
+const DECLINING_WORDS: [&str; 23] = [
+    "відмов",
+    "отказ",
+    "не встигну",
+    "не зможу",
+    "не смогу",
+    "не успею",
+    "не прийду",
+    "не приду",
+    "ปฏิเสธ",
+    "ไม่สามารถไป",
+    "断り",
+    "辞退",
+    "거절",
+    "못 가",
+    "拒绝",
+    "拒絕",
+    "婉拒",
+    "去不了",
+    "رفض",
+    "اعتذار",
+    "इनकार",
+    "मना कर",
+    "नहीं आ",
+];
+
+/// A message, a letter or "write", in those scripts.
+const TEXT_REQUEST_WORDS: [&str; 27] = [
+    "напиши",
+    "написать",
+    "напишіть",
+    "напишите",
+    "лист",
+    "письмо",
+    "повідомлення",
+    "сообщение",
+    "เขียน",
+    "ข้อความ",
+    "メール",
+    "手紙",
+    "文面",
+    "書いて",
+    "메시지",
+    "편지",
+    "이메일",
+    "写一",
+    "寫一",
+    "邮件",
+    "郵件",
+    "消息",
+    "訊息",
+    "رسالة",
+    "اكتب",
+    "पत्र",
+    "संदेश",
+];
 
 /// "Translate" in scripts the ASCII fold cannot spell, looked for in the prompt as written.
 const TRANSLATE_WORDS: [&str; 9] = ["翻译", "翻譯", "翻訳", "번역", "अनुवाद", "ترجم", "перевед", "переклад", "μετάφρασ"];
