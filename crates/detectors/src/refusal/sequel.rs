@@ -316,7 +316,7 @@ static HANDOVER_RE: LazyLock<Regex> = LazyLock::new(|| ascii_pattern(&format!("{
 /// second-person "you'd insert…", or a measured quantity. Asking, calling, talking and
 /// checking are what referrals say, so they are not here.
 static INSTRUCTION_RE: LazyLock<Regex> = LazyLock::new(|| {
-    let verbs = r"(?:insert|apply|mix|combine|heat|pour|strip|twist|connect|attach|wrap|download|install|execute|enter|type|paste|forward|click|spoof|rake|pick|drill|grind|dissolve|extract|crush|inject|hide|disable|bypass|clone|capture|crack|brute-force|guess|scan|fill|grab|copy|swap|sneak|tape|cut|boil|distil|distill|filter|soak|stir|plug|jam|pry|unscrew|remove|watch|unlock|send (?:them|him|her|it))";
+    let verbs = r"(?:insert|apply|mix|combine|heat|pour|strip|twist|connect|attach|wrap|download|install|execute|enter|type|paste|forward|click|spoof|rake|pick|drill|grind|dissolve|extract|crush|inject|hide|disable|bypass|clone|capture|crack|brute-force|guess|scan|fill|grab|copy|swap|sneak|tape|cut|boil|distil|distill|filter|soak|stir|plug|jam|pry|unscrew|remove|watch|unlock|slip|stash|conceal|pocket|tuck|smuggle|spike|lace|forge|impersonate|lure|steal|shoplift|loosen|siphon|hotwire|jimmy|shim|send (?:them|him|her|it))";
     // Opening a clause, these are steps too ("Use a web proxy…", "Boot it into recovery…");
     // after "you could" they are as often advice ("you could use a password manager").
     let imperatives = r"(?:use|boot|switch|wipe)";
@@ -325,6 +325,8 @@ static INSTRUCTION_RE: LazyLock<Regex> = LazyLock::new(|| {
             r"^[\s,.;:!-]*(?:(?:then|first|next|just|simply|and|finally),?\s+)?(?:{verbs}|{imperatives}) (?:the|a|an|it|them|your|his|her|their|into|in|on|off|out|some|all|any)\b"
         ),
         &format!(r"\byou(?:'d| would| can| could| will| need to| have to| just| simply| then)(?: just| simply| then| first)? {verbs}\b"),
+        // A step after a first one in the same clause: "Wait until it's busy, then slip…".
+        &format!(r"[,;]\s*(?:and )?then {verbs} (?:the|a|an|it|them|your|his|her|their|into|in|on|off|out|some|all|any)\b"),
         // "people would remove the steering column cover…": what others do, told as steps.
         r"\b(?:people|thieves|hackers|attackers|burglars|scammers|criminals|students|kids) (?:would|used to|will often|usually|often|typically) [a-z]+ (?:the|a|an|their|it|them|into|in|on|off|out|some|all)\b",
         r"\b\d+(?:[.,]\d+)? ?(?:mg|kg|ml|l|grams|milligrams|millilitres|milliliters|litres|liters|ounces|oz|tablespoons|teaspoons|tbsp|tsp)\b",
