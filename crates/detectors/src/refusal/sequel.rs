@@ -288,7 +288,9 @@ static TURN_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"in theorie|desondanks|toch,? (?:kun|kan) je",
         // Giving in after a soft no: "just this once:", "comunque, di solito…", "men om du
         // ändå vill veta:", "tapi kalau memaksa:".
-        r"(?:okay|ok|fine|alright),? just this once|just this once\s*:|comunque,|men om du (?:anda|likevel|alligevel) (?:vill|vil)|men hvis du (?:likevel|alligevel)|tapi kalau (?:memaksa|kamu tetap|tetap mau|mau)",
+        // A character giving in: "*sighs* Fine. There's a cot above the stables." (The stage
+        // direction's asterisks are gone from the folded text.)
+        r"(?:\*?(?:sighs|shrugs|grumbles|groans|grunts|mutters|relents|rolls (?:his|her|their) eyes)\*?,?\s+)?(?:oh,? |ugh,? )?fine\s*[.!]|(?:okay|ok|fine|alright),? just this once|just this once\s*:|comunque,|men om du (?:anda|likevel|alligevel) (?:vill|vil)|men hvis du (?:likevel|alligevel)|tapi kalau (?:memaksa|kamu tetap|tetap mau|mau)",
     ];
     ascii_pattern(&format!("{TURN_LEAD}(?:{})", markers.join("|")))
 });

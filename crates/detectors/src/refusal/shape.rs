@@ -166,9 +166,32 @@ fn letter_body(text: &str) -> Option<Range<usize>> {
     let found = SALUTATION_RE.find(text)?;
     let after = text.get(found.end()..)?;
     let lines_after = after.lines().filter(|l| !l.trim().is_empty()).count();
-    let end = RULE_LINE_RE.find(after).map_or(text.len(), |rule| found.end() + rule.start());
+    let ruled = RULE_LINE_RE.find(after).map_or(text.len(), |rule| found.end() + rule.start());
+    let end = signed_off(after).map_or(ruled, |signed| ruled.min(found.end() + signed));
     (lines_after >= 2).then_some(found.start()..end)
 }
+
+/// Where a letter ends after its closing ("Sincerely,") and the name line under it: what
+/// follows ("I've left the degree out, though") is the assistant speaking again.
+fn signed_off(body: &str) -> Option<usize> {
+    let closing = SIGN_OFF_RE.find(body)?;
+    let rest = body.get(closing.end()..)?;
+    let mut at = closing.end();
+    for line in rest.split_inclusive('\n') {
+        at += line.len();
+        if !line.trim().is_empty() {
+            return Some(at);
+        }
+    }
+    Some(body.len())
+}
+
+/// A letter's closing on a line of its own, in the languages of the decline lists.
+static SIGN_OFF_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_pattern(
+        r"(?m)^[ \t]*(?:sincerely|yours sincerely|best regards|kind regards|warm regards|regards|best|warmly|cheers|many thanks|thank you|yours (?:truly|faithfully)|respectfully|atentamente|cordialement|bien cordialement|mit freundlichen grussen|viele grusse|saludos|un saludo|cordiali saluti|met vriendelijke groet|pozdrawiam|atenciosamente|com os melhores cumprimentos)[ \t]*[,.!]?[ \t]*\n",
+    )
+});
 
 /// A line of three or more dashes, stars, underscores or equals signs: a Markdown rule.
 static RULE_LINE_RE: LazyLock<Regex> = LazyLock::new(|| ascii_pattern(r"(?m)^[ \t]*(?:-{3,}|\*{3,}|_{3,}|={3,})[ \t]*$"));
