@@ -234,7 +234,7 @@ static SMALL_TALK_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Declining, refusing, "I won't make it", "I can't come", in scripts the ASCII fold cannot
 /// spell, looked for in the prompt as written.
-const DECLINING_WORDS: [&str; 23] = [
+const DECLINING_WORDS: &[&str] = &[
     "відмов",
     "отказ",
     "не встигну",
@@ -258,10 +258,15 @@ const DECLINING_WORDS: [&str; 23] = [
     "इनकार",
     "मना कर",
     "नहीं आ",
+    "לא אוכל",
+    "לא יכול",
+    "לסרב",
+    "δεν θα μπορέσω",
+    "αρνηθ",
 ];
 
 /// A message, a letter or "write", in those scripts.
-const TEXT_REQUEST_WORDS: [&str; 27] = [
+const TEXT_REQUEST_WORDS: &[&str] = &[
     "напиши",
     "написать",
     "напишіть",
@@ -289,6 +294,11 @@ const TEXT_REQUEST_WORDS: [&str; 27] = [
     "اكتب",
     "पत्र",
     "संदेश",
+    "מייל",
+    "מכתב",
+    "הודעה",
+    "γράψε",
+    "μήνυμα",
 ];
 
 /// "Translate" in scripts the ASCII fold cannot spell, looked for in the prompt as written.
@@ -297,6 +307,7 @@ const TRANSLATE_WORDS: [&str; 9] = ["翻译", "翻譯", "翻訳", "번역", "अ
 static CREATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
         r"\b(?:poem|story|stories|song|lyrics|haiku|limerick|sonnet|monologue|scene|screenplay|dialogue|rap|verse|fiction|novel|tale|fable|speech|toast|villain|diary entry|gedicht|geschichte|poeme|histoire|chanson|poema|cuento|historia|cancion|poesia|racconto|storia|canzone|conto)\b",
+        r"\b(?:poveste|povestire|poezie|verhaal|sprookje|opowiadanie|bajk[aei]|wiersz|pohadk[ay]|pribeh|basen|tarina|satu|runo|mese|vers|hikaye|masal|siir|cerita|dongeng|puisi|truyen|bai tho|saga|eventyr|dikt)\b",
     ])
 });
 

@@ -510,10 +510,18 @@ fn explicit_patterns() -> Vec<String> {
         r"\b(?:nenapisem|nepripravim|neposkytnem|nevytvorim|neprezradim|nezdielam|neurobim|nenapisu|neposkytnu|neprozradim|nesdilim|neudelam)\b|\bnemozem (?:pomoct|poskytnut|napisat)\b",
         r"\bne bom (?:ti |vam )?(?:pomagal|pomagala|napisal|napisala|svetoval|svetovala|delil|delila|dal|dala|razkril|razkrila|pisal|pisala)\b|\bne morem (?:pomagati|napisati|deliti)\b|\bostati brez odgovora\b",
         r"\b(?:necu|ne cu|ne mogu)(?: ti| vam)? (?:napisati|pomoci|dati|reci|pomagati|sastaviti|podijeliti|podeliti|objaviti|otkriti)\b",
+        // Slovenian and Croatian object-first, Lithuanian, Latvian, Estonian, Finnish,
+        // Albanian, Azerbaijani, Uzbek, Afrikaans, Somali, Cebuano, Yoruba.
+        r"\b(?:ne pisem|ne pomagam|ne delim)\b|\b(?:nedarysiu|nerasysiu|nepadarysiu)\b|\bes (?:to )?nevaru\b|\b(?:ma|mina) (?:kahjuks |paraku )?ei saa\b",
+        r"\ben (?:voi|pysty|aio) (?:vastata|kertoa|neuvoa)\b|\b(?:ohjeita|tietoja|linkkeja|vastauksia) en (?:anna|kerro)\b",
+        r"\bnuk (?:mund te (?:te |ju )?|do te )?(?:ndihmoj|shkruaj|jap|bej|tregoj|ndaj)\b",
+        r"\b(?:kömək edə|yardım edə|verə|yaza|tapa|deyə) bilmərəm\b|\b(?:yordam bera|bera|yoza|ayta|topib bera) olmayman\b|\bberilmaydi\b",
+        r"\bek (?:kan|gaan|sal|wil) (?:jou |u |dit |hierdie )?(?:[a-z]+ ){0,6}?nie\b[^.!?\n]{0,80}?\bnie\s*(?:[.!,;]|[-\u{2013}\u{2014}])",
+        r"\bma (?:qori|caawin|sameyn|siin|bixin) karo\b|\bdili (?:ko|ako) (?:makatabang|mahimo|makahatag|makasulat|motabang)\b|\bmi (?:o|ko) ni (?:ko|kọ|se|fun|ran)\b",
         // Catalan, Basque, Galician.
         r"\bno (?:te |et |us |ho |la |el |els |les |t'ho )*(?:fare|escriure|donare|compartire|ajudare|puc compartir|puc donar|puc fer)\b",
-        r"\bez (?:dut|dizut|dizuet|ditut) (?:idatziko|lagunduko|emango|egingo|partekatuko|azalduko)\b|\bezin (?:dizut|dut) (?:lagundu|eman|idatzi)\b",
-        r"\bnon (?:che |lle |o |a |os |as |vos |te )*(?:vou|podo) (?:escribir|axudar|facer|dar|botar unha man|compartir|explicar|contar)\b",
+        r"\bez (?:dut|dizut|dizuet|ditut) (?:idatziko|lagunduko|emango|egingo|partekatuko|azalduko)\b|\bezin (?:dizut|dut|dizuet)(?: [a-z]+){0,3} (?:lagundu|eman|idatzi|egin|azaldu|esan)\b",
+        r"\bnon (?:che |lle |o |a |os |as |vos |te )*(?:vou|podo) (?:escribir|axudar|facer|dar|botar unha man|compartir|explicar|contar|indicar|dicir|facilitar|proporcionar)\b",
         // Malay, Tagalog, Swahili, Hausa, Yoruba.
         r"\b(?:saya|aku|kami) (?:tak|tidak) (?:akan|boleh|dapat|bisa|mahu|mau) (?:tulis|bantu|beri|berikan|kongsi|buat|buatkan|berpura-pura|tolong|menulis|membantu|jawab|jawabkan|ajar|tunjuk|bagi|cari)\b",
         r"\bhindi (?:ko|ako|namin|kami) (?:gagawin|ibibigay|isusulat|sasabihin|ibabahagi|magagawa|kayang|tutulong|magbibigay|matutulungan|makakatulong|susulat|gagawa)\b|\bhindi ako makakasama\b",
@@ -611,7 +619,7 @@ static WEAK_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:i'?m|i am) not (?:sure|certain) (?:i|that i|it'?s (?:right|wise|appropriate) for me to) (?:should|can|ought to)\b",
         // The asked-for thing said not to be on offer here: "a refund isn't available here",
         // "they aren't surfaced through this assistant", "the full essay isn't happening".
-        r"\b(?:isn'?t|is not|aren'?t|are not|won'?t be|will not be)(?: being)? (?:available|possible|shared|provided|given out|released|disclosed|surfaced|generated|issued|offered) (?:here|to (?:you|users|customers|the public|anyone)|through (?:this|the) (?:assistant|chat|channel|bot|service)|in (?:this|the) chat|by (?:me|this assistant|this bot))\b|\b(?:isn'?t|is not|aren'?t|are not) (?:happening|going to happen)\s*[.!;—–-]",
+        r"\b(?:isn'?t|is not|aren'?t|are not|won'?t be|will not be)(?: being)? (?:available|possible|shared|provided|given out|released|disclosed|surfaced|generated|issued|offered) (?:here|to (?:you|users|customers|the public|anyone)|through (?:this|the) (?:assistant|chat|channel|bot|service)|in (?:this|the) chat|by (?:me|this assistant|this bot))\b|\b(?:isn'?t|is not|aren'?t|are not) (?:happening|going to happen)\s*(?:[.!;]|[-\u{2013}\u{2014}])",
         // Deflections: changing the subject instead of answering.
         r"\blet'?s keep (?:it|things|this) (?:respectful|civil|friendly|legal|kind)\b|\blet'?s (?:talk about|focus on|switch to|move on to|stick to) (?:something|another|a different)\b|\blet'?s (?:change the subject|not go there)\b|\b(?:how about|why don'?t) we (?:talk about|focus on|switch to) (?:something|another)\b",
     ])
@@ -762,6 +770,9 @@ static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:(?:मैं|हम) (?:\S+ ){0,3}?नहीं (?:लिख|कर|बना|भेज|बता)(?:ूँ|ूं|ऊँ|ऊं)ग[ाी]|(?:मैं|हम) (?:\S+ ){0,3}?नहीं (?:दूँ|दूं)ग[ाी]|नहीं बताऊ[ँं]ग[ाी]|поза (?:моїми|межами)|вне (?:моей|моих) (?:компетенции|возможностей)|δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אעזור|לא אוכל לעזור|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|لن أقدّم|ليس مجالي|ما (?:راح|رح) (?:أشرح|اشرح|أساعد|اساعد|أكتب|اكتب|أعطيك|اعطيك)|لن أشرح|از دستم برنمی[\u{200c} ]?(?:آد|آید|اد)|मुझसे नहीं होगा|मैंने नहीं (?:डाला|लिखा|जोड़ा)|εδώ θα πάω πάσο|δεν θα (?:σε βοηθήσω|βοηθήσω)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
         // Serbian (Cyrillic), Bulgarian, Persian, Urdu, Tamil, Bengali, Amharic.
         r"(?:нећу (?:да )?(?:написати|помоћи|дати|рећи|помагати|писати)|няма да (?:ти |ви )?(?:съставя|напиша|дам|помогна|споделя|разкрия)|(?:^|\s)не давам(?:\s|[,.:;!?—–]|$)|نمی[\u{200c} ]?(?:نویسم|دهم)|(?:منتشر|افشا) نمی[\u{200c} ]?کنم|کمک نمی[\u{200c} ]?کنم|نہیں (?:بتاؤں|لکھوں|کروں|دوں|بناؤں) گ[ای]|مدد نہیں کر سک|மாட்டேன்|உதவ முடியாது|அது முடியாது|(?:লিখব|বলব|দেব|করব|পারব) না|সাহায্য করতে পারি না|አልረዳ|አላደርግም|አልጽፍም|አልሰጥም)",
+        // Georgian, Armenian, Kazakh, Mongolian, Hebrew, Amharic, Nepali, Sinhala, Gujarati,
+        // Punjabi, Telugu, Kannada, Malayalam, Burmese, Khmer, Lao.
+        r"(?:ვერ (?:დაგეხმარ|მოგცემ|დავწერ|გეტყვი)|չեմ (?:կարող|գրի|օգնի|տա)|(?:көмектесе|бере|жаза|айта) алмаймын|(?:бичихгүй|туслахгүй|өгөхгүй|хэлэхгүй)|тусалж чадахгүй|אני (?:מוותר|מוותרת) על|על זה אני (?:מוותר|מוותרת)|ል(?:ረዳ|ሰጥ|ጽፍ)\S* አልችልም|(?:गर्न|दिन|लेख्न) सक्दिन|(?:කරන්න|දෙන්න|ලියන්න) බැහැ|નહીં કરી શકું|(?:ਨਹੀਂ ਕਰ ਸਕਦਾ|ਨਹੀਂ ਕਰ ਸਕਦੀ)|(?:రాయ|చెప్ప|ఇవ్వ|చేయ)లేను|ಮಾಡುವುದಿಲ್ಲ|ನೀಡಲಾರೆ|എനിക്ക് കഴിയില്ല|(?:ကူညီ|ပေး)[^။]{0,12}မရပါဘူး|ខ្ញុំមិនអាច|ຂ້ອຍບໍ່ສາມາດ)",
         // Another person's data withheld as a rule of the service (see `withheld` above).
         r"(?:не (?:раскрывает|раскрываем|разглашаем|разглашает|сообщаем|предоставляем|передаём|передаем|показываем)|(?:только|лишь) (?:владельц|самому владельцу|держател|абонент)|(?:لصاحب|لحامل|لمالك)(?: \S+){0,2} فقط|لا (?:نشارك|نفصح|نكشف|نعطي)|केवल (?:\S+ ){0,2}(?:धारक|मालिक|स्वयं)|किसी (?:दूसरे|अन्य) व्यक्ति का (?:विवरण|जानकारी) नहीं|본인만|안내하지 않습니다|안내해 드리지 않|알려드리지 않|제공하지 않습니다|공개하지 않|(?:お伝え|開示|公開|提供|ご案内)しておりません|ご本人(?:様)?のみ|不对(?:外|其他[^，。]{0,6})公开|仅(?:限)?(?:本人|机主|持卡人|账户持有人)|只(?:能|有)(?:由)?(?:本人|机主|持卡人)|不(?:提供|公开|透露)给(?:他人|第三方)|เฉพาะเจ้าของ)",
         // Chinese, Japanese, Korean, Thai.

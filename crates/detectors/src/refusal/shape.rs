@@ -26,6 +26,9 @@ pub(super) struct Shape {
     dialogue: Vec<Range<usize>>,
     /// Markdown blockquote lines (`> …`): quoted text, or a character's lines in a story.
     blockquotes: Vec<Range<usize>>,
+    /// Lines of a story's dialogue opened by a dash ("— Îmi pare rău, dar nu pot…"), as
+    /// byte ranges of the source: folded, the dash is a hyphen like a list's.
+    dashed_speech: Vec<Range<usize>>,
 }
 
 impl Shape {
@@ -42,6 +45,7 @@ impl Shape {
             code,
             dialogue: dialogue_lines(text),
             blockquotes: blockquote_lines(text),
+            dashed_speech: dashed_speech_lines(source),
         }
     }
 
@@ -55,6 +59,7 @@ impl Shape {
             || contains(&self.dialogue, at)
             || contains(&self.blockquotes, at)
             || contains(&self.code, folded.source_range(range.clone()).start)
+            || contains(&self.dashed_speech, folded.source_range(range.clone()).start)
     }
 }
 
@@ -219,6 +224,21 @@ fn dialogue_lines(text: &str) -> Vec<Range<usize>> {
         return Vec::new();
     }
     lines.into_iter().map(|(range, _)| range).collect()
+}
+
+/// The lines that open with an em or en dash, where at least two do: the dialogue of a
+/// story in the style of many languages' prose (Spanish, Romanian, Russian, French…).
+fn dashed_speech_lines(source: &str) -> Vec<Range<usize>> {
+    const MIN_LINES: usize = 2;
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for line in source.split_inclusive('\n') {
+        if line.trim_start().starts_with(['\u{2014}', '\u{2013}']) {
+            lines.push(start..start + line.len());
+        }
+        start += line.len();
+    }
+    if lines.len() < MIN_LINES { Vec::new() } else { lines }
 }
 
 /// The lines that open with `>` (after any indentation): a Markdown blockquote.
