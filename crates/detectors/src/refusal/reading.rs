@@ -25,6 +25,10 @@ pub(super) struct Reading<'a> {
 /// Why [`After::Complies`]: code or a list follows, with nothing saying it is something else.
 pub(super) const LIST_FOLLOWS: &str = "code or a list follows";
 
+/// Bytes before a list or code after a decline that are read for what introduces it: the
+/// sentence or two announcing it, not the reasons before them.
+const MAX_BRIDGE: usize = 600;
+
 /// What follows a decline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum After {
@@ -209,8 +213,17 @@ impl<'a> Reading<'a> {
             Some(part) => part,
             None => Part::Other,
         };
+        // Or the bridge from the decline's sentence to the content says it is another thing.
+        // (Its last few hundred bytes: the reasons come first, the announcement last.)
+        let bridge_start = sentence_around(text, decline_end.saturating_sub(1)..decline_end).end.min(content);
+        let mut tail_start = content.saturating_sub(MAX_BRIDGE).max(bridge_start);
+        while !text.is_char_boundary(tail_start) {
+            tail_start += 1;
+        }
+        let bridge = text.get(tail_start..content).unwrap_or("");
         matches!(intro, Part::Offer | Part::Redirect | Part::Referral)
             || self.asked.compound
+            || sequel::introduces_an_alternative(bridge)
             || self.list_points_elsewhere(clauses, content)
     }
 

@@ -132,8 +132,24 @@ static INSIST_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether what follows a turn marker only offers, redirects, refers, supports or asks.
 pub(super) fn turn_leads_elsewhere(clause: &str) -> bool {
     let rest = TURN_RE.find(clause).or_else(|| WEAK_TURN_RE.find(clause)).map_or("", |m| clause.get(m.end()..).unwrap_or(""));
-    !rest.trim().is_empty() && matches!(classify(rest), Part::Offer | Part::Redirect | Part::Referral | Part::Support | Part::Question)
+    !rest.trim().is_empty()
+        && (matches!(classify(rest), Part::Offer | Part::Redirect | Part::Referral | Part::Support | Part::Question)
+            || introduces_an_alternative(rest))
 }
+
+/// Whether text bridging a decline and the content after it announces something other than
+/// what was declined: "there's a lot you can do that actually works:", "What I *can* help
+/// with is paying less tax legally", "The good news: getting genuine reviews is doable".
+pub(super) fn introduces_an_alternative(bridge: &str) -> bool {
+    ALTERNATIVE_INTRO_RE.is_match(bridge)
+}
+
+static ALTERNATIVE_INTRO_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        r"\b(?:legal(?:ly)?|legitimate(?:ly)?|lawful(?:ly)?|genuine(?:ly)?|above-board|the good news|what (?:i|we) can (?:do|help with|offer)|more leverage than|(?:safer|better|healthier|honest) (?:ways?|options?|routes?|alternatives?)|alternatives?)\b",
+        r"\b(?:a lot|plenty|lots|things) (?:you can do|that (?:can |will |does |do )?(?:actually |genuinely |really )?(?:works?|helps?))\b|\bactually (?:works?|helps?|tends? to (?:work|help|get))\b",
+    ])
+});
 
 /// Whether a clause after "…, but" reads like an answer rather than a suggestion: figures,
 /// generalities ("usually", "the standard advice", "most adults"), "the gist is".
