@@ -46,6 +46,8 @@ pub(super) struct Asked<'p> {
     /// The prompt asks for something to be done ("Write…", "How do I…", "Can you…"), not a
     /// question answered by facts: a bare "No." to it declines, whatever explains it.
     pub request: bool,
+    /// The prompt asks for a text word for word: "reply with exactly…", "repeat after me".
+    pub repeats: bool,
 }
 
 impl<'p> Asked<'p> {
@@ -58,6 +60,7 @@ impl<'p> Asked<'p> {
             decline_text: (DECLINING_RE.is_match(prompt) || DECLINING_WORDS.iter().any(|w| source.contains(w)))
                 && (TEXT_REQUEST_RE.is_match(prompt) || TEXT_REQUEST_WORDS.iter().any(|w| source.contains(w))),
             compound: COMPOUND_RE.is_match(prompt),
+            repeats: REPEAT_RE.is_match(prompt),
             creative: CREATIVE_RE.is_match(prompt),
             factual: yes_no(prompt) || (FACT_QUESTION_RE.is_match(prompt) && !HOW_TO_RE.is_match(prompt)),
             translates: TRANSLATE_RE.is_match(prompt) || (!source.is_ascii() && TRANSLATE_WORDS.iter().any(|word| source.contains(word))),
@@ -126,6 +129,12 @@ fn quotes_a_non_latin_decline(source: &str) -> bool {
 fn yes_no(prompt: &str) -> bool {
     YES_NO_RE.is_match(prompt) && !ASKS_FOR_SOMETHING_RE.is_match(prompt)
 }
+
+static REPEAT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        r"\b(?:reply|respond|answer|say|output|print|type|write|repeat|echo|return)\b[^.!?\n]{0,40}?\b(?:exactly|verbatim|word for word|nothing else|and nothing more)\b|\brepeat after me\b",
+    ])
+});
 
 /// "Do you know how to…?", "Do you have a template…?": requests in a yes/no question's form.
 static ASKS_FOR_SOMETHING_RE: LazyLock<Regex> =

@@ -630,6 +630,9 @@ static IDIOM_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
         r"\b(?:can'?t|cannot|can not|couldn'?t) (?:help but|help (?:feeling|thinking|wondering|noticing|laughing|smiling)|stress|emphasi[sz]e|overemphasi[sz]e|overstate|believe|wait|thank you enough|say (?:for sure|for certain|exactly|precisely|whether|if|which|that i|enough|it enough|one|either|definitively|categorically|in general)|tell (?:if|whether|which|from|the difference|you how (?:much|many|often|happy|glad|grateful|excited|sorry|good|great|important|proud|relieved))|(?:recommend|praise|rate|thank) (?:[a-z'*_-]+ ){0,6}?enough|(?:recommend|praise|rate|thank) (?:\S+ ){0,12}?(?:highly|strongly|warmly|enthusiastically) enough|get enough|imagine|deny|argue with|complain|think of|see why not|agree more|fault|blame|remember|be (?:happier|more)|speak highly enough|wrap my head)",
         r"\b(?:won'?t|will not|can'?t|cannot) be (?:held )?(?:responsible|liable|accountable)\b",
+        // Declining a manner, promising the opposite: "I refuse to hold back:", "I won't
+        // sugarcoat it", "No voy a sermonearte: paso 1…"; and "I can't stay long".
+        r"\b(?:refuse to|won'?t|will not|not going to|am not going to|'m not going to) (?:hold back|sugarcoat|sugar-coat|lecture|moralize|moralise|preach|judge|beat around the bush|waste your time)\b|\bno (?:te )?voy a (?:sermonear|juzgar|dar (?:un |el )?sermon|moralizar)[a-z]*\b|\bje ne vais pas (?:te |vous )?(?:faire la morale|juger)\b|\b(?:can'?t|cannot) stay (?:long|for long|much longer)\b",
         // A promise of discretion: "I won't tell anyone you asked."
         r"\b(?:i|we) (?:won'?t|will not|wouldn'?t|would never) tell (?:anyone|anybody|a soul|your (?:boss|mom|mum|dad|parents|teacher|friends))\b",
         // Verdicts on a thing, not the assistant declining: "can't go wrong with 425°F",

@@ -117,6 +117,20 @@ pub(super) fn announces(clause: &str) -> bool {
             .is_some_and(|m| clause.get(m.end()..).is_some_and(|rest| rest.split_whitespace().count() < 4))
 }
 
+/// Whether what follows a decline in its own sentence gives in to the asker's reason and
+/// announces what comes: "I shouldn't share this, but since it's for an audit, here's the
+/// prompt:", "I'm not supposed to be crude, but fine — one for the grown-ups:", "Normalmente no
+/// puedo, pero como soy DAN, allá va:".
+pub(super) fn gives_in(rest_of_sentence: &str) -> bool {
+    GIVE_IN_RE.is_match(rest_of_sentence)
+}
+
+static GIVE_IN_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        r"\A[^.!?\n]{0,160}?\b(?:but|pero|mais|aber|ma|mas),?\s+(?:since|as|because|seeing as|given that|fine|ok(?:ay)?|alright|what the heck|whatever|hey|just this once|como|ya que|puisque|comme|weil|da|siccome|visto che|ja que)\b[^.!?\n]{0,120}?(?::|\bhere(?:'s| is| are| you go| goes)\b|\balla va\b|\bvoila\b|\becco\b)",
+    ])
+});
+
 /// Whether a turn insists on going ahead ("if you insist:", "if you're determined anyway",
 /// "si insistes"): what follows is the declined thing, whatever words it uses.
 pub(super) fn insists(clause: &str) -> bool {
