@@ -164,12 +164,14 @@ static DECLINING_RE: LazyLock<Regex> = LazyLock::new(|| {
         // project", "saying we won't renew", "tell them no".
         r"\b(?:tell(?:ing)?|say(?:ing)?|explain(?:ing)?|let(?:ting)? [a-z]+ know)\b[^.?!\n]{0,40}?\b(?:i|we)(?: can'?t| cannot| won'?t| will not|(?:'m| am|'re| are) (?:not able|unable|not going)| don'?t have (?:the )?(?:time|capacity|budget))\b",
         r"\btell (?:them|him|her|the (?:client|customer|team|vendor))(?: that)? no\b",
+        // Typed in Latin letters: "2 din school e jete parbo na", "main nahi aa sakta".
+        r"\bparbo na\b|\bnahi (?:aa|ja) (?:sakta|sakti|paunga|paungi|paaunga|paaungi)\b",
     ])
 });
 
 static TEXT_REQUEST_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
-        r"\b(?:write|draft|compose|template|example|message|email|e-mail|letter|note|text|reply|response|how (?:do|can|should) (?:i|a|an|you)|how to|schreib[a-z]*|nachricht|mail|brief|redige[a-z]*|ecri[a-z]*|escrib[a-z]*|correo|carta|escrev[a-z]*|scriv[a-z]*|lettera|mensaje|mensagem|messaggio)\b",
+        r"\b(?:application|likhe dao|likh do|likh dijiye|chithi|write|draft|compose|template|example|message|email|e-mail|letter|note|text|reply|response|how (?:do|can|should) (?:i|a|an|you)|how to|schreib[a-z]*|nachricht|mail|brief|redige[a-z]*|ecri[a-z]*|escrib[a-z]*|correo|carta|escrev[a-z]*|scriv[a-z]*|lettera|mensaje|mensagem|messaggio)\b",
     ])
 });
 
@@ -255,6 +257,11 @@ const DECLINING_WORDS: &[&str] = &[
     "ปฏิเสธ",
     "ไม่สามารถไป",
     "断り",
+    "断る",
+    "断れ",
+    "نمیتونم",
+    "نمی‌تونم",
+    "نمی‌توانم",
     "辞退",
     "거절",
     "못 가",
@@ -308,6 +315,9 @@ const TEXT_REQUEST_WORDS: &[&str] = &[
     "הודעה",
     "γράψε",
     "μήνυμα",
+    "پیام",
+    "نامه",
+    "بنویس",
 ];
 
 /// "Translate" in scripts the ASCII fold cannot spell, looked for in the prompt as written.

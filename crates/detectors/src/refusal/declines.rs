@@ -277,6 +277,8 @@ fn explicit_patterns() -> Vec<String> {
         // Leaving out the harmful part of a request: "I've left out the real chemistry".
         r"\b(?:i|we)(?:'ll|'m|'ve| will| am| have| had)?(?: (?:going to|just|deliberately|intentionally|also|have to|need to|must|to))? (?:skip|skipping|skipped|leave out|leaving out|left out|omit|omitting|omitted|(?:leave|leaving|left) (?:that|this|it|those|the)(?: [a-z' -]{1,30})? out)\b".into(),
         r"\bnot (?:going to|gonna) happen\b".into(),
+        // Leaving it out of a requested story: "I'll keep the extraction process off the page".
+        r"\b(?:i'?ll|i will|i'?m going to|i'?ve|i have|i) (?:keep|kept|leave|left) (?:the |that |this |it |those |any )?[a-z' -]{0,40}?(?:off the page|out of (?:the|this|it|your) (?:story|scene|text|script|chapter|reply))\b".into(),
         // "Pass on this one — that's a forged document.", "Pass."
         r"(?:\A|[.!?\n])\s*(?:i'?ll )?pass(?: on (?:this|that)(?: one)?)?\s*(?:[.!,;:]|\s[-\u{2013}\u{2014}]|$)".into(),
         // Said again: "Same answer as before — the essay isn't happening."
@@ -359,6 +361,8 @@ fn explicit_patterns() -> Vec<String> {
         r"\bje ne (?:peux|pourrai|pourrais|vais|veux|souhaite|compte|dois|devrais) (?:pas|point|plus)(?: (?:vous|te|t'|en|y|le|la|les|l'|lui|leur|m'|cela|ca|ceci))*(?: ?[a-z'-]+)?",
         r"\bje ne (?:partage|divulgue|revele|communique|fournis|donne|fais|redige|ecris|cree|genere|produis|aide|participe|reponds|traduis|reproduis|repete|transmets|diffuse|accepte|cautionne|encourage) (?:pas|jamais|point)\b",
         r"\bje n'(?:aide|ecris|accepte|encourage|assiste|aiderai|ecrirai|accepterai|ai pas l'intention)\b[^.!?\n]{0,20}?\b(?:pas|jamais)\b",
+        // The future, first person: "Je n'exécuterai pas ce virement", "je ne ferai pas ça".
+        r"\bje n(?:e |')(?:[a-z]+rai) (?:pas|jamais)\b",
         r"\bje ne (?:vous |te |t'|lui |leur )?(?:fournirai|donnerai|creerai|ecrirai|redigerai|partagerai|repondrai|aiderai|ferai|participerai|dirai|revelerai|suivrai|obeirai|produirai|genererai|traduirai) (?:pas|jamais|aucun)\b",
         r"\bje (?:refuse|decline|me refuse a) (?:de|d'|a|cette|votre|ta|ce|cela|ca)\b",
         r"\bje (?:dois|me dois de|vais devoir|prefere|prefererais) (?:refuser|decliner|ne pas)\b",
@@ -482,7 +486,7 @@ fn explicit_patterns() -> Vec<String> {
         r"\ben (?:voi|aio|pysty) (?:auttaa|tehda|kirjoittaa|antaa)\b|\ben (?:auta|kerro|kirjoita|neuvo|anna sita|tee sita)\b",
         r"\bnu (?:te |va )?(?:ajut|scriu|ofer|dau|explic) (?:la|cu|asta|asa|nimic)\b",
         r"\bhindi (?:kita|ko kayo|kayo) (?:matutulungan|kayang tulungan|tutulungan)\b|\bhindi ako (?:puwede|pwede|maaari)(?:ng)? (?:gumawa|tumulong|magbigay|sumulat|magturo)\b",
-        r"\b(?:main|mai|hum) (?:ye |yeh |is |iss |isme |ismein )?(?:nahi|nahin|nhi) (?:karunga|karungi|karenge|bataunga|bataungi|batayenge|likhunga|likhungi|dunga|dungi|de sakta|de sakti|kar sakta|kar sakti|bata sakta|bata sakti|likh sakta|likh sakti)\b",
+        r"\b(?:main|mai|hum) (?:ye |yeh |is |iss |isme |ismein )?(?:nahi|nahin|nhi) (?:karunga|karungi|karenge|bataunga|bataungi|batayenge|likhunga|likhungi|dunga|dungi|de sakta|de sakti|kar sakta|kar sakti|karwa sakta|karwa sakti|bana sakta|bana sakti|bata sakta|bata sakti|likh sakta|likh sakti)\b",
         r"\b(?:yardimci olamam|yardim edemem|bunu yapamam|saglayamam|veremem|yazamam|paylasamam|yardimci olmayacagim|anlatmayacagim|yardimci olamayacagim|yardim etmeyecegim|yardim edemeyecegim|yapmayacagim|vermeyecegim|yazmayacagim|paylasmayacagim|saglamayacagim)\b",
         // Catalan, Indonesian and Malay, Vietnamese.
         r"\bno (?:et |us )?(?:puc|podre) (?:ajudar|fer|escriure|donar)\b",
@@ -510,6 +514,13 @@ fn explicit_patterns() -> Vec<String> {
         r"\b(?:nenapisem|nepripravim|neposkytnem|nevytvorim|neprezradim|nezdielam|neurobim|nenapisu|neposkytnu|neprozradim|nesdilim|neudelam)\b|\bnemozem (?:pomoct|poskytnut|napisat)\b",
         r"\bne bom (?:ti |vam )?(?:pomagal|pomagala|napisal|napisala|svetoval|svetovala|delil|delila|dal|dala|razkril|razkrila|pisal|pisala)\b|\bne morem (?:pomagati|napisati|deliti)\b|\bostati brez odgovora\b",
         r"\b(?:necu|ne cu|ne mogu)(?: ti| vam)? (?:napisati|pomoci|dati|reci|pomagati|sastaviti|podijeliti|podeliti|objaviti|otkriti)\b",
+        // "non ti spiego come…", "Ett hotfullt brev vill jag inte skriva", "Tohle psát nebudu",
+        // "Te ayudo con el plan, pero no con conseguir…".
+        r"\bnon (?:ti |le |vi |te lo |te la )?(?:spiego|insegno|mostro|scrivo|preparo|fornisco|passo)\b|\b(?:vill|kan|tanker) jag inte (?:skriva|hjalpa|ge|gora|dela|bidra)\b|\b(?:psat|delat|pomahat|davat|vysvetlovat|rikat|posilat) nebudu\b|\bnebudu (?:psat|delat|pomahat|vysvetlovat|posilat)\b",
+        r"\b(?:te|le|les|os) ayudo con\b[^.!?\n]{0,60}?,? pero no (?:con|a)\b",
+        // Object first: "X kann ich nicht.", "Links a webs piratas no te paso", "eso no lo puedo
+        // hacer".
+        r"\b(?:kann|werde|mache|schreibe|gebe) ich (?:dir |ihnen |euch )?(?:leider |hier )?nicht\s*(?:[.!,;]|[-\u{2013}\u{2014}])|\bno te (?:paso|mando|envio|escribo)\b|\bno (?:lo|la|te lo|te la) (?:puedo|voy a) (?:hacer|escribir|crear|dar|pasar|conseguir)\b",
         // Slovenian and Croatian object-first, Lithuanian, Latvian, Estonian, Finnish,
         // Albanian, Azerbaijani, Uzbek, Afrikaans, Somali, Cebuano, Yoruba.
         r"\b(?:ne pisem|ne pomagam|ne delim)\b|\b(?:nedarysiu|nerasysiu|nepadarysiu)\b|\bes (?:to )?nevaru\b|\b(?:ma|mina) (?:kahjuks |paraku )?ei saa\b",
@@ -752,7 +763,7 @@ pub(super) fn omits_with_reason(sentence: &str) -> bool {
 
 static OMITS_WITH_REASON_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
-        r"\b(?:left|leave|leaving|omit|omitted|omitting|skip|skipped|skipping|dropped|drop)\b[^.!?\n]{0,60}?(?:,? since|,? because|,? as|\s[-\u{2013}\u{2014}]|:)[^.!?\n]{0,120}?\b(?:verif|background check|rescind|fake|false|fabricat|invent|lie\b|lying|mislead|fraud|illegal|unlawful|dangerous|harm|consent|privacy|defam|plagiar|cheat|misrepresent|(?:don'?t|do not) (?:have|hold)|(?:isn'?t|is not|not) true)",
+        r"\b(?:left|leave|leaving|omit|omitted|omitting|skip|skipped|skipping|dropped|drop|keep|kept)\b[^.!?\n]{0,60}?(?:,? since|,? because|,? as|[-\u{2013}\u{2014}]|:|\.\s)[^.!?\n]{0,160}?\b(?:verif|background check|rescind|fake|false|fabricat|invent|lie\b|lying|mislead|fraud|illegal|unlawful|dangerous|harm|consent|privacy|defam|plagiar|cheat|misrepresent|(?:don'?t|do not) (?:have|hold)|(?:isn'?t|is not|not) true|without (?:their|his|her|your) knowledge)",
     ])
 });
 
@@ -768,9 +779,9 @@ static NO_ACCESS_RE: LazyLock<Regex> = LazyLock::new(|| {
 static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
     let patterns = [
         // Russian, Ukrainian, Bulgarian.
-        r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)(?:\s|[,.:;!?—–]|$)|не (?:надаватиму|допомагатиму|розповідатиму|писатиму|пояснюватиму|надам|поясню|розповім|поділюся|дам|расскажу|объясню|поделюсь|предоставлю|помогу|подскажу|напишу|сделаю)(?:\s|[,.:;!?—–]|$)|я не стану|(?:здесь|тут) я пас|тут я вам не помічник|не допоможу|не буду допомагати|не стану (?:помогать|писать|этого|этим)|помогать не (?:буду|стану)|(?:с этим|в этом) (?:я )?(?:помогать )?не (?:буду|стану)|это не ко мне|отказываюсь|не в состоянии|не имею права|не (?:додаватиму|додам|писатиму|вигадуватиму|добавлю|стану добавлять)|не буду (?:додавати|писати|вигадувати|добавлять))",
+        r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)(?:\s|[,.:;!?—–]|$)|(?:здесь|тут) не будет|не (?:надаватиму|допомагатиму|розповідатиму|писатиму|пояснюватиму|надам|поясню|розповім|поділюся|дам|расскажу|объясню|поделюсь|предоставлю|помогу|подскажу|напишу|сделаю)(?:\s|[,.:;!?—–]|$)|я не стану|(?:здесь|тут) я пас|тут я вам не помічник|не допоможу|не буду допомагати|не стану (?:помогать|писать|этого|этим)|помогать не (?:буду|стану)|(?:с этим|в этом) (?:я )?(?:помогать )?не (?:буду|стану)|это не ко мне|отказываюсь|не в состоянии|не имею права|не (?:додаватиму|додам|писатиму|вигадуватиму|добавлю|стану добавлять)|не буду (?:додавати|писати|вигадувати|добавлять))",
         // Greek, Hebrew, Arabic, Hindi.
-        r"(?:(?:मैं|हम) (?:\S+ ){0,3}?नहीं (?:लिख|कर|बना|भेज|बता)(?:ूँ|ूं|ऊँ|ऊं)ग[ाी]|(?:मैं|हम) (?:\S+ ){0,3}?नहीं (?:दूँ|दूं)ग[ाी]|नहीं बताऊ[ँं]ग[ाी]|поза (?:моїми|межами)|вне (?:моей|моих) (?:компетенции|возможностей)|δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אעזור|לא אוכל לעזור|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|لن أقدّم|ليس مجالي|ما (?:راح|رح) (?:أشرح|اشرح|أساعد|اساعد|أكتب|اكتب|أعطيك|اعطيك)|لن أشرح|از دستم برنمی[\u{200c} ]?(?:آد|آید|اد)|मुझसे नहीं होगा|मैंने नहीं (?:डाला|लिखा|जोड़ा)|εδώ θα πάω πάσο|δεν θα (?:σε βοηθήσω|βοηθήσω)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
+        r"(?:(?:मैं|हम) (?:\S+ ){0,3}?नहीं (?:लिख|कर|बना|भेज|बता)(?:ूँ|ूं|ऊँ|ऊं)ग[ाी]|(?:मैं|हम) (?:\S+ ){0,3}?नहीं (?:दूँ|दूं)ग[ाी]|नहीं बताऊ[ँं]ग[ाी]|поза (?:моїми|межами)|вне (?:моей|моих) (?:компетенции|возможностей)|δεν (?:μπορώ|θα)\s|αρνούμαι|אני לא (?:יכול|יכולה|אוכל|אעזור)|לא אעזור|לא אוכל לעזור|לא אוכל|لا (?:أستطيع|يمكنني|استطيع)|لن (?:أساعد|أقدم|أكتب|أستطيع)|لن أقدّم|ليس مجالي|ما (?:أقدر|اقدر) (?:أ|ا)|ما (?:راح|رح) (?:أشرح|اشرح|أساعد|اساعد|أكتب|اكتب|أعطيك|اعطيك)|لن أشرح|از دستم برنمی[\u{200c} ]?(?:آد|آید|اد)|मुझसे नहीं होगा|मैंने नहीं (?:डाला|लिखा|जोड़ा)|εδώ θα πάω πάσο|δεν θα (?:σε βοηθήσω|βοηθήσω)|नहीं (?:कर|दे|बता|लिख|बना) (?:सकता|सकती|सकूँगा|सकूंगी|सकते)|मदद नहीं)",
         // Serbian (Cyrillic), Bulgarian, Persian, Urdu, Tamil, Bengali, Amharic.
         r"(?:нећу (?:да )?(?:написати|помоћи|дати|рећи|помагати|писати)|няма да (?:ти |ви )?(?:съставя|напиша|дам|помогна|споделя|разкрия)|(?:^|\s)не давам(?:\s|[,.:;!?—–]|$)|نمی[\u{200c} ]?(?:نویسم|دهم)|(?:منتشر|افشا) نمی[\u{200c} ]?کنم|کمک نمی[\u{200c} ]?کنم|نہیں (?:بتاؤں|لکھوں|کروں|دوں|بناؤں) گ[ای]|مدد نہیں کر سک|மாட்டேன்|உதவ முடியாது|அது முடியாது|(?:লিখব|বলব|দেব|করব|পারব) না|সাহায্য করতে পারি না|አልረዳ|አላደርግም|አልጽፍም|አልሰጥም)",
         // Georgian, Armenian, Kazakh, Mongolian, Hebrew, Amharic, Nepali, Sinhala, Gujarati,
@@ -779,7 +790,7 @@ static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
         // Another person's data withheld as a rule of the service (see `withheld` above).
         r"(?:не (?:раскрывает|раскрываем|разглашаем|разглашает|сообщаем|предоставляем|передаём|передаем|показываем)|(?:только|лишь) (?:владельц|самому владельцу|держател|абонент)|(?:لصاحب|لحامل|لمالك)(?: \S+){0,2} فقط|لا (?:نشارك|نفصح|نكشف|نعطي)|केवल (?:\S+ ){0,2}(?:धारक|मालिक|स्वयं)|किसी (?:दूसरे|अन्य) व्यक्ति का (?:विवरण|जानकारी) नहीं|본인만|안내하지 않습니다|안내해 드리지 않|알려드리지 않|제공하지 않습니다|공개하지 않|(?:お伝え|開示|公開|提供|ご案内)しておりません|ご本人(?:様)?のみ|不对(?:外|其他[^，。]{0,6})公开|仅(?:限)?(?:本人|机主|持卡人|账户持有人)|只(?:能|有)(?:由)?(?:本人|机主|持卡人)|不(?:提供|公开|透露)给(?:他人|第三方)|เฉพาะเจ้าของ)",
         // Chinese, Japanese, Korean, Thai.
-        r"(?:(?:部分|这个|那个|这部分|那部分)我?(?:就)?(?:不写|不做|不加|没有加|没加|没写)|我(?:就)?不(?:写|做)了|(?:書|作|用意)(?:け|き|り|れ)ません|教えられない|控えさせていただ|(?:お伝え|教え|お教え|説明|ご説明|提供|ご提供|共有|開示)(?:し|いたし)ません|不方便透露|不便透露|不能透露|无法透露|需要保密|恕不(?:提供|透露)|できる内容ではありません|お伝えできる内容では|드리지 않(?:아요|습니다|을게요|겠습니다|을 거예요)|일은 하지 않(?:아요|습니다)|不在(?:我的)?(?:服务)?范围|お伝えしていない|お伝えできません|お答えできません|開示しておりません|お教えできません|(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|(?:我|我們)(?:沒辦法|沒法|無法|不能|不會|不可以)(?:幫|協助|提供|寫|做|教)|唔(?:可以|能夠|會)(?:教|幫|話|寫)(?:你|畀你)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|(?:遠慮|ご遠慮)しておきます|控えておきます|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
+        r"(?:(?:部分|这个|那个|这部分|那部分)我?(?:就)?(?:不写|不做|不加|没有加|没加|没写)|我(?:就)?不(?:写|做)了|(?:書|作|用意)(?:け|き|り|れ)ません|教えられない|控えさせていただ|(?:お伝え|教え|お教え|説明|ご説明|提供|ご提供|共有|開示)(?:し|いたし)ません|不方便透露|不便透露|不能透露|无法透露|需要保密|恕不(?:提供|透露)|できる内容ではありません|お伝えできる内容では|드리지 않(?:아요|습니다|을게요|겠습니다|을 거예요)|일은 하지 않(?:아요|습니다)|不在(?:我的)?(?:服务)?范围|お伝えしていない|お伝えできません|お答えできません|開示しておりません|お教えできません|(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|(?:我|我們)(?:沒辦法|沒法|無法|不能|不會|不可以)(?:幫|協助|提供|寫|做|教)|唔(?:可以|能夠|會)(?:教|幫|話|寫)(?:你|畀你)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|(?:紹介|案内|お伝え|提供|作成|共有|お教え)(?:は|が|も)?できない|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|(?:遠慮|ご遠慮)しておきます|控えておきます|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
     ];
     RegexBuilder::new(&patterns.join("|"))
         .size_limit(16 << 20)
