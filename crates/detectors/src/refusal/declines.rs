@@ -9,8 +9,9 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 
+use super::scripts::ScriptPatterns;
 use crate::cues::ascii_alternation;
 use crate::phrase_list::PhraseList;
 
@@ -138,13 +139,13 @@ static AGENT_REPORT_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Declines in scripts the ASCII fold turns into `x` (Cyrillic, Greek, Hebrew, Arabic,
 /// Devanagari, Chinese, Japanese, Korean, Thai), matched on the lowercased original.
 pub(super) fn find_non_latin(text: &str) -> Option<Range<usize>> {
-    NON_LATIN_RE.find(text).map(|m| m.range())
+    NON_LATIN.find_iter(text).into_iter().next()
 }
 
 /// [`find_non_latin`], skipping declines quoted on their line ("Try: “لا أستطيع إقراضك”"):
 /// a quoted decline is an example or someone else's words, not the assistant's.
 pub(super) fn find_non_latin_unquoted(text: &str) -> Option<Range<usize>> {
-    NON_LATIN_RE.find_iter(text).map(|m| m.range()).find(|range| !quoted_on_its_line(text, range.start))
+    NON_LATIN.find_iter(text).into_iter().find(|range| !quoted_on_its_line(text, range.start))
 }
 
 /// Whether byte `at` of `text` lies inside a quotation opened earlier on its line: after an
@@ -776,7 +777,7 @@ static NO_ACCESS_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Declines in scripts with no ASCII spelling, on the lowercased reply. Compiled as written,
 /// not through the ASCII fold, which would turn every letter here into `x`.
-static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
+static NON_LATIN: LazyLock<ScriptPatterns> = LazyLock::new(|| {
     let patterns = [
         // Russian, Ukrainian, Bulgarian.
         r"(?:не (?:могу|смогу|буду|стану|можу|зможу|мога|ще)(?:\s|[,.:;!?—–]|$)|(?:здесь|тут) не будет|не (?:надаватиму|допомагатиму|розповідатиму|писатиму|пояснюватиму|надам|поясню|розповім|поділюся|дам|расскажу|объясню|поделюсь|предоставлю|помогу|подскажу|напишу|сделаю)(?:\s|[,.:;!?—–]|$)|я не стану|(?:здесь|тут) я пас|тут я вам не помічник|не допоможу|не буду допомагати|не стану (?:помогать|писать|этого|этим)|помогать не (?:буду|стану)|(?:с этим|в этом) (?:я )?(?:помогать )?не (?:буду|стану)|это не ко мне|отказываюсь|не в состоянии|не имею права|не (?:додаватиму|додам|писатиму|вигадуватиму|добавлю|стану добавлять)|не буду (?:додавати|писати|вигадувати|добавлять))",
@@ -792,27 +793,17 @@ static NON_LATIN_RE: LazyLock<Regex> = LazyLock::new(|| {
         // Chinese, Japanese, Korean, Thai.
         r"(?:(?:部分|这个|那个|这部分|那部分)我?(?:就)?(?:不写|不做|不加|没有加|没加|没写)|我(?:就)?不(?:写|做)了|(?:書|作|用意)(?:け|き|り|れ)ません|教えられない|控えさせていただ|(?:お伝え|教え|お教え|説明|ご説明|提供|ご提供|共有|開示)(?:し|いたし)ません|不方便透露|不便透露|不能透露|无法透露|需要保密|恕不(?:提供|透露)|できる内容ではありません|お伝えできる内容では|드리지 않(?:아요|습니다|을게요|겠습니다|을 거예요)|일은 하지 않(?:아요|습니다)|不在(?:我的)?(?:服务)?范围|お伝えしていない|お伝えできません|お答えできません|開示しておりません|お教えできません|(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|(?:我|我們)(?:沒辦法|沒法|無法|不能|不會|不可以)(?:幫|協助|提供|寫|做|教)|唔(?:可以|能夠|會)(?:教|幫|話|寫)(?:你|畀你)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|(?:紹介|案内|お伝え|提供|作成|共有|お教え)(?:は|が|も)?できない|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|(?:遠慮|ご遠慮)しておきます|控えておきます|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
     ];
-    RegexBuilder::new(&patterns.join("|"))
-        .size_limit(16 << 20)
-        .build()
-        .unwrap_or_else(|e| panic!("built-in pattern list does not compile: {e}"))
+    ScriptPatterns::new(&patterns)
 });
 
 #[cfg(test)]
-pub(super) fn compiled() -> [&'static Regex; 11] {
-    [
-        &AGENT_REPORT_RE,
-        &DONT_RE,
-        &DONT_IDIOM_RE,
-        &ADVICE_RE,
-        &ANY_VERB_RE,
-        &TASK_RE,
-        &WEAK_RE,
-        &IDIOM_RE,
-        &LIMIT_RE,
-        &NO_ACCESS_RE,
-        &NON_LATIN_RE,
-    ]
+pub(super) fn compiled() -> [&'static Regex; 10] {
+    [&AGENT_REPORT_RE, &DONT_RE, &DONT_IDIOM_RE, &ADVICE_RE, &ANY_VERB_RE, &TASK_RE, &WEAK_RE, &IDIOM_RE, &LIMIT_RE, &NO_ACCESS_RE]
+}
+
+#[cfg(test)]
+pub(super) fn non_latin_scripts_compiled() -> usize {
+    NON_LATIN.compile_all()
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ mod declines;
 mod envelope;
 mod fallback;
 mod reading;
+mod scripts;
 mod sequel;
 mod shape;
 #[cfg(test)]
