@@ -95,44 +95,28 @@ impl ScriptPatterns {
 /// `(?:a|b)` → `a|b` when the group spans the whole pattern.
 fn unwrapped(pattern: &str) -> &str {
     let Some(inner) = pattern.strip_prefix("(?:").and_then(|p| p.strip_suffix(')')) else { return pattern };
-    // The group opened first must be the one closed last.
-    let mut depth = 1usize;
-    let mut escaped = false;
-    let mut class = false;
-    for (at, c) in inner.char_indices() {
-        match (escaped, class, c) {
-            (true, _, _) => escaped = false,
-            (false, _, '\\') => escaped = true,
-            (false, true, ']') => class = false,
-            (false, true, _) => {}
-            (false, false, '[') => class = true,
-            (false, false, '(') => depth += 1,
-            (false, false, ')') => {
-                depth -= 1;
-                if depth == 0 && at + 1 < inner.len() {
-                    return pattern;
-                }
-            }
-            _ => {}
-        }
-    }
-    inner
+    // The group opened first must be the one closed last: inside it, no `)` closes more than
+    // it opened.
+    let closes_early = syntax(inner).scan(0isize, |depth, (_, c)| {
+        *depth += match c {
+            '(' => 1,
+            ')' => -1,
+            _ => 0,
+        };
+        Some(*depth)
+    });
+    if closes_early.into_iter().any(|depth| depth < 0) { pattern } else { inner }
 }
 
 /// The branches of an alternation at its top level (not inside groups or classes).
 fn top_level_branches(pattern: &str) -> Vec<&str> {
     let mut branches = Vec::new();
-    let (mut depth, mut escaped, mut class, mut start) = (0usize, false, false, 0usize);
-    for (at, c) in pattern.char_indices() {
-        match (escaped, class, c) {
-            (true, _, _) => escaped = false,
-            (false, _, '\\') => escaped = true,
-            (false, true, ']') => class = false,
-            (false, true, _) => {}
-            (false, false, '[') => class = true,
-            (false, false, '(') => depth += 1,
-            (false, false, ')') => depth = depth.saturating_sub(1),
-            (false, false, '|') if depth == 0 => {
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (at, c) in syntax(pattern) {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => {
                 branches.push(&pattern[start..at]);
                 start = at + 1;
             }
@@ -141,6 +125,23 @@ fn top_level_branches(pattern: &str) -> Vec<&str> {
     }
     branches.push(&pattern[start..]);
     branches.into_iter().filter(|b| !b.is_empty()).collect()
+}
+
+/// The `(`, `)` and `|` of a pattern that are syntax (not escaped, not in a class), with
+/// their byte offsets.
+fn syntax(pattern: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let (mut escaped, mut class) = (false, false);
+    pattern.char_indices().filter(move |&(_, c)| {
+        let syntax = !escaped && !class && matches!(c, '(' | ')' | '|');
+        match (escaped, class, c) {
+            (true, _, _) => escaped = false,
+            (false, _, '\\') => escaped = true,
+            (false, true, ']') => class = false,
+            (false, false, '[') => class = true,
+            _ => {}
+        }
+        syntax
+    })
 }
 
 #[cfg(test)]
