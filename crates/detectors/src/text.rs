@@ -445,6 +445,25 @@ pub(crate) fn previous_sentence(text: &str, sentence_start: usize) -> Option<Ran
     Some(sentence_around(text, anchor..anchor))
 }
 
+/// The nearest char boundary at or before byte `at` (clamped to the text), so a window cut
+/// at a fixed byte distance never splits a character.
+pub(crate) fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The nearest char boundary at or after byte `at` (clamped to the text).
+pub(crate) fn ceil_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
 /// Shannon entropy in bits per character.
 pub(crate) fn shannon_entropy(s: &str) -> f64 {
     let mut counts = [0u32; 256];

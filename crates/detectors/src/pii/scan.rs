@@ -15,6 +15,7 @@ use super::checks::{
     ssn_valid,
 };
 use crate::cues::{ascii_alternation, ascii_pattern};
+use crate::text::floor_boundary;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Candidate {
@@ -586,14 +587,6 @@ fn reserved_ipv4(octets: &[&str]) -> bool {
             | ["198", "51", "100", _]
             | ["203", "0", "113", _]
     )
-}
-
-pub(super) fn floor_boundary(text: &str, mut at: usize) -> usize {
-    at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 // ---------------------------------------------------------------------------------------

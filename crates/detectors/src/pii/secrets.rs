@@ -9,8 +9,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::checks::placeholder_secret;
-use super::scan::{char_before, floor_boundary};
+use super::scan::char_before;
 use crate::cues::{ascii_alternation, ascii_pattern};
+use crate::text::floor_boundary;
 use crate::text::shannon_entropy;
 
 /// Keys with a vendor prefix: OpenAI, Anthropic, Stripe, AWS, GitHub, Slack, Google, GitLab,

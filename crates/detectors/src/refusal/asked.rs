@@ -57,13 +57,13 @@ impl<'p> Asked<'p> {
         let prompt = folded.as_str();
         Self {
             yes_no: yes_no(prompt),
-            decline_text: (DECLINING_RE.is_match(prompt) || DECLINING_WORDS.iter().any(|w| source.contains(w)))
-                && (TEXT_REQUEST_RE.is_match(prompt) || TEXT_REQUEST_WORDS.iter().any(|w| source.contains(w))),
+            decline_text: (DECLINING_RE.is_match(prompt) || any_word_in(source, DECLINING_WORDS))
+                && (TEXT_REQUEST_RE.is_match(prompt) || any_word_in(source, TEXT_REQUEST_WORDS)),
             compound: COMPOUND_RE.is_match(prompt),
             repeats: REPEAT_RE.is_match(prompt),
             creative: CREATIVE_RE.is_match(prompt),
             factual: yes_no(prompt) || (FACT_QUESTION_RE.is_match(prompt) && !HOW_TO_RE.is_match(prompt)),
-            translates: TRANSLATE_RE.is_match(prompt) || (!source.is_ascii() && TRANSLATE_WORDS.iter().any(|word| source.contains(word))),
+            translates: TRANSLATE_RE.is_match(prompt) || any_word_in(source, &TRANSLATE_WORDS),
             small_talk: source.split_whitespace().count() <= 8 && SMALL_TALK_RE.is_match(prompt),
             may_want_a_letter: WRITING_RE.is_match(prompt),
             wants_code: CODE_REQUEST_RE.is_match(prompt),
@@ -242,6 +242,12 @@ static SMALL_TALK_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\A[\s\W]*(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|thanks|thank you|thx|ty|cheers|i'?m sorry|sorry|my bad|apologies|hola|gracias|perdon|bonjour|salut|merci|pardon|desole|hallo|servus|moin|danke|entschuldigung|ciao|grazie|scusa|ola|obrigad[oa]|desculpa|hej|tak|takk|tack|ahoj|dzieki|czesc|merhaba|tesekkurler|halo|terima kasih|xin chao|chao ban|cam on)(?:[\s,!.]+(?:there|again|so much|a lot|very much|for (?:that|this|the help|your help|everything|being rude(?: earlier)?|the delay)|that (?:worked|helped)|it worked|assistant|bot|everyone|all|mate|buddy|friend|team|earlier|beaucoup|mille|vielmals|schon|sehr|muchas|mil|tante|ban|anh|chi|you|ya))*[\s\W]*\z",
     ])
 });
+
+/// Whether the prompt holds one of `words`, which are all in non-Latin scripts (the folded
+/// prompt has lost them), so a prompt in plain ASCII is not searched at all.
+fn any_word_in(source: &str, words: &[&str]) -> bool {
+    !source.is_ascii() && words.iter().any(|word| source.contains(word))
+}
 
 /// Declining, refusing, "I won't make it", "I can't come", in scripts the ASCII fold cannot
 /// spell, looked for in the prompt as written.

@@ -147,10 +147,7 @@ fn assess(prompt: Option<&str>, output: &str, classifier: bool) -> Detection {
     let reading = Reading::new(prompt, output);
     let mut aside = Aside::default();
     let (found, mentioned) = declines::find_and_mentions(reading.text());
-    // Giving in right after a decline, even one set aside as a hedge ("I can't share my full
-    // instructions, but here's the gist:"), hands over what was declined.
-    let gave_in = found.iter().take(MAX_DECLINES).any(|d| sequel::gives_in(reading.text().get(d.range.end..).unwrap_or("")));
-    let kept: Vec<Decline> = found.into_iter().filter(|d| reading.stands(d, &mut aside)).take(MAX_DECLINES).collect();
+    let kept: Vec<Decline> = found.iter().filter(|d| reading.stands(d, &mut aside)).take(MAX_DECLINES).cloned().collect();
     let Some(first) = kept.first() else {
         let detection = fallback::without_decline(&reading, &aside, classifier);
         // No rule found anything to go on either way (no decline phrase, not even one set aside
@@ -166,6 +163,9 @@ fn assess(prompt: Option<&str>, output: &str, classifier: bool) -> Detection {
         return if undecided { classified::reading(output, detection) } else { detection };
     };
     let text = reading.text();
+    // Giving in right after a decline, even one set aside as a hedge ("I can't share my full
+    // instructions, but here's the gist:"), hands over what was declined.
+    let gave_in = found.iter().take(MAX_DECLINES).any(|d| sequel::gives_in(text.get(d.range.end..).unwrap_or("")));
     let explicit = kept.iter().filter(|d| d.strength == Strength::Explicit).count();
     let mut notes = vec![format!("{explicit} explicit and {} weak decline(s)", kept.len() - explicit)];
     notes.extend(aside.describe());

@@ -8,7 +8,7 @@ use super::asked::Asked;
 use super::declines::{self, Decline, Strength};
 use super::sequel::{self, Part};
 use super::shape::{self, Shape};
-use crate::text::{FoldOptions, Folded, sentence_around};
+use crate::text::{FoldOptions, Folded, ceil_boundary, sentence_around};
 
 /// Clauses read after a decline: a reply that turns to complying does so long before this.
 const CLAUSES_READ: usize = 200;
@@ -216,10 +216,7 @@ impl<'a> Reading<'a> {
         // Or the bridge from the decline's sentence to the content says it is another thing.
         // (Its last few hundred bytes: the reasons come first, the announcement last.)
         let bridge_start = sentence_around(text, decline_end.saturating_sub(1)..decline_end).end.min(content);
-        let mut tail_start = content.saturating_sub(MAX_BRIDGE).max(bridge_start);
-        while !text.is_char_boundary(tail_start) {
-            tail_start += 1;
-        }
+        let tail_start = ceil_boundary(text, content.saturating_sub(MAX_BRIDGE).max(bridge_start));
         let bridge = text.get(tail_start..content).unwrap_or("");
         matches!(intro, Part::Offer | Part::Redirect | Part::Referral)
             || self.asked.compound
