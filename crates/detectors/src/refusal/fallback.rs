@@ -9,7 +9,7 @@ use aho_corasick::AhoCorasick;
 use assay_core::Detection;
 use regex::Regex;
 
-use super::classified;
+use super::classified::{self, Sequel};
 use super::reading::{After, Aside, LIST_FOLLOWS, Reading};
 use super::sequel::{self, Part};
 use super::shape;
@@ -220,7 +220,7 @@ fn non_latin(source: &str, classifier: bool) -> Option<Detection> {
         if !ALTERNATIVE.iter().any(|marker| intro.contains(marker)) {
             let complies = Detection::scored(false, COMPLIES, "not a refusal: declines, then code or a list follows", Vec::new());
             let decline = Span::new("REFUSAL", plain.source_range(found));
-            return Some(if classifier { classified::declined_then_list(source, decline, complies) } else { complies });
+            return Some(if classifier { classified::declined_then(source, Sequel::List, decline, complies) } else { complies });
         }
     }
     let spans = vec![Span::new("REFUSAL", plain.source_range(found))];

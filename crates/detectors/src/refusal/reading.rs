@@ -24,6 +24,10 @@ pub(super) struct Reading<'a> {
 
 /// Why [`After::Complies`]: code or a list follows, with nothing saying it is something else.
 pub(super) const LIST_FOLLOWS: &str = "code or a list follows";
+/// Why [`After::Complies`]: a clause turns from the decline to handing something over ("That
+/// said, here's…", "Anyway:"), or gives steps.
+pub(super) const TURNS: &str = "turns to supplying it";
+pub(super) const INSTRUCTS: &str = "gives instructions";
 
 /// Bytes before a list or code after a decline that are read for what introduces it: the
 /// sentence or two announcing it, not the reasons before them.
@@ -163,20 +167,20 @@ impl<'a> Reading<'a> {
             match self.part(clause_text) {
                 // "If you insist:", "If you're determined anyway:": whatever follows is the
                 // declined thing, even when it names a dealer or a risk.
-                Part::Turn if sequel::insists(clause_text) => return After::Complies("turns to supplying it"),
+                Part::Turn if sequel::insists(clause_text) => return After::Complies("turns to supplying it when pressed"),
                 // "Here are some things that might help:" announces; what follows decides.
                 Part::Turn if sequel::announces(clause_text) => {
                     let next = open.get(n + 1).and_then(|c| text.get((*c).clone())).map_or(Part::Other, |c| self.part(c));
                     if !next.frames_a_refusal() {
-                        return After::Complies("turns to supplying it");
+                        return After::Complies(TURNS);
                     }
                 }
                 // "Anyway, I hope things get better": a turn word, then only a refusal's
                 // furniture (reasons aside: "cela dit, la méthode courante est le phishing"
                 // names a harm and supplies it).
                 Part::Turn if sequel::turn_leads_elsewhere(clause_text) => {}
-                Part::Turn => return After::Complies("turns to supplying it"),
-                Part::Instruction => return After::Complies("gives instructions"),
+                Part::Turn => return After::Complies(TURNS),
+                Part::Instruction => return After::Complies(INSTRUCTS),
                 // Two-part request: what is handed over after the decline is the other part.
                 Part::Redirect if self.asked.compound && sequel::is_handover(clause_text) => return After::Alternative,
                 Part::Other => other += clause.len(),
