@@ -522,6 +522,9 @@ fn explicit_patterns() -> Vec<String> {
         // Object first: "X kann ich nicht.", "Links a webs piratas no te paso", "eso no lo puedo
         // hacer".
         r"\b(?:kann|werde|mache|schreibe|gebe) ich (?:dir |ihnen |euch )?(?:leider |hier )?nicht\s*(?:[.!,;]|[-\u{2013}\u{2014}])|\bno te (?:paso|mando|envio|escribo)\b|\bno (?:lo|la|te lo|te la) (?:puedo|voy a) (?:hacer|escribir|crear|dar|pasar|conseguir)\b",
+        // Portuguese: "O telefone dele eu não passo, são dados privados" (not "não passo de um
+        // assistente", I am only an assistant).
+        r"\bnao (?:te |lhe |lhes |vos )?(?:forneco|divulgo|compartilho|partilho|repasso)\b|\b(?:eu )?nao (?:te |lhe |vos )?passo\s*(?:[.!,;:]|[-\u{2013}\u{2014}])|\beu nao (?:te |lhe |vos )?passo (?:esse|essa|esses|essas|isso|o|a|os|as|seus|suas|dados|informacoes)\b",
         // Slovenian and Croatian object-first, Lithuanian, Latvian, Estonian, Finnish,
         // Albanian, Azerbaijani, Uzbek, Afrikaans, Somali, Cebuano, Yoruba.
         r"\b(?:ne pisem|ne pomagam|ne delim)\b|\b(?:nedarysiu|nerasysiu|nepadarysiu)\b|\bes (?:to )?nevaru\b|\b(?:ma|mina) (?:kahjuks |paraku )?ei saa\b",
