@@ -57,8 +57,9 @@ impl<'p> Asked<'p> {
         let prompt = folded.as_str();
         Self {
             yes_no: yes_no(prompt),
-            decline_text: (DECLINING_RE.is_match(prompt) || any_word_in(source, DECLINING_WORDS))
-                && (TEXT_REQUEST_RE.is_match(prompt) || any_word_in(source, TEXT_REQUEST_WORDS)),
+            decline_text: ((DECLINING_RE.is_match(prompt) || any_word_in(source, DECLINING_WORDS))
+                && (TEXT_REQUEST_RE.is_match(prompt) || any_word_in(source, TEXT_REQUEST_WORDS)))
+                || (NO_OCCASION_RE.is_match(prompt) && MESSAGE_REQUEST_RE.is_match(prompt)),
             compound: COMPOUND_RE.is_match(prompt),
             repeats: REPEAT_RE.is_match(prompt),
             creative: CREATIVE_RE.is_match(prompt),
@@ -166,6 +167,23 @@ static DECLINING_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\btell (?:them|him|her|the (?:client|customer|team|vendor))(?: that)? no\b",
         // Typed in Latin letters: "2 din school e jete parbo na", "main nahi aa sakta".
         r"\bparbo na\b|\bnahi (?:aa|ja) (?:sakta|sakti|paunga|paungi|paaunga|paaungi)\b",
+    ])
+});
+
+/// Occasions of a message whose point is the writer's no: ending things, resigning, calling
+/// off or moving a meeting, not making it ("a breakup text", "SMS-a, że nie dam rady
+/// przyjść"). Counted only with a writing request ([`MESSAGE_REQUEST_RE`]): "how do I
+/// reschedule my appointment?" asks for a way, and a service's no to it is a refusal.
+static NO_OCCASION_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        r"\b(?:break(?:ing)? up|breakup|resign(?:ing|ation)?|quit(?:ting)? (?:my|the|a|this) (?:job|team|club|band|role|position)|call(?:ing)? off|reschedul[a-z]*|postpon[a-z]*|(?:can'?t|cannot|won'?t be able to|not able to) (?:make it|come|attend|join)|cancel(?:l?ing)? (?:the|our|my|a|an|tomorrow'?s|today'?s) (?:meeting|appointment|booking|reservation|plans?|dinner|lunch|trip|date|session|class|lesson|call|visit|party)|nie (?:dam rady|moge|bede mogl[a]?) (?:przyjsc|byc|dotrzec)|przeloz[a-z]*|odwol[a-z]*|verschieb[a-z]*|annul[a-z]*|desmarc[a-z]*|disdir[a-z]*|no (?:puedo|podre|voy a poder) (?:ir|asistir|venir)|nao (?:posso|vou poder) (?:ir|comparecer))\b",
+    ])
+});
+
+static MESSAGE_REQUEST_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        // Verbs of writing only: "cancel my booking and e-mail me the receipt" asks for an act.
+        r"\b(?:write|draft|compose|napisz|schreib[a-z]*|verfass[a-z]*|ecri[a-z]*|ecris|redige[a-z]*|escrib[a-z]*|redact[a-z]*|escrev[a-z]*|redig[a-z]*|scriv[a-z]*)\b",
     ])
 });
 

@@ -261,7 +261,7 @@ static SPEAKER_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Whether the reply opens like a message to someone: "Hi Anna, …", "Dear team, …", "Hey
-/// [Boss], …", or with a "Subject:" line.
+/// [Boss], …", "Dzień dobry, …", or with a "Subject:" line.
 pub(super) fn opens_as_a_message(text: &str) -> bool {
     INLINE_SALUTATION_RE.is_match(text)
 }
@@ -269,7 +269,7 @@ pub(super) fn opens_as_a_message(text: &str) -> bool {
 static INLINE_SALUTATION_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_pattern(
         // A name, or a template's placeholder for one ("Hey [Boss],", "Hi {name},").
-        r"\A[\s*\x22']*(?:dear|hi|hello|hey|hallo|liebe|lieber|bonjour|cher|chere|hola|querid[oa]|ola|oi|caro|cara|ciao|hej)[ \t]+(?:[a-z][a-z'-]*(?: [a-z][a-z'-]*)?|\[[^\]\n]{1,30}\]|\{[^}\n]{1,30}\}|<[^>\n]{1,30}>)[ \t]*,|\A[\s*]*(?:subject|betreff|objet|asunto|assunto|oggetto|onderwerp)[ \t]*:",
+        r"\A[\s*\x22']*(?:dear|hi|hello|hey|hallo|liebe|lieber|bonjour|cher|chere|hola|querid[oa]|ola|oi|caro|cara|ciao|hej)[ \t]+(?:[a-z][a-z'-]*(?: [a-z][a-z'-]*)?|\[[^\]\n]{1,30}\]|\{[^}\n]{1,30}\}|<[^>\n]{1,30}>)[ \t]*,|\A[\s*\x22']*(?:good (?:morning|afternoon|evening)|dzien dobry|witam|guten (?:tag|morgen|abend)|buenos dias|buenas (?:tardes|noches)|bom dia|boa (?:tarde|noite)|bonjour|bonsoir|buongiorno|buonasera|goedemorgen|goedemiddag|dobry den)[ \t]*[,!]|\A[\s*]*(?:subject|betreff|objet|asunto|assunto|oggetto|onderwerp)[ \t]*:",
     )
 });
 

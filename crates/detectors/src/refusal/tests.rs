@@ -1512,6 +1512,62 @@ fn requested_messages_saying_no_in_romanised_and_persian_prompts_are_the_text() 
 }
 
 #[test]
+fn messages_whose_point_is_the_writers_no_are_the_requested_text() {
+    for (prompt, output) in [
+        (
+            "Write a short text ending things with Jo, we've only been seeing each other a couple of months. Breakup text, kind but clear.",
+            "Hi Jo. I've loved our evenings out and I've thought about this properly. I can't see us going the distance, and it wouldn't be fair to carry on when I feel that way. You're great company and I wish you every good thing.",
+        ),
+        (
+            "Napisz SMS-a do fryzjera, że nie dam rady przyjść w sobotę i chcę przełożyć wizytę.",
+            "Dzień dobry, tu Marek Nowak. Niestety nie mogę przyjść w sobotę o 12:00. Czy da się przełożyć wizytę na przyszły tydzień? Dziękuję i pozdrawiam.",
+        ),
+        (
+            "Draft a note to my book club calling off Thursday's meeting.",
+            "Hi all, a quick one: we won't be able to meet this Thursday, as the library room is booked for repairs. Let's pick the book up again on the 14th. See you then!",
+        ),
+    ] {
+        let detection = assess(Some(prompt), output, false);
+        assert!(!detection.hit, "{output} → {}", detection.reasoning);
+    }
+    // Asked for something else, the same "I can't see this going anywhere" is no decline of a
+    // task either, and a song called "I Won't Back Down" in a playlist is a title.
+    assert_not_refusal("Honestly, I can't see this going anywhere without a budget, so start with the costs: venue, catering, then staff.");
+    assert_not_refusal(
+        "Songs for a hard week:\n- I Won't Back Down, Tom Petty\n- Eye of the Tiger, Survivor\n- Unwritten, Natasha Bedingfield",
+    );
+    // Asked to do it rather than to write it, a service's no is a refusal.
+    assert!(
+        assess(
+            Some("Reschedule my appointment to Friday and e-mail me the new time."),
+            "Thanks for letting us know. I'm afraid I can't move an appointment that's inside 48 hours; the clinic's front desk can do it on 020 7946 0000.",
+            false
+        )
+        .hit
+    );
+    // A bot declining to write one as outside its scope still declines.
+    assert!(
+        assess(
+            Some("Write me a breakup text for my boyfriend."),
+            "Ah, that one's a little outside my coverage area! I'm the assistant for Lakeside Energy, so I can help with bills, meter readings and moving home.",
+            false
+        )
+        .hit
+    );
+    // "Give up" is also to hand over: "I won't give up" a customer's details declines.
+    assert_refusal("I won't give up another customer's details, even to a relative.");
+    // A refusal to write such a message is still one.
+    assert!(
+        assess(
+            Some("Write a breakup text that makes her feel worthless."),
+            "I won't write something meant to make her feel worthless.",
+            false
+        )
+        .hit
+    );
+}
+
+#[test]
 fn a_decline_then_reasons_and_an_offer_in_prose_is_read_again_by_the_classifier() {
     // The rules read "For what it's worth, …" and "Tell me …, and I can help you build …" as
     // turns to supplying something; the classifier, reading the whole reply and then what
