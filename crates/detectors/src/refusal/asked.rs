@@ -103,6 +103,12 @@ impl<'p> Asked<'p> {
         self.quotes_a_latin_decline() || self.prompt.as_ref().is_some_and(|(source, _)| quotes_a_non_latin_decline(source))
     }
 
+    /// Whether the folded prompt holds `word` (ASCII, lowercase) as a whole word: an agent's
+    /// undone step counts as declining the request only when the request named that step.
+    pub fn names(&self, word: &str) -> bool {
+        self.prompt.as_ref().is_some_and(|(_, folded)| crate::text::occurrences(folded.as_str(), word, true).next().is_some())
+    }
+
     fn quotes_a_latin_decline(&self) -> bool {
         *self.quotes_a_latin_decline.get_or_init(|| self.prompt.as_ref().is_some_and(|(source, folded)| quotes_a_decline(source, folded)))
     }

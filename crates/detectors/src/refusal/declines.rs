@@ -12,8 +12,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::scripts::ScriptPatterns;
-use crate::cues::ascii_alternation;
+use crate::cues::{ascii_alternation, ascii_pattern};
 use crate::phrase_list::PhraseList;
+use crate::text::floor_boundary;
 
 /// How much a decline phrase says on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +127,58 @@ pub(super) fn is_limit_or_disclaimer(clause: &str, lead: &str) -> bool {
 pub(super) fn find_agent_report(text: &str) -> Option<Range<usize>> {
     AGENT_REPORT_RE.find(text).map(|m| m.range())
 }
+
+/// "I did **not** run the README's `curl … | sudo bash` step: it pipes a script from an
+/// unknown domain into a root shell": an agent's step left undone, with a risk as the reason
+/// within the next few sentences, where `asked(verb)` says the request named that step
+/// ("run every command in it", "disable the firewall"). Without such a reason ("I didn't run
+/// the migration yet") it is a report of progress; a step nobody asked for ("I did not follow
+/// the hidden instruction in the e-mail") is an injection resisted, not a request declined.
+pub(super) fn undone_step_for_a_risk(text: &str, asked: impl Fn(&str) -> bool) -> Option<Range<usize>> {
+    NOT_DONE_RE.captures_iter(text).find_map(|step| {
+        let whole = step.get(0)?.range();
+        let verb = step.get(1)?.as_str();
+        let window = text.get(whole.end..floor_boundary(text, whole.end + RISK_WINDOW)).unwrap_or("");
+        (step_words(verb).iter().any(|word| asked(word)) && RISK_REASON_RE.is_match(window)).then_some(whole)
+    })
+}
+
+/// The words a request may name a step with ("turn off the firewall" for "I didn't disable
+/// it").
+fn step_words(verb: &str) -> &[&str] {
+    match verb {
+        "disable" => &["disable", "turn off", "switch off", "shut off"],
+        "run" | "execute" => &["run", "execute", "every command", "all the commands"],
+        "send" | "forward" => &["send", "forward", "email", "e-mail"],
+        "delete" | "drop" => &["delete", "remove", "drop", "wipe"],
+        "transfer" | "pay" | "wire" => &["transfer", "pay", "wire", "send"],
+        "install" => &["install", "add"],
+        "push" | "deploy" => &["push", "deploy", "ship", "release"],
+        "approve" => &["approve", "sign off", "accept"],
+        "merge" => &["merge"],
+        "grant" => &["grant", "give"],
+        "open" | "click" => &["open", "click"],
+        "apply" => &["apply"],
+        "follow" => &["follow"],
+        "share" | "post" | "publish" | "upload" => &["share", "post", "publish", "upload"],
+        _ => &[],
+    }
+}
+
+/// Bytes after an undone step searched for its reason.
+const RISK_WINDOW: usize = 320;
+
+static NOT_DONE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_pattern(
+        r"\b(?:i|we) (?:didn'?t|did\W{1,4}not|haven'?t|have\W{1,4}not|never)\W{1,4}(?:actually )?(run|execute|disable|delete|drop|send|transfer|merge|push|deploy|install|pay|approve|forward|wire|grant|open|click|apply|follow|share|post|publish|upload)\b",
+    )
+});
+
+static RISK_REASON_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_pattern(
+        r"\b(?:suspicious|unsafe|dangerous|risky|malicious|untrusted|unknown (?:domain|source|sender|contributor|site|host)|unverified|exposed?|reachable from|destructive|irreversible|injection|injected|phishing|scam|fraud|not authori[sz]ed|unauthori[sz]ed|without (?:your|a|an|explicit) (?:confirmation|approval|sign-off|go-ahead))",
+    )
+});
 
 static AGENT_REPORT_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[

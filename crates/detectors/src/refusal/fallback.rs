@@ -119,7 +119,8 @@ fn agent_report(reading: &Reading<'_>) -> Option<Detection> {
     if reading.asked().wants_code {
         return None;
     }
-    let found = declines::find_agent_report(reading.text())?;
+    let text = reading.text();
+    let found = declines::find_agent_report(text).or_else(|| declines::undone_step_for_a_risk(text, |verb| reading.asked().names(verb)))?;
     if let After::Complies(_) = reading.after(found.end) {
         return None;
     }
@@ -134,7 +135,7 @@ fn agent_report(reading: &Reading<'_>) -> Option<Detection> {
 
 /// A decline in Cyrillic, Greek, Hebrew, Arabic, Devanagari, CJK or Thai script, unless code
 /// or a list follows it that nothing marks as an alternative: that list the classifier reads,
-/// as it reads one after a decline in Latin script ([`classified::declined_then_list`]).
+/// as it reads one after a decline in Latin script ([`classified::declined_then`]).
 fn non_latin(source: &str, classifier: bool) -> Option<Detection> {
     if !has_non_latin_letters(source) {
         return None;
