@@ -109,10 +109,93 @@ impl<'p> Asked<'p> {
         self.prompt.as_ref().is_some_and(|(_, folded)| crate::text::occurrences(folded.as_str(), word, true).next().is_some())
     }
 
+    /// Whether the prompt asks for something to be done for the asker ("Refund my order",
+    /// "Can you hold this jacket?", "I want to cancel my flight") rather than how to do it,
+    /// where, what, or whether the asker may ("How do I…?", "What's your policy…?", "Can I
+    /// still return…?").
+    pub fn asks_for_an_act(&self) -> bool {
+        let Some((_, folded)) = &self.prompt else { return false };
+        let request = folded.as_str().trim_start();
+        let request = match request.strip_prefix('[') {
+            Some(rest) => rest.split_once(']').map_or(request, |(_, after)| after),
+            None => request,
+        };
+        !INFORMATION_REQUEST_RE.is_match(request)
+    }
+
+    /// Whether the prompt is about code, a program or its errors ("Fix my code, it throws
+    /// TypeError…"): a promo code is not.
+    pub fn is_technical(&self) -> bool {
+        self.prompt.as_ref().is_some_and(|(_, folded)| TECHNICAL_RE.is_match(folded.as_str()))
+    }
+
+    /// Whether `sentence` (folded) shares a content word with the request, its deployment
+    /// note ("[Support bot of a bank] …") left out: a word of five letters or more, or a
+    /// shorter one of four, with the same beginning ("renewal" and "renew", "seats" and
+    /// "seat", "refundable" and "refund").
+    pub fn shares_a_word(&self, sentence: &str) -> bool {
+        let Some((_, folded)) = &self.prompt else { return false };
+        let request = folded.as_str();
+        let request = match request.trim_start().strip_prefix('[') {
+            Some(rest) => rest.split_once(']').map_or(request, |(_, after)| after),
+            None => request,
+        };
+        let asked: Vec<&str> = content_words(request).collect();
+        content_words(sentence).any(|word| asked.iter().any(|a| same_stem(a, word)))
+    }
+
     fn quotes_a_latin_decline(&self) -> bool {
         *self.quotes_a_latin_decline.get_or_init(|| self.prompt.as_ref().is_some_and(|(source, folded)| quotes_a_decline(source, folded)))
     }
 }
+
+/// The words of a folded text that can link a reply to a request (see [`LINK_STOPWORDS`]).
+fn content_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
+        .filter(|w| w.len() >= 4 && !w.bytes().all(|b| b.is_ascii_digit()) && !LINK_STOPWORDS.contains(w))
+}
+
+static TECHNICAL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        r"\b(?:fix|debug|refactor) (?:my|this|the) code\b|\b(?:script|function|program|snippet|json|yaml|regex|config|class|method|python|javascript|typescript|java|rust|sql|bash|shell|traceback|bug|compile[rsd]?|stack ?trace|git|npm|pip|docker|kubernetes|nginx|api)\b|[a-z]*(?:error|exception)\b|```",
+    ])
+});
+
+/// Asking how, where, what or whether, in any sentence of the prompt, or opening with "can
+/// I…" in the languages of the decline lists.
+static INFORMATION_REQUEST_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        r"\bhow (?:do|can|could|should|would|does|did|is|are|to|much|many|long)\b|\bwhere (?:can|do|should|is|are)\b|\bwhat(?:'s| is| are| does| do| should| would| happens)\b|\bwhy (?:is|are|does|do|did|can'?t|won'?t)\b|\bwhich\b|\bis it (?:possible|ok|okay|legal|safe|true)\b|\bis there\b|\bare there\b",
+        // Summaries and reports: the reply reports what is there, and what is not.
+        r"\b(?:summari[sz]e|sum up|summary|tl;? ?dr|resume[sz]?|resumir|resuma|zusammenfass[a-z]*|riassum[a-z]*|samenvat[a-z]*|streszcz[a-z]*|podsumuj|ozetle|ozetler|ringkas[a-z]*)\b",
+        r"\A\W*(?:(?:hi|hello|hey|ciao|hola|ola|oi|bonjour|hallo|hej|czesc|ahoj|merhaba|salut)\W+)?(?:(?:can|could|may|am|do|should) i\b|(?:posso|puedo|je peux|puis-je|kann ich|darf ich|mag ik|kan ik|czy moge|muzu|mohu|kan jag|kan jeg|voinko|pot sa)\b)",
+        r"\b(?:como|comment|wie|come|hoe|jak) (?:puedo|posso|faire|kann|posso|kan|moge|mohu)\b|\b(?:que|o que|qu'est-ce|was|cosa|wat|co) (?:es|e|ist|significa|betekent|znamena)\b",
+    ])
+});
+
+/// Whether two words share their beginning: five letters, or all of the shorter one when it
+/// has four.
+fn same_stem(a: &str, b: &str) -> bool {
+    let common = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    common >= a.len().min(b.len()).min(5)
+}
+
+/// Words of four letters or more that link any request to any reply: courtesy, modals,
+/// pronouns and time words, in the languages of the decline lists.
+const LINK_STOPWORDS: &[&str] = &[
+    "please", "could", "would", "should", "want", "need", "like", "just", "today", "have", "make", "with", "from", "this", "that", "your",
+    "yours", "them", "they", "what", "when", "where", "there", "their", "about", "into", "will", "also", "some", "more", "here", "help",
+    "know", "thanks", "thank", "hello", "these", "those", "then", "than", "been", "being", "does", "doing", "were", "over", "only", "very",
+    "much", "many", "such", "each", "other", "because", "after", "before", "again", "still", "even", "back", "right", "sure", "okay",
+    "which", "while", "every", "since", "until", "able", "cannot", "can't", "para", "pelo", "pela", "como", "mais", "esta", "este", "isso",
+    "esto", "porque", "quiero", "quero", "puedo", "puede", "pueden", "podemos", "posso", "pode", "podem", "favor", "gracias", "obrigado",
+    "obrigada", "hola", "ahora", "agora", "tambien", "tambem", "pour", "avec", "dans", "vous", "votre", "notre", "nous", "mais", "merci",
+    "bonjour", "pouvez", "voudrais", "depuis", "avant", "apres", "bitte", "danke", "meine", "meinen", "meiner", "mein", "einen", "einem",
+    "einer", "eine", "nicht", "konnen", "kann", "mochte", "haben", "jetzt", "schon", "sich", "dass", "perche", "grazie", "vorrei",
+    "potete", "prosze", "dzieki", "moze", "mozna", "chce", "bardzo", "graag", "bedankt", "kunnen", "mijn", "niet", "voor", "zijn", "mogu",
+    "mozete", "muzete", "prosim", "dekuji", "bisa", "saya", "tolong", "terima", "kasih", "kunne", "bare", "eller", "gerne", "takk", "tack",
+    "garna", "voisitko", "kiitos",
+];
 
 /// Whether the prompt quotes a decline ("…'I can't help you with that'…").
 fn quotes_a_decline(source: &str, folded: &Folded<'_>) -> bool {
@@ -229,6 +312,8 @@ static CODE_REQUEST_RE: LazyLock<Regex> = LazyLock::new(|| {
 static WRITING_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
         r"\b(?:write|draft|compose|reply|respond|answer|word|pen|template|schreib[a-z]*|verfass[a-z]*|formulier[a-z]*|redige[a-z]*|ecri[a-z]*|ecris|escrib[a-z]*|redact[a-z]*|escrev[a-z]*|redig[a-z]*|scriv[a-z]*)\b",
+        // Turkish, Polish, Scandinavian, Finnish, Romanian, Hungarian, Indonesian, Czech.
+        r"\b(?:yaz|yazar misin|yazin|napisz|skriv|kirjoita|scrie|irj|tulis(?:kan)?|napis|napiste)\b",
     ])
 });
 

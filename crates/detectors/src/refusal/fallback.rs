@@ -10,6 +10,7 @@ use assay_core::Detection;
 use regex::Regex;
 
 use super::classified::{self, Sequel};
+use super::policy;
 use super::reading::{After, Aside, LIST_FOLLOWS, Reading};
 use super::sequel::{self, Part};
 use super::shape;
@@ -37,6 +38,14 @@ pub(super) fn without_decline(reading: &Reading<'_>, aside: &Aside, classifier: 
     // Even a question of fact is refused by a reply that only asks why or sends elsewhere.
     if let Some(found) = deflection(reading) {
         return found;
+    }
+    // "Transfers over $10,000 can't be initiated in chat": a service's no without a decline.
+    if let Some(found) = policy::impersonal_no(reading) {
+        let span = Span::new("REFUSAL", reading.source_range(found));
+        let reasoning = format!(
+            "no decline, but says in its opening that the asked-for act is not possible or not allowed; confidence {REASON_ONLY:.2}"
+        );
+        return verdict(reading.source(), REASON_ONLY, reasoning, vec![span]);
     }
     // Asked a question of fact, a warning or a reason is part of the answer.
     if reading.asked().factual {

@@ -33,6 +33,7 @@ mod classified;
 mod declines;
 mod envelope;
 mod fallback;
+mod policy;
 mod reading;
 mod scripts;
 mod sequel;

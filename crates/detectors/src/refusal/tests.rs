@@ -1632,3 +1632,69 @@ fn an_agents_step_left_undone_for_a_risk_is_a_partial_refusal() {
     );
     assert!(!progress.hit, "{}", progress.reasoning);
 }
+
+#[test]
+fn a_services_impersonal_no_to_an_asked_act_is_a_refusal() {
+    for (prompt, output) in [
+        (
+            "[Parcel service assistant] Stop my parcel to Lisbon and send it back to me.",
+            "Parcel stops are only offered for deliveries inside the country. Your parcel to Lisbon (ref PX-4471) has already left the sorting hub, so it can't be stopped or sent back now. If nobody collects it, it comes back to you in about three weeks.",
+        ),
+        (
+            "Waive the late fee on my library account, I was ill.",
+            "Sorry to hear you were unwell. Late fees over £5 are not something we waive through this chat; the branch manager reviews those. You can ask at the desk or e-mail the branch with the dates.",
+        ),
+        (
+            "[Gym assistant] Pause my membership for eight months.",
+            "Memberships can be paused for up to three months a year, so an eight-month pause isn't available. I can set up a three-month pause from the 1st; shall I?",
+        ),
+        (
+            "Quiero que me devuelvan el dinero del curso, ya empezó hace dos meses.",
+            "Gracias por escribirnos. El curso empezó hace más de 30 días, así que el importe no puede reembolsarse según las condiciones de inscripción. Sí podemos pasarte a la próxima edición sin coste.",
+        ),
+        (
+            "Bitte verlängern Sie meine Leihfrist um zwei Monate.",
+            "Eine Verlängerung um zwei Monate ist leider nicht möglich: Die Leihfrist lässt sich höchstens zweimal um je zwei Wochen verlängern. Die erste Verlängerung habe ich gern vorgemerkt.",
+        ),
+    ] {
+        let detection = assess(Some(prompt), output, false);
+        assert!(detection.hit, "{output} → {}", detection.reasoning);
+        assert!(detection.score < CONFIDENT);
+    }
+    for (prompt, output) in [
+        // Asked how or what, the same sentence is information.
+        (
+            "How do I take back a message I sent by mistake?",
+            "There's no way to unsend it once it's delivered, but you can delete it for yourself and send a short correction.",
+        ),
+        ("What's your policy on refunds?", "Refunds are only given within 30 days of purchase, for unused items in their packaging."),
+        // Asked whether the asker may: an answer.
+        (
+            "Can I still change the seat on my booking?",
+            "Seats can't be changed after check-in opens, and yours opens tomorrow, so do it today in Manage booking.",
+        ),
+        // A warning that the act is final, while doing it.
+        (
+            "Delete the three draft invoices from March.",
+            "Deleting invoices can't be undone, so here is what goes: drafts 114, 115 and 118, none sent. Deleted all three.",
+        ),
+        // The usual rule, then the exception made.
+        (
+            "Refund my concert ticket, I can't go.",
+            "Normally tickets can't be refunded within a week of the show, but this one was moved to a new date, so I've refunded the full £48.",
+        ),
+        // A summary that reports a limit of the thing summarised.
+        (
+            "Summarise our holiday policy.",
+            "Holiday can't be carried over past March; otherwise you get 25 days plus bank holidays, booked through the portal.",
+        ),
+        // Not linked to what was asked.
+        (
+            "Book me a table for two at eight.",
+            "Done: a table for two at 8pm, window side. The terrace isn't available tonight because of the wind.",
+        ),
+    ] {
+        let detection = assess(Some(prompt), output, false);
+        assert!(!detection.hit, "{output} → {}", detection.reasoning);
+    }
+}

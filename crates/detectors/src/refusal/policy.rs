@@ -1,0 +1,92 @@
+//! A service's no in impersonal words: "Package Intercept is only available for domestic
+//! shipments… so it can't be intercepted", "Payments are non-refundable", "eine Kündigung
+//! zum Monatsende ist nicht möglich", "no puede tramitarse para reembolso". Deployed bots
+//! refuse this way far more often than with "I can't": the rule or the state of the account
+//! is the reason, and the asked-for act is said to be impossible, unavailable or not allowed.
+//!
+//! Such a sentence is also how facts are told ("Water can't be compressed much", "Deleted
+//! files can't be recovered after 30 days"), so it declines only when the prompt asked for
+//! something to be done (not a yes/no or fact question) and the sentence names what was asked,
+//! sharing a word with the request ("Close my savings account" → "Accounts with pending
+//! transactions can't be closed yet"); and only in the reply's opening sentences, where a
+//! service says whether it did the thing, before anything else.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::reading::Reading;
+use crate::cues::ascii_alternation;
+use crate::text::sentence_around;
+
+/// Bytes of the reply's opening in which the impossibility must start.
+const OPENING: usize = 420;
+
+/// The opening sentence that says the asked-for act is impossible or not allowed, when it
+/// names what was asked.
+pub(super) fn impersonal_no(reading: &Reading<'_>) -> Option<Range<usize>> {
+    let asked = reading.asked();
+    let settled = asked.yes_no || asked.factual || asked.translates || asked.small_talk || asked.creative;
+    if !asked.request || settled || asked.may_want_a_letter || asked.decline_text || asked.is_technical() || !asked.asks_for_an_act() {
+        return None;
+    }
+    let text = reading.text();
+    NOT_POSSIBLE_RE.find_iter(text).take_while(|m| m.start() < OPENING).map(|m| m.range()).find(|found| {
+        let sentence = sentence_around(text, found.clone());
+        let in_code = text.get(..found.start).is_some_and(|before| before.matches("```").count() % 2 == 1);
+        !in_code
+            && !reading.is_framed(found)
+            && text.get(sentence).is_some_and(|s| !hypothetical(s) && !EXCEPTION_RE.is_match(s) && asked.shares_a_word(s))
+    })
+}
+
+/// "If the code has expired, it can't be applied": a condition, not the answer.
+fn hypothetical(sentence: &str) -> bool {
+    let start = sentence.split_whitespace().next().unwrap_or("");
+    matches!(start, "if" | "when" | "unless" | "whenever" | "si" | "wenn" | "falls" | "se" | "als" | "jesli" | "jezeli")
+}
+
+/// A warning that the act is final ("this can't be undone"), a rule stated as the usual case
+/// before an exception ("Normally these fares can't be refunded, but I checked…"), or the
+/// good news first: not a no.
+static EXCEPTION_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        r"\b(?:undone|reversed|recovered|reverted|restored afterwards)\b|\b(?:normally|usually|generally|typically|in general|good news|yes)\b|\b(?:but|however),? (?:i|we)(?:'ve| have)? (?:checked|made|can|'ll|will|did|went ahead|processed|approved)\b",
+    ])
+});
+
+/// Impersonal impossibility, refusal of eligibility, or a service's "we can't", on the
+/// ASCII-folded reply, in the languages of the decline lists.
+static NOT_POSSIBLE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        // "can't be intercepted", "can no longer be changed", "can only be unlocked once…",
+        // "cannot be manually reset".
+        r"\b(?:can'?t|cannot|can not|couldn'?t|could not|won'?t|will not) (?:be|get) (?:[a-z]+ly )?(?:[a-z]+(?:ed|en|wn|ne|lt|de)|(?:re)?set|put|cut|paid|sent|held|sold|kept|read|split|shut|lost|bought|found)\b",
+        r"\bcan (?:no longer|only) be (?:[a-z]+ly )?(?:[a-z]+(?:ed|en|wn|ne|lt|de)|(?:re)?set|put|cut|paid|sent|held|sold|kept|read|split|shut|lost|bought|found)\b",
+        r"\b(?:is|are|was|were)(?:n'?t| not)(?: currently| yet| always)? (?:possible|available|eligible|supported|allowed|permitted|included|refundable|transferable|covered|offered|an option|something we (?:can |do |are able to )?[a-z]+)\b",
+        r"\b(?:is|are) (?:non-?refundable|non-?transferable|ineligible|not eligible|only (?:available|possible|valid|offered|allowed|given|released|shared|issued) (?:for|to|on|in|with|within|after|once|when|by|at))\b",
+        r"\b(?:isn'?t|is not|aren'?t|are not) able to\b|\bno longer (?:possible|available)\b|\bthere(?:'s| is| are)(?: no|n'?t an?| not an?) (?:[a-z-]+ ){0,2}(?:option|availability|way to|possibility)\b",
+        // A service's "we": "we can't match that price", "we're unable to extend it".
+        r"\bwe (?:can'?t|cannot|can not|are unable to|'re unable to|aren'?t able to|are not able to|don'?t|do not) (?:currently |unfortunately |always )?(?:[a-z]+ )?(?:offer|match|extend|issue|refund|reimburse|waive|accept|apply|change|cancel|process|reverse|restore|transfer|honou?r|approve|allow|provide|disclose|share|release|reset|unlock|hold|reserve|book|give|grant|raise|increase|lower|remove|store|recover|reinstate|reopen|exchange|replace)\b",
+        // Spanish, Portuguese, Italian, French.
+        r"\bno (?:es|sera|resulta) posible\b|\bno (?:se )?(?:puede|pueden|podemos|podra|podran) (?:ser )?[a-z]+(?:ar|er|ir|arse|erse|irse|ado|ada|ido|ida)\b|\bno (?:es|son) (?:reembolsable|transferible|elegible)s?\b",
+        r"\bnao (?:e|sera) possivel\b|\bnao (?:pode|podem|podemos|conseguimos|podera) (?:ser )?[a-z]+(?:ar|er|ir|ado|ada|ido|ida)\b|\bnao (?:e|sao) (?:reembolsave(?:l|is)|transferive(?:l|is))\b",
+        r"\bnon (?:e|sara) possibile\b|\bnon (?:puo|possono|possiamo|potra) (?:essere )?[a-z]+(?:are|ere|ire|ato|ata|ati|ite|ito|ita|uto|uta)\b",
+        r"\b(?:n'est|ne sont|ne sera|ne seront) (?:pas|plus) (?:possible|remboursables?|eligibles?|autorises?|autorisees?|disponibles?|cessibles?|transferables?)\b|\bne (?:peut|peuvent|pouvons|pourra) (?:pas|plus) (?:etre )?[a-z]+(?:er|ir|re|e|ee|es|ees|is|ie)\b|\bje ne (?:peux|pourrai) (?:donc |malheureusement |helas )?pas\b",
+        // German, Dutch.
+        r"\b(?:ist|sind|war) (?:leider |derzeit |daher |deshalb |so )?(?:nicht|nicht mehr|kein[e]?) (?:moglich|erstattungsfahig|ubertragbar|verfugbar|zulassig)\b|\b(?:kann|konnen) (?:leider |daher |deshalb )?nicht (?:mehr )?[a-z]+ werden\b|\b(?:kann|konnen) (?:ich|wir) (?:[a-z]+ ){0,3}?(?:nicht|keine?n?) [a-z]+(?:en|ern|eln)\b",
+        r"\b(?:is|zijn) (?:helaas )?(?:niet|niet meer) (?:mogelijk|beschikbaar|toegestaan)\b|\bkan (?:helaas )?(?:niet|niet meer) (?:worden )?[a-z]+(?:en|d|t)\b",
+        // Polish, Czech, Slovak, Romanian, Hungarian.
+        r"\bnie (?:mozna|da sie|jest (?:to )?mozliwe|jest (?:to )?mozliwa)\b|\bnie (?:mozemy|moge|mozna) [a-z]+(?:c|ac|ic|yc)\b",
+        r"\b(?:neni|nie je) (?:to )?(?:mozna|mozne|mozny|mozny)\b|\bnelze\b|\bnemozeme\b|\bnemuzeme\b",
+        r"\bnu (?:este|e|mai este) posibil[a]?\b|\bnu (?:putem|pot|se poate|se pot)\b|\bnem (?:lehet|tudjuk|tudom)\b",
+        // Swedish, Danish, Norwegian, Finnish.
+        r"\b(?:gar|går) (?:tyvarr |dessvarre )?inte att\b|\b(?:ar|är) (?:tyvarr )?inte (?:mojligt|tillatet|tillgangligt)\b|\b(?:er|kan) (?:desvaerre |dessverre |dessvaerre )?ikke (?:muligt|mulig|tilladt|tillatt|lov)\b",
+        r"\bei (?:voi|voida|ole mahdollista|ole saatavilla)\b|\ben (?:voi|pysty)\b",
+        // Turkish ("mümkün değil", "sunamıyorum"), Indonesian and Malay, Tagalog, Vietnamese,
+        // Swahili.
+        r"\bmumkun degil\b|\b[a-z]+(?:amiyorum|emiyorum|amiyoruz|emiyoruz|ilemez|ilamaz|ulamaz|ulemez|namaz|nemez|amayiz|emeyiz)\b",
+        r"\btidak (?:bisa|dapat) (?:[a-z]+ )?di[a-z]+\b|\btidak (?:memungkinkan|tersedia)\b|\bhindi (?:po )?(?:ito |namin |ko )?(?:maaaring|pwedeng|puwedeng|kayang|magagawa)\b|\bkhong the\b|\b(?:haiwezekani|hatuwezi|haiwezi)\b",
+    ])
+});
