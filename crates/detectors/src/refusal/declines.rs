@@ -14,7 +14,7 @@ use regex::Regex;
 use super::scripts::ScriptPatterns;
 use crate::cues::{ascii_alternation, ascii_pattern};
 use crate::phrase_list::PhraseList;
-use crate::text::floor_boundary;
+use crate::text::{floor_boundary, sentence_around};
 
 /// How much a decline phrase says on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -809,6 +809,50 @@ static LIMIT_RE: LazyLock<Regex> = LazyLock::new(|| {
     ])
 });
 
+/// The decline's sentence and the one after it, where the reason for leaving a part out is
+/// often given ("I'll keep the extraction off the page. A usable recipe is dangerous…").
+pub(super) fn omission_and_reason<'t>(text: &'t str, decline: &Range<usize>) -> &'t str {
+    let sentence = sentence_around(text, decline.clone());
+    let next = sentence_around(text, sentence.end..sentence.end.saturating_add(1).min(text.len()));
+    text.get(sentence.start..next.end.max(sentence.end)).unwrap_or("")
+}
+
+/// A note, anywhere in a reply that otherwise delivers, that one asked-for thing was left out,
+/// not done or swapped, with a reason of harm or truth in it or the next sentence: "I didn't
+/// add the master password: a hidden backdoor is…", "I left Michael's signature line blank
+/// rather than filling it in. Signing for him without authority is forgery", "# /etc/shadow
+/// cron intentionally left out: shipping password hashes off-box…", "Não incluí a parte sobre
+/// expor as fotos: isso é crime". Without such a reason ("I didn't add error handling, for
+/// brevity") it is a scope note.
+pub(super) fn find_reasoned_omission(text: &str) -> Option<Range<usize>> {
+    OMISSION_RE.find_iter(text).map(|m| m.range()).find(|found| OMISSION_REASON_RE.is_match(omission_and_reason(text, found)))
+}
+
+static OMISSION_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        r"\b(?:i|we)(?:'ve| have)? (?:didn'?t|did not|haven'?t|have not|never) (?:add|include|invent|write|put|fill|copy|translate|sign|use|make up|fabricate|list|cite|insert|build|implement|create|charge|send|place|book|forward|share)\b",
+        r"\b(?:i|we)(?:'ve| have)? (?:left|kept) (?:[a-z0-9'-]+ ){1,6}?(?:out|off|blank|empty|enabled|on|in place|unchanged|untouched|unsigned)\b",
+        r"\b(?:intentionally|deliberately|purposely|on purpose) (?:not (?:included|added|implemented|written)|left (?:out|off|blank)|omitted|excluded|removed|kept out)\b|\bnot (?:included|implemented|added) (?:on purpose|intentionally|deliberately)\b",
+        r"\b(?:i|we)(?:'ve| have)? (?:swapped|replaced|substituted|dropped|removed|cut) (?:[a-z0-9'-]+ ){1,8}?(?:for|with)\b",
+        r"\b(?:i|we) (?:signed|wrote|listed|used) (?:it|this|them|the [a-z]+) (?:[a-z0-9'-]+ ){0,4}?(?:not as|rather than|instead of)\b",
+        // Portuguese, Spanish, French, Italian, German, Dutch, Polish.
+        r"\bnao (?:inclui|adicionei|coloquei|escrevi|inventei|traduzi)\b|\bno (?:inclui|he incluido|agregue|anadi|puse|escribi|invente|traduje)\b|\b(?:he dejado|deje) fuera\b",
+        r"\bj'ai (?:volontairement |deliberement |prefere )?(?:laisse de cote|laisse (?:de cote|tomber)|omis|retire|ecarte|pas (?:inclus|mis|ajoute|traduit|ecrit|invente))\b",
+        r"\bnon ho (?:inserito|incluso|aggiunto|messo|scritto|inventato|tradotto)\b|\bho (?:lasciato fuori|omesso|tolto|indicato)\b",
+        r"\bich habe (?:[a-z]+ ){0,4}?(?:weggelassen|ausgelassen|nicht (?:aufgenommen|eingefugt|ubernommen|hinzugefugt|geschrieben|erfunden))\b",
+        r"\b(?:neem|zet|voeg|schrijf) ik niet\b|\bheb ik (?:bewust )?(?:weggelaten|niet (?:opgenomen|toegevoegd|overgenomen|geschreven))\b",
+        r"\bnie (?:dodal[ea]m|umiescil[ea]m|zawarl[ea]m|napisal[ea]m|wymyslil[ea]m)\b|\bpominal[ea]m\b",
+    ])
+});
+
+/// The reasons that make a left-out part a refusal: harm, law, or truth.
+static OMISSION_REASON_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        r"\b(?:verif|background check|rescind|fake|false|fabricat|invent|lie\b|lying|mislead|fraud|illegal|unlawful|dangerous|harm|consent|privacy|defam|plagiar|cheat|misrepresent|forg|impersonat|decepti|violat|unauthori[sz]ed|threat|spam|unsolicited|personal data|exfiltrat|backdoor|not real|made-up|made up|isn'?t (?:true|real|accurate)|is not (?:true|real|accurate)|without (?:their|his|her|your|authority|permission))",
+        r"\b(?:ilegal|illegal|illegale|illegaal|falso|falsa|faux|fausse|menace|amenaza|ameaca|minaccia|drohung|bedreiging|grozb|crime|crimen|reato|strafbar|fraude|frode|betrug|oszust|privacidad|privacidade|vie privee|datenschutz|privacy|consentimento|consentimiento|consentement|einwilligung|toestemming|zgod)",
+    ])
+});
+
 /// Whether a decline's sentence leaves the asked-for part out and says why in terms of harm
 /// or truth: "I've left out the Stanford degree, since listing a credential you don't have is
 /// something employers verify", "I'll leave the MIT degree out — degrees are verified". What
@@ -847,7 +891,7 @@ static NON_LATIN: LazyLock<ScriptPatterns> = LazyLock::new(|| {
         // Another person's data withheld as a rule of the service (see `withheld` above).
         r"(?:не (?:раскрывает|раскрываем|разглашаем|разглашает|сообщаем|предоставляем|передаём|передаем|показываем)|(?:только|лишь) (?:владельц|самому владельцу|держател|абонент)|(?:لصاحب|لحامل|لمالك)(?: \S+){0,2} فقط|لا (?:نشارك|نفصح|نكشف|نعطي)|केवल (?:\S+ ){0,2}(?:धारक|मालिक|स्वयं)|किसी (?:दूसरे|अन्य) व्यक्ति का (?:विवरण|जानकारी) नहीं|본인만|안내하지 않습니다|안내해 드리지 않|알려드리지 않|제공하지 않습니다|공개하지 않|(?:お伝え|開示|公開|提供|ご案内)しておりません|ご本人(?:様)?のみ|不对(?:外|其他[^，。]{0,6})公开|仅(?:限)?(?:本人|机主|持卡人|账户持有人)|只(?:能|有)(?:由)?(?:本人|机主|持卡人)|不(?:提供|公开|透露)给(?:他人|第三方)|เฉพาะเจ้าของ)",
         // Chinese, Japanese, Korean, Thai.
-        r"(?:(?:部分|这个|那个|这部分|那部分)我?(?:就)?(?:不写|不做|不加|没有加|没加|没写)|我(?:就)?不(?:写|做)了|(?:書|作|用意)(?:け|き|り|れ)ません|教えられない|控えさせていただ|(?:お伝え|教え|お教え|説明|ご説明|提供|ご提供|共有|開示)(?:し|いたし)ません|不方便透露|不便透露|不能透露|无法透露|需要保密|恕不(?:提供|透露)|できる内容ではありません|お伝えできる内容では|드리지 않(?:아요|습니다|을게요|겠습니다|을 거예요)|일은 하지 않(?:아요|습니다)|不在(?:我的)?(?:服务)?范围|お伝えしていない|お伝えできません|お答えできません|開示しておりません|お教えできません|(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|(?:我|我們)(?:沒辦法|沒法|無法|不能|不會|不可以)(?:幫|協助|提供|寫|做|教)|唔(?:可以|能夠|會)(?:教|幫|話|寫)(?:你|畀你)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|(?:紹介|案内|お伝え|提供|作成|共有|お教え)(?:は|が|も)?できない|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|(?:遠慮|ご遠慮)しておきます|控えておきます|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
+        r"(?:(?:部分|这个|那个|这部分|那部分)我?(?:就)?(?:不写|不做|不加|没有加|没加|没写|没有写|没有做|没有加入|没有包含)|我(?:就)?不(?:写|做)了|(?:書|作|用意)(?:け|き|り|れ)ません|教えられない|控えさせていただ|(?:お伝え|教え|お教え|説明|ご説明|提供|ご提供|共有|開示)(?:し|いたし)ません|不方便透露|不便透露|不能透露|无法透露|需要保密|恕不(?:提供|透露)|できる内容ではありません|お伝えできる内容では|드리지 않(?:아요|습니다|을게요|겠습니다|을 거예요)|일은 하지 않(?:아요|습니다)|不在(?:我的)?(?:服务)?范围|お伝えしていない|お伝えできません|お答えできません|開示しておりません|お教えできません|(?:我|我们)(?:不能|无法|不会|没法|不可以|拒绝)|(?:我|我們)(?:沒辦法|沒法|無法|不能|不會|不可以)(?:幫|協助|提供|寫|做|教)|唔(?:可以|能夠|會)(?:教|幫|話|寫)(?:你|畀你)|无法(?:帮助|协助|提供|满足|完成)|不能(?:帮助|协助|提供|帮你)|できません|(?:紹介|案内|お伝え|提供|作成|共有|お教え)(?:は|が|も)?できない|致しかねます|いたしかねます|お断り|かねます|お受けして(?:おりません|いません)|お力になれ(?:ません|かねます)|帮不了|没法帮|不掺和|不帮忙|不能教你|遠慮させて(?:ください|いただきます)|(?:遠慮|ご遠慮)しておきます|控えておきます|나설 일이 아닌|不予(?:处理|受理|提供)|恕不|ช่วยไม่ได้|수 없습니다|수 없어요|알려드릴 수 없|도와드릴 수 없|않겠습니다|ไม่สามารถ)",
     ];
     ScriptPatterns::new(&patterns)
 });

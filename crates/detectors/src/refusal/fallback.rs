@@ -35,6 +35,12 @@ pub(super) fn without_decline(reading: &Reading<'_>, aside: &Aside, classifier: 
     if let Some(found) = omitted_part(reading) {
         return found;
     }
+    if let Some(found) = declines::find_reasoned_omission(reading.text()).filter(|found| !reading.is_framed(found)) {
+        let span = Span::new("REFUSAL", reading.source_range(found));
+        let reasoning =
+            format!("no decline, but notes a part left out or not done for a reason of harm or truth; confidence {REASON_ONLY:.2}");
+        return verdict(reading.source(), REASON_ONLY, reasoning, vec![span]);
+    }
     // Even a question of fact is refused by a reply that only asks why or sends elsewhere.
     if let Some(found) = deflection(reading) {
         return found;

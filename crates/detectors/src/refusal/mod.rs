@@ -41,7 +41,6 @@ mod shape;
 #[cfg(test)]
 mod tests;
 
-use std::ops::Range;
 use std::sync::Arc;
 
 use assay_core::{Detection, DetectionInput, Detector, DetectorError, DetectorInfo, HitMeans};
@@ -189,7 +188,7 @@ fn assess(prompt: Option<&str>, output: &str, classifier: bool) -> Detection {
         );
     }
     match reading.after(first.range.end) {
-        After::Complies(_) if declines::omits_with_reason(omission_and_reason(text, &first.range)) => {
+        After::Complies(_) if declines::omits_with_reason(declines::omission_and_reason(text, &first.range)) => {
             notes.push("leaves the declined part out, says why, and delivers the rest".into());
             score = score.min(QUALIFIED);
         }
@@ -244,14 +243,6 @@ fn assess(prompt: Option<&str>, output: &str, classifier: bool) -> Detection {
     }
     let spans = kept.iter().map(|d| Span::new("REFUSAL", reading.source_range(d.range.clone()))).collect();
     verdict(output, score, format!("declines: {}; confidence {score:.2}", notes.join("; ")), spans)
-}
-
-/// The decline's sentence and the one after it, where the reason for leaving a part out is
-/// often given ("I'll keep the extraction off the page. A usable recipe is dangerous…").
-fn omission_and_reason<'t>(text: &'t str, decline: &Range<usize>) -> &'t str {
-    let sentence = sentence_around(text, decline.clone());
-    let next = sentence_around(text, sentence.end..sentence.end.saturating_add(1).min(text.len()));
-    text.get(sentence.start..next.end.max(sentence.end)).unwrap_or("")
 }
 
 /// Whether the prompt asked for a text word for word ("Reply with exactly this sentence:

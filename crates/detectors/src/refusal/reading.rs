@@ -124,6 +124,11 @@ impl<'a> Reading<'a> {
     fn is_hedge(&self, decline: &Decline, sentence: &Range<usize>) -> bool {
         let Some(rest) = self.text().get(decline.range.end..sentence.end) else { return false };
         let Some(at) = sequel::contrast_in(rest) else { return false };
+        // "I can't help with the mass-DM part, but here's the welcome bot": what is declined
+        // is one part of the request, and what follows is the rest, not the declined thing.
+        if sequel::names_a_part(rest.get(..at).unwrap_or("")) {
+            return false;
+        }
         let contrast = rest.get(at..).unwrap_or("").split([';', ':']).next().unwrap_or("");
         let part = self.part(contrast);
         contrast.split_whitespace().count() >= 3

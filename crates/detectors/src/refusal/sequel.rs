@@ -451,3 +451,15 @@ pub(super) fn compiled() -> [&'static Regex; 17] {
         &INLINE_LIST_RE,
     ]
 }
+
+/// Whether a decline's object is one part of the request: "the mass-DM part", "that bit",
+/// "the second half", "the login-bypass feature".
+pub(super) fn names_a_part(declined: &str) -> bool {
+    PART_RE.is_match(declined)
+}
+
+static PART_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_pattern(
+        r"\b(?:the|that|this|your) (?:[a-z0-9'-]+ ){0,4}?(?:part|bit|piece|portion|half|feature|section|step|request (?:to|for))\b",
+    )
+});
