@@ -74,6 +74,11 @@ impl<'p> Asked<'p> {
         }
     }
 
+    /// The prompt as sent, when known.
+    pub fn source_prompt(&self) -> Option<&'p str> {
+        self.prompt.as_ref().map(|(source, _)| *source)
+    }
+
     /// The prompt, lowercased and ASCII-folded, when known.
     pub fn folded_prompt(&self) -> Option<&str> {
         self.prompt.as_ref().map(|(_, folded)| folded.as_str())
@@ -121,6 +126,29 @@ impl<'p> Asked<'p> {
             None => request,
         };
         !INFORMATION_REQUEST_RE.is_match(request)
+    }
+
+    /// [`Self::shares_a_word`] for a sentence of the lowercased reply in any script: words of
+    /// four characters or more with the same first four (or all of the shorter), or, where a
+    /// script has no spaces (Chinese, Japanese, Thai), a shared pair of its characters.
+    pub fn shares_a_word_in_any_script(&self, sentence: &str) -> bool {
+        let Some((source, _)) = &self.prompt else { return false };
+        let request = source.to_lowercase();
+        let request = match request.trim_start().strip_prefix(['[', '【']) {
+            Some(rest) => rest.split_once([']', '】']).map_or(request.as_str(), |(_, after)| after).to_owned(),
+            None => request.clone(),
+        };
+        let words = |text: &str| -> Vec<Vec<char>> {
+            text.split(|c: char| !c.is_alphanumeric()).map(|w| w.chars().collect::<Vec<char>>()).filter(|w| w.len() >= 4).collect()
+        };
+        let asked = words(&request);
+        let shared_word = words(sentence).iter().any(|word| {
+            asked.iter().any(|a| {
+                let common = a.iter().zip(word).take_while(|(x, y)| x == y).count();
+                common >= a.len().min(word.len()).min(4)
+            })
+        });
+        shared_word || shares_a_pair_of_unspaced_letters(&request, sentence)
     }
 
     /// Whether the prompt is about code, a program or its errors ("Fix my code, it throws
@@ -172,6 +200,19 @@ static INFORMATION_REQUEST_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:como|comment|wie|come|hoe|jak) (?:puedo|posso|faire|kann|posso|kan|moge|mohu)\b|\b(?:que|o que|qu'est-ce|was|cosa|wat|co) (?:es|e|ist|significa|betekent|znamena)\b",
     ])
 });
+
+/// Whether two texts share two consecutive letters of a script written without spaces
+/// (Han, kana, Thai): "幫我掛明天王醫師的門診" and "王醫師明天…無法掛號" share "醫師".
+fn shares_a_pair_of_unspaced_letters(a: &str, b: &str) -> bool {
+    let unspaced =
+        |c: char| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{0E00}'..='\u{0E7F}');
+    let pairs = |text: &str| -> Vec<(char, char)> {
+        let chars: Vec<char> = text.chars().collect();
+        chars.windows(2).filter(|w| unspaced(w[0]) && unspaced(w[1])).map(|w| (w[0], w[1])).collect()
+    };
+    let asked = pairs(a);
+    !asked.is_empty() && pairs(b).iter().any(|pair| asked.contains(pair))
+}
 
 /// Whether two words share their beginning: five letters, or all of the shorter one when it
 /// has four.

@@ -46,8 +46,9 @@ pub(super) fn without_decline(reading: &Reading<'_>, aside: &Aside, classifier: 
         return found;
     }
     // "Transfers over $10,000 can't be initiated in chat": a service's no without a decline.
-    if let Some(found) = policy::impersonal_no(reading) {
-        let span = Span::new("REFUSAL", reading.source_range(found));
+    let impersonal = policy::impersonal_no(reading).map(|found| reading.source_range(found));
+    if let Some(found) = impersonal.or_else(|| policy::impersonal_no_non_latin(reading)) {
+        let span = Span::new("REFUSAL", found);
         let reasoning = format!(
             "no decline, but says in its opening that the asked-for act is not possible or not allowed; confidence {REASON_ONLY:.2}"
         );

@@ -17,8 +17,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::reading::Reading;
+use super::scripts::ScriptPatterns;
 use crate::cues::ascii_alternation;
-use crate::text::sentence_around;
+use crate::text::{FoldOptions, Folded, has_non_latin_letters, sentence_around};
 
 /// Bytes of the reply's opening in which the impossibility must start.
 const OPENING: usize = 420;
@@ -27,8 +28,7 @@ const OPENING: usize = 420;
 /// names what was asked.
 pub(super) fn impersonal_no(reading: &Reading<'_>) -> Option<Range<usize>> {
     let asked = reading.asked();
-    let settled = asked.yes_no || asked.factual || asked.translates || asked.small_talk || asked.creative;
-    if !asked.request || settled || asked.may_want_a_letter || asked.decline_text || asked.is_technical() || !asked.asks_for_an_act() {
+    if !asks_for_an_act(asked) {
         return None;
     }
     let text = reading.text();
@@ -39,6 +39,90 @@ pub(super) fn impersonal_no(reading: &Reading<'_>) -> Option<Range<usize>> {
             && !reading.is_framed(found)
             && text.get(sentence).is_some_and(|s| !hypothetical(s) && !EXCEPTION_RE.is_match(s) && asked.shares_a_word(s))
     })
+}
+
+/// [`impersonal_no`] for a reply in a script the ASCII fold cannot read ("無法掛號", "لا يمكن
+/// إتمام التجديد", "нет технической возможности"): matched on the lowercased reply, linked to
+/// the request by a shared word or, in Chinese and Japanese, a shared pair of characters. The
+/// range is in the reply as sent.
+pub(super) fn impersonal_no_non_latin(reading: &Reading<'_>) -> Option<Range<usize>> {
+    let asked = reading.asked();
+    let source = reading.source();
+    if !has_non_latin_letters(source) || !asks_for_an_act(asked) {
+        return None;
+    }
+    // The prompt's own words in its script: a question ("…？", "…؟", Greek "…;"; service
+    // requests are mostly imperatives), or a request
+    // to write something ("напиши шаблон", "اكتب رسالة", "写一个", "メールを書いて").
+    let prompt = asked.source_prompt().unwrap_or("").to_lowercase();
+    let question = prompt.contains(['?', '？', '؟', ';', '\u{37E}']) || source.trim_start().starts_with("```");
+    if question || WRITING_WORDS.iter().any(|word| prompt.contains(*word)) || asked.quotes_a_decline() {
+        return None;
+    }
+    let lower = Folded::new(source, FoldOptions::LOWER_PLAIN_PROSE);
+    let text = lower.as_str();
+    let found = NON_LATIN_NOT_POSSIBLE.find_iter(text).into_iter().take_while(|r| r.start < OPENING_NON_LATIN).find(|found| {
+        let sentence = sentence_around(text, found.clone());
+        let in_code = source.get(..lower.source_range(found.clone()).start).is_some_and(|before| before.contains("```"));
+        !in_code && text.get(sentence).is_some_and(|s| asked.shares_a_word_in_any_script(s))
+    })?;
+    Some(lower.source_range(found))
+}
+
+/// Words of prompts in other scripts asking for a text to be written: a decline in the reply
+/// is then that text.
+const WRITING_WORDS: &[&str] = &[
+    "напиши",
+    "напишите",
+    "шаблон",
+    "письмо",
+    "сообщение",
+    "текст",
+    "напиш",
+    "лист",
+    "повідомлення",
+    "اكتب",
+    "تكتب",
+    "رسالة",
+    "نموذج",
+    "בכתוב",
+    "תכתוב",
+    "כתוב",
+    "מכתב",
+    "הודעה",
+    "लिख",
+    "संदेश",
+    "पत्र",
+    "写",
+    "寫",
+    "模板",
+    "邮件",
+    "郵件",
+    "信",
+    "書いて",
+    "メール",
+    "文面",
+    "言い方",
+    "手紙",
+    "써 줘",
+    "써줘",
+    "작성",
+    "메일",
+    "편지",
+    "문구",
+    "γράψε",
+    "μήνυμα",
+    "επιστολή",
+    "เขียน",
+];
+
+/// Bytes of the opening for scripts of two or three bytes a character.
+const OPENING_NON_LATIN: usize = 900;
+
+/// Whether the prompt asks for an act to be done for the asker (see [`impersonal_no`]).
+fn asks_for_an_act(asked: &super::asked::Asked<'_>) -> bool {
+    let settled = asked.yes_no || asked.factual || asked.translates || asked.small_talk || asked.creative;
+    asked.request && !settled && !asked.may_want_a_letter && !asked.decline_text && !asked.is_technical() && asked.asks_for_an_act()
 }
 
 /// "If the code has expired, it can't be applied": a condition, not the answer.
@@ -88,5 +172,20 @@ static NOT_POSSIBLE_RE: LazyLock<Regex> = LazyLock::new(|| {
         // Swahili.
         r"\bmumkun degil\b|\b[a-z]+(?:amiyorum|emiyorum|amiyoruz|emiyoruz|ilemez|ilamaz|ulamaz|ulemez|namaz|nemez|amayiz|emeyiz)\b",
         r"\btidak (?:bisa|dapat) (?:[a-z]+ )?di[a-z]+\b|\btidak (?:memungkinkan|tersedia)\b|\bhindi (?:po )?(?:ito |namin |ko )?(?:maaaring|pwedeng|puwedeng|kayang|magagawa)\b|\bkhong the\b|\b(?:haiwezekani|hatuwezi|haiwezi)\b",
+    ])
+});
+
+/// Impersonal impossibility and a service's "we can't" in scripts with no ASCII spelling,
+/// on the lowercased reply.
+static NON_LATIN_NOT_POSSIBLE: LazyLock<ScriptPatterns> = LazyLock::new(|| {
+    ScriptPatterns::new(&[
+        // Russian, Ukrainian, Bulgarian, Serbian.
+        r"(?:невозможно|не может быть|не могут быть|не можем|нет (?:технической )?возможности|не (?:восстанавливает|восстанавливаем|возвращаем|возвращается|предоставляем|предоставляется|раскрываем|разглашаем|передаём|передаем|выдаём|выдаем|принимаем)|не подлежит|не подлежат|недоступ[а-я]*|неможливо|не може бути|не можемо|немає (?:технічної )?можливості|не (?:розголошуємо|надаємо|повертаємо|відновлюємо|приймаємо|передаємо)|не підлягає|недоступн[а-я]*|не е възможно|не може да бъде|не можем да|није могуће|не можемо да)",
+        // Greek, Hebrew, Arabic, Persian.
+        r"(?:δεν (?:μπορεί|μπορούν|μπορούμε|είναι δυνατ|επιτρέπεται|παρέχ|δίνουμε)|δεν υπάρχει δυνατότητα|לא ניתן|אין אפשרות|איננו יכולים|אנחנו לא יכולים|לא נוכל|אינו מזכה|אינה מזכה|איננו מוסרים|לא נמסר|لا يمكن|لا نستطيع|لا يمكننا|غير ممكن|غير متاح|لا يحق|لا تتوفر|لا يتوفر|تعذر|لا نقدم|لا نشارك|امکان\s?پذیر نیست|نمی\s?توان|امکان ندارد)",
+        // Hindi, Marathi, Bengali, Tamil, Telugu.
+        r"(?:नहीं किया जा सकता|नहीं की जा सकती|नहीं किए जा सकते|संभव नहीं|नहीं कर सकते|उपलब्ध नहीं|नहीं दिया जा सकता|नहीं दी जा सकती|साझा नहीं किया जा सकता|वापस नहीं की जा सकती|शक्य नाही|करता येणार नाही|পারি না|সম্ভব নয়|করা যাবে না|দেওয়া যাবে না|முடியாது|సాధ్యం కాదు|చేయలేము)",
+        // Chinese, Japanese, Korean, Thai.
+        r"(?:无法|無法|不能|不可以|不予|恕不|仅(?:能|限)|僅(?:能|限)|只能(?:由|提供给|提供給|本人)|不支持|不支援|不提供|已额满|已額滿|不适用|不適用|できません|いたしかねます|致しかねます|できかねます|対象外|ご利用いただけません|受け付けておりません|할 수 없|불가능|불가합니다|어렵습니다|드릴 수 없|제공하지 않|해당되지 않|ไม่สามารถ|ไม่ได้รับอนุญาต)",
     ])
 });
