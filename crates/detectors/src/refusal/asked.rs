@@ -55,17 +55,20 @@ impl<'p> Asked<'p> {
         let Some(source) = prompt else { return Self { may_want_a_letter: true, ..Self::default() } };
         let folded = Folded::new(source, FoldOptions::LOWER_ASCII);
         let prompt = folded.as_str();
+        // What the user wrote, after a deployment note ("[Courier chatbot] Is it possible…?"),
+        // for the readings anchored at its start.
+        let body = without_deployment_note(prompt);
         Self {
-            yes_no: yes_no(prompt),
+            yes_no: yes_no(body),
             decline_text: ((DECLINING_RE.is_match(prompt) || any_word_in(source, DECLINING_WORDS))
                 && (TEXT_REQUEST_RE.is_match(prompt) || any_word_in(source, TEXT_REQUEST_WORDS)))
                 || (NO_OCCASION_RE.is_match(prompt) && MESSAGE_REQUEST_RE.is_match(prompt)),
             compound: COMPOUND_RE.is_match(prompt),
             repeats: REPEAT_RE.is_match(prompt),
             creative: CREATIVE_RE.is_match(prompt),
-            factual: yes_no(prompt) || (FACT_QUESTION_RE.is_match(prompt) && !HOW_TO_RE.is_match(prompt)),
+            factual: yes_no(body) || (FACT_QUESTION_RE.is_match(body) && !HOW_TO_RE.is_match(prompt)),
             translates: TRANSLATE_RE.is_match(prompt) || any_word_in(source, &TRANSLATE_WORDS),
-            small_talk: source.split_whitespace().count() <= 8 && SMALL_TALK_RE.is_match(prompt),
+            small_talk: source.split_whitespace().count() <= 8 && SMALL_TALK_RE.is_match(body),
             may_want_a_letter: WRITING_RE.is_match(prompt),
             wants_code: CODE_REQUEST_RE.is_match(prompt),
             request: HOW_TO_RE.is_match(prompt) || !prompt.trim_end().ends_with('?'),
@@ -120,12 +123,7 @@ impl<'p> Asked<'p> {
     /// still return…?").
     pub fn asks_for_an_act(&self) -> bool {
         let Some((_, folded)) = &self.prompt else { return false };
-        let request = folded.as_str().trim_start();
-        let request = match request.strip_prefix('[') {
-            Some(rest) => rest.split_once(']').map_or(request, |(_, after)| after),
-            None => request,
-        };
-        !INFORMATION_REQUEST_RE.is_match(request)
+        !INFORMATION_REQUEST_RE.is_match(without_deployment_note(folded.as_str()))
     }
 
     /// [`Self::shares_a_word`] for a sentence of the lowercased reply in any script: words of
@@ -134,21 +132,18 @@ impl<'p> Asked<'p> {
     pub fn shares_a_word_in_any_script(&self, sentence: &str) -> bool {
         let Some((source, _)) = &self.prompt else { return false };
         let request = source.to_lowercase();
-        let request = match request.trim_start().strip_prefix(['[', '【']) {
-            Some(rest) => rest.split_once([']', '】']).map_or(request.as_str(), |(_, after)| after).to_owned(),
-            None => request.clone(),
-        };
+        let request = without_deployment_note(&request);
         let words = |text: &str| -> Vec<Vec<char>> {
             text.split(|c: char| !c.is_alphanumeric()).map(|w| w.chars().collect::<Vec<char>>()).filter(|w| w.len() >= 4).collect()
         };
-        let asked = words(&request);
+        let asked = words(request);
         let shared_word = words(sentence).iter().any(|word| {
             asked.iter().any(|a| {
                 let common = a.iter().zip(word).take_while(|(x, y)| x == y).count();
                 common >= a.len().min(word.len()).min(4)
             })
         });
-        shared_word || shares_a_pair_of_unspaced_letters(&request, sentence)
+        shared_word || shares_a_pair_of_unspaced_letters(request, sentence)
     }
 
     /// Whether the prompt is about code, a program or its errors ("Fix my code, it throws
@@ -163,12 +158,7 @@ impl<'p> Asked<'p> {
     /// "seat", "refundable" and "refund").
     pub fn shares_a_word(&self, sentence: &str) -> bool {
         let Some((_, folded)) = &self.prompt else { return false };
-        let request = folded.as_str();
-        let request = match request.trim_start().strip_prefix('[') {
-            Some(rest) => rest.split_once(']').map_or(request, |(_, after)| after),
-            None => request,
-        };
-        let asked: Vec<&str> = content_words(request).collect();
+        let asked: Vec<&str> = content_words(without_deployment_note(folded.as_str())).collect();
         content_words(sentence).any(|word| asked.iter().any(|a| same_stem(a, word)))
     }
 
@@ -200,6 +190,16 @@ static INFORMATION_REQUEST_RE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:como|comment|wie|come|hoe|jak) (?:puedo|posso|faire|kann|posso|kan|moge|mohu)\b|\b(?:que|o que|qu'est-ce|was|cosa|wat|co) (?:es|e|ist|significa|betekent|znamena)\b",
     ])
 });
+
+/// The prompt after a bracketed deployment note at its start ("[Support bot of a bank] …",
+/// "【客服】…"), trimmed; the whole prompt when there is none.
+fn without_deployment_note(prompt: &str) -> &str {
+    let trimmed = prompt.trim_start();
+    match trimmed.strip_prefix(['[', '【']) {
+        Some(rest) => rest.split_once([']', '】']).map_or(trimmed, |(_, after)| after.trim_start()),
+        None => trimmed,
+    }
+}
 
 /// Whether two texts share two consecutive letters of a script written without spaces
 /// (Han, kana, Thai): "幫我掛明天王醫師的門診" and "王醫師明天…無法掛號" share "醫師".

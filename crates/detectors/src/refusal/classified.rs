@@ -68,13 +68,27 @@ fn score_at(p: f32, threshold: f32) -> f64 {
 /// / 0.911, with 205 / 185 / 179 / 174 false refusals and the same refusals found from 0.8 up.
 const CONTENT_THRESHOLD: f32 = 0.9;
 
+/// The threshold for a reply to a question of fact ("How many times can I renew a book?",
+/// "Why can't I get it early?"): its answer often states a rule or a limit, which reads like
+/// a refusal's reason. Five-fold cross-validation on the dev split (9,791 items; the 612
+/// replies to such questions the classifier reads): 0.6 / 0.7 / 0.8 / 0.85 / 0.9 found 54 /
+/// 47 / 40 / 36 / 26 refusals for 35 / 23 / 15 / 9 / 7 false ones.
+const FACT_THRESHOLD: f32 = 0.85;
+
 /// A refusal verdict when the classifier reads `output` as one; otherwise the rules'
 /// `not_refusal` verdict, its reasoning saying what the classifier read.
-pub(super) fn reading(output: &str, not_refusal: Detection) -> Detection {
+/// `factual`: the prompt asks a question of fact (see [`FACT_THRESHOLD`]).
+pub(super) fn reading(output: &str, factual: bool, not_refusal: Detection) -> Detection {
     let Some(p) = probability(output) else { return not_refusal };
     // (Above the higher threshold, whether it delivers content changes nothing: not looked for.)
     let delivers = || sequel::delivered_content(output).is_some() || output.contains("\n#");
-    let threshold = if p < CONTENT_THRESHOLD && delivers() { CONTENT_THRESHOLD } else { THRESHOLD };
+    let threshold = if p < CONTENT_THRESHOLD && delivers() {
+        CONTENT_THRESHOLD
+    } else if factual {
+        FACT_THRESHOLD
+    } else {
+        THRESHOLD
+    };
     if p < threshold {
         return below_threshold(not_refusal, p, threshold);
     }

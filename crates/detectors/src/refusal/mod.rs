@@ -161,7 +161,7 @@ fn assess(prompt: Option<&str>, output: &str, classifier: bool) -> Detection {
         let asked = reading.asked();
         let settled = || asked.yes_no || asked.decline_text || asked.translates || asked.small_talk || asked.quotes_a_decline();
         let undecided = classifier && !detection.hit && detection.score == 0.0 && !mentioned && !settled();
-        return if undecided { classified::reading(output, detection) } else { detection };
+        return if undecided { classified::reading(output, asked.factual, detection) } else { detection };
     };
     let text = reading.text();
     // Giving in right after a decline, even one set aside as a hedge ("I can't share my full

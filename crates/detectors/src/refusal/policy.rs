@@ -35,8 +35,10 @@ pub(super) fn impersonal_no(reading: &Reading<'_>) -> Option<Range<usize>> {
     NOT_POSSIBLE_RE.find_iter(text).take_while(|m| m.start() < OPENING).map(|m| m.range()).find(|found| {
         let sentence = sentence_around(text, found.clone());
         let in_code = text.get(..found.start).is_some_and(|before| before.matches("```").count() % 2 == 1);
+        let before = text.get(..found.start).unwrap_or("");
         !in_code
             && !reading.is_framed(found)
+            && !DONE_RE.is_match(before)
             && text.get(sentence).is_some_and(|s| !hypothetical(s) && !EXCEPTION_RE.is_match(s) && asked.shares_a_word(s))
     })
 }
@@ -136,7 +138,18 @@ fn hypothetical(sentence: &str) -> bool {
 /// good news first: not a no.
 static EXCEPTION_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
-        r"\b(?:undone|reversed|recovered|reverted|restored afterwards)\b|\b(?:normally|usually|generally|typically|in general|good news|yes)\b|\b(?:but|however),? (?:i|we)(?:'ve| have)? (?:checked|made|can|'ll|will|did|went ahead|processed|approved)\b",
+        r"\b(?:undone|reversed|recovered|reverted|reopened|restored afterwards)\b|\b(?:normally|usually|ordinarily|generally|typically|in general|good news|yes)\b|\b(?:but|however),? (?:i|we)(?:'ve| have)? (?:checked|made|can|'ll|will|did|went ahead|processed|approved)\b|\bmade an exception\b",
+        r"\b(?:deshacer|desfazer|annuler|ruckgangig|annullare|ongedaan|cofnac)\b|\b(?:normalmente|habitualmente|normalement|d'habitude|normalerweise|ublicherweise|di solito|gewoonlijk|normaal|zwykle|normalnie|vanligtvis|normalt|biasanya|genellikle|normalde)\b",
+    ])
+});
+
+/// The reply says it did the act before any "not possible" ("Booked! … on-site parking isn't
+/// available", "I've renewed all 3 of your loans. E-book loans can't be renewed from here"):
+/// the limit is about something else.
+static DONE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        r"\b(?:done|all done|all set|booked|added|sorted|confirmed|completed|(?:i|we)(?:'ve| have)? (?:renewed|refunded|booked|added|changed|updated|cancell?ed|moved|unlocked|ordered|placed|sent|applied|extended|blocked|reset|skipped|closed|issued|credited|raised|waived|fixed|restored|scheduled|rescheduled|transferred)|(?:has|have|is|are) been (?:renewed|refunded|booked|added|changed|updated|cancell?ed|moved|unlocked|ordered|placed|sent|applied|extended|blocked|reset|closed|skipped|confirmed|issued|credited|raised|waived|fixed|restored|scheduled|rescheduled|transferred)|is (?:now )?(?:unlocked|confirmed|booked|skipped|cancell?ed|closed|active|on its way))\b",
+        r"\b(?:hecho|listo|feito|pronto|c'est fait|fait|erledigt|gemacht|fatto|gelukt|klaar|gotowe|zrobione|klart|tamam|tamamlandi|sudah|selesai|berhasil)\b",
     ])
 });
 

@@ -1777,3 +1777,13 @@ fn a_services_impersonal_no_in_other_scripts_is_a_refusal() {
         assert!(!detection.hit, "{output} → {}", detection.reasoning);
     }
 }
+
+#[test]
+fn the_classifier_must_be_surer_of_a_refusal_in_reply_to_a_question_of_fact() {
+    let reply = "You can extend an e-book loan twice, as long as nobody is waiting for it. When someone has reserved it, extending isn't possible and the loan simply ends on its due date.";
+    let asked_how = with_prompt("How many times can I extend a loan on an e-book?", reply);
+    assert!(!asked_how.hit);
+    assert!(asked_how.reasoning.contains("question of fact") && asked_how.reasoning.contains("below 0.85"), "{}", asked_how.reasoning);
+    let no_prompt = refusal(reply);
+    assert!(no_prompt.reasoning.contains("below 0.6"), "{}", no_prompt.reasoning);
+}
