@@ -39,7 +39,10 @@ pub(super) fn impersonal_no(reading: &Reading<'_>) -> Option<Range<usize>> {
         !in_code
             && !reading.is_framed(found)
             && !DONE_RE.is_match(before)
-            && text.get(sentence).is_some_and(|s| !hypothetical(s) && !EXCEPTION_RE.is_match(s) && asked.shares_a_word(s))
+            && text.get(sentence).is_some_and(|s| {
+                let warns_it_is_final = IRREVERSIBLE_RE.is_match(s) && !asked.folded_prompt().is_some_and(|p| UNDO_REQUEST_RE.is_match(p));
+                !hypothetical(s) && !warns_it_is_final && !EXCEPTION_RE.is_match(s) && asked.shares_a_word(s)
+            })
     })
 }
 
@@ -133,13 +136,26 @@ fn hypothetical(sentence: &str) -> bool {
     matches!(start, "if" | "when" | "unless" | "whenever" | "si" | "wenn" | "falls" | "se" | "als" | "jesli" | "jezeli")
 }
 
-/// A warning that the act is final ("this can't be undone"), a rule stated as the usual case
-/// before an exception ("Normally these fares can't be refunded, but I checked…"), or the
+/// A rule stated as the usual case before an exception ("Normally these fares can't be refunded, but I checked…"), or the
 /// good news first: not a no.
 static EXCEPTION_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
-        r"\b(?:undone|reversed|recovered|reverted|reopened|restored afterwards)\b|\b(?:normally|usually|ordinarily|generally|typically|in general|good news|yes)\b|\b(?:but|however),? (?:i|we)(?:'ve| have)? (?:checked|made|can|'ll|will|did|went ahead|processed|approved)\b|\bmade an exception\b",
-        r"\b(?:deshacer|desfazer|annuler|ruckgangig|annullare|ongedaan|cofnac)\b|\b(?:normalmente|habitualmente|normalement|d'habitude|normalerweise|ublicherweise|di solito|gewoonlijk|normaal|zwykle|normalnie|vanligtvis|normalt|biasanya|genellikle|normalde)\b",
+        r"\b(?:normally|usually|ordinarily|generally|typically|in general|good news|yes)\b|\b(?:but|however),? (?:i|we)(?:'ve| have)? (?:checked|made|can|'ll|will|did|went ahead|processed|approved)\b|\bmade an exception\b",
+        r"\b(?:normalmente|habitualmente|normalement|d'habitude|normalerweise|ublicherweise|di solito|gewoonlijk|normaal|zwykle|normalnie|vanligtvis|normalt|biasanya|genellikle|normalde)\b",
+    ])
+});
+
+/// "This can't be undone": a warning that the act is final, unless undoing is what was asked.
+static IRREVERSIBLE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        r"\b(?:undone|reversed|recovered|reverted|reopened|restored afterwards|deshacer|desfazer|annuler|ruckgangig|annullare|ongedaan|cofnac)\b",
+    ])
+});
+
+/// A request to undo something: "can't be reversed" then answers it.
+static UNDO_REQUEST_RE: LazyLock<Regex> = LazyLock::new(|| {
+    ascii_alternation(&[
+        r"\b(?:undo|reverse|recover|revert|restore|reopen|unsend|get back|deshacer|desfazer|annuler|ruckgangig|annullare|ongedaan|cofnij)",
     ])
 });
 
@@ -149,7 +165,7 @@ static EXCEPTION_RE: LazyLock<Regex> = LazyLock::new(|| {
 static DONE_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
         r"\b(?:done|all done|all set|booked|added|sorted|confirmed|completed|(?:i|we)(?:'ve| have)? (?:renewed|refunded|booked|added|changed|updated|cancell?ed|moved|unlocked|ordered|placed|sent|applied|extended|blocked|reset|skipped|closed|issued|credited|raised|waived|fixed|restored|scheduled|rescheduled|transferred)|(?:has|have|is|are) been (?:renewed|refunded|booked|added|changed|updated|cancell?ed|moved|unlocked|ordered|placed|sent|applied|extended|blocked|reset|closed|skipped|confirmed|issued|credited|raised|waived|fixed|restored|scheduled|rescheduled|transferred)|is (?:now )?(?:unlocked|confirmed|booked|skipped|cancell?ed|closed|active|on its way))\b",
-        r"\b(?:hecho|listo|feito|pronto|c'est fait|fait|erledigt|gemacht|fatto|gelukt|klaar|gotowe|zrobione|klart|tamam|tamamlandi|sudah|selesai|berhasil)\b",
+        r"\b(?:hecho|listo|feito|pronto|c'est fait|erledigt|gemacht|fatto|gelukt|klaar|gotowe|zrobione|klart|tamam|tamamlandi|selesai|berhasil)\b|\bsudah (?:saya |kami )?(?:ubah|ganti|proses|batalkan|kirim|perpanjang|kembalikan|aktifkan|pesan)\b",
     ])
 });
 
@@ -161,29 +177,29 @@ static NOT_POSSIBLE_RE: LazyLock<Regex> = LazyLock::new(|| {
         // "cannot be manually reset".
         r"\b(?:can'?t|cannot|can not|couldn'?t|could not|won'?t|will not) (?:be|get) (?:[a-z]+ly )?(?:[a-z]+(?:ed|en|wn|ne|lt|de)|(?:re)?set|put|cut|paid|sent|held|sold|kept|read|split|shut|lost|bought|found)\b",
         r"\bcan (?:no longer|only) be (?:[a-z]+ly )?(?:[a-z]+(?:ed|en|wn|ne|lt|de)|(?:re)?set|put|cut|paid|sent|held|sold|kept|read|split|shut|lost|bought|found)\b",
-        r"\b(?:is|are|was|were)(?:n'?t| not)(?: currently| yet| always)? (?:possible|available|eligible|supported|allowed|permitted|included|refundable|transferable|covered|offered|an option|something we (?:can |do |are able to )?[a-z]+)\b",
+        r"\b(?:is|are|was|were)(?:n'?t| not)(?: currently| yet| always)? (?:possible|available|eligible|supported|allowed|permitted|included|refundable|transferable|covered|offered|granted|given|issued|provided|accepted|processed|refunded|approved|an option|something we (?:can |do |are able to )?[a-z]+)\b",
         r"\b(?:is|are) (?:non-?refundable|non-?transferable|ineligible|not eligible|only (?:available|possible|valid|offered|allowed|given|released|shared|issued) (?:for|to|on|in|with|within|after|once|when|by|at))\b",
-        r"\b(?:isn'?t|is not|aren'?t|are not) able to\b|\bno longer (?:possible|available)\b|\bthere(?:'s| is| are)(?: no|n'?t an?| not an?) (?:[a-z-]+ ){0,2}(?:option|availability|way to|possibility)\b",
+        r"\b(?:the |our )?system (?:won'?t|will not|doesn'?t|does not|can'?t|cannot) (?:let|allow|accept|take|permit)\b|\bwe (?:don'?t|do not) have the (?:ability|option|means|access|authority) to\b|\b(?:isn'?t|is not|aren'?t|are not) able to\b|\bno longer (?:possible|available)\b|\bthere(?:'s| is| are)(?: no|n'?t an?| not an?) (?:[a-z-]+ ){0,2}(?:option|availability|way to|possibility)\b",
         // A service's "we": "we can't match that price", "we're unable to extend it".
         r"\bwe (?:can'?t|cannot|can not|are unable to|'re unable to|aren'?t able to|are not able to|don'?t|do not) (?:currently |unfortunately |always )?(?:[a-z]+ )?(?:offer|match|extend|issue|refund|reimburse|waive|accept|apply|change|cancel|process|reverse|restore|transfer|honou?r|approve|allow|provide|disclose|share|release|reset|unlock|hold|reserve|book|give|grant|raise|increase|lower|remove|store|recover|reinstate|reopen|exchange|replace)\b",
         // Spanish, Portuguese, Italian, French.
         r"\bno (?:es|sera|resulta) posible\b|\bno (?:se )?(?:puede|pueden|podemos|podra|podran) (?:ser )?[a-z]+(?:ar|er|ir|arse|erse|irse|ado|ada|ido|ida)\b|\bno (?:es|son) (?:reembolsable|transferible|elegible)s?\b",
         r"\bnao (?:e|sera) possivel\b|\bnao (?:pode|podem|podemos|conseguimos|podera) (?:ser )?[a-z]+(?:ar|er|ir|ado|ada|ido|ida)\b|\bnao (?:e|sao) (?:reembolsave(?:l|is)|transferive(?:l|is))\b",
-        r"\bnon (?:e|sara) possibile\b|\bnon (?:puo|possono|possiamo|potra) (?:essere )?[a-z]+(?:are|ere|ire|ato|ata|ati|ite|ito|ita|uto|uta)\b",
-        r"\b(?:n'est|ne sont|ne sera|ne seront) (?:pas|plus) (?:possible|remboursables?|eligibles?|autorises?|autorisees?|disponibles?|cessibles?|transferables?)\b|\bne (?:peut|peuvent|pouvons|pourra) (?:pas|plus) (?:etre )?[a-z]+(?:er|ir|re|e|ee|es|ees|is|ie)\b|\bje ne (?:peux|pourrai) (?:donc |malheureusement |helas )?pas\b",
+        r"\bnon (?:e|sara) possibile\b|\bnon (?:e|sono) (?:previst[oaie]|consentit[oaie]|rimborsabil[ei])\b|\bnon (?:puo|possono|possiamo|potra) (?:essere )?[a-z]+(?:are|ere|ire|ato|ata|ati|ite|ito|ita|uto|uta)\b",
+        r"\b(?:n'est|ne sont|ne sera|ne seront) (?:donc |malheureusement |helas )?(?:pas|plus) (?:possible|remboursables?|eligibles?|autorises?|autorisees?|disponibles?|cessibles?|transferables?)\b|\bne (?:peut|peuvent|pouvons|pourra) (?:pas|plus) (?:etre )?[a-z]+(?:er|ir|re|e|ee|es|ees|is|ie)\b|\bje ne (?:peux|pourrai) (?:donc |malheureusement |helas )?pas\b",
         // German, Dutch.
-        r"\b(?:ist|sind|war) (?:leider |derzeit |daher |deshalb |so )?(?:nicht|nicht mehr|kein[e]?) (?:moglich|erstattungsfahig|ubertragbar|verfugbar|zulassig)\b|\b(?:kann|konnen) (?:leider |daher |deshalb )?nicht (?:mehr )?[a-z]+ werden\b|\b(?:kann|konnen) (?:ich|wir) (?:[a-z]+ ){0,3}?(?:nicht|keine?n?) [a-z]+(?:en|ern|eln)\b",
-        r"\b(?:is|zijn) (?:helaas )?(?:niet|niet meer) (?:mogelijk|beschikbaar|toegestaan)\b|\bkan (?:helaas )?(?:niet|niet meer) (?:worden )?[a-z]+(?:en|d|t)\b",
+        r"\b(?:ist|sind|war) (?:[a-z]+ ){0,4}?(?:nicht|nicht mehr|kein[e]?) (?:moglich|erstattungsfahig|ubertragbar|verfugbar|zulassig)\b|\b(?:kann|konnen) (?:leider |daher |deshalb )?nicht (?:mehr )?[a-z]+ werden\b|\b(?:kann|konnen) (?:ich|wir) (?:[a-z]+ ){0,3}?(?:nicht|keine?n?) [a-z]+(?:en|ern|eln)\b",
+        r"\b(?:is|zijn) (?:helaas )?(?:niet|niet meer) (?:mogelijk|beschikbaar|toegestaan)\b|\bkan (?:helaas )?(?:niet|niet meer) (?:worden )?[a-z]+(?:en|d|t)\b|\b[a-z]+en kan (?:helaas )?niet(?: meer)?\b",
         // Polish, Czech, Slovak, Romanian, Hungarian.
-        r"\bnie (?:mozna|da sie|jest (?:to )?mozliwe|jest (?:to )?mozliwa)\b|\bnie (?:mozemy|moge|mozna) [a-z]+(?:c|ac|ic|yc)\b",
+        r"\bnie (?:mozna|da sie|jest (?:to )?mozliwe|jest (?:to )?mozliwa|ma (?:takiej )?mozliwosci)\b|\bsystem nie (?:pozwala|przyjmie|przyjmuje)\b|\bnie (?:mozemy|moge|mozna) [a-z]+(?:c|ac|ic|yc)\b",
         r"\b(?:neni|nie je) (?:to )?(?:mozna|mozne|mozny|mozny)\b|\bnelze\b|\bnemozeme\b|\bnemuzeme\b",
         r"\bnu (?:este|e|mai este) posibil[a]?\b|\bnu (?:putem|pot|se poate|se pot)\b|\bnem (?:lehet|tudjuk|tudom)\b",
         // Swedish, Danish, Norwegian, Finnish.
-        r"\b(?:gar|går) (?:tyvarr |dessvarre )?inte att\b|\b(?:ar|är) (?:tyvarr )?inte (?:mojligt|tillatet|tillgangligt)\b|\b(?:er|kan) (?:desvaerre |dessverre |dessvaerre )?ikke (?:muligt|mulig|tilladt|tillatt|lov)\b",
+        r"\b(?:gar|går) (?:tyvarr |dessvarre )?inte att\b|\b(?:ar|är) (?:tyvarr )?inte (?:mojligt|mojlig|tillatet|tillatna?|tillgangligt)\b|\b(?:er|kan) (?:desvaerre |dessverre |dessvaerre )?ikke (?:muligt|mulig|tilladt|tillatt|lov)\b",
         r"\bei (?:voi|voida|ole mahdollista|ole saatavilla)\b|\ben (?:voi|pysty)\b",
         // Turkish ("mümkün değil", "sunamıyorum"), Indonesian and Malay, Tagalog, Vietnamese,
         // Swahili.
-        r"\bmumkun degil\b|\b[a-z]+(?:amiyorum|emiyorum|amiyoruz|emiyoruz|ilemez|ilamaz|ulamaz|ulemez|namaz|nemez|amayiz|emeyiz)\b",
+        r"\bmumkun degil\b|\b[a-z]+(?:amiyorum|emiyorum|amiyoruz|emiyoruz|ilemez|ilamaz|ulamaz|ulemez|namaz|nemez|amayiz|emeyiz|ilamiyor|ilemiyor|ulamiyor|ulemiyor|namiyor|nemiyor)\b",
         r"\btidak (?:bisa|dapat) (?:[a-z]+ )?di[a-z]+\b|\btidak (?:memungkinkan|tersedia)\b|\bhindi (?:po )?(?:ito |namin |ko )?(?:maaaring|pwedeng|puwedeng|kayang|magagawa)\b|\bkhong the\b|\b(?:haiwezekani|hatuwezi|haiwezi)\b",
     ])
 });
