@@ -202,10 +202,10 @@ fn without_deployment_note(prompt: &str) -> &str {
 }
 
 /// Whether two texts share two consecutive letters of a script written without spaces
-/// (Han, kana, Thai): "幫我掛明天王醫師的門診" and "王醫師明天…無法掛號" share "醫師".
+/// (Han, kana, Thai) or in syllable blocks (Hangul): "幫我掛明天王醫師的門診" and "王醫師明天…無法掛號" share "醫師".
 fn shares_a_pair_of_unspaced_letters(a: &str, b: &str) -> bool {
-    let unspaced =
-        |c: char| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{0E00}'..='\u{0E7F}');
+    // (Hangul is spaced, but a word's stem is a syllable or two: "반품하고" and "반품".)
+    let unspaced = |c: char| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{0E00}'..='\u{0E7F}' | '\u{AC00}'..='\u{D7AF}');
     let pairs = |text: &str| -> Vec<(char, char)> {
         let chars: Vec<char> = text.chars().collect();
         chars.windows(2).filter(|w| unspaced(w[0]) && unspaced(w[1])).map(|w| (w[0], w[1])).collect()
