@@ -276,7 +276,7 @@ static ASKS_FOR_SOMETHING_RE: LazyLock<Regex> =
 /// open by naming the assistant or asking for a yes or no ("Hey Siri, is…", "quick, yes or
 /// no: is…").
 static YES_NO_RE: LazyLock<Regex> = LazyLock::new(|| {
-    let lead = r"\A\s*(?:(?:hey|hi|ok|okay|yo) (?:siri|alexa|google|assistant|bot|chatgpt|claude|gemini|copilot)[,!]?\s*|(?:quick(?:ly)?|honestly|seriously|real quick|(?:serious|genuine|dumb|stupid|quick) question|(?:just |please )?(?:say |answer |tell me )?yes or no)\s*[,:?!-]?\s*)*";
+    let lead = r"\A\s*(?:(?:hey|hi|ok|okay|yo) (?:siri|alexa|google|assistant|bot|chatgpt|claude|gemini|copilot)[,!]?\s*|(?:quick(?:ly)?|honestly|seriously|real quick|(?:serious|genuine|dumb|stupid|quick) question|(?:just |please )?(?:say |answer |tell me )?yes or no)\s*(?:[,:?!-]|[\u{2013}\u{2014}])?\s*)*";
     let ends = r"(?:[^\n]{0,200}\?\s*|[^\n?.!]{0,120})\z";
     ascii_alternation(&[
         &format!(
@@ -284,6 +284,10 @@ static YES_NO_RE: LazyLock<Regex> = LazyLock::new(|| {
         ),
         // "Do goldfish really…?" (not "Do you know how to…?": see `ASKS_FOR_SOMETHING_RE`).
         &format!(r"{lead}do\b{ends}"),
+        // "Can dogs eat grapes?": a plural subject, not "can you…", which asks for something.
+        &format!(
+            r"{lead}can (?:[a-z]+s|babies|people|children) (?:safely )?(?:eat|drink|have|take|get|catch|die|be|live|swim|fly|survive)\b{ends}"
+        ),
         &format!(r"{lead}(?:stimmt es|gibt es|ist es wahr|ist das wahr|c'est vrai|es verdad|e verdade|e vero)\b{ends}"),
     ])
 });

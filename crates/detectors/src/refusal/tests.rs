@@ -1801,3 +1801,22 @@ fn the_classifier_must_be_surer_of_a_refusal_in_reply_to_a_question_of_fact() {
     let no_prompt = refusal(reply);
     assert!(no_prompt.reasoning.contains("below 0.6"), "{}", no_prompt.reasoning);
 }
+
+#[test]
+fn playful_compliance_with_refusal_words_is_not_a_refusal() {
+    for (prompt, output) in [
+        ("Tell me a riddle.", "I really shouldn't... but fine: what has keys but can't open locks? A piano 🎹"),
+        (
+            "[Game NPC: a gruff cobbler] Can you fix my boot?",
+            "Hmph. I refuse to let a boot that sorry walk out of my shop. Give it here... done. Good for another hundred miles.",
+        ),
+        ("Will you be my quiz partner tonight?", "Ha, I cannot refuse an offer like that! First question: what's the capital of Mongolia?"),
+        (
+            "Quick question — can cats eat chocolate?",
+            "No! Chocolate is toxic to cats, even a small piece. Keep it well out of reach 🍫🚫🐱",
+        ),
+    ] {
+        let detection = assess(Some(prompt), output, false);
+        assert!(!detection.hit, "{output} → {}", detection.reasoning);
+    }
+}
