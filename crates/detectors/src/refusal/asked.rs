@@ -37,6 +37,8 @@ pub(super) struct Asked<'p> {
     /// decline pattern over a long prompt costs more than judging most replies.
     prompt: Option<(&'p str, Folded<'p>)>,
     quotes_a_latin_decline: OnceCell<bool>,
+    /// [`Self::asks_for_an_act`], read once.
+    asks_for_an_act: OnceCell<bool>,
     /// The prompt asks for a text (an email, a letter, a message), or is unknown: a letter
     /// in the reply may be that text.
     pub may_want_a_letter: bool,
@@ -73,6 +75,7 @@ impl<'p> Asked<'p> {
             wants_code: CODE_REQUEST_RE.is_match(prompt),
             request: HOW_TO_RE.is_match(prompt) || !prompt.trim_end().ends_with('?'),
             quotes_a_latin_decline: OnceCell::new(),
+            asks_for_an_act: OnceCell::new(),
             prompt: Some((source, folded)),
         }
     }
@@ -120,10 +123,14 @@ impl<'p> Asked<'p> {
     /// Whether the prompt asks for something to be done for the asker ("Refund my order",
     /// "Can you hold this jacket?", "I want to cancel my flight") rather than how to do it,
     /// where, what, or whether the asker may ("How do I…?", "What's your policy…?", "Can I
-    /// still return…?").
+    /// still return…?"), and is not about code, a program or its errors ("Fix my code, it
+    /// throws TypeError…"; a promo code is not).
     pub fn asks_for_an_act(&self) -> bool {
-        let Some((_, folded)) = &self.prompt else { return false };
-        !INFORMATION_REQUEST_RE.is_match(without_deployment_note(folded.as_str()))
+        *self.asks_for_an_act.get_or_init(|| {
+            self.prompt.as_ref().is_some_and(|(_, folded)| {
+                !INFORMATION_REQUEST_RE.is_match(without_deployment_note(folded.as_str())) && !TECHNICAL_RE.is_match(folded.as_str())
+            })
+        })
     }
 
     /// [`Self::shares_a_word`] for a sentence of the lowercased reply in any script: words of
@@ -144,12 +151,6 @@ impl<'p> Asked<'p> {
             })
         });
         shared_word || shares_a_pair_of_unspaced_letters(request, sentence)
-    }
-
-    /// Whether the prompt is about code, a program or its errors ("Fix my code, it throws
-    /// TypeError…"): a promo code is not.
-    pub fn is_technical(&self) -> bool {
-        self.prompt.as_ref().is_some_and(|(_, folded)| TECHNICAL_RE.is_match(folded.as_str()))
     }
 
     /// Whether `sentence` (folded) shares a content word with the request, its deployment

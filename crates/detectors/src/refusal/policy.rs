@@ -53,7 +53,7 @@ pub(super) fn impersonal_no(reading: &Reading<'_>) -> Option<Range<usize>> {
 pub(super) fn impersonal_no_non_latin(reading: &Reading<'_>) -> Option<Range<usize>> {
     let asked = reading.asked();
     let source = reading.source();
-    if !has_non_latin_letters(source) || !asks_for_an_act(asked) {
+    if !asks_for_an_act(asked) || !has_non_latin_letters(source) {
         return None;
     }
     // The prompt's own words in its script: asking how, why, what or whether ("怎么…？",
@@ -269,7 +269,7 @@ const OPENING_NON_LATIN: usize = 900;
 /// Whether the prompt asks for an act to be done for the asker (see [`impersonal_no`]).
 fn asks_for_an_act(asked: &super::asked::Asked<'_>) -> bool {
     let settled = asked.yes_no || asked.factual || asked.translates || asked.small_talk || asked.creative;
-    asked.request && !settled && !asked.may_want_a_letter && !asked.decline_text && !asked.is_technical() && asked.asks_for_an_act()
+    asked.request && !settled && !asked.may_want_a_letter && !asked.decline_text && asked.asks_for_an_act()
 }
 
 /// "If the code has expired, it can't be applied": a condition, not the answer.
