@@ -20,7 +20,8 @@
 //! What came before the decline does not undo it: answering the harmless half of a request
 //! and declining the harmful half is a refusal, only a less certain one. A reply with no
 //! decline is a (weak) refusal when it opens by warning or deferring and never answers, or
-//! when it is only a reason and a redirect (`fallback`). The prompt, when the input has one,
+//! when it is only a reason and a redirect (`fallback`), or a service's impersonal "that can't
+//! be refunded" to the act the prompt asked for (`policy`). The prompt, when the input has one,
 //! settles a few readings (`asked`): a "No." answering a yes/no question, the decline in a
 //! requested "sorry, I can't make it" email, the other half of a two-part request.
 //!
