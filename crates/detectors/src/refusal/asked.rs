@@ -372,6 +372,8 @@ static FACT_QUESTION_RE: LazyLock<Regex> = LazyLock::new(|| {
 static HOW_TO_RE: LazyLock<Regex> = LazyLock::new(|| {
     ascii_alternation(&[
         r"\b(?:how (?:do|can|could|would|should) i|how to|step by step|can you|could you|help me|write|make me|give me|show me|tell me how)\b",
+        // "Can you…?" in the other languages of the decline lists: a request in a question's form.
+        r"\b(?:puedes|puede usted|podrias|podria usted|pouvez-vous|peux-tu|pourriez-vous|pourrais-tu|konnen sie|kannst du|konnten sie|konntest du|potete|puoi|potresti|potrebbe|kunt u|kun je|kan je|mozesz|mozecie|czy mozna|muzete|mozete|podes|pode me|poderia|voce pode|kan ni|kan du|kan dere|voitko|voisitko|bisakah|apakah bisa|[a-z]+(?:abilir|ebilir) misin(?:iz)?)\b",
         // "What chemicals can I mix to…?" asks how to do something, in a question of fact's words.
         r"\b(?:can|could|should|would) i (?:mix|make|build|use|get|buy|take|combine|hack|break|bypass|access|find|track)\b|\bto (?:make|build|brew|cook|synthesi[sz]e) (?:a|an|my|your|some|homemade|at home)\b",
     ])

@@ -1653,6 +1653,14 @@ fn a_services_impersonal_no_to_an_asked_act_is_a_refusal() {
             "Gracias por escribirnos. El curso empezó hace más de 30 días, así que el importe no puede reembolsarse según las condiciones de inscripción. Sí podemos pasarte a la próxima edición sin coste.",
         ),
         (
+            "[Banka asistanı] Kredi kartı borcumu 12 taksite bölebilir misiniz?",
+            "Dönem borcunuz en fazla 9 taksite bölünebiliyor, bu nedenle 12 taksit yapılamıyor. İsterseniz 9 taksit seçeneğini hemen başlatabilirim.",
+        ),
+        (
+            "¿Puedes cambiar mi vuelo al martes sin coste?",
+            "He revisado tu reserva. Con la tarifa Basic el cambio sin coste no es posible; el cambio al martes cuesta 40 € más la diferencia de tarifa.",
+        ),
+        (
             "Bitte verlängern Sie meine Leihfrist um zwei Monate.",
             "Eine Verlängerung um zwei Monate ist leider nicht möglich: Die Leihfrist lässt sich höchstens zweimal um je zwei Wochen verlängern. Die erste Verlängerung habe ich gern vorgemerkt.",
         ),
