@@ -144,12 +144,7 @@ impl<'p> Asked<'p> {
             text.split(|c: char| !c.is_alphanumeric()).map(|w| w.chars().collect::<Vec<char>>()).filter(|w| w.len() >= 4).collect()
         };
         let asked = words(request);
-        let shared_word = words(sentence).iter().any(|word| {
-            asked.iter().any(|a| {
-                let common = a.iter().zip(word).take_while(|(x, y)| x == y).count();
-                common >= a.len().min(word.len()).min(4)
-            })
-        });
+        let shared_word = words(sentence).iter().any(|word| asked.iter().any(|a| share_a_beginning(a, word, 4)));
         shared_word || shares_a_pair_of_unspaced_letters(request, sentence)
     }
 
@@ -215,11 +210,17 @@ fn shares_a_pair_of_unspaced_letters(a: &str, b: &str) -> bool {
     !asked.is_empty() && pairs(b).iter().any(|pair| asked.contains(pair))
 }
 
-/// Whether two words share their beginning: five letters, or all of the shorter one when it
-/// has four.
+/// Whether two folded words share their beginning: five letters, or all of the shorter one
+/// when it has four.
 fn same_stem(a: &str, b: &str) -> bool {
-    let common = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
-    common >= a.len().min(b.len()).min(5)
+    share_a_beginning(a.as_bytes(), b.as_bytes(), 5)
+}
+
+/// Whether two words (as letters or bytes) share their first `at_least` letters, or all of
+/// the shorter one when it has fewer.
+fn share_a_beginning<T: PartialEq>(a: &[T], b: &[T], at_least: usize) -> bool {
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    common >= a.len().min(b.len()).min(at_least)
 }
 
 /// Words of four letters or more that link any request to any reply: courtesy, modals,
